@@ -1,0 +1,27 @@
+#pragma once
+
+#include "sandboxreply.h"
+#include "sandboxrequest.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <optional>
+
+using RouteHandler = std::function<SandboxReply(const SandboxRequest &, const RouteParams &)>;
+
+// One endpoint of a service: "DELETE /speech-to-text/session/{sid}" named "session.delete".
+// The name is what request counters, the request log and fault rules refer to.
+struct Route
+{
+    QByteArray method;
+    QString pattern; // relative to the service's base path; "{x}" matches one whole segment
+    QString name;
+    RouteHandler handler;
+
+    // The params when `segments` (already relative to the base path) match this route.
+    std::optional<RouteParams> match(const QByteArray &method, const QStringList &segments) const;
+    // True when only the method differs (for a 405 rather than a 404).
+    bool matchesPath(const QStringList &segments) const;
+};
