@@ -1,0 +1,7 @@
+response = requests.delete(
+'https://api.scriptix.io/api/v3/speech-to-text/session/sess_abc123',
+headers={'Authorization': 'Bearer YOUR_API_KEY'}
+)
+
+if response.status_code in [200, 204]:
+    print("Session and all documents deleted successfully")

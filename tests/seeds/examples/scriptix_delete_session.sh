@@ -1,0 +1,2 @@
+curl -X DELETE https://api.scriptix.io/api/v3/speech-to-text/session/sess_abc123 \
+-H "Authorization: Bearer YOUR_API_KEY"

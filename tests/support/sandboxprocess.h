@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QProcess>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QUrl>
+
+// Runs the real docket-sandbox executable for a test, on ephemeral loopback ports, and reads the
+// addresses file it writes. One per test class (initTestCase/cleanupTestCase) is usual; reset()
+// between test functions restores the generated data and clears faults and counters.
+class SandboxProcess
+{
+public:
+    explicit SandboxProcess(QStringList extraArguments = {});
+    ~SandboxProcess();
+
+    // Starts the process and waits (running the event loop) until it is serving. On failure
+    // returns false and errorString() says why.
+    bool start();
+    void stop();
+    QString errorString() const { return m_error; }
+
+    // The base URL a client is configured with: the vendor's base URL with the host replaced.
+    // "invox", "care360", "documentpro", "scriptix" (the last ends in /api/v3).
+    QUrl baseUrl(const QString &service) const;
+    QUrl controlUrl(const QString &path = {}) const;
+    QJsonObject credentials(const QString &service) const;
+    QJsonObject addresses() const { return m_addresses; }
+
+    // POST /reset on the control endpoint: fresh data from the same seed, no faults, zero counts.
+    bool reset() const;
+    // GET /state (summary of every service) or GET /state/<service> (every item).
+    QJsonObject state(const QString &service = {}) const;
+    // GET /requests: {"requests":[{"service","method","path","route","status",...}]}
+    QJsonObject requestLog(const QString &service = {}) const;
+    // Count of requests that reached `route` of `service` (from GET /state).
+    int requestCount(const QString &service, const QString &route) const;
+    // POST /faults with the given rule; true when the sandbox accepted it.
+    bool addFault(const QJsonObject &rule) const;
+    bool clearFaults() const;
+    // POST /expire-tokens {"service": service}
+    bool expireTokens(const QString &service) const;
+
+    QString standardOutput() const { return m_stdout; }
+
+private:
+    QStringList m_extraArguments;
+    QProcess m_process;
+    QTemporaryDir m_dir;
+    QJsonObject m_addresses;
+    QString m_error;
+    QString m_stdout;
+};

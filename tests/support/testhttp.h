@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPair>
+#include <QStringList>
+#include <QUrl>
+#include <QUrlQuery>
+
+using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
+
+// What a test sees of one HTTP exchange.
+struct TestReply
+{
+    bool finished = false; // false: no answer within the timeout (the request was aborted)
+    int status = 0; // 0 when the connection failed before a status line
+    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+    QString errorString;
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers; // names lower-cased
+
+    QJsonDocument document() const { return QJsonDocument::fromJson(body); }
+    QJsonObject json() const { return document().object(); }
+    bool isJsonObject() const { return document().isObject(); }
+    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
+};
+
+// A small synchronous-looking HTTP client for tests: each call runs the event loop (through
+// QSignalSpy::wait) until the reply finishes or the timeout passes.
+class TestHttp
+{
+public:
+    TestReply send(const QByteArray &method, const QUrl &url, const HeaderPairs &headers = {},
+                   const QByteArray &body = {}, int timeoutMs = 10000);
+    TestReply get(const QUrl &url, const HeaderPairs &headers = {}, int timeoutMs = 10000)
+    {
+        return send("GET", url, headers, {}, timeoutMs);
+    }
+    TestReply del(const QUrl &url, const HeaderPairs &headers = {}, const QByteArray &body = {})
+    {
+        return send("DELETE", url, headers, body);
+    }
+    // Sends `object` as JSON with Content-Type: application/json (unless headers name another).
+    TestReply sendJson(const QByteArray &method, const QUrl &url, const QJsonObject &object,
+                       const HeaderPairs &headers = {});
+
+    QNetworkAccessManager &manager() { return m_manager; }
+
+private:
+    QNetworkAccessManager m_manager;
+};
+
+// base + each segment percent-encoded (so "a/b" stays one segment) + optional query.
+// Example: urlWith(base, {"speech-to-text", "session", id}).
+QUrl urlWith(const QUrl &base, const QStringList &segments, const QUrlQuery &query = {});
+// A query item whose value is fully percent-encoded ("a?b=c&d" survives as one value).
+QUrlQuery encodedQuery(const QList<QPair<QString, QString>> &items);
