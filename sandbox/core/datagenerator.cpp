@@ -65,7 +65,10 @@ int DataGenerator::between(int low, int highInclusive)
 {
     if (highInclusive <= low)
         return low;
-    return low + int(m_random.bounded(quint32(highInclusive - low + 1)));
+    // Computed in 64 bits: the span of [0, INT_MAX] does not fit in an int. It always fits in 32
+    // unsigned bits, which keeps the sequence (and so every seed's data) as it was.
+    const quint32 span = quint32(qint64(highInclusive) - low + 1);
+    return int(low + qint64(m_random.bounded(span)));
 }
 
 bool DataGenerator::chance(double probability)
