@@ -1,0 +1,233 @@
+#include "accountsession.h"
+
+#include "credentialstore.h"
+
+#include <QCoreApplication>
+
+namespace Docket {
+
+void Authenticator::renew(std::function<void(const ApiError &)> done)
+{
+    done(ApiError::make(ApiError::Kind::SignedOut,
+                        QCoreApplication::translate("Docket",
+                                                    "The credentials were refused. "
+                                                    "Check them and sign in again.")));
+}
+
+struct AccountSession::Pending
+{
+    ApiRequest request;
+    QPointer<QObject> context;
+    std::function<void(const ApiResult &)> done;
+    bool authenticated = true;
+    bool renewedOnce = false;
+    int generation = 0; // the token generation this request was last authorized with
+    int rateLimitRetries = 0;
+};
+
+AccountSession::AccountSession(const Account &account, NetworkClient *network,
+                               CredentialStore *credentials, QObject *parent)
+    : QObject(parent)
+    , m_account(account)
+    , m_network(network)
+    , m_credentials(credentials)
+{
+    m_pacer.setRequestsPerMinute(account.effectiveRequestsPerMinute());
+}
+
+AccountSession::~AccountSession() = default;
+
+void AccountSession::setAuthenticator(std::unique_ptr<Authenticator> authenticator)
+{
+    m_authenticator = std::move(authenticator);
+}
+
+void AccountSession::send(const ApiRequest &request, QObject *context,
+                          std::function<void(const ApiResult &)> done)
+{
+    auto pending = std::make_shared<Pending>();
+    pending->request = request;
+    pending->context = context;
+    pending->done = std::move(done);
+    m_pacer.enqueue([this, pending] { start(pending); });
+}
+
+void AccountSession::sendUnauthenticated(const ApiRequest &request, QObject *context,
+                                         std::function<void(const ApiResult &)> done)
+{
+    auto pending = std::make_shared<Pending>();
+    pending->request = request;
+    pending->context = context;
+    pending->done = std::move(done);
+    pending->authenticated = false;
+    m_pacer.enqueue([this, pending] { start(pending); });
+}
+
+void AccountSession::start(std::shared_ptr<Pending> pending)
+{
+    if (!pending->context) {
+        m_pacer.finished();
+        return;
+    }
+    ApiRequest request = pending->request;
+    if (pending->authenticated) {
+        if (m_signedOut || !m_authenticator) {
+            m_pacer.finished();
+            fail(pending,
+                 ApiError::make(ApiError::Kind::SignedOut,
+                                m_signedOutReason.isEmpty()
+                                    ? QCoreApplication::translate("Docket", "Not signed in.")
+                                    : m_signedOutReason));
+            return;
+        }
+        if (!m_authenticator->authorize(request)) {
+            m_pacer.finished();
+            if (m_authenticator->canRenew() && !pending->renewedOnce) {
+                pending->renewedOnce = true;
+                waitForRenewal(pending);
+            } else {
+                fail(pending,
+                     ApiError::make(
+                         ApiError::Kind::SignedOut,
+                         QCoreApplication::translate("Docket", "Not signed in: sign in again.")));
+            }
+            return;
+        }
+        pending->generation = m_authGeneration;
+    }
+
+    m_network->send(request, this, [this, pending](const ApiResult &result) {
+        m_pacer.finished();
+        if (!pending->context)
+            return;
+        if (result.status == 401 && pending->authenticated && m_authenticator
+            && m_authenticator->canRenew() && !pending->renewedOnce) {
+            pending->renewedOnce = true;
+            if (pending->generation < m_authGeneration) {
+                // The token was renewed while this request was out: just retry with the new one.
+                m_pacer.enqueue([this, pending] { start(pending); }, true);
+            } else {
+                m_authenticator->invalidate();
+                waitForRenewal(pending);
+            }
+            return;
+        }
+        if (result.status == 429 && pending->rateLimitRetries < maxRateLimitRetries) {
+            const int delay = backoffFor(result, pending->rateLimitRetries++);
+            ++m_rateLimitWaits;
+            m_pacer.pauseFor(delay);
+            m_pacer.enqueue([this, pending] { start(pending); }, true);
+            Q_EMIT rateLimited(delay);
+            return;
+        }
+        pending->done(result);
+    });
+}
+
+int AccountSession::backoffFor(const ApiResult &result, int attempt) const
+{
+    bool numeric = false;
+    const int retryAfter = result.headers.value("retry-after").trimmed().toInt(&numeric);
+    if (numeric && retryAfter >= 0)
+        return qMin(retryAfter, 300) * 1000 + 50;
+    // No Retry-After (Scriptix documents none): wait 2 s, then 4 s, 8 s ... up to a minute, the
+    // length of the documented window.
+    return qMin(2000 << qMin(attempt, 5), 60000);
+}
+
+void AccountSession::waitForRenewal(std::shared_ptr<Pending> pending)
+{
+    m_waitingForRenewal.append(std::move(pending));
+    if (m_renewing)
+        return;
+    m_renewing = true;
+    ++m_renewalsStarted;
+    m_authenticator->renew([this](const ApiError &error) { renewalFinished(error); });
+}
+
+void AccountSession::renewalFinished(const ApiError &error)
+{
+    m_renewing = false;
+    const QList<std::shared_ptr<Pending>> waiting = std::exchange(m_waitingForRenewal, {});
+    if (error.isError()) {
+        if (error.kind == ApiError::Kind::SignedOut)
+            setSignedOut(error.userMessage);
+        for (const auto &pending : waiting)
+            fail(pending, error);
+        return;
+    }
+    ++m_authGeneration;
+    for (const auto &pending : waiting)
+        m_pacer.enqueue([this, pending] { start(pending); }, true);
+}
+
+void AccountSession::fail(const std::shared_ptr<Pending> &pending, const ApiError &error)
+{
+    if (!pending->context)
+        return;
+    ApiResult result;
+    result.error = error;
+    pending->done(result);
+}
+
+void AccountSession::setSignedOut(const QString &reason)
+{
+    if (m_signedOut)
+        return;
+    m_signedOut = true;
+    m_signedOutReason = reason;
+    Q_EMIT signedOut(reason);
+}
+
+void AccountSession::markSignedIn()
+{
+    m_signedOut = false;
+    m_signedOutReason.clear();
+}
+
+void AccountSession::loadSecrets(QObject *context, std::function<void(const QString &)> done)
+{
+    const QStringList names = secretNames(m_account.service);
+    auto remaining = std::make_shared<int>(int(names.size()));
+    auto firstError = std::make_shared<QString>();
+    QPointer<QObject> guard(context);
+    for (const QString &name : names) {
+        m_credentials->read(secretKey(m_account.id, name), this,
+                            [this, name, remaining, firstError, guard,
+                             done](const CredentialStore::ReadResult &result) {
+                                if (result.value)
+                                    m_secrets.insert(name, *result.value);
+                                if (!result.error.isEmpty() && firstError->isEmpty())
+                                    *firstError = result.error;
+                                if (--*remaining == 0 && guard)
+                                    done(*firstError);
+                            });
+    }
+}
+
+void AccountSession::storeSecret(const QString &name, const QString &value, QObject *context,
+                                 std::function<void(const QString &)> done)
+{
+    m_secrets.insert(name, value);
+    m_credentials->write(secretKey(m_account.id, name), value, context, std::move(done));
+}
+
+void AccountSession::clearSecrets(QObject *context, std::function<void(const QString &)> done)
+{
+    m_secrets.clear();
+    const QStringList names = secretNames(m_account.service);
+    auto remaining = std::make_shared<int>(int(names.size()));
+    auto firstError = std::make_shared<QString>();
+    QPointer<QObject> guard(context);
+    for (const QString &name : names) {
+        m_credentials->remove(secretKey(m_account.id, name), this,
+                              [remaining, firstError, guard, done](const QString &error) {
+                                  if (!error.isEmpty() && firstError->isEmpty())
+                                      *firstError = error;
+                                  if (--*remaining == 0 && guard)
+                                      done(*firstError);
+                              });
+    }
+}
+
+} // namespace Docket

@@ -1,0 +1,137 @@
+#pragma once
+
+#include "accountsession.h"
+#include "apierror.h"
+#include "remoteitem.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace Docket {
+
+// One asynchronous piece of work of a connector, in the style of KJob: it emits finished() exactly
+// once, later on the event loop (never inside the call that created it), and then deletes itself.
+// Connect to finished() right after creating it.
+class ConnectorJob : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+
+    const ApiError &error() const { return m_error; }
+    bool failed() const { return m_error.isError(); }
+    bool isFinished() const { return m_finished; }
+    // Ends the job now with a Cancelled error; a request already sent may still take effect.
+    void abort();
+
+    // For connectors: ends the job (successfully when `error` is empty).
+    void finish(const ApiError &error = {});
+    // Ends the job with the result's error, if it has one; true if it did.
+    bool finishIfFailed(const ApiResult &result);
+
+Q_SIGNALS:
+    void finished(Docket::ConnectorJob *job);
+
+private:
+    ApiError m_error;
+    bool m_finished = false;
+};
+
+class ListJob : public ConnectorJob
+{
+    Q_OBJECT
+
+public:
+    ListJob(const NodeRef &parent, QObject *owner)
+        : ConnectorJob(owner)
+        , m_parent(parent)
+    { }
+    const NodeRef &parentRef() const { return m_parent; }
+    const ListPage &page() const { return m_page; }
+    void setPage(ListPage page) { m_page = std::move(page); }
+
+private:
+    NodeRef m_parent;
+    ListPage m_page;
+};
+
+class DeleteJob : public ConnectorJob
+{
+    Q_OBJECT
+
+public:
+    DeleteJob(const RemoteItem &item, QObject *owner)
+        : ConnectorJob(owner)
+        , m_item(item)
+    { }
+    const RemoteItem &item() const { return m_item; }
+    DeleteOutcome outcome() const { return m_outcome; }
+    int httpStatus() const { return m_httpStatus; }
+    QByteArray requestId() const { return m_requestId; }
+    // For connectors: 2xx is Deleted, 404 AlreadyGone, anything else fails with the error.
+    void finishFromResult(const ApiResult &result);
+
+private:
+    RemoteItem m_item;
+    DeleteOutcome m_outcome = DeleteOutcome::Deleted;
+    int m_httpStatus = 0;
+    QByteArray m_requestId;
+};
+
+// Sign-in, sign-out, upload, detail fetches: jobs whose result is just success or an error, plus
+// optional data.
+class SimpleJob : public ConnectorJob
+{
+    Q_OBJECT
+
+public:
+    using ConnectorJob::ConnectorJob;
+    QVariantMap data() const { return m_data; }
+    void setData(const QVariantMap &data) { m_data = data; }
+
+private:
+    QVariantMap m_data;
+};
+
+// Talks to one service for one account: lists what is under a node, deletes a node, and says what a
+// delete will do. Every request goes through the account's session (credentials, pacing, renewal).
+class Connector : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Connector(AccountSession *session, QObject *parent = nullptr);
+
+    AccountSession *session() const { return m_session; }
+    const Account &account() const { return m_session->account(); }
+    virtual ServiceKind service() const = 0;
+
+    // The children of `parent` (NodeRef{NodeKind::Account, {}} for the account's top level).
+    virtual ListJob *list(const NodeRef &parent, const PageRequest &page) = 0;
+    // How many items to ask for per page under this kind of parent.
+    virtual int pageSize(NodeKind parentKind) const;
+    virtual bool canDelete(NodeKind kind) const = 0;
+    virtual DeletePlan describeDelete(const RemoteItem &item) const = 0;
+    virtual DeleteJob *remove(const RemoteItem &item) = 0;
+
+    // Checks the secrets already in the session with the service (a cheap authenticated call or
+    // the token exchange) and marks the session signed in. Care360 signs in with a one-time code
+    // instead (Care360Connector::requestCode/verifyCode); its signIn() renews with the stored
+    // refresh token.
+    virtual SimpleJob *signIn() = 0;
+    // Ends the sign-in at the service where it has such a call, then forgets every secret.
+    virtual SimpleJob *signOut();
+
+private:
+    AccountSession *m_session;
+};
+
+// The connector for the session's service. `index` is Invox's local document index (may be null
+// for the other services).
+class InvoxIndex;
+std::unique_ptr<Connector> createConnector(AccountSession *session, InvoxIndex *invoxIndex,
+                                           QObject *parent = nullptr);
+
+} // namespace Docket

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "apierror.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonDocument>
+#include <QList>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QPair>
+#include <QUrl>
+
+#include <functional>
+
+namespace Docket {
+
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+// One HTTP request as a connector describes it. The URL's path and query are already
+// percent-encoded (see urlWithSegments()).
+struct ApiRequest
+{
+    QByteArray method = "GET";
+    QUrl url;
+    HeaderList headers;
+    QByteArray body; // sent when non-empty, or always for POST/PUT/PATCH
+    int timeoutMs = 0; // 0: the client's default
+};
+
+// What came back. `error` is set for transport failures and non-2xx statuses alike.
+struct ApiResult
+{
+    int status = 0;
+    QByteArray body;
+    QByteArray requestId;
+    QHash<QByteArray, QByteArray> headers; // names lower-cased
+    ApiError error;
+
+    bool ok() const { return !error.isError(); }
+    // The body as a JSON object; a malformed body sets *problem (and returns an empty object).
+    QJsonObject jsonObject(QString *problem) const;
+};
+
+// The one network policy of the process: a single QNetworkAccessManager, Docket's User-Agent, an
+// X-Request-ID on every request, a transfer timeout, and no redirects to other hosts. TLS errors
+// are never ignored.
+class NetworkClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit NetworkClient(QObject *parent = nullptr);
+
+    void setDefaultTimeout(int milliseconds) { m_defaultTimeoutMs = milliseconds; }
+    int defaultTimeout() const { return m_defaultTimeoutMs; }
+
+    // Sends the request; `done` runs once with the result, unless `context` is destroyed first
+    // (then the request is aborted). Returns the reply so a caller may abort it.
+    QNetworkReply *send(const ApiRequest &request, QObject *context,
+                        std::function<void(const ApiResult &)> done);
+
+    QNetworkAccessManager *manager() { return &m_manager; }
+
+    static QByteArray newRequestId();
+    static QByteArray userAgent();
+
+private:
+    QNetworkAccessManager m_manager;
+    int m_defaultTimeoutMs = 30000;
+};
+
+// base + each segment percent-encoded as one path segment ("a/b" stays one segment) + query, with
+// every query value percent-encoded too. The only way connectors build URLs from ids.
+QUrl urlWithSegments(const QUrl &base, const QStringList &segments,
+                     const QList<QPair<QString, QString>> &query = {});
+
+// https is required, except for loopback hosts (the sandbox). Returns an empty string when the URL
+// may be used, otherwise why not, in a sentence.
+QString baseUrlProblem(const QUrl &url);
+
+} // namespace Docket

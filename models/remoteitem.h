@@ -1,0 +1,81 @@
+#pragma once
+
+#include "servicekind.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QVariantMap>
+
+namespace Docket {
+
+// Where a node is under its account: its kind and the ids from the outermost container down to the
+// node itself. A Scriptix comment is {ScriptixComment, {sessionId, documentId, commentId}}; an
+// account is {Account, {}}. Connectors build every URL from these ids (always percent-encoded).
+struct NodeRef
+{
+    NodeKind kind = NodeKind::Account;
+    QStringList ids;
+
+    QString id() const { return ids.isEmpty() ? QString() : ids.last(); }
+    NodeRef child(NodeKind childKind, const QString &childId) const
+    {
+        return { childKind, ids + QStringList { childId } };
+    }
+    bool operator==(const NodeRef &other) const = default;
+};
+
+// One thing a service holds, as a row of the tree shows it.
+struct RemoteItem
+{
+    NodeRef ref;
+    QString name;
+    QDateTime created; // invalid when unknown
+    qint64 sizeBytes = -1; // -1: not applicable
+    int pages = -1;
+    int durationSeconds = -1;
+    QString status; // the service's own word ("finished", "completed", "PHI")
+    // Fields for the details pane and --json, as the service named them (never secrets).
+    QVariantMap details;
+};
+
+// A page of children. `total` is the number the server says exist (-1 when it does not say);
+// `nextCursor` is empty when there are no more pages.
+struct ListPage
+{
+    QList<RemoteItem> items;
+    int total = -1;
+    QVariant nextCursor;
+    bool hasMore() const { return nextCursor.isValid() && !nextCursor.isNull(); }
+};
+
+// Which page to fetch: the cursor from the previous ListPage (or an invalid QVariant for the
+// first), and how many items at most. Offset-based services put the offset in the cursor.
+struct PageRequest
+{
+    QVariant cursor;
+    int limit = 100;
+};
+
+// What a delete will do, said before it is done, so the window and the CLI can tell the user.
+struct DeletePlan
+{
+    enum class Permanence { Permanent, Soft };
+    Permanence permanence = Permanence::Permanent;
+    // "the session and its 3 documents"; empty when nothing goes with it.
+    QString cascade;
+    // Counts of what goes with it, where known ({"documents": 3, "comments": 5}).
+    QVariantMap cascadeCounts;
+    // A sentence for people: "Permanently deletes ... This cannot be undone." / "Hides ... kept
+    // by".
+    QString explanation;
+};
+
+// How a delete ended when it did not fail.
+enum class DeleteOutcome {
+    Deleted, // 2xx
+    AlreadyGone, // 404: someone or something deleted it first
+};
+
+} // namespace Docket

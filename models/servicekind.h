@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+namespace Docket {
+
+enum class ServiceKind { Invox, Care360, DocumentPro, Scriptix };
+
+// "invox", "care360", "documentpro", "scriptix": stable ids for settings, the CLI and the sandbox.
+QString serviceId(ServiceKind kind);
+std::optional<ServiceKind> serviceFromId(const QString &id);
+// "Invox Medical", "CareValidate Care360", "DocumentPro", "Scriptix"
+QString serviceDisplayName(ServiceKind kind);
+
+// What a node in the tree is. Containers hold the kinds listed after them.
+enum class NodeKind {
+    Account,
+    InvoxConsultation, // -> InvoxDocument (from Docket's local index: Invox has no list endpoint)
+    InvoxDocument,
+    Care360Case, // -> Care360File
+    Care360File,
+    DocumentProDocument, // -> DocumentProResult (the document's parser_runs)
+    DocumentProResult,
+    ScriptixSession, // -> ScriptixDocument -> ScriptixComment
+    ScriptixDocument,
+    ScriptixComment,
+};
+
+QString nodeKindName(NodeKind kind); // "Session", "Parser result", ... for people
+QString nodeKindId(NodeKind kind); // "session", "result", ... for paths and JSON
+bool isContainer(NodeKind kind);
+
+} // namespace Docket
