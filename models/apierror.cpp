@@ -65,7 +65,9 @@ ServiceErrorBody parseServiceErrorBody(const QByteArray &body)
     ServiceErrorBody result;
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+    if (parseError.error == QJsonParseError::NoError && !document.isObject())
+        return result; // JSON, but no shape any vendor uses: nothing readable to show
+    if (parseError.error != QJsonParseError::NoError) {
         // Plain text or HTML from a proxy: keep a readable line of it, never markup.
         const QString text = QString::fromUtf8(body.left(400));
         if (!text.contains(u'<'))

@@ -113,4 +113,19 @@ bool isContainer(NodeKind kind)
     }
 }
 
+QList<NodeKind> nodeKindsByDepth(ServiceKind service)
+{
+    switch (service) {
+    case ServiceKind::Invox:
+        return { NodeKind::InvoxConsultation, NodeKind::InvoxDocument };
+    case ServiceKind::Care360:
+        return { NodeKind::Care360Case, NodeKind::Care360File };
+    case ServiceKind::DocumentPro:
+        return { NodeKind::DocumentProDocument, NodeKind::DocumentProResult };
+    case ServiceKind::Scriptix:
+        return { NodeKind::ScriptixSession, NodeKind::ScriptixDocument, NodeKind::ScriptixComment };
+    }
+    return {};
+}
+
 } // namespace Docket

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -31,5 +32,7 @@ enum class NodeKind {
 QString nodeKindName(NodeKind kind); // "Session", "Parser result", ... for people
 QString nodeKindId(NodeKind kind); // "session", "result", ... for paths and JSON
 bool isContainer(NodeKind kind);
+// The kinds at each depth under an account of this service: Scriptix {Session, Document, Comment}.
+QList<NodeKind> nodeKindsByDepth(ServiceKind service);
 
 } // namespace Docket

@@ -1,0 +1,148 @@
+#include "keychaincredentialstore.h"
+
+#include <QCoreApplication>
+#include <QPointer>
+#include <QRegularExpression>
+#include <qt6keychain/keychain.h>
+
+namespace Docket {
+
+namespace {
+
+QString describe(QKeychain::Job *job)
+{
+    // QtKeychain 0.13 has no isAvailable(): with no secret service every job ends in OtherError,
+    // a locked keyring in AccessDenied. Both are "keychain unavailable", with Qt's reason.
+    return QCoreApplication::translate("Docket", "The system keychain is unavailable: %1")
+        .arg(job->errorString());
+}
+
+template<typename JobType> JobType *prepare(const QString &serviceName, const QString &key)
+{
+    auto *job = new JobType(serviceName);
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false); // never a plain-text file
+    job->setKey(key);
+    return job;
+}
+
+} // namespace
+
+KeychainCredentialStore::KeychainCredentialStore(const QString &serviceName, QObject *parent)
+    : CredentialStore(parent)
+    , m_serviceName(serviceName)
+{ }
+
+void KeychainCredentialStore::read(const QString &key, QObject *context, ReadCallback done)
+{
+    auto *job = prepare<QKeychain::ReadPasswordJob>(m_serviceName, key);
+    QPointer<QObject> guard(context);
+    connect(job, &QKeychain::Job::finished, this, [job, guard, done = std::move(done)] {
+        if (!guard)
+            return;
+        ReadResult result;
+        if (job->error() == QKeychain::NoError)
+            result.value = job->textData();
+        else if (job->error() != QKeychain::EntryNotFound)
+            result.error = describe(job);
+        done(result);
+    });
+    job->start();
+}
+
+void KeychainCredentialStore::write(const QString &key, const QString &secret, QObject *context,
+                                    DoneCallback done)
+{
+    auto *job = prepare<QKeychain::WritePasswordJob>(m_serviceName, key);
+    job->setTextData(secret);
+    QPointer<QObject> guard(context);
+    connect(job, &QKeychain::Job::finished, this, [job, guard, done = std::move(done)] {
+        if (guard)
+            done(job->error() == QKeychain::NoError ? QString() : describe(job));
+    });
+    job->start();
+}
+
+void KeychainCredentialStore::remove(const QString &key, QObject *context, DoneCallback done)
+{
+    auto *job = prepare<QKeychain::DeletePasswordJob>(m_serviceName, key);
+    QPointer<QObject> guard(context);
+    connect(job, &QKeychain::Job::finished, this, [job, guard, done = std::move(done)] {
+        if (!guard)
+            return;
+        const bool gone
+            = job->error() == QKeychain::NoError || job->error() == QKeychain::EntryNotFound;
+        done(gone ? QString() : describe(job));
+    });
+    job->start();
+}
+
+QString KeychainCredentialStore::description() const
+{
+    return QCoreApplication::translate("Docket", "the system keychain");
+}
+
+EnvironmentCredentialStore::EnvironmentCredentialStore(CredentialStore *inner, QObject *parent)
+    : CredentialStore(parent)
+    , m_inner(inner)
+{ }
+
+void EnvironmentCredentialStore::setAccountName(const QString &accountId, const QString &name)
+{
+    m_accountNames.insert(accountId, name);
+}
+
+QString EnvironmentCredentialStore::variableName(const QString &accountName,
+                                                 const QString &secretName)
+{
+    static const QRegularExpression other(QStringLiteral("[^A-Z0-9]"));
+    static const QRegularExpression camelHump(QStringLiteral("([a-z])([A-Z])"));
+    QString account = accountName.toUpper();
+    account.replace(other, QStringLiteral("_"));
+    QString secret = secretName;
+    secret.replace(camelHump, QStringLiteral("\\1_\\2"));
+    return QStringLiteral("DOCKET_SECRET_") + account + u'_' + secret.toUpper();
+}
+
+std::optional<QString> EnvironmentCredentialStore::fromEnvironment(const QString &key) const
+{
+    const QString accountId = key.section(u'/', 0, 0);
+    const QString secretName = key.section(u'/', 1);
+    if (!m_accountNames.contains(accountId))
+        return std::nullopt;
+    const QByteArray value
+        = qgetenv(variableName(m_accountNames.value(accountId), secretName).toLatin1().constData());
+    if (value.isEmpty())
+        return std::nullopt;
+    return QString::fromUtf8(value);
+}
+
+void EnvironmentCredentialStore::read(const QString &key, QObject *context, ReadCallback done)
+{
+    const std::optional<QString> variable = fromEnvironment(key);
+    m_inner->read(key, context, [variable, done = std::move(done)](const ReadResult &inner) {
+        if (inner.value || !variable)
+            done(inner);
+        else
+            done(ReadResult { variable, {} });
+    });
+}
+
+void EnvironmentCredentialStore::write(const QString &key, const QString &secret, QObject *context,
+                                       DoneCallback done)
+{
+    m_inner->write(key, secret, context, std::move(done));
+}
+
+void EnvironmentCredentialStore::remove(const QString &key, QObject *context, DoneCallback done)
+{
+    m_inner->remove(key, context, std::move(done));
+}
+
+QString EnvironmentCredentialStore::description() const
+{
+    return m_inner->description()
+        + QCoreApplication::translate("Docket", ", or DOCKET_SECRET_* environment variables");
+}
+
+} // namespace Docket

@@ -1,0 +1,324 @@
+// The core of the models library without a network: error parsing, URL building, the pacer, the
+// account and credential stores.
+
+#include "account.h"
+#include "accountstore.h"
+#include "apierror.h"
+#include "credentialstore.h"
+#include "keychaincredentialstore.h"
+#include "networkclient.h"
+#include "requestpacer.h"
+
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrlQuery>
+
+using namespace Docket;
+
+class TestModelsCore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void parsesEveryVendorErrorShape_data();
+    void parsesEveryVendorErrorShape();
+    void errorSentencesSayWhatHappened();
+    void networkErrorsAreClassified();
+    void urlsEncodeHostileIdsAsOneSegment_data();
+    void urlsEncodeHostileIdsAsOneSegment();
+    void httpsIsRequiredExceptOnLoopback();
+    void pacerKeepsToItsBudgetAndConcurrency();
+    void pacerPausesAndPutsRetriesFirst();
+    void accountsRoundTripWithoutSecrets();
+    void accountNamesAreUnique();
+    void accountValidation();
+    void memoryStoreCompletesLater();
+    void environmentVariableNames();
+    void environmentFillsWhatTheStoreLacks();
+};
+
+void TestModelsCore::parsesEveryVendorErrorShape_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("invox 401") << QByteArray(R"({"message":"Unauthorized"})") << QString()
+                               << QStringLiteral("Unauthorized");
+    QTest::newRow("invox 404 typo")
+        << QByteArray(R"({"messsage":"Document not found","errorType":"documentNotFound"})")
+        << QStringLiteral("documentNotFound") << QStringLiteral("Document not found");
+    QTest::newRow("care360") << QByteArray(
+        R"({"status":404,"success":false,"error":"File not found","code":"VALIDATION_ERROR"})")
+                             << QStringLiteral("VALIDATION_ERROR")
+                             << QStringLiteral("File not found");
+    QTest::newRow("documentpro new")
+        << QByteArray(R"({"success":false,"error":"not_found","message":"No such result"})")
+        << QStringLiteral("not_found") << QStringLiteral("No such result");
+    QTest::newRow("documentpro old")
+        << QByteArray(R"({"success":false,"error":"Unauthorized: invalid or missing API key"})")
+        << QString() << QStringLiteral("Unauthorized: invalid or missing API key");
+    QTest::newRow("scriptix string")
+        << QByteArray(R"({"error":"unauthorized","error_description":"Token expired"})")
+        << QStringLiteral("unauthorized") << QStringLiteral("Token expired");
+    QTest::newRow("scriptix object")
+        << QByteArray(
+               R"({"error":{"code":"not_found","message":"Session not found","details":null}})")
+        << QStringLiteral("not_found") << QStringLiteral("Session not found");
+    QTest::newRow("scriptix 429") << QByteArray(
+        R"({"error":"rate_limit_exceeded","message":"Too many requests"})")
+                                  << QStringLiteral("rate_limit_exceeded")
+                                  << QStringLiteral("Too many requests");
+    QTest::newRow("detail") << QByteArray(R"({"detail":"Conflict"})") << QString()
+                            << QStringLiteral("Conflict");
+    QTest::newRow("plain text") << QByteArray("Service Unavailable") << QString()
+                                << QStringLiteral("Service Unavailable");
+    QTest::newRow("html is not shown")
+        << QByteArray("<html><body>502</body></html>") << QString() << QString();
+    QTest::newRow("truncated json")
+        << QByteArray(R"({"error":"unauth)") << QString() << QStringLiteral("{\"error\":\"unauth");
+    QTest::newRow("array") << QByteArray("[1,2]") << QString() << QString();
+    QTest::newRow("empty") << QByteArray() << QString() << QString();
+}
+
+void TestModelsCore::parsesEveryVendorErrorShape()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, code);
+    QFETCH(QString, message);
+    const ServiceErrorBody parsed = parseServiceErrorBody(body);
+    QCOMPARE(parsed.code, code);
+    QCOMPARE(parsed.message, message);
+}
+
+void TestModelsCore::errorSentencesSayWhatHappened()
+{
+    const ApiError notFound = ApiError::fromHttp(
+        404, R"({"messsage":"Document not found","errorType":"documentNotFound"})", "rid-1");
+    QCOMPARE(notFound.kind, ApiError::Kind::Http);
+    QCOMPARE(notFound.httpStatus, 404);
+    QCOMPARE(notFound.requestId, QByteArray("rid-1"));
+    QVERIFY(notFound.userMessage.contains(QStringLiteral("already have been deleted")));
+    QVERIFY(notFound.userMessage.contains(QStringLiteral("Document not found")));
+    QCOMPARE(notFound.summary(), QStringLiteral("HTTP 404 documentNotFound: Document not found"));
+
+    const ApiError serverError = ApiError::fromHttp(503, {}, {});
+    QVERIFY(serverError.userMessage.contains(QStringLiteral("503")));
+    QVERIFY(serverError.userMessage.contains(QStringLiteral("Try again later")));
+    // A long service message is cut, and stays on one line.
+    const ApiError chatty = ApiError::fromHttp(
+        400, QByteArray(R"({"message":")") + QByteArray(2000, 'x') + "\n" + R"("})", {});
+    QVERIFY(chatty.serviceMessage.size() <= 300);
+    QVERIFY(!chatty.userMessage.contains(u'\n'));
+}
+
+void TestModelsCore::networkErrorsAreClassified()
+{
+    QCOMPARE(ApiError::fromNetwork(QNetworkReply::OperationCanceledError, {}, {}).kind,
+             ApiError::Kind::Timeout);
+    QCOMPARE(
+        ApiError::fromNetwork(QNetworkReply::RemoteHostClosedError, QStringLiteral("closed"), {})
+            .kind,
+        ApiError::Kind::Connection);
+    const ApiError refused = ApiError::fromNetwork(QNetworkReply::ConnectionRefusedError, {}, {});
+    QVERIFY(refused.userMessage.contains(QStringLiteral("refused")));
+    QCOMPARE(ApiError::malformed(QStringLiteral("no files"), "r").kind,
+             ApiError::Kind::MalformedResponse);
+}
+
+void TestModelsCore::urlsEncodeHostileIdsAsOneSegment_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<QString>("encodedSegment");
+    QTest::newRow("dot-dot") << QStringLiteral("../x") << QStringLiteral("..%2Fx");
+    QTest::newRow("query") << QStringLiteral("a?b=c") << QStringLiteral("a%3Fb%3Dc");
+    QTest::newRow("fragment") << QStringLiteral("#") << QStringLiteral("%23");
+    QTest::newRow("already encoded") << QStringLiteral("%2F") << QStringLiteral("%252F");
+    QTest::newRow("unicode") << QStringLiteral("é") << QStringLiteral("%C3%A9");
+    QTest::newRow("space") << QStringLiteral("a b") << QStringLiteral("a%20b");
+}
+
+void TestModelsCore::urlsEncodeHostileIdsAsOneSegment()
+{
+    QFETCH(QString, id);
+    QFETCH(QString, encodedSegment);
+    const QUrl base(QStringLiteral("https://api.scriptix.io/api/v3/"));
+    const QUrl url = urlWithSegments(
+        base, { QStringLiteral("speech-to-text"), QStringLiteral("session"), id });
+    QCOMPARE(url.path(QUrl::FullyEncoded),
+             QStringLiteral("/api/v3/speech-to-text/session/") + encodedSegment);
+    QCOMPARE(url.host(), QStringLiteral("api.scriptix.io"));
+    QVERIFY(!url.hasFragment());
+    QVERIFY(!url.hasQuery());
+    const QUrl withQuery
+        = urlWithSegments(QUrl(QStringLiteral("https://api.documentpro.ai")),
+                          { QStringLiteral("files") }, { { QStringLiteral("request_id"), id } });
+    QCOMPARE(QUrlQuery(withQuery).queryItemValue(QStringLiteral("request_id"), QUrl::FullyDecoded),
+             id);
+    QCOMPARE(QUrlQuery(withQuery).queryItems().size(), 1);
+}
+
+void TestModelsCore::httpsIsRequiredExceptOnLoopback()
+{
+    QVERIFY(baseUrlProblem(QUrl(QStringLiteral("https://api.documentpro.ai"))).isEmpty());
+    QVERIFY(baseUrlProblem(QUrl(QStringLiteral("http://127.0.0.1:8080"))).isEmpty());
+    QVERIFY(baseUrlProblem(QUrl(QStringLiteral("http://localhost:8080/api/v3"))).isEmpty());
+    QVERIFY(baseUrlProblem(QUrl(QStringLiteral("http://[::1]:9000"))).isEmpty());
+    QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("http://api.documentpro.ai"))).isEmpty());
+    QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("http://127.0.0.1.example.com"))).isEmpty());
+    QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("ftp://127.0.0.1"))).isEmpty());
+    QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("not a url"))).isEmpty());
+}
+
+void TestModelsCore::pacerKeepsToItsBudgetAndConcurrency()
+{
+    RequestPacer pacer;
+    pacer.setRequestsPerMinute(3);
+    pacer.setMaxConcurrent(2);
+    int started = 0;
+    for (int i = 0; i < 5; ++i)
+        pacer.enqueue([&] { ++started; });
+    QCOMPARE(started, 2); // concurrency
+    QCOMPARE(pacer.waiting(), 3);
+    pacer.finished();
+    QCOMPARE(started, 3);
+    pacer.finished();
+    pacer.finished();
+    // The fourth waits for the minute window, not for a free slot.
+    QCOMPARE(started, 3);
+    QCOMPARE(pacer.inFlight(), 0);
+    QCOMPARE(pacer.waiting(), 2);
+}
+
+void TestModelsCore::pacerPausesAndPutsRetriesFirst()
+{
+    RequestPacer pacer;
+    QStringList order;
+    pacer.pauseFor(150);
+    pacer.enqueue([&] { order << QStringLiteral("normal"); });
+    pacer.enqueue([&] { order << QStringLiteral("retry"); }, true);
+    QVERIFY(order.isEmpty());
+    QTRY_COMPARE(order.size(), 2);
+    QCOMPARE(order, (QStringList { QStringLiteral("retry"), QStringLiteral("normal") }));
+}
+
+void TestModelsCore::accountsRoundTripWithoutSecrets()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("settings.ini"));
+    Account account;
+    account.service = ServiceKind::Invox;
+    account.name = QStringLiteral("Dr Rivera");
+    account.baseUrl = QUrl(QStringLiteral("https://invox.example/api"));
+    account.invoxAppId = QStringLiteral("app-1");
+    account.invoxApiVersion = QStringLiteral("2026-03-01");
+    {
+        AccountStore store(file);
+        QCOMPARE(store.save(account), QString());
+        QVERIFY(!account.id.isEmpty());
+    }
+    AccountStore reopened(file);
+    const std::optional<Account> found = reopened.find(QStringLiteral("dr rivera"));
+    QVERIFY(found);
+    QCOMPARE(found->id, account.id);
+    QCOMPARE(found->invoxAppId, QStringLiteral("app-1"));
+    QCOMPARE(found->invoxApiVersion, QStringLiteral("2026-03-01"));
+    QCOMPARE(found->label(), QStringLiteral("Invox Medical — Dr Rivera @ invox.example"));
+    QVERIFY(reopened.remove(account.id));
+    QVERIFY(reopened.accounts().isEmpty());
+}
+
+void TestModelsCore::accountNamesAreUnique()
+{
+    QTemporaryDir dir;
+    AccountStore store(dir.filePath(QStringLiteral("settings.ini")));
+    Account first;
+    first.name = QStringLiteral("Clinic");
+    first.baseUrl = Account::defaultBaseUrl(ServiceKind::Scriptix);
+    QCOMPARE(store.save(first), QString());
+    Account second = first;
+    second.id.clear();
+    second.name = QStringLiteral("CLINIC");
+    QVERIFY(store.save(second).contains(QStringLiteral("already exists")));
+    // Saving the same account again (an edit) is fine.
+    first.scriptixHeader = Account::ScriptixHeader::ZoomKey;
+    QCOMPARE(store.save(first), QString());
+    QCOMPARE(store.accounts().size(), 1);
+    QCOMPARE(store.accounts().at(0).scriptixHeader, Account::ScriptixHeader::ZoomKey);
+}
+
+void TestModelsCore::accountValidation()
+{
+    Account account;
+    account.service = ServiceKind::Care360;
+    account.name = QStringLiteral("Portal");
+    account.baseUrl = Account::defaultBaseUrl(ServiceKind::Care360);
+    QVERIFY(account.validationProblem().contains(QStringLiteral("email or phone")));
+    account.care360Login = QStringLiteral("patient@example.org");
+    QCOMPARE(account.validationProblem(), QString());
+    account.service = ServiceKind::Invox;
+    account.baseUrl = QUrl(QStringLiteral("https://invox.example"));
+    QVERIFY(account.validationProblem().contains(QStringLiteral("App Id")));
+    QCOMPARE(Account().effectiveRequestsPerMinute(), 60); // Scriptix's documented limit
+}
+
+void TestModelsCore::memoryStoreCompletesLater()
+{
+    MemoryCredentialStore store;
+    bool written = false;
+    store.write(QStringLiteral("a/token"), QStringLiteral("s3cret"), this,
+                [&](const QString &error) { written = error.isEmpty(); });
+    QVERIFY(!written); // never inside the call
+    QTRY_VERIFY(written);
+    std::optional<QString> value;
+    store.read(QStringLiteral("a/token"), this,
+               [&](const CredentialStore::ReadResult &result) { value = result.value; });
+    QTRY_VERIFY(value.has_value());
+    QCOMPARE(*value, QStringLiteral("s3cret"));
+    bool removed = false;
+    store.remove(QStringLiteral("a/token"), this, [&](const QString &) { removed = true; });
+    QTRY_VERIFY(removed);
+    QVERIFY(!store.contains(QStringLiteral("a/token")));
+}
+
+void TestModelsCore::environmentVariableNames()
+{
+    QCOMPARE(
+        EnvironmentCredentialStore::variableName(QStringLiteral("Sandbox Scriptix"), Secret::token),
+        QStringLiteral("DOCKET_SECRET_SANDBOX_SCRIPTIX_TOKEN"));
+    QCOMPARE(
+        EnvironmentCredentialStore::variableName(QStringLiteral("dr-rivera"), Secret::tenantKey),
+        QStringLiteral("DOCKET_SECRET_DR_RIVERA_TENANT_KEY"));
+    QCOMPARE(EnvironmentCredentialStore::variableName(QStringLiteral("x"), Secret::refreshToken),
+             QStringLiteral("DOCKET_SECRET_X_REFRESH_TOKEN"));
+}
+
+void TestModelsCore::environmentFillsWhatTheStoreLacks()
+{
+    MemoryCredentialStore inner;
+    EnvironmentCredentialStore store(&inner);
+    store.setAccountName(QStringLiteral("id-1"), QStringLiteral("Env Test"));
+    qputenv("DOCKET_SECRET_ENV_TEST_TOKEN", "from-environment");
+    std::optional<QString> value;
+    store.read(secretKey(QStringLiteral("id-1"), Secret::token), this,
+               [&](const CredentialStore::ReadResult &result) { value = result.value; });
+    QTRY_VERIFY(value.has_value());
+    QCOMPARE(*value, QStringLiteral("from-environment"));
+    // What the store holds wins (a rotated secret must not be replaced by a stale variable).
+    bool written = false;
+    store.write(secretKey(QStringLiteral("id-1"), Secret::token), QStringLiteral("stored"), this,
+                [&](const QString &) { written = true; });
+    QTRY_VERIFY(written);
+    value.reset();
+    store.read(secretKey(QStringLiteral("id-1"), Secret::token), this,
+               [&](const CredentialStore::ReadResult &result) { value = result.value; });
+    QTRY_VERIFY(value.has_value());
+    QCOMPARE(*value, QStringLiteral("stored"));
+    qunsetenv("DOCKET_SECRET_ENV_TEST_TOKEN");
+}
+
+QTEST_GUILESS_MAIN(TestModelsCore)
+#include "tst_models_core.moc"
