@@ -106,6 +106,10 @@ void AccountSession::start(std::shared_ptr<Pending> pending)
             if (pending->generation < m_authGeneration) {
                 // The token was renewed while this request was out: just retry with the new one.
                 m_pacer.enqueue([this, pending] { start(pending); }, true);
+            } else if (m_renewing) {
+                // A renewal is already under way (its new token may be in memory, not yet
+                // stored): do not invalidate it, wait for it.
+                waitForRenewal(pending);
             } else {
                 m_authenticator->invalidate();
                 waitForRenewal(pending);

@@ -78,6 +78,8 @@ public:
     bool hasSecret(const QString &name) const { return !m_secrets.value(name).isEmpty(); }
     // Reads every secret this service may have from the store; `done` gets the store's error.
     void loadSecrets(QObject *context, std::function<void(const QString &error)> done);
+    // Holds a secret in memory only (for a sign-in not yet confirmed by the service).
+    void setSecret(const QString &name, const QString &value) { m_secrets.insert(name, value); }
     // Keeps the secret in memory at once and calls `done` when the store has it.
     void storeSecret(const QString &name, const QString &value, QObject *context,
                      std::function<void(const QString &error)> done);

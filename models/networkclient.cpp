@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QTimer>
 #include <QUuid>
 
 namespace Docket {
@@ -46,9 +47,67 @@ QByteArray NetworkClient::userAgent()
     return "Docket/" + version().toLatin1() + " (Qt " + QByteArray(qVersion()) + ")";
 }
 
+namespace {
+
+// What a finished reply amounts to: a 2xx with its body, an HTTP error status, or a transport
+// failure (timeout, reset, refused, or an answer cut short).
+ApiResult resultOf(QNetworkReply *reply, const QByteArray &requestId)
+{
+    ApiResult result;
+    result.requestId = requestId;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (reply->isOpen())
+        result.body = reply->readAll();
+    for (const auto &pair : reply->rawHeaderPairs())
+        result.headers.insert(pair.first.toLower(), pair.second);
+    QNetworkReply::NetworkError networkError = reply->error();
+    QString errorString = reply->errorString();
+
+    // Qt 6.4 can finish a reply whose connection closed mid-body without an error: an answer
+    // shorter than its Content-Length is incomplete, whatever its status says. (Compressed
+    // answers are skipped: their Content-Length counts the compressed bytes.)
+    bool lengthKnown = false;
+    const qint64 announced = result.headers.value("content-length").toLongLong(&lengthKnown);
+    const QByteArray encoding = result.headers.value("content-encoding").trimmed().toLower();
+    const bool plain = encoding.isEmpty() || encoding == "identity";
+    if (networkError == QNetworkReply::NoError && plain && lengthKnown
+        && announced > result.body.size()) {
+        networkError = QNetworkReply::RemoteHostClosedError;
+        errorString = QStringLiteral("the connection closed after %1 of %2 bytes")
+                          .arg(result.body.size())
+                          .arg(announced);
+    }
+
+    if (result.status >= 200 && result.status < 300 && networkError == QNetworkReply::NoError)
+        return result;
+    if (result.status > 0 && networkError != QNetworkReply::OperationCanceledError
+        && networkError != QNetworkReply::RemoteHostClosedError) {
+        // A complete HTTP answer with an error status.
+        result.error = ApiError::fromHttp(result.status, result.body, requestId);
+    } else {
+        result.error = ApiError::fromNetwork(networkError, errorString, requestId);
+    }
+    return result;
+}
+
+} // namespace
+
 QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
                                    std::function<void(const ApiResult &)> done)
 {
+    if (!request.url.isValid() || request.url.isEmpty()) {
+        // urlWithSegments() refused an id: nothing is sent.
+        QTimer::singleShot(0, context, [done = std::move(done)] {
+            ApiResult result;
+            result.error = ApiError::make(
+                ApiError::Kind::InvalidInput,
+                QCoreApplication::translate("Docket",
+                                            "This id cannot be used in a request to the "
+                                            "service (it is empty, “.” or “..”)."));
+            done(result);
+        });
+        return nullptr;
+    }
     QNetworkRequest networkRequest(request.url);
     const QByteArray requestId = newRequestId();
     networkRequest.setRawHeader("User-Agent", userAgent());
@@ -67,38 +126,24 @@ QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
 
     QPointer<QObject> guard(context);
     connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
-    connect(
-        reply, &QNetworkReply::finished, this, [reply, guard, requestId, done = std::move(done)] {
-            reply->deleteLater();
-            if (!guard)
-                return;
-            ApiResult result;
-            result.requestId = requestId;
-            result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            result.body = reply->readAll();
-            for (const auto &pair : reply->rawHeaderPairs())
-                result.headers.insert(pair.first.toLower(), pair.second);
-            const QNetworkReply::NetworkError networkError = reply->error();
-            if (result.status >= 200 && result.status < 300
-                && networkError == QNetworkReply::NoError) {
-                done(result);
-                return;
-            }
-            if (result.status > 0 && networkError != QNetworkReply::OperationCanceledError
-                && networkError != QNetworkReply::RemoteHostClosedError) {
-                // A complete HTTP answer with an error status.
-                result.error = ApiError::fromHttp(result.status, result.body, requestId);
-            } else {
-                result.error = ApiError::fromNetwork(networkError, reply->errorString(), requestId);
-            }
-            done(result);
-        });
+    connect(reply, &QNetworkReply::finished, this,
+            [reply, guard, requestId, done = std::move(done)] {
+                reply->deleteLater();
+                if (guard)
+                    done(resultOf(reply, requestId));
+            });
     return reply;
 }
 
 QUrl urlWithSegments(const QUrl &base, const QStringList &segments,
                      const QList<QPair<QString, QString>> &query)
 {
+    // "." and ".." cannot be sent as ids: QUrl decodes %2E, and every server resolves dot segments
+    // into another endpoint. An empty id would address the container itself.
+    for (const QString &segment : segments) {
+        if (segment.isEmpty() || segment == QLatin1String(".") || segment == QLatin1String(".."))
+            return {};
+    }
     QUrl url = base;
     QString path = base.path(QUrl::FullyEncoded);
     while (path.endsWith(u'/'))

@@ -56,7 +56,8 @@ public:
     int defaultTimeout() const { return m_defaultTimeoutMs; }
 
     // Sends the request; `done` runs once with the result, unless `context` is destroyed first
-    // (then the request is aborted). Returns the reply so a caller may abort it.
+    // (then the request is aborted). Returns the reply so a caller may abort it, or null when the
+    // URL is invalid (then `done` gets an InvalidInput error, later, and nothing is sent).
     QNetworkReply *send(const ApiRequest &request, QObject *context,
                         std::function<void(const ApiResult &)> done);
 
@@ -71,7 +72,8 @@ private:
 };
 
 // base + each segment percent-encoded as one path segment ("a/b" stays one segment) + query, with
-// every query value percent-encoded too. The only way connectors build URLs from ids.
+// every query value percent-encoded too. The only way connectors build URLs from ids. An empty,
+// "." or ".." segment gives an invalid URL, which NetworkClient refuses to send.
 QUrl urlWithSegments(const QUrl &base, const QStringList &segments,
                      const QList<QPair<QString, QString>> &query = {});
 

@@ -1,60 +1,816 @@
 #include "care360connector.h"
 
-// SKELETON: being implemented.
+#include "connectorsupport.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QPointer>
+#include <QRegularExpression>
+
+#include <memory>
+#include <optional>
+
 namespace Docket {
+
+namespace {
+
+// API.md section 2: the access JWT lives 15 minutes ("expiresIn": 900) when the answer does not
+// say otherwise.
+constexpr int kDefaultExpiresInSeconds = 900;
+// Renew this long before the access token expires, so a request never goes out with a token that
+// dies on the way.
+constexpr int kRenewMarginSeconds = 30;
+// A download link's lifetime when the answer does not say ([doc] 900 s).
+constexpr int kDefaultDownloadSeconds = 900;
+
+QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+{
+    return Care360Connector::tr(text, disambiguation, n);
+}
+
+struct TokenPair
+{
+    QString accessToken;
+    QString refreshToken;
+    int expiresIn = kDefaultExpiresInSeconds;
+};
+
+int positiveSeconds(const QJsonValue &value, int fallback)
+{
+    if (value.isDouble() && value.toDouble() >= 1)
+        return int(qMin(value.toDouble(), 365.0 * 24 * 3600));
+    if (value.isString()) {
+        bool ok = false;
+        const int seconds = value.toString().trimmed().toInt(&ok);
+        if (ok && seconds >= 1)
+            return seconds;
+    }
+    return fallback;
+}
+
+// [gap] The token fields are not shown in the docs: the default is
+// {"data": {"accessToken", "refreshToken", "expiresIn"}}; the same fields at the top level, and
+// snake_case names, are accepted too.
+std::optional<TokenPair> parseTokens(const QJsonObject &body)
+{
+    QList<QJsonObject> candidates;
+    const QJsonValue data = body.value(QStringLiteral("data"));
+    if (data.isObject())
+        candidates << data.toObject();
+    candidates << body;
+    for (const QJsonObject &object : std::as_const(candidates)) {
+        const QJsonValue access = firstField(object, { "accessToken", "access_token" });
+        const QJsonValue refresh = firstField(object, { "refreshToken", "refresh_token" });
+        if (!access.isString() || !refresh.isString() || access.toString().isEmpty()
+            || refresh.toString().isEmpty())
+            continue;
+        TokenPair tokens;
+        tokens.accessToken = access.toString();
+        tokens.refreshToken = refresh.toString();
+        tokens.expiresIn = positiveSeconds(firstField(object, { "expiresIn", "expires_in" }),
+                                           kDefaultExpiresInSeconds);
+        return tokens;
+    }
+    return std::nullopt;
+}
+
+QUrl authUrl(const AccountSession *session, const QString &call)
+{
+    return urlWithSegments(session->account().baseUrl,
+                           { QStringLiteral("api"), QStringLiteral("v1"), QStringLiteral("users"),
+                             QStringLiteral("auth"), call });
+}
+
+// Sign-in calls carry the tenant key but never a Bearer token (refresh-token must not).
+ApiRequest authRequest(const AccountSession *session, const QString &call, const QJsonObject &body)
+{
+    ApiRequest request;
+    request.method = "POST";
+    request.url = authUrl(session, call);
+    request.headers = { { "cv-api-key", session->secret(Secret::tenantKey).toUtf8() },
+                        { "Content-Type", "application/json" } };
+    request.body = jsonBody(body);
+    return request;
+}
+
+// Care360 answers an unknown cv-api-key with 404 "Organization not found" on every route. Told
+// apart from a file's 404 by the message, which is the only thing that differs.
+bool isUnknownTenant(const ApiError &error)
+{
+    return error.kind == ApiError::Kind::Http && error.httpStatus == 404
+        && error.serviceMessage.contains(QLatin1String("organization"), Qt::CaseInsensitive);
+}
+
+// The result's error with a sentence that says what Care360 meant, where we know it.
+ApiError care360Error(const ApiResult &result)
+{
+    ApiError error = result.error;
+    if (isUnknownTenant(error))
+        error.userMessage = tr("The tenant key is not known to Care360. Check the key your "
+                               "provider gave you.");
+    return error;
+}
+
+ApiError signedOutError(const ApiError &cause)
+{
+    ApiError error = ApiError::make(ApiError::Kind::SignedOut,
+                                    tr("Care360 signed this account out (refresh token reused or "
+                                       "invalid). Sign in again with a new code."));
+    error.httpStatus = cause.httpStatus;
+    error.serviceCode = cause.serviceCode;
+    error.serviceMessage = cause.serviceMessage;
+    error.requestId = cause.requestId;
+    return error;
+}
+
+ApiError storeError(const QString &storeMessage)
+{
+    return ApiError::make(ApiError::Kind::Credentials,
+                          tr("The new Care360 sign-in could not be saved in the credential "
+                             "store: %1")
+                              .arg(storeMessage));
+}
+
+// Stores several secrets and calls `done` once, when the store has confirmed every write (with the
+// first error, if any).
+void storeSecrets(AccountSession *session, const QList<QPair<QString, QString>> &secrets,
+                  QObject *context, std::function<void(const QString &error)> done)
+{
+    auto remaining = std::make_shared<int>(int(secrets.size()));
+    auto firstError = std::make_shared<QString>();
+    for (const auto &[name, value] : secrets) {
+        session->storeSecret(name, value, context,
+                             [remaining, firstError, done](const QString &error) {
+                                 if (!error.isEmpty() && firstError->isEmpty())
+                                     *firstError = error;
+                                 if (--*remaining == 0)
+                                     done(*firstError);
+                             });
+    }
+}
+
+QString uploaderName(const QJsonObject &file)
+{
+    const QJsonObject uploader = file.value(QStringLiteral("uploadedBy")).toObject();
+    const QString name = stringField(uploader, QStringLiteral("firstName")) + u' '
+        + stringField(uploader, QStringLiteral("lastName"));
+    return name.trimmed();
+}
+
+// One file of a list or metadata answer as a row. Every field is optional but the id.
+RemoteItem fileItem(const QJsonObject &file, const NodeRef &ref)
+{
+    RemoteItem item;
+    item.ref = ref;
+    const QString fileName = firstField(file, { "fileName", "name", "file_name" }).toString();
+    item.name = fileName.isEmpty() ? ref.id() : fileName;
+    item.created = parseServiceDate(firstField(file, { "createdAt", "created_at" }));
+    const QJsonValue size = file.value(QStringLiteral("size"));
+    if (size.isDouble() && size.toDouble() >= 0)
+        item.sizeBytes = qint64(size.toDouble());
+
+    const QJsonValue isPHI = file.value(QStringLiteral("isPHI"));
+    const bool restricted = file.value(QStringLiteral("isRestricted")).toBool(false);
+    QStringList status;
+    if (isPHI.isBool())
+        status << (isPHI.toBool() ? tr("PHI") : tr("General"));
+    if (restricted)
+        status << tr("restricted");
+    item.status = status.join(QStringLiteral(", "));
+
+    QVariantMap &details = item.details;
+    details.insert(QStringLiteral("id"), ref.id());
+    if (!fileName.isEmpty())
+        details.insert(QStringLiteral("fileName"), fileName);
+    if (isPHI.isBool())
+        details.insert(QStringLiteral("isPHI"), isPHI.toBool());
+    details.insert(QStringLiteral("isRestricted"), restricted);
+    const QString caseId = stringField(file, QStringLiteral("caseId"));
+    if (!caseId.isEmpty())
+        details.insert(QStringLiteral("caseId"), caseId);
+    const QString uploader = uploaderName(file);
+    if (!uploader.isEmpty())
+        details.insert(QStringLiteral("uploadedBy"), uploader);
+    const QString uploaderId
+        = stringField(file.value(QStringLiteral("uploadedBy")).toObject(), QStringLiteral("id"));
+    if (!uploaderId.isEmpty())
+        details.insert(QStringLiteral("uploadedById"), uploaderId);
+    const QString mimeType = stringField(file, QStringLiteral("mimeType"));
+    if (!mimeType.isEmpty())
+        details.insert(QStringLiteral("mimeType"), mimeType);
+    if (item.sizeBytes >= 0)
+        details.insert(QStringLiteral("size"), item.sizeBytes);
+    if (item.created.isValid())
+        details.insert(QStringLiteral("createdAt"), item.created);
+    return item;
+}
+
+// The files of a list answer: {"data": {"files": [...]}} as documented; a bare {"files": [...]}
+// is accepted too. Empty optional when neither is there.
+std::optional<QJsonArray> filesOf(const QJsonObject &body)
+{
+    const QJsonValue data = body.value(QStringLiteral("data"));
+    if (data.isObject() && data.toObject().value(QStringLiteral("files")).isArray())
+        return data.toObject().value(QStringLiteral("files")).toArray();
+    if (body.value(QStringLiteral("files")).isArray())
+        return body.value(QStringLiteral("files")).toArray();
+    return std::nullopt;
+}
+
+// The "data" object of a single-item answer (metadata, download).
+std::optional<QJsonObject> dataOf(const QJsonObject &body)
+{
+    const QJsonValue data = body.value(QStringLiteral("data"));
+    if (data.isObject())
+        return data.toObject();
+    return std::nullopt;
+}
+
+} // namespace
+
+// --- Authenticator ------------------------------------------------------------------------------
+
+// Care360's access JWT (15 minutes) and rotating refresh token. Every refresh returns a new pair
+// and kills the old refresh token; replaying an old one revokes the whole sign-in. So there is
+// one refresh in flight at a time (the session guarantees it for its renewals; signIn() joins the
+// same one here), and the new pair is stored before anyone is told the renewal is done.
+class Care360Authenticator : public Authenticator
+{
+public:
+    explicit Care360Authenticator(AccountSession *session)
+        : Authenticator(session)
+    { }
+    ~Care360Authenticator() override { *m_alive = false; }
+
+    bool authorize(ApiRequest &request) override;
+    bool canRenew() const override;
+    void renew(std::function<void(const ApiError &)> done) override;
+    void invalidate() override { m_accessUsable = false; }
+
+    // A new pair arrived (verify-otp or refresh): keeps it in memory at once, records when to
+    // renew, and calls `done` once the store has both tokens.
+    void acceptTokens(const TokenPair &tokens, QObject *context,
+                      std::function<void(const QString &error)> done);
+    // Sign-out: forget the expiry, and discard the answer of a refresh still in flight.
+    void reset();
+
+private:
+    void refreshFinished(const ApiResult &result);
+    void finishRenewal(const ApiError &error);
+
+    // 0: unknown (a token read from the store); the service's 401 then starts the renewal.
+    qint64 m_renewAtMs = 0;
+    bool m_accessUsable = true;
+    bool m_renewing = false;
+    int m_generation = 0; // bumped by reset()
+    int m_renewingGeneration = 0;
+    QList<std::function<void(const ApiError &)>> m_renewWaiters;
+    // Callbacks outlive nothing: the session may replace its authenticator.
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+};
+
+bool Care360Authenticator::authorize(ApiRequest &request)
+{
+    const QString tenantKey = session()->secret(Secret::tenantKey);
+    const QString accessToken = session()->secret(Secret::accessToken);
+    if (tenantKey.isEmpty() || accessToken.isEmpty() || !m_accessUsable)
+        return false;
+    if (m_renewAtMs > 0 && QDateTime::currentMSecsSinceEpoch() >= m_renewAtMs)
+        return false; // about to expire: renew first
+    request.headers.append({ "cv-api-key", tenantKey.toUtf8() });
+    request.headers.append({ "Authorization", "Bearer " + accessToken.toUtf8() });
+    return true;
+}
+
+bool Care360Authenticator::canRenew() const
+{
+    return session()->hasSecret(Secret::tenantKey) && session()->hasSecret(Secret::refreshToken);
+}
+
+void Care360Authenticator::renew(std::function<void(const ApiError &)> done)
+{
+    m_renewWaiters.append(std::move(done));
+    if (m_renewing)
+        return; // joins the refresh in flight: a second one would replay a dead token
+    if (!canRenew()) {
+        finishRenewal(ApiError::make(ApiError::Kind::SignedOut,
+                                     tr("Care360 has no stored sign-in for this account. Sign in "
+                                        "with a new code.")));
+        return;
+    }
+    m_renewing = true;
+    m_renewingGeneration = m_generation;
+    const ApiRequest request = authRequest(
+        session(), QStringLiteral("refresh-token"),
+        { { QStringLiteral("refresh_token"), session()->secret(Secret::refreshToken) } });
+    session()->sendUnauthenticated(request, session(),
+                                   [this, alive = m_alive](const ApiResult &result) {
+                                       if (*alive)
+                                           refreshFinished(result);
+                                   });
+}
+
+void Care360Authenticator::refreshFinished(const ApiResult &result)
+{
+    if (m_renewingGeneration != m_generation) {
+        // Signed out while the refresh was out: its tokens must not come back.
+        finishRenewal(ApiError::make(ApiError::Kind::SignedOut, tr("Signed out of Care360.")));
+        return;
+    }
+    if (!result.ok()) {
+        if (result.status != 401) {
+            // A timeout or a server error says nothing about the refresh token: keep it.
+            finishRenewal(care360Error(result));
+            return;
+        }
+        // REFRESH_REUSED (the family is revoked), REFRESH_INVALID, or any other refusal: the
+        // tokens are dead, and keeping them would only invite another replay.
+        const ApiError error = signedOutError(result.error);
+        m_accessUsable = false;
+        m_renewAtMs = 0;
+        storeSecrets(session(),
+                     { { Secret::refreshToken, QString() }, { Secret::accessToken, QString() } },
+                     session(), [this, alive = m_alive, error](const QString &) {
+                         if (*alive)
+                             finishRenewal(error);
+                     });
+        return;
+    }
+    QString problem;
+    const QJsonObject body = result.jsonObject(&problem);
+    const std::optional<TokenPair> tokens = problem.isEmpty() ? parseTokens(body) : std::nullopt;
+    if (!tokens) {
+        finishRenewal(ApiError::malformed(
+            problem.isEmpty() ? QStringLiteral("no access and refresh token in the answer")
+                              : problem,
+            result.requestId));
+        return;
+    }
+    acceptTokens(*tokens, session(), [this, alive = m_alive](const QString &error) {
+        if (*alive)
+            finishRenewal(error.isEmpty() ? ApiError() : storeError(error));
+    });
+}
+
+void Care360Authenticator::finishRenewal(const ApiError &error)
+{
+    m_renewing = false;
+    // A waiter may start the next renewal at once (a retried request meeting another 401).
+    const auto waiters = std::exchange(m_renewWaiters, {});
+    for (const auto &done : waiters)
+        done(error);
+}
+
+void Care360Authenticator::acceptTokens(const TokenPair &tokens, QObject *context,
+                                        std::function<void(const QString &)> done)
+{
+    const int margin = qMin(kRenewMarginSeconds, tokens.expiresIn / 4);
+    m_renewAtMs = QDateTime::currentMSecsSinceEpoch() + qint64(tokens.expiresIn - margin) * 1000;
+    m_accessUsable = true;
+    // The refresh token first: it is the one that cannot be recovered if lost.
+    storeSecrets(session(),
+                 { { Secret::refreshToken, tokens.refreshToken },
+                   { Secret::accessToken, tokens.accessToken } },
+                 context, std::move(done));
+}
+
+void Care360Authenticator::reset()
+{
+    ++m_generation;
+    m_renewAtMs = 0;
+    m_accessUsable = true;
+}
+
+// --- Connector ----------------------------------------------------------------------------------
 
 Care360Connector::Care360Connector(AccountSession *session, QObject *parent)
     : Connector(session, parent)
-{ }
+{
+    auto authenticator = std::make_unique<Care360Authenticator>(session);
+    m_authenticator = authenticator.get();
+    session->setAuthenticator(std::move(authenticator));
+}
+
+ApiRequest Care360Connector::authRequest(const QString &call, const QJsonObject &body) const
+{
+    return Docket::authRequest(session(), call, body);
+}
+
+QUrl Care360Connector::filesUrl(const QStringList &segments,
+                                const QList<QPair<QString, QString>> &query) const
+{
+    return urlWithSegments(account().baseUrl,
+                           QStringList { QStringLiteral("api"), QStringLiteral("v1"),
+                                         QStringLiteral("users"), QStringLiteral("me"),
+                                         QStringLiteral("files") }
+                               + segments,
+                           query);
+}
+
+bool Care360Connector::looksLikePhoneNumber(const QString &login)
+{
+    if (login.contains(u'@'))
+        return false;
+    QString compact = login.trimmed();
+    compact.remove(QRegularExpression(QStringLiteral("[\\s().-]")));
+    static const QRegularExpression phone(
+        QRegularExpression::anchoredPattern(QStringLiteral("\\+?[0-9]{7,15}")));
+    return phone.match(compact).hasMatch();
+}
 
 ListJob *Care360Connector::list(const NodeRef &parent, const PageRequest &)
 {
+    // Care360 has no pagination: every list is one request, whatever page was asked for.
     auto *job = new ListJob(parent, this);
-    job->finish(ApiError::make(ApiError::Kind::InvalidInput, QStringLiteral("not implemented")));
+    if (parent.kind == NodeKind::Account) {
+        listCases(job);
+    } else if (parent.kind == NodeKind::Care360Case && !parent.id().isEmpty()) {
+        listFiles(job, parent.id());
+    } else {
+        job->finish(ApiError::make(
+            ApiError::Kind::InvalidInput,
+            tr("Care360 has nothing to list under a %1.").arg(nodeKindName(parent.kind))));
+    }
     return job;
 }
 
-bool Care360Connector::canDelete(NodeKind) const
+void Care360Connector::listCases(ListJob *job)
 {
-    return false;
+    // There is no case list: the cases are the distinct caseIds of the patient's files (files
+    // uploaded without a case are not listed by Care360 at all).
+    QList<QPair<QString, QString>> query;
+    if (!m_typeFilter.isEmpty())
+        query.append({ QStringLiteral("type"), m_typeFilter.toLower() });
+    ApiRequest request;
+    request.url = filesUrl({}, query);
+    session()->send(request, job, [job](const ApiResult &result) {
+        if (!result.ok()) {
+            job->finish(care360Error(result));
+            return;
+        }
+        QString problem;
+        const QJsonObject body = result.jsonObject(&problem);
+        const std::optional<QJsonArray> files = problem.isEmpty() ? filesOf(body) : std::nullopt;
+        if (!files) {
+            job->finish(ApiError::malformed(
+                problem.isEmpty() ? QStringLiteral("no file list in the answer") : problem,
+                result.requestId));
+            return;
+        }
+        struct CaseRow
+        {
+            QString id;
+            int files = 0;
+            int phiFiles = 0;
+            QDateTime newest;
+        };
+        QList<CaseRow> cases; // in the order their newest file comes (the server's order)
+        QHash<QString, qsizetype> indexById;
+        for (const QJsonValue &value : *files) {
+            const QJsonObject file = value.toObject();
+            const QString caseId = stringField(file, QStringLiteral("caseId"));
+            // Counted as the case's file list will show them: only files with an id.
+            if (caseId.isEmpty() || stringField(file, QStringLiteral("id")).isEmpty())
+                continue;
+            auto found = indexById.constFind(caseId);
+            if (found == indexById.constEnd()) {
+                found = indexById.insert(caseId, cases.size());
+                cases.append({ caseId, 0, 0, {} });
+            }
+            CaseRow &row = cases[*found];
+            ++row.files;
+            if (file.value(QStringLiteral("isPHI")).toBool(false))
+                ++row.phiFiles;
+            const QDateTime created
+                = parseServiceDate(firstField(file, { "createdAt", "created_at" }));
+            if (created.isValid() && (!row.newest.isValid() || created > row.newest))
+                row.newest = created;
+        }
+        ListPage page;
+        for (const CaseRow &row : std::as_const(cases)) {
+            RemoteItem item;
+            item.ref = { NodeKind::Care360Case, { row.id } };
+            item.name = tr("Case %1").arg(row.id.left(8));
+            item.created = row.newest;
+            // Spelled out: without a translation loaded, "%n file(s)" would show as is.
+            item.status = row.files == 1 ? tr("1 file") : tr("%1 files").arg(row.files);
+            item.details = { { QStringLiteral("caseId"), row.id },
+                             { QStringLiteral("fileCount"), row.files },
+                             { QStringLiteral("phiFileCount"), row.phiFiles } };
+            if (row.newest.isValid())
+                item.details.insert(QStringLiteral("newestFile"), row.newest);
+            page.items.append(item);
+        }
+        page.total = int(page.items.size());
+        job->setPage(page);
+        job->finish();
+    });
 }
 
-DeletePlan Care360Connector::describeDelete(const RemoteItem &) const
+void Care360Connector::listFiles(ListJob *job, const QString &caseId)
 {
-    return {};
+    QList<QPair<QString, QString>> query { { QStringLiteral("caseId"), caseId } };
+    if (!m_typeFilter.isEmpty())
+        query.append({ QStringLiteral("type"), m_typeFilter.toLower() });
+    ApiRequest request;
+    request.url = filesUrl({}, query);
+    const NodeRef parent = job->parentRef();
+    session()->send(request, job, [job, parent](const ApiResult &result) {
+        if (!result.ok()) {
+            ApiError error = care360Error(result);
+            if (error.httpStatus == 403)
+                error.userMessage = tr("This case is not one of the signed-in patient's cases, "
+                                       "so Care360 does not show its files. (HTTP 403)");
+            job->finish(error);
+            return;
+        }
+        QString problem;
+        const QJsonObject body = result.jsonObject(&problem);
+        const std::optional<QJsonArray> files = problem.isEmpty() ? filesOf(body) : std::nullopt;
+        if (!files) {
+            job->finish(ApiError::malformed(
+                problem.isEmpty() ? QStringLiteral("no file list in the answer") : problem,
+                result.requestId));
+            return;
+        }
+        ListPage page;
+        for (const QJsonValue &value : *files) {
+            const QJsonObject file = value.toObject();
+            const QString id = stringField(file, QStringLiteral("id"));
+            if (id.isEmpty())
+                continue; // nothing Docket could show, open or delete
+            page.items.append(fileItem(file, parent.child(NodeKind::Care360File, id)));
+        }
+        page.total = int(page.items.size());
+        job->setPage(page);
+        job->finish();
+    });
+}
+
+bool Care360Connector::canDelete(NodeKind kind) const
+{
+    return kind == NodeKind::Care360File;
+}
+
+DeletePlan Care360Connector::describeDelete(const RemoteItem &item) const
+{
+    DeletePlan plan;
+    plan.permanence = DeletePlan::Permanence::Soft;
+    if (item.ref.kind == NodeKind::Care360File) {
+        plan.explanation = tr("Hides “%1” from the patient and from Docket. CareValidate keeps the "
+                              "file and records the deletion in the case's activity; it cannot "
+                              "be undone from Docket.")
+                               .arg(item.name);
+    } else {
+        plan.explanation = tr("Care360 does not let Docket delete a %1; only files can be "
+                              "deleted, one at a time.")
+                               .arg(nodeKindName(item.ref.kind).toLower());
+    }
+    return plan;
 }
 
 DeleteJob *Care360Connector::remove(const RemoteItem &item)
 {
     auto *job = new DeleteJob(item, this);
-    job->finish(ApiError::make(ApiError::Kind::InvalidInput, QStringLiteral("not implemented")));
+    if (!canDelete(item.ref.kind) || item.ref.id().isEmpty()) {
+        job->finish(
+            ApiError::make(ApiError::Kind::InvalidInput, tr("Only Care360 files can be deleted.")));
+        return job;
+    }
+    ApiRequest request;
+    request.method = "DELETE";
+    request.url = filesUrl({ item.ref.id() });
+    session()->send(request, job, [job](const ApiResult &result) {
+        // Care360's 404 is uniform (missing, already deleted, another patient's, or not uploaded
+        // by this patient): all are "already gone" as far as Docket can tell. An unknown tenant
+        // is a 404 too, but then nothing was looked at: that one is an error.
+        if (isUnknownTenant(result.error)) {
+            job->finish(care360Error(result));
+            return;
+        }
+        job->finishFromResult(result);
+    });
+    return job;
+}
+
+SimpleJob *Care360Connector::fetchMetadata(const NodeRef &file)
+{
+    return fetchFileData(file, QStringLiteral("metadata"));
+}
+
+SimpleJob *Care360Connector::fetchDownloadLink(const NodeRef &file)
+{
+    return fetchFileData(file, QStringLiteral("download"));
+}
+
+SimpleJob *Care360Connector::fetchFileData(const NodeRef &file, const QString &call)
+{
+    auto *job = new SimpleJob(this);
+    if (file.kind != NodeKind::Care360File || file.id().isEmpty()) {
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+                                   tr("Only Care360 files have details to fetch.")));
+        return job;
+    }
+    ApiRequest request;
+    request.url = filesUrl({ file.id(), call });
+    const bool download = call == QLatin1String("download");
+    session()->send(request, job, [job, download](const ApiResult &result) {
+        if (!result.ok()) {
+            job->finish(care360Error(result));
+            return;
+        }
+        QString problem;
+        const QJsonObject body = result.jsonObject(&problem);
+        const std::optional<QJsonObject> data = problem.isEmpty() ? dataOf(body) : std::nullopt;
+        if (!data) {
+            job->finish(ApiError::malformed(
+                problem.isEmpty() ? QStringLiteral("no data object in the answer") : problem,
+                result.requestId));
+            return;
+        }
+        if (!download) {
+            QVariantMap map = data->toVariantMap();
+            const QString uploader = uploaderName(*data);
+            if (!uploader.isEmpty())
+                map.insert(QStringLiteral("uploadedByName"), uploader);
+            job->setData(map);
+            job->finish();
+            return;
+        }
+        // Only a web address is a link: anything else must not reach a "open this" button.
+        const QUrl url(firstField(*data, { "downloadUrl", "download_url", "url" }).toString(),
+                       QUrl::StrictMode);
+        if (!url.isValid()
+            || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))) {
+            job->finish(ApiError::malformed(QStringLiteral("no usable downloadUrl in the answer"),
+                                            result.requestId));
+            return;
+        }
+        job->setData({
+            { QStringLiteral("downloadUrl"), url.toString(QUrl::FullyEncoded) },
+            { QStringLiteral("fileName"),
+              firstField(*data, { "fileName", "file_name", "name" }).toString() },
+            { QStringLiteral("expiresIn"),
+              positiveSeconds(firstField(*data, { "expiresIn", "expires_in" }),
+                              kDefaultDownloadSeconds) },
+        });
+        job->finish();
+    });
     return job;
 }
 
 SimpleJob *Care360Connector::signIn()
 {
     auto *job = new SimpleJob(this);
-    job->finish(ApiError::make(ApiError::Kind::InvalidInput, QStringLiteral("not implemented")));
+    if (!session()->hasSecret(Secret::tenantKey)) {
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+                                   tr("Enter the Care360 tenant key (cv-api-key) first.")));
+        return job;
+    }
+    // renew() answers "no stored sign-in" itself when there is no refresh token, and joins a
+    // renewal already in flight instead of replaying the same refresh token.
+    QPointer<SimpleJob> guard(job);
+    QPointer<AccountSession> sessionGuard(session());
+    m_authenticator->renew([guard, sessionGuard](const ApiError &error) {
+        if (!guard)
+            return;
+        if (!error.isError() && sessionGuard)
+            sessionGuard->markSignedIn();
+        guard->finish(error);
+    });
     return job;
 }
 
 SimpleJob *Care360Connector::requestCode()
 {
     auto *job = new SimpleJob(this);
-    job->finish(ApiError::make(ApiError::Kind::InvalidInput, QStringLiteral("not implemented")));
+    const QString login = account().care360Login.trimmed();
+    if (!session()->hasSecret(Secret::tenantKey)) {
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+                                   tr("Enter the Care360 tenant key (cv-api-key) first.")));
+        return job;
+    }
+    if (login.isEmpty()) {
+        job->finish(ApiError::make(
+            ApiError::Kind::InvalidInput,
+            tr("Enter the email address or phone number the code should be sent to.")));
+        return job;
+    }
+    const bool phone = looksLikePhoneNumber(login);
+    QJsonObject body;
+    if (phone) {
+        QString number = login;
+        number.remove(QRegularExpression(QStringLiteral("[\\s().-]")));
+        body = { { QStringLiteral("phoneNumber"), number },
+                 { QStringLiteral("channel"), QStringLiteral("SMS") } };
+    } else {
+        body = { { QStringLiteral("email"), login },
+                 { QStringLiteral("channel"), QStringLiteral("EMAIL") } };
+    }
+    session()->sendUnauthenticated(
+        authRequest(QStringLiteral("send-otp"), body), job,
+        [job, phone, login](const ApiResult &result) {
+            if (!result.ok()) {
+                ApiError error = care360Error(result);
+                if (error.httpStatus == 400)
+                    error.userMessage = tr("Care360 did not accept “%1” as an email address or "
+                                           "phone number. (HTTP 400)")
+                                            .arg(login);
+                job->finish(error);
+                return;
+            }
+            // Always 200, whether or not the account exists (no user enumeration).
+            job->setData({ { QStringLiteral("channel"),
+                             phone ? QStringLiteral("SMS") : QStringLiteral("EMAIL") } });
+            job->finish();
+        });
     return job;
 }
 
-SimpleJob *Care360Connector::verifyCode(const QString &)
+SimpleJob *Care360Connector::verifyCode(const QString &code)
 {
     auto *job = new SimpleJob(this);
-    job->finish(ApiError::make(ApiError::Kind::InvalidInput, QStringLiteral("not implemented")));
+    const QString login = account().care360Login.trimmed();
+    const QString trimmedCode = code.trimmed();
+    if (!session()->hasSecret(Secret::tenantKey) || login.isEmpty() || trimmedCode.isEmpty()) {
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+                                   trimmedCode.isEmpty()
+                                       ? tr("Enter the code Care360 sent.")
+                                       : tr("Enter the tenant key and the email address or phone "
+                                            "number first.")));
+        return job;
+    }
+    QJsonObject body { { QStringLiteral("code"), trimmedCode } };
+    if (looksLikePhoneNumber(login)) {
+        QString number = login;
+        number.remove(QRegularExpression(QStringLiteral("[\\s().-]")));
+        body.insert(QStringLiteral("phoneNumber"), number);
+    } else {
+        body.insert(QStringLiteral("email"), login);
+    }
+    session()->sendUnauthenticated(
+        authRequest(QStringLiteral("verify-otp"), body), job, [this, job](const ApiResult &result) {
+            if (!result.ok()) {
+                ApiError error = care360Error(result);
+                if (!isUnknownTenant(error) && (error.httpStatus == 401 || error.httpStatus == 400))
+                    error.userMessage = tr("The code is wrong or has expired. Request a new code "
+                                           "and try again. (HTTP %1)")
+                                            .arg(error.httpStatus);
+                job->finish(error);
+                return;
+            }
+            QString problem;
+            const QJsonObject body = result.jsonObject(&problem);
+            const std::optional<TokenPair> tokens
+                = problem.isEmpty() ? parseTokens(body) : std::nullopt;
+            if (!tokens) {
+                job->finish(ApiError::malformed(
+                    problem.isEmpty() ? QStringLiteral("no access and refresh token in the answer")
+                                      : problem,
+                    result.requestId));
+                return;
+            }
+            // Signed in only once both tokens are safe in the store.
+            m_authenticator->acceptTokens(*tokens, job, [this, job](const QString &error) {
+                if (!error.isEmpty()) {
+                    job->finish(storeError(error));
+                    return;
+                }
+                session()->markSignedIn();
+                job->finish();
+            });
+        });
     return job;
 }
 
 SimpleJob *Care360Connector::signOut()
 {
-    return Connector::signOut();
+    auto *job = new SimpleJob(this);
+    m_authenticator->reset();
+    const QString refreshToken = session()->secret(Secret::refreshToken);
+    const auto forget = [this, job](const ApiError &logoutError, bool called) {
+        // Forget every secret even when the logout call failed: Docket must not keep a sign-in
+        // the user ended.
+        session()->clearSecrets(job, [job, logoutError, called](const QString &error) {
+            QVariantMap data { { QStringLiteral("serviceLogout"),
+                                 called && !logoutError.isError() } };
+            if (logoutError.isError())
+                data.insert(QStringLiteral("serviceLogoutError"), logoutError.userMessage);
+            job->setData(data);
+            job->finish(error.isEmpty() ? ApiError()
+                                        : ApiError::make(ApiError::Kind::Credentials, error));
+        });
+    };
+    if (refreshToken.isEmpty() || !session()->hasSecret(Secret::tenantKey)) {
+        forget(ApiError(), false); // nothing to end at the service
+        return job;
+    }
+    session()->sendUnauthenticated(
+        authRequest(QStringLiteral("logout"),
+                    { { QStringLiteral("refresh_token"), refreshToken } }),
+        job, [forget](const ApiResult &result) { forget(care360Error(result), true); });
+    return job;
 }
 
 } // namespace Docket

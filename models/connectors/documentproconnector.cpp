@@ -1,40 +1,542 @@
 #include "documentproconnector.h"
 
-// SKELETON: being implemented.
+#include "connectorsupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+#include <memory>
+#include <optional>
+
 namespace Docket {
+
+namespace {
+
+const QStringList documentsPath = { QStringLiteral("v1"), QStringLiteral("documents") };
+const QStringList filesPath = { QStringLiteral("files") };
+const QString requestIdParameter = QStringLiteral("request_id");
+
+// The key goes into a header: a line break in it could smuggle in other headers.
+bool headerSafe(const QByteArray &value)
+{
+    for (const char c : value) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+class DocumentProAuthenticator final : public Authenticator
+{
+public:
+    using Authenticator::Authenticator;
+
+    bool authorize(ApiRequest &request) override
+    {
+        const QByteArray key = session()->secret(Secret::apiKey).trimmed().toUtf8();
+        if (key.isEmpty() || !headerSafe(key))
+            return false;
+        request.headers.append({ QByteArrayLiteral("x-api-key"), key });
+        return true;
+    }
+    // No renewal: the key is static, and a 401 means the key itself is wrong or revoked.
+};
+
+// Every 401 from DocumentPro means the key: say so, rather than the generic sign-in sentence.
+ApiError explained(ApiError error)
+{
+    if (error.kind == ApiError::Kind::Http && error.httpStatus == 401) {
+        error.userMessage = DocumentProConnector::tr(
+            "DocumentPro did not accept the API key: it may be mistyped or revoked. Enter a "
+            "valid key and sign in again.");
+    }
+    return error;
+}
+
+ApiError invalidRef()
+{
+    return ApiError::make(ApiError::Kind::InvalidInput,
+                          DocumentProConnector::tr("This item has no usable DocumentPro id, so "
+                                                   "Docket cannot address it."));
+}
+
+// Ids go into query values (always percent-encoded), so only an empty one is unusable.
+bool usableRef(const NodeRef &ref, NodeKind kind, int depth)
+{
+    if (ref.kind != kind || ref.ids.size() != depth)
+        return false;
+    for (const QString &id : ref.ids) {
+        if (id.isEmpty())
+            return false;
+    }
+    return true;
+}
+
+int intValue(const QJsonValue &value)
+{
+    if (value.isDouble())
+        return int(std::lround(value.toDouble()));
+    if (value.isString()) {
+        bool ok = false;
+        const double number = value.toString().trimmed().toDouble(&ok);
+        if (ok)
+            return int(std::lround(number));
+    }
+    return -1;
+}
+
+QJsonDocument parseBody(const ApiResult &result, QString *problem)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(result.body, &error);
+    if (error.error != QJsonParseError::NoError) {
+        *problem = QStringLiteral("invalid JSON at byte %1: %2")
+                       .arg(error.offset)
+                       .arg(error.errorString());
+    }
+    return document;
+}
+
+// The documented {"files": [...], "pagination_key": ...}; nullopt (with *problem) otherwise.
+std::optional<QJsonObject> parseDocumentList(const ApiResult &result, QString *problem)
+{
+    const QJsonDocument document = parseBody(result, problem);
+    if (!problem->isEmpty())
+        return std::nullopt;
+    if (!document.isObject() || !document.object().value(QStringLiteral("files")).isArray()) {
+        *problem = QStringLiteral("expected an object with a \"files\" array");
+        return std::nullopt;
+    }
+    return document.object();
+}
+
+// API.md: "pagination_key": value or null. The value is opaque: hand a string back as it is, and
+// anything else (a number, or a JSON key object) as its compact JSON text. Empty: no more pages.
+QString paginationKey(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isDouble()) {
+        const double number = value.toDouble();
+        return number == std::floor(number) && std::abs(number) < 9e15
+            ? QString::number(qint64(number))
+            : QString::number(number, 'g', 17);
+    }
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    return {};
+}
+
+QVariantList parserRuns(const QJsonObject &document)
+{
+    QVariantList runs;
+    for (const QJsonValue &run : document.value(QStringLiteral("parser_runs")).toArray()) {
+        if (run.isObject())
+            runs.append(run.toObject().toVariantMap());
+    }
+    return runs;
+}
+
+RemoteItem documentItem(const QJsonObject &object)
+{
+    QString documentId = stringField(object, QStringLiteral("document_id"));
+    if (documentId.isEmpty())
+        documentId = stringField(object, QStringLiteral("id"));
+
+    RemoteItem item;
+    item.ref = { NodeKind::DocumentProDocument, { documentId } };
+    item.name = stringField(object, QStringLiteral("file_name"));
+    if (item.name.isEmpty())
+        item.name = documentId;
+    item.pages = intValue(object.value(QStringLiteral("num_pages")));
+    item.created = parseServiceDate(object.value(QStringLiteral("created_at")));
+
+    QVariantMap details;
+    details.insert(QStringLiteral("document_id"), documentId);
+    for (const char *key : { "user_id", "source_name", "file_name", "file_extension", "num_pages",
+                             "meta_tags", "created_at" }) {
+        const QJsonValue value = object.value(QLatin1String(key));
+        if (!value.isUndefined() && !value.isNull())
+            details.insert(QLatin1String(key), value.toVariant());
+    }
+    // The children of a document are its parser runs: kept here, so nothing has to guess them.
+    const QVariantList runs = parserRuns(object);
+    details.insert(QStringLiteral("parser_runs"), runs);
+    details.insert(QStringLiteral("parser_run_count"), int(runs.size()));
+    item.details = details;
+    return item;
+}
+
+// A /files?request_id= answer: {"request_id", "request_status", "response_body": {...},
+// "created_at", "updated_at"}.
+bool isResultObject(const QJsonDocument &document)
+{
+    const QJsonObject object = document.object();
+    return document.isObject()
+        && (object.value(QStringLiteral("request_status")).isString()
+            || object.value(QStringLiteral("response_body")).isObject());
+}
+
+RemoteItem resultItem(const NodeRef &document, const QString &requestId, const QJsonObject &run,
+                      const QJsonObject &result)
+{
+    const QJsonObject body = result.value(QStringLiteral("response_body")).toObject();
+    RemoteItem item;
+    item.ref = document.child(NodeKind::DocumentProResult, requestId);
+    item.name = stringField(body, QStringLiteral("template_title"));
+    if (item.name.isEmpty())
+        item.name = stringField(run, QStringLiteral("template_title"));
+    if (item.name.isEmpty())
+        item.name = requestId;
+    item.status = stringField(result, QStringLiteral("request_status"));
+    item.pages = intValue(body.value(QStringLiteral("num_pages")));
+    item.created = parseServiceDate(result.value(QStringLiteral("created_at")));
+
+    QVariantMap details;
+    details.insert(QStringLiteral("request_id"), requestId);
+    details.insert(QStringLiteral("document_id"), document.id());
+    for (const char *key : { "request_status", "created_at", "updated_at" }) {
+        const QJsonValue value = result.value(QLatin1String(key));
+        if (!value.isUndefined() && !value.isNull())
+            details.insert(QLatin1String(key), value.toVariant());
+    }
+    // Not file_presigned_url (a credential for the file) nor result_json_data (bulky: see
+    // fetchResult).
+    for (const char *key :
+         { "file_name", "template_id", "template_title", "template_type", "num_pages",
+           "user_error_msg", "human_verification_status", "has_missing_required_fields" }) {
+        QJsonValue value = body.value(QLatin1String(key));
+        if (value.isUndefined() || value.isNull())
+            value = run.value(QLatin1String(key));
+        if (!value.isUndefined() && !value.isNull())
+            details.insert(QLatin1String(key), value.toVariant());
+    }
+    item.details = details;
+    return item;
+}
+
+} // namespace
 
 DocumentProConnector::DocumentProConnector(AccountSession *session, QObject *parent)
     : Connector(session, parent)
-{ }
+{
+    session->setAuthenticator(std::make_unique<DocumentProAuthenticator>(session));
+}
 
-ListJob *DocumentProConnector::list(const NodeRef &parent, const PageRequest &)
+int DocumentProConnector::pageSize(NodeKind) const
+{
+    return maxPageSize;
+}
+
+void DocumentProConnector::send(ConnectorJob *job, const QByteArray &method,
+                                const QStringList &path,
+                                const QList<QPair<QString, QString>> &query,
+                                std::function<void(const ApiResult &)> done,
+                                std::function<bool(const ApiResult &)> onFailure)
+{
+    if (const QString problem = baseUrlProblem(account().baseUrl); !problem.isEmpty()) {
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
+        return;
+    }
+    ApiRequest request;
+    request.method = method;
+    request.url = urlWithSegments(account().baseUrl, path, query);
+    session()->send(
+        request, job,
+        [job, done = std::move(done), onFailure = std::move(onFailure)](const ApiResult &result) {
+            if (job->isFinished())
+                return;
+            if (result.ok()) {
+                done(result);
+                return;
+            }
+            ApiResult failed = result;
+            failed.error = explained(result.error);
+            if (onFailure && onFailure(failed))
+                return;
+            job->finish(failed.error);
+        });
+}
+
+ListJob *DocumentProConnector::list(const NodeRef &parent, const PageRequest &page)
 {
     auto *job = new ListJob(parent, this);
-    job->finish(ApiError::make(ApiError::Kind::InvalidInput, QStringLiteral("not implemented")));
+    switch (parent.kind) {
+    case NodeKind::Account:
+        listDocuments(job, page);
+        break;
+    case NodeKind::DocumentProDocument:
+        listResults(job);
+        break;
+    default:
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+                                   tr("DocumentPro holds nothing under this kind of item.")));
+        break;
+    }
     return job;
 }
 
-bool DocumentProConnector::canDelete(NodeKind) const
+void DocumentProConnector::listDocuments(ListJob *job, const PageRequest &page)
 {
-    return false;
+    const QString sentKey
+        = page.cursor.isValid() && !page.cursor.isNull() ? page.cursor.toString() : QString();
+    QList<QPair<QString, QString>> query
+        = { { QStringLiteral("limit"), QString::number(qBound(1, page.limit, maxPageSize)) } };
+    if (!sentKey.isEmpty())
+        query.append({ paginationKeyParameter(), sentKey });
+    send(job, "GET", documentsPath, query, [job, sentKey](const ApiResult &result) {
+        QString problem;
+        const std::optional<QJsonObject> answer = parseDocumentList(result, &problem);
+        const QString nextKey
+            = answer ? paginationKey(answer->value(QStringLiteral("pagination_key"))) : QString();
+        // The same key again would page forever.
+        if (answer && !nextKey.isEmpty() && nextKey == sentKey)
+            problem = QStringLiteral("the same pagination_key came back");
+        if (!problem.isEmpty()) {
+            job->finish(ApiError::malformed(problem, result.requestId));
+            return;
+        }
+        ListPage listPage;
+        for (const QJsonValue &value : answer->value(QStringLiteral("files")).toArray()) {
+            if (value.isObject())
+                listPage.items.append(documentItem(value.toObject()));
+        }
+        listPage.total = -1; // DocumentPro does not say
+        if (!nextKey.isEmpty())
+            listPage.nextCursor = nextKey;
+        job->setPage(listPage);
+        job->finish();
+    });
 }
 
-DeletePlan DocumentProConnector::describeDelete(const RemoteItem &) const
+void DocumentProConnector::listResults(ListJob *job)
 {
-    return {};
+    const NodeRef parent = job->parentRef();
+    if (!usableRef(parent, NodeKind::DocumentProDocument, 1)) {
+        job->finish(invalidRef());
+        return;
+    }
+    // The document is fetched afresh rather than trusting the runs in the row's details, so a
+    // re-list after a delete shows what the server holds now.
+    const QList<QPair<QString, QString>> query
+        = { { QStringLiteral("document_id"), parent.id() },
+            { QStringLiteral("limit"), QString::number(maxPageSize) } };
+    send(job, "GET", documentsPath, query, [this, job, parent](const ApiResult &result) {
+        QString problem;
+        const std::optional<QJsonObject> answer = parseDocumentList(result, &problem);
+        if (!answer) {
+            job->finish(ApiError::malformed(problem, result.requestId));
+            return;
+        }
+        std::optional<QJsonObject> document;
+        for (const QJsonValue &value : answer->value(QStringLiteral("files")).toArray()) {
+            if (stringField(value.toObject(), QStringLiteral("document_id")) == parent.id()) {
+                document = value.toObject();
+                break;
+            }
+        }
+        if (!document) {
+            ApiError gone = ApiError::make(
+                ApiError::Kind::Http,
+                tr("DocumentPro no longer lists this document; it may have been removed."));
+            gone.httpStatus = 404;
+            gone.requestId = result.requestId;
+            job->finish(gone);
+            return;
+        }
+
+        QList<QJsonObject> runs;
+        for (const QJsonValue &value : document->value(QStringLiteral("parser_runs")).toArray()) {
+            // A run without a request id cannot be fetched or deleted: there is nothing to show.
+            if (!stringField(value.toObject(), QStringLiteral("request_id")).isEmpty())
+                runs.append(value.toObject());
+        }
+        if (runs.isEmpty()) {
+            job->setPage(ListPage { {}, 0, {} });
+            job->finish();
+            return;
+        }
+
+        // One GET per run, all at once (the session's pacer bounds them); rows keep the runs'
+        // order whatever order the answers come in.
+        struct Gathering
+        {
+            QList<std::optional<RemoteItem>> rows;
+            int remaining = 0;
+        };
+        auto gathering = std::make_shared<Gathering>();
+        gathering->rows.resize(runs.size());
+        gathering->remaining = int(runs.size());
+        const auto oneDone = [job, gathering] {
+            if (--gathering->remaining > 0 || job->isFinished())
+                return;
+            ListPage page;
+            for (const std::optional<RemoteItem> &row : std::as_const(gathering->rows)) {
+                if (row)
+                    page.items.append(*row);
+            }
+            page.total = int(page.items.size());
+            job->setPage(page);
+            job->finish();
+        };
+        for (qsizetype i = 0; i < runs.size(); ++i) {
+            const QJsonObject run = runs.at(i);
+            const QString requestId = stringField(run, QStringLiteral("request_id"));
+            send(
+                job, "GET", filesPath, { { requestIdParameter, requestId } },
+                [job, gathering, oneDone, parent, run, requestId, i](const ApiResult &answer) {
+                    QString bodyProblem;
+                    const QJsonDocument body = parseBody(answer, &bodyProblem);
+                    if (bodyProblem.isEmpty() && !isResultObject(body))
+                        bodyProblem = QStringLiteral("expected a parser result object");
+                    if (!bodyProblem.isEmpty()) {
+                        job->finish(ApiError::malformed(bodyProblem, answer.requestId));
+                        return;
+                    }
+                    gathering->rows[i] = resultItem(parent, requestId, run, body.object());
+                    oneDone();
+                },
+                [oneDone](const ApiResult &failed) {
+                    // Deleted since the document was read: leave it out.
+                    if (failed.status != 404)
+                        return false;
+                    oneDone();
+                    return true;
+                });
+        }
+    });
+}
+
+bool DocumentProConnector::canDelete(NodeKind kind) const
+{
+    return kind == NodeKind::DocumentProResult;
+}
+
+DeletePlan DocumentProConnector::describeDelete(const RemoteItem &item) const
+{
+    DeletePlan plan;
+    plan.permanence = DeletePlan::Permanence::Permanent;
+    if (item.ref.kind == NodeKind::DocumentProResult) {
+        plan.cascade = tr("the parsing result and all its data and files");
+        const QString fileName = item.details.value(QStringLiteral("file_name")).toString();
+        plan.explanation = fileName.isEmpty()
+            ? tr("Permanently deletes the parsing result “%1” and all its data and files. This "
+                 "cannot be undone.")
+                  .arg(item.name)
+            : tr("Permanently deletes the parsing result “%1” of “%2” and all its data and "
+                 "files. The document itself stays. This cannot be undone.")
+                  .arg(item.name, fileName);
+    } else if (item.ref.kind == NodeKind::DocumentProDocument) {
+        plan.explanation = tr("DocumentPro offers no way to delete a document; only its parsing "
+                              "results can be deleted.");
+    } else {
+        plan.explanation = tr("DocumentPro cannot delete this kind of item.");
+    }
+    return plan;
 }
 
 DeleteJob *DocumentProConnector::remove(const RemoteItem &item)
 {
     auto *job = new DeleteJob(item, this);
-    job->finish(ApiError::make(ApiError::Kind::InvalidInput, QStringLiteral("not implemented")));
+    if (item.ref.kind != NodeKind::DocumentProResult) {
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+                                   item.ref.kind == NodeKind::DocumentProDocument
+                                       ? tr("DocumentPro offers no way to delete a document; "
+                                            "only its parsing results can be deleted.")
+                                       : tr("DocumentPro cannot delete this kind of item.")));
+        return job;
+    }
+    // The document id is not needed to delete: the request id names the result on its own.
+    if (item.ref.id().isEmpty()) {
+        job->finish(invalidRef());
+        return job;
+    }
+    const auto finish = [job](const ApiResult &result) {
+        job->finishFromResult(result);
+        return true;
+    };
+    send(job, "DELETE", filesPath, { { requestIdParameter, item.ref.id() } }, finish, finish);
     return job;
 }
 
 SimpleJob *DocumentProConnector::signIn()
 {
     auto *job = new SimpleJob(this);
-    job->finish(ApiError::make(ApiError::Kind::InvalidInput, QStringLiteral("not implemented")));
+    if (const QString problem = baseUrlProblem(account().baseUrl); !problem.isEmpty()) {
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
+        return job;
+    }
+    if (session()->secret(Secret::apiKey).trimmed().isEmpty()) {
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+                                   tr("Enter the DocumentPro API key first.")));
+        return job;
+    }
+    ApiRequest request;
+    request.url = urlWithSegments(account().baseUrl, documentsPath,
+                                  { { QStringLiteral("limit"), QStringLiteral("1") } });
+    // Authorised here and sent as is, so a sign-in also works after the session was marked
+    // signed out (send() would refuse at once).
+    if (!session()->authenticator() || !session()->authenticator()->authorize(request)) {
+        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+                                   tr("The DocumentPro API key contains characters that cannot "
+                                      "be sent. Paste it again.")));
+        return job;
+    }
+    session()->sendUnauthenticated(request, job, [this, job](const ApiResult &result) {
+        if (job->isFinished()) // aborted meanwhile: the sign-in must not count
+            return;
+        if (!result.ok()) {
+            job->finish(explained(result.error));
+            return;
+        }
+        QString problem;
+        if (!parseDocumentList(result, &problem)) {
+            job->finish(ApiError::malformed(problem, result.requestId));
+            return;
+        }
+        session()->markSignedIn();
+        job->finish();
+    });
+    return job;
+}
+
+SimpleJob *DocumentProConnector::fetchResult(const NodeRef &result)
+{
+    auto *job = new SimpleJob(this);
+    if (result.kind != NodeKind::DocumentProResult || result.id().isEmpty()) {
+        job->finish(invalidRef());
+        return job;
+    }
+    send(
+        job, "GET", filesPath, { { requestIdParameter, result.id() } },
+        [job](const ApiResult &answer) {
+            QString problem;
+            const QJsonDocument body = parseBody(answer, &problem);
+            if (problem.isEmpty() && !isResultObject(body))
+                problem = QStringLiteral("expected a parser result object");
+            if (!problem.isEmpty()) {
+                job->finish(ApiError::malformed(problem, answer.requestId));
+                return;
+            }
+            const QJsonObject object = body.object();
+            QVariantMap data;
+            for (const char *key : { "request_id", "request_status", "created_at", "updated_at" }) {
+                const QJsonValue value = object.value(QLatin1String(key));
+                if (!value.isUndefined())
+                    data.insert(QLatin1String(key), value.toVariant());
+            }
+            const QJsonObject response = object.value(QStringLiteral("response_body")).toObject();
+            for (auto it = response.constBegin(); it != response.constEnd(); ++it) {
+                if (it.key() != u"file_presigned_url")
+                    data.insert(it.key(), it.value().toVariant());
+            }
+            job->setData(data);
+            job->finish();
+        });
     return job;
 }
 

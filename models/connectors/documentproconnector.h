@@ -2,9 +2,21 @@
 
 #include "connector.h"
 
+#include <functional>
+
 namespace Docket {
 
-// DocumentPro: see ../shared/API.md and connector.h.
+// DocumentPro (API.md §3): documents -> parser results, with a static API key in "x-api-key"
+// (never renewed).
+//
+// Listing:
+// - the account: GET /v1/documents?limit=100, then the answer's pagination_key handed back;
+//   the total is unknown (-1). Each document row carries its "parser_runs" in details.
+// - a document: GET /v1/documents?document_id= (fresh, so a re-list after a delete is right),
+//   then GET /files?request_id= for each parser run, concurrently; a run that is 404 by then was
+//   deleted meanwhile and is left out.
+// Only parser results can be deleted (DELETE /files?request_id=), permanently with all their data
+// and files; there is no documented delete for documents.
 class DocumentProConnector : public Connector
 {
     Q_OBJECT
@@ -14,10 +26,36 @@ public:
 
     ServiceKind service() const override { return ServiceKind::DocumentPro; }
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
+    int pageSize(NodeKind parentKind) const override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
     DeleteJob *remove(const RemoteItem &item) override;
     SimpleJob *signIn() override;
+
+    // One parser result for the details pane: data() holds "request_id", "request_status",
+    // "created_at", "updated_at" and the response_body's fields ("template_title",
+    // "template_id", "template_type", "file_name", "num_pages", "user_error_msg",
+    // "human_verification_status", "has_missing_required_fields", "result_json_data" as a
+    // map). The presigned download URL is left out: it is a short-lived credential.
+    SimpleJob *fetchResult(const NodeRef &result);
+
+    // [gap] API.md does not say under which query name a page's pagination_key goes back to
+    // /v1/documents; /v1/templates takes "pagination_key", so that is the default. This is the
+    // one place that names it.
+    static QString paginationKeyParameter() { return QStringLiteral("pagination_key"); }
+    // The documented maximum of /v1/documents' limit.
+    static constexpr int maxPageSize = 100;
+
+private:
+    void listDocuments(ListJob *job, const PageRequest &page);
+    void listResults(ListJob *job);
+    // Sends a request for `path` with `query` under the base URL through the session; `done`
+    // runs only on a 2xx, every other outcome finishes `job` with a readable error unless
+    // `onFailure` takes it (returns true).
+    void send(ConnectorJob *job, const QByteArray &method, const QStringList &path,
+              const QList<QPair<QString, QString>> &query,
+              std::function<void(const ApiResult &)> done,
+              std::function<bool(const ApiResult &)> onFailure = {});
 };
 
 } // namespace Docket

@@ -9,6 +9,11 @@ class InvoxIndex;
 namespace Docket {
 
 // Invox: see ../shared/API.md and connector.h.
+//
+// Sign-in exchanges base64(App Id:API Key) for a 2-hour access token at the account's token path
+// (a [gap]: default /v1/auth/token). The token is renewed a minute before it expires, and once
+// after a 401. Document calls carry the token as Bearer, Content-Type: application/json and, when
+// the account names one, X-Invox-Medical-Api-Version.
 class InvoxConnector : public Connector
 {
     Q_OBJECT
@@ -34,7 +39,18 @@ public:
     QString addKnownDocument(const QString &consultationSessionId, const QString &documentId,
                              const QString &documentName, const QString &type);
 
+    // Invox leaves consultation session ids to the client: a fresh one for a new consultation.
+    static QString newConsultationSessionId();
+    // "PDF" or "TXT" for any spelling of those ("pdf", " Txt "); empty for anything else.
+    static QString normalizedDocumentType(const QString &type);
+
 private:
+    // A request to a document endpoint of the account's base URL; *problem is set instead when the
+    // account's settings do not allow one.
+    ApiRequest documentRequest(const QByteArray &method, const QStringList &pathSegments,
+                               const QJsonObject &body, QString *problem) const;
+    QString indexProblem() const;
+
     InvoxIndex *m_index = nullptr;
 };
 

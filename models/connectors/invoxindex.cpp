@@ -1,44 +1,333 @@
 #include "invoxindex.h"
 
-// SKELETON: being implemented.
+#include <QCoreApplication>
+#include <QFile>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
 namespace Docket {
 
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Docket::InvoxIndex", text);
+}
+
+const QString memoryPath = QStringLiteral(":memory:");
+
+// Columns are NOT NULL, and Qt binds a null QString as SQL NULL: store "" instead.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
+QVariant millisecondsOrNull(const QDateTime &dateTime)
+{
+    return dateTime.isValid() ? QVariant(dateTime.toMSecsSinceEpoch()) : QVariant();
+}
+
+QDateTime dateOrInvalid(const QVariant &value)
+{
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+QString sqlProblem(const QSqlError &error)
+{
+    // SQLite's own words ("unable to open database file") say more than Qt's summary.
+    QString problem = error.databaseText().trimmed();
+    if (problem.isEmpty())
+        problem = error.driverText().trimmed();
+    return problem.isEmpty() ? tr("unknown database error") : problem;
+}
+
+} // namespace
+
 InvoxIndex::InvoxIndex(const QString &databasePath)
-    : m_path(databasePath)
+    // One connection per instance: Qt SQL connections are named process-wide.
+    : m_connectionName(QStringLiteral("docket-invox-index-")
+                       + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    , m_path(databasePath)
 { }
 
-InvoxIndex::~InvoxIndex() = default;
-
-bool InvoxIndex::open(QString *)
+InvoxIndex::~InvoxIndex()
 {
-    return false;
+    if (!QSqlDatabase::contains(m_connectionName))
+        return;
+    {
+        // Every handle to the connection must be gone before removeDatabase().
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-QList<QPair<QString, int>> InvoxIndex::consultations(const QString &) const
+QSqlDatabase InvoxIndex::database() const
 {
-    return {};
+    return QSqlDatabase::database(m_connectionName, false);
 }
 
-QList<InvoxIndex::Document> InvoxIndex::documents(const QString &, const QString &) const
+bool InvoxIndex::open(QString *error)
 {
-    return {};
+    const auto fail = [this, error](const QString &problem) {
+        const QString sentence
+            = tr("Docket could not open its Invox document index “%1”: %2").arg(m_path, problem);
+        setLastError(sentence);
+        if (error)
+            *error = sentence;
+        m_open = false;
+        database().close();
+        return false;
+    };
+
+    if (m_path.isEmpty())
+        return fail(tr("no file name was given"));
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
+        return fail(tr("the SQLite driver of Qt (QSQLITE) is not installed"));
+
+    QSqlDatabase db = QSqlDatabase::contains(m_connectionName)
+        ? database()
+        : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    db.setDatabaseName(m_path);
+    if (!db.open())
+        return fail(sqlProblem(db.lastError()));
+
+    // SQLite opens lazily: a directory or an unreadable file only fails at the first statement,
+    // which migrate() is.
+    QString problem;
+    if (!migrate(&problem))
+        return fail(problem);
+
+    if (m_path != memoryPath && QFile::exists(m_path)) {
+        // Document names of clinical notes are nobody else's business on a shared computer.
+        QFile::setPermissions(m_path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+    m_open = true;
+    setLastError({});
+    return true;
 }
 
-bool InvoxIndex::contains(const QString &, const QString &) const
+bool InvoxIndex::migrate(QString *error)
 {
-    return false;
+    QSqlDatabase db = database();
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next()) {
+        *error = sqlProblem(query.lastError());
+        return false;
+    }
+    const int version = query.value(0).toInt();
+    query.finish();
+    if (version == schemaVersion)
+        return true;
+    if (version > schemaVersion) {
+        *error = tr("it was written by a newer version of Docket (schema %1; this version "
+                    "reads up to %2)")
+                     .arg(version)
+                     .arg(schemaVersion);
+        return false;
+    }
+
+    // Each step moves the schema up by one version; all of them in one transaction, so a
+    // failure leaves the file as it was.
+    if (!db.transaction()) {
+        *error = sqlProblem(db.lastError());
+        return false;
+    }
+    const auto run = [&](const QString &statement) {
+        if (query.exec(statement))
+            return true;
+        *error = sqlProblem(query.lastError());
+        return false;
+    };
+    bool ok = true;
+    if (version < 1) {
+        ok = run(QStringLiteral("CREATE TABLE IF NOT EXISTS documents ("
+                                " account_id TEXT NOT NULL,"
+                                " document_id TEXT NOT NULL,"
+                                " consultation_session_id TEXT NOT NULL,"
+                                " document_name TEXT NOT NULL DEFAULT '',"
+                                " document_type TEXT NOT NULL DEFAULT '',"
+                                " size_bytes INTEGER NOT NULL DEFAULT -1,"
+                                " added_at INTEGER," // ms since the epoch, UTC; NULL: unknown
+                                " origin TEXT NOT NULL DEFAULT '',"
+                                " PRIMARY KEY (account_id, document_id))"))
+            && run(QStringLiteral("CREATE INDEX IF NOT EXISTS documents_by_consultation"
+                                  " ON documents (account_id, consultation_session_id)"));
+    }
+    // PRAGMA takes no bound values; the version is our own constant.
+    ok = ok && run(QStringLiteral("PRAGMA user_version = %1").arg(schemaVersion));
+    if (!ok || !db.commit()) {
+        if (ok)
+            *error = sqlProblem(db.lastError());
+        db.rollback();
+        return false;
+    }
+    return true;
 }
 
-bool InvoxIndex::add(const Document &, QString *)
+QList<QPair<QString, int>> InvoxIndex::consultations(const QString &accountId) const
 {
-    return false;
+    QList<QPair<QString, int>> result;
+    for (const Consultation &consultation : consultationSummaries(accountId))
+        result.append({ consultation.consultationSessionId, consultation.documentCount });
+    return result;
 }
 
-bool InvoxIndex::remove(const QString &, const QString &)
+QList<InvoxIndex::Consultation> InvoxIndex::consultationSummaries(const QString &accountId) const
 {
-    return false;
+    QList<Consultation> result;
+    if (!m_open) {
+        setLastError(tr("The Invox document index is not open."));
+        return result;
+    }
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    // Newest activity first; among equal dates the consultation added to most recently.
+    query.prepare(QStringLiteral(
+        "SELECT consultation_session_id, COUNT(*), MIN(added_at), MAX(added_at), MAX(rowid)"
+        " FROM documents WHERE account_id = ?"
+        " GROUP BY consultation_session_id"
+        " ORDER BY MAX(added_at) DESC, MAX(rowid) DESC"));
+    query.addBindValue(text(accountId));
+    if (!query.exec()) {
+        setLastError(sqlProblem(query.lastError()));
+        return result;
+    }
+    while (query.next()) {
+        Consultation consultation;
+        consultation.consultationSessionId = query.value(0).toString();
+        consultation.documentCount = query.value(1).toInt();
+        consultation.firstAddedAt = dateOrInvalid(query.value(2));
+        consultation.lastAddedAt = dateOrInvalid(query.value(3));
+        result.append(consultation);
+    }
+    setLastError({});
+    return result;
 }
 
-void InvoxIndex::removeAccount(const QString &) { }
+QList<InvoxIndex::Document> InvoxIndex::documents(const QString &accountId,
+                                                  const QString &consultationSessionId) const
+{
+    QList<Document> result;
+    if (!m_open) {
+        setLastError(tr("The Invox document index is not open."));
+        return result;
+    }
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral(
+        "SELECT document_id, document_name, document_type, size_bytes, added_at, origin"
+        " FROM documents WHERE account_id = ? AND consultation_session_id = ?"
+        " ORDER BY rowid"));
+    query.addBindValue(text(accountId));
+    query.addBindValue(text(consultationSessionId));
+    if (!query.exec()) {
+        setLastError(sqlProblem(query.lastError()));
+        return result;
+    }
+    while (query.next()) {
+        Document document;
+        document.accountId = accountId;
+        document.consultationSessionId = consultationSessionId;
+        document.documentId = query.value(0).toString();
+        document.documentName = query.value(1).toString();
+        document.documentType = query.value(2).toString();
+        document.sizeBytes = query.value(3).toLongLong();
+        document.addedAt = dateOrInvalid(query.value(4));
+        document.origin = query.value(5).toString();
+        result.append(document);
+    }
+    setLastError({});
+    return result;
+}
+
+bool InvoxIndex::contains(const QString &accountId, const QString &documentId) const
+{
+    if (!m_open)
+        return false;
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.prepare(
+        QStringLiteral("SELECT 1 FROM documents WHERE account_id = ? AND document_id = ? LIMIT 1"));
+    query.addBindValue(text(accountId));
+    query.addBindValue(text(documentId));
+    if (!query.exec()) {
+        setLastError(sqlProblem(query.lastError()));
+        return false;
+    }
+    return query.next();
+}
+
+bool InvoxIndex::add(const Document &document, QString *error)
+{
+    const auto fail = [this, error](const QString &problem) {
+        setLastError(problem);
+        if (error)
+            *error = problem;
+        return false;
+    };
+    if (!m_open)
+        return fail(tr("The Invox document index is not open."));
+    if (document.accountId.isEmpty() || document.documentId.isEmpty()
+        || document.consultationSessionId.isEmpty())
+        return fail(tr("A document needs an account, a consultation session id and a document "
+                       "id."));
+
+    QSqlQuery query(database());
+    // An upsert rather than INSERT OR REPLACE: the row keeps its place in the order documents
+    // were added.
+    query.prepare(QStringLiteral(
+        "INSERT INTO documents (account_id, document_id, consultation_session_id, document_name,"
+        " document_type, size_bytes, added_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (account_id, document_id) DO UPDATE SET"
+        " consultation_session_id = excluded.consultation_session_id,"
+        " document_name = excluded.document_name, document_type = excluded.document_type,"
+        " size_bytes = excluded.size_bytes, added_at = excluded.added_at,"
+        " origin = excluded.origin"));
+    query.addBindValue(document.accountId);
+    query.addBindValue(document.documentId);
+    query.addBindValue(document.consultationSessionId);
+    query.addBindValue(text(document.documentName));
+    query.addBindValue(text(document.documentType));
+    query.addBindValue(document.sizeBytes < 0 ? qint64(-1) : document.sizeBytes);
+    query.addBindValue(millisecondsOrNull(document.addedAt));
+    query.addBindValue(text(document.origin));
+    if (!query.exec())
+        return fail(tr("The Invox document index could not record the document: %1")
+                        .arg(sqlProblem(query.lastError())));
+    setLastError({});
+    return true;
+}
+
+bool InvoxIndex::remove(const QString &accountId, const QString &documentId)
+{
+    if (!m_open)
+        return false;
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("DELETE FROM documents WHERE account_id = ? AND document_id = ?"));
+    query.addBindValue(text(accountId));
+    query.addBindValue(text(documentId));
+    if (!query.exec()) {
+        setLastError(sqlProblem(query.lastError()));
+        return false;
+    }
+    setLastError({});
+    return query.numRowsAffected() > 0;
+}
+
+void InvoxIndex::removeAccount(const QString &accountId)
+{
+    if (!m_open)
+        return;
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("DELETE FROM documents WHERE account_id = ?"));
+    query.addBindValue(text(accountId));
+    if (!query.exec())
+        setLastError(sqlProblem(query.lastError()));
+    else
+        setLastError({});
+}
 
 } // namespace Docket

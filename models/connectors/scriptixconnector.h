@@ -2,9 +2,20 @@
 
 #include "connector.h"
 
+#include <functional>
+
 namespace Docket {
 
-// Scriptix: see ../shared/API.md and connector.h.
+// Scriptix (API.md §4): speech-to-text sessions -> documents -> comments, with a long-lived API
+// token sent as "Authorization: Bearer" or "x-zoom-s2t-key" (Account::scriptixHeader). Tokens are
+// never renewed: a 401 means the token is wrong, expired or revoked.
+//
+// Listing:
+// - the account: GET /speech-to-text/session, offset/limit pages (the cursor is the next offset);
+// - a session: GET /speech-to-text/session/{sid} and its "documents" array, or its single
+//   "document" object (API.md shows only that one; [gap]);
+// - a document: GET .../document/{did}/comments, the paginated envelope or a bare array ([gap]).
+// Every delete is permanent; a session takes its documents, a document its comments.
 class ScriptixConnector : public Connector
 {
     Q_OBJECT
@@ -14,10 +25,29 @@ public:
 
     ServiceKind service() const override { return ServiceKind::Scriptix; }
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
+    int pageSize(NodeKind parentKind) const override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
     DeleteJob *remove(const RemoteItem &item) override;
     SimpleJob *signIn() override;
+
+    // A document's transcript for the details pane: data() holds "segments" (a list of maps with
+    // "start" and "stop" in seconds, "speaker", "text") and the document's "id", "filename",
+    // "type", "created", "last_modified" where the service sent them.
+    SimpleJob *fetchDocument(const NodeRef &document);
+
+    // The documented maximum page size of every paginated Scriptix list.
+    static constexpr int maxPageSize = 100;
+
+private:
+    void listSessions(ListJob *job, const PageRequest &page);
+    void listDocuments(ListJob *job);
+    void listComments(ListJob *job, const PageRequest &page);
+    // Sends a request built from path segments under the base URL through the session; `done`
+    // runs only on a 2xx, every failure finishes `job` with a readable error.
+    void get(ConnectorJob *job, const QStringList &segments,
+             const QList<QPair<QString, QString>> &query,
+             std::function<void(const ApiResult &)> done);
 };
 
 } // namespace Docket

@@ -1,0 +1,1218 @@
+// Care360Connector against the real docket-sandbox (API.md section 2, seed 001): one-time-code
+// sign-in, rotating refresh tokens (one renewal for many 401s, reuse ends the sign-in), cases
+// grouped from the file list, files, the soft delete, errors and faults, hostile ids. A small
+// in-test HTTP server stands in where the sandbox cannot: the [gap] token shapes and a short
+// expiresIn for the proactive renewal.
+#include "accountsession.h"
+#include "connectors/care360connector.h"
+#include "credentialstore.h"
+#include "networkclient.h"
+#include "sandboxprocess.h"
+#include "testhttp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QUuid>
+
+#include <memory>
+
+using namespace Docket;
+
+namespace {
+
+const QString kService = QStringLiteral("care360");
+
+QString str(const QJsonObject &object, const char *key)
+{
+    return object.value(QLatin1String(key)).toString();
+}
+
+// What a finished job left behind, copied before the job deletes itself.
+struct Outcome
+{
+    bool finished = false;
+    ApiError error;
+    ListPage page;
+    QVariantMap data;
+    DeleteOutcome deleteOutcome = DeleteOutcome::Deleted;
+};
+
+void capture(ConnectorJob *job, Outcome *outcome)
+{
+    QObject::connect(job, &ConnectorJob::finished, job, [outcome](ConnectorJob *done) {
+        outcome->finished = true;
+        outcome->error = done->error();
+        if (auto *list = qobject_cast<ListJob *>(done))
+            outcome->page = list->page();
+        if (auto *simple = qobject_cast<SimpleJob *>(done))
+            outcome->data = simple->data();
+        if (auto *removal = qobject_cast<DeleteJob *>(done))
+            outcome->deleteOutcome = removal->outcome();
+    });
+}
+
+Outcome run(ConnectorJob *job, int timeoutMs = 10000)
+{
+    Outcome outcome;
+    capture(job, &outcome);
+    QSignalSpy spy(job, &ConnectorJob::finished);
+    spy.wait(timeoutMs);
+    return outcome;
+}
+
+// One account as the app builds it: settings, the process's network client, a credential store,
+// the session and the connector.
+struct Harness
+{
+    Harness(const QUrl &baseUrl, const QString &login, const QString &tenantKey,
+            MemoryCredentialStore *sharedStore = nullptr, const QString &accountId = {})
+        : store(sharedStore ? sharedStore : &ownStore)
+    {
+        account.id
+            = accountId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : accountId;
+        account.service = ServiceKind::Care360;
+        account.name = QStringLiteral("Patient portal");
+        account.baseUrl = baseUrl;
+        account.care360Login = login;
+        session = std::make_unique<AccountSession>(account, &network, store);
+        connector = std::make_unique<Care360Connector>(session.get());
+        if (!tenantKey.isEmpty())
+            session->storeSecret(Secret::tenantKey, tenantKey, session.get(),
+                                 [](const QString &) {});
+    }
+
+    Account account;
+    NetworkClient network;
+    MemoryCredentialStore ownStore;
+    MemoryCredentialStore *store;
+    std::unique_ptr<AccountSession> session;
+    std::unique_ptr<Care360Connector> connector;
+};
+
+// A tiny HTTP/1.1 server for the answers the sandbox never gives (other token shapes, odd file
+// items, a short expiresIn). Answers by path, in order, repeating the last answer; records every
+// request.
+class FakeService : public QObject
+{
+public:
+    struct Request
+    {
+        QByteArray method;
+        QByteArray target; // path and query, as sent
+        QHash<QByteArray, QByteArray> headers; // names lower-cased
+        QByteArray body;
+    };
+
+    FakeService()
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+    }
+
+    QUrl baseUrl() const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
+    }
+    void answer(const QByteArray &path, int status, const QByteArray &body)
+    {
+        m_answers[path].append({ status, body });
+    }
+    QList<Request> requests;
+
+private:
+    void read(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
+        if (headerEnd < 0)
+            return;
+        Request request;
+        const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
+        const QList<QByteArray> start = lines.value(0).trimmed().split(' ');
+        request.method = start.value(0);
+        request.target = start.value(1);
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const qsizetype colon = lines.at(i).indexOf(':');
+            if (colon > 0)
+                request.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
+                                       lines.at(i).mid(colon + 1).trimmed());
+        }
+        const qsizetype length = request.headers.value("content-length").toLongLong();
+        if (buffer.size() < headerEnd + 4 + length)
+            return;
+        request.body = buffer.mid(headerEnd + 4, length);
+        m_buffers.remove(socket);
+        requests.append(request);
+
+        const qsizetype question = request.target.indexOf('?');
+        const QByteArray path = question < 0 ? request.target : request.target.left(question);
+        QList<QPair<int, QByteArray>> &queue = m_answers[path];
+        const QPair<int, QByteArray> reply = queue.isEmpty()
+            ? QPair<int, QByteArray>(404, QByteArrayLiteral("{\"error\":\"Not found\"}"))
+            : (queue.size() > 1 ? queue.takeFirst() : queue.first());
+        socket->write("HTTP/1.1 " + QByteArray::number(reply.first)
+                      + " X\r\n"
+                        "Content-Type: application/json\r\nConnection: close\r\n"
+                        "Content-Length: "
+                      + QByteArray::number(reply.second.size()) + "\r\n\r\n" + reply.second);
+        socket->disconnectFromHost();
+    }
+
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+    QHash<QByteArray, QList<QPair<int, QByteArray>>> m_answers;
+};
+
+} // namespace
+
+class TestConnectorCare360 : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+
+    void phoneNumbersAreToldFromEmails();
+    void signInWithEmailCode();
+    void signInWithPhoneCode();
+    void wrongCodeIsClear();
+    void unknownTenantIsClear();
+    void listsCasesFromFiles();
+    void listsEveryFileOfEveryCase();
+    void typeFilterIsSent();
+    void foreignCaseIsForbidden();
+    void nothingToListUnderAFile();
+    void deleteIsSoftAndRecorded();
+    void staffFileDeleteIsAlreadyGone();
+    void onlyFilesCanBeDeleted();
+    void metadataAndDownloadLink();
+    void errorStatuses_data();
+    void errorStatuses();
+    void deleteErrorKeepsTheRow();
+    void unauthorizedOnceRenewsAndRetries();
+    void rateLimitWaitsAndSucceeds();
+    void timeoutResetMalformedTruncated_data();
+    void timeoutResetMalformedTruncated();
+    void hostileIdsStayInTheirRoute();
+    void concurrentExpiryRenewsOnce();
+    void refreshReuseSignsOut();
+    void signInWithStoredRefreshToken();
+    void signInWithoutRefreshToken();
+    void signOutEndsTheSignIn();
+    void signOutForgetsEvenWhenLogoutFails();
+    void tolerantTokensAndProactiveRenewal();
+    void tolerantFileItemsAndWrongShapes();
+
+private:
+    std::unique_ptr<Harness> harness(const QString &login = {}, const QString &tenantKey = {})
+    {
+        return std::make_unique<Harness>(
+            m_sandbox.baseUrl(kService), login.isEmpty() ? str(m_credentials, "email") : login,
+            tenantKey.isEmpty() ? str(m_credentials, "tenantKey") : tenantKey);
+    }
+    // requestCode + verifyCode with the demo code.
+    bool signIn(Harness &h)
+    {
+        const Outcome code = run(h.connector->requestCode());
+        if (!code.finished || code.error.isError())
+            return false;
+        const Outcome verify = run(h.connector->verifyCode(str(m_credentials, "otpCode")));
+        return verify.finished && !verify.error.isError();
+    }
+    std::unique_ptr<Harness> signedIn()
+    {
+        auto h = harness();
+        if (!signIn(*h))
+            return nullptr;
+        return h;
+    }
+    // The demo patient's listed files from the sandbox's own state: caseId -> files, newest first.
+    QHash<QString, QList<QJsonObject>> expectedFilesByCase();
+    QJsonObject stateFile(const QString &id);
+    bool addFault(const QString &route, const QString &mode, int status = 0, int count = 1)
+    {
+        QJsonObject rule { { QStringLiteral("service"), kService },
+                           { QStringLiteral("route"), route },
+                           { QStringLiteral("mode"), mode },
+                           { QStringLiteral("count"), count } };
+        if (status)
+            rule.insert(QStringLiteral("status"), status);
+        return m_sandbox.addFault(rule);
+    }
+    QJsonArray requestLog()
+    {
+        return m_sandbox.requestLog(kService).value(QStringLiteral("requests")).toArray();
+    }
+    QJsonObject summary()
+    {
+        return m_sandbox.state()
+            .value(QStringLiteral("services"))
+            .toObject()
+            .value(kService)
+            .toObject();
+    }
+
+    SandboxProcess m_sandbox;
+    QJsonObject m_credentials;
+    TestHttp m_http;
+};
+
+void TestConnectorCare360::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+    m_credentials = m_sandbox.credentials(kService);
+    QVERIFY(!str(m_credentials, "tenantKey").isEmpty());
+}
+
+void TestConnectorCare360::init()
+{
+    QVERIFY(m_sandbox.reset());
+}
+
+QHash<QString, QList<QJsonObject>> TestConnectorCare360::expectedFilesByCase()
+{
+    QList<QJsonObject> files;
+    for (const QJsonValue &value :
+         m_sandbox.state(kService).value(QStringLiteral("files")).toArray()) {
+        const QJsonObject file = value.toObject();
+        if (str(file, "owner") == str(m_credentials, "email")
+            && str(file, "tenantKey") == str(m_credentials, "tenantKey")
+            && !file.value(QStringLiteral("isDeleted")).toBool() && !str(file, "caseId").isEmpty())
+            files.append(file);
+    }
+    // Newest first, as the service lists them.
+    std::stable_sort(files.begin(), files.end(), [](const QJsonObject &a, const QJsonObject &b) {
+        if (str(a, "createdAt") != str(b, "createdAt"))
+            return str(a, "createdAt") > str(b, "createdAt");
+        return str(a, "id") > str(b, "id");
+    });
+    QHash<QString, QList<QJsonObject>> byCase;
+    for (const QJsonObject &file : std::as_const(files))
+        byCase[str(file, "caseId")].append(file);
+    return byCase;
+}
+
+QJsonObject TestConnectorCare360::stateFile(const QString &id)
+{
+    for (const QJsonValue &value :
+         m_sandbox.state(kService).value(QStringLiteral("files")).toArray())
+        if (str(value.toObject(), "id") == id)
+            return value.toObject();
+    return {};
+}
+
+// --- Sign-in -------------------------------------------------------------------------------------
+
+void TestConnectorCare360::phoneNumbersAreToldFromEmails()
+{
+    QVERIFY(Care360Connector::looksLikePhoneNumber(QStringLiteral("+15555550100")));
+    QVERIFY(Care360Connector::looksLikePhoneNumber(QStringLiteral("+1 (555) 555-0100")));
+    QVERIFY(Care360Connector::looksLikePhoneNumber(QStringLiteral("555.555.0100")));
+    QVERIFY(!Care360Connector::looksLikePhoneNumber(QStringLiteral("patient@example.org")));
+    QVERIFY(!Care360Connector::looksLikePhoneNumber(QStringLiteral("12345@example.org")));
+    QVERIFY(!Care360Connector::looksLikePhoneNumber(QStringLiteral("front desk")));
+    QVERIFY(!Care360Connector::looksLikePhoneNumber(QStringLiteral("123")));
+}
+
+void TestConnectorCare360::signInWithEmailCode()
+{
+    auto h = harness();
+    QVERIFY(!h->session->hasSecret(Secret::accessToken));
+    const Outcome code = run(h->connector->requestCode());
+    QVERIFY(code.finished);
+    QVERIFY2(!code.error.isError(), qPrintable(code.error.summary()));
+    QCOMPARE(code.data.value(QStringLiteral("channel")).toString(), QStringLiteral("EMAIL"));
+
+    const Outcome verify = run(h->connector->verifyCode(str(m_credentials, "otpCode")));
+    QVERIFY(verify.finished);
+    QVERIFY2(!verify.error.isError(), qPrintable(verify.error.summary()));
+    QVERIFY(h->session->hasSecret(Secret::accessToken));
+    QVERIFY(h->session->hasSecret(Secret::refreshToken));
+    // Both are in the store by the time the job finished.
+    QVERIFY(h->store->contains(secretKey(h->account.id, Secret::accessToken)));
+    QVERIFY(h->store->contains(secretKey(h->account.id, Secret::refreshToken)));
+    QVERIFY(!h->session->isSignedOut());
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.send-otp")), 1);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.verify-otp")), 1);
+
+    // And the tokens work.
+    const Outcome cases = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!cases.error.isError(), qPrintable(cases.error.summary()));
+    QCOMPARE(cases.page.items.size(), 3);
+}
+
+void TestConnectorCare360::signInWithPhoneCode()
+{
+    auto h = harness(QStringLiteral("+1 (555) 555-0100"));
+    const Outcome code = run(h->connector->requestCode());
+    QVERIFY2(!code.error.isError(), qPrintable(code.error.summary()));
+    QCOMPARE(code.data.value(QStringLiteral("channel")).toString(), QStringLiteral("SMS"));
+    const Outcome verify = run(h->connector->verifyCode(str(m_credentials, "otpCode")));
+    QVERIFY2(!verify.error.isError(), qPrintable(verify.error.summary()));
+    const Outcome cases = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!cases.error.isError(), qPrintable(cases.error.summary()));
+    QCOMPARE(cases.page.items.size(), 3);
+}
+
+void TestConnectorCare360::wrongCodeIsClear()
+{
+    auto h = harness();
+    QVERIFY(!run(h->connector->requestCode()).error.isError());
+    const Outcome verify = run(h->connector->verifyCode(QStringLiteral("000000")));
+    QVERIFY(verify.finished);
+    QCOMPARE(verify.error.kind, ApiError::Kind::Http);
+    QCOMPARE(verify.error.httpStatus, 401);
+    QVERIFY2(
+        verify.error.userMessage.startsWith(QStringLiteral("The code is wrong or has expired")),
+        qPrintable(verify.error.userMessage));
+    QVERIFY(!h->session->hasSecret(Secret::accessToken));
+    QVERIFY(!h->session->hasSecret(Secret::refreshToken));
+
+    // An empty code never leaves the computer.
+    const Outcome empty = run(h->connector->verifyCode(QStringLiteral("  ")));
+    QCOMPARE(empty.error.kind, ApiError::Kind::InvalidInput);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.verify-otp")), 1);
+}
+
+void TestConnectorCare360::unknownTenantIsClear()
+{
+    auto h = harness({}, QStringLiteral("cv-no-such-tenant"));
+    const Outcome code = run(h->connector->requestCode());
+    QVERIFY(code.finished);
+    QCOMPARE(code.error.kind, ApiError::Kind::Http);
+    QCOMPARE(code.error.httpStatus, 404);
+    QVERIFY2(
+        code.error.userMessage.startsWith(QStringLiteral("The tenant key is not known to Care360")),
+        qPrintable(code.error.userMessage));
+    const Outcome verify = run(h->connector->verifyCode(QStringLiteral("123456")));
+    QVERIFY(verify.error.userMessage.startsWith(
+        QStringLiteral("The tenant key is not known to Care360")));
+
+    // Without a tenant key nothing is sent at all.
+    auto bare = std::make_unique<Harness>(m_sandbox.baseUrl(kService), str(m_credentials, "email"),
+                                          QString());
+    QCOMPARE(run(bare->connector->requestCode()).error.kind, ApiError::Kind::InvalidInput);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.send-otp")), 1);
+}
+
+// --- Listing -------------------------------------------------------------------------------------
+
+void TestConnectorCare360::listsCasesFromFiles()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const auto expected = expectedFilesByCase();
+    QCOMPARE(expected.size(), 3);
+
+    const Outcome outcome = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!outcome.error.isError(), qPrintable(outcome.error.summary()));
+    const ListPage &page = outcome.page;
+    QCOMPARE(page.total, 3);
+    QCOMPARE(page.items.size(), 3);
+    QVERIFY(!page.hasMore());
+    QSet<QString> seen;
+    QDateTime previousNewest;
+    for (const RemoteItem &item : page.items) {
+        QCOMPARE(item.ref.kind, NodeKind::Care360Case);
+        QCOMPARE(item.ref.ids.size(), 1);
+        const QString caseId = item.ref.id();
+        QVERIFY(expected.contains(caseId));
+        QVERIFY(!seen.contains(caseId));
+        seen.insert(caseId);
+        QCOMPARE(item.name, QStringLiteral("Case ") + caseId.left(8));
+        const QList<QJsonObject> &files = expected.value(caseId);
+        QCOMPARE(item.details.value(QStringLiteral("fileCount")).toInt(), int(files.size()));
+        QVERIFY(item.status.startsWith(QString::number(files.size()) + u' '));
+        // Created: the newest file of the case; cases come in the order of their newest file.
+        QCOMPARE(item.created,
+                 QDateTime::fromString(str(files.first(), "createdAt"), Qt::ISODateWithMs).toUTC());
+        if (previousNewest.isValid())
+            QVERIFY(item.created <= previousNewest);
+        previousNewest = item.created;
+    }
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 1);
+}
+
+void TestConnectorCare360::listsEveryFileOfEveryCase()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const auto expected = expectedFilesByCase();
+    QSet<QString> seen;
+    int total = 0;
+    bool sawRestricted = false;
+    bool sawGeneral = false;
+    for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+        const NodeRef caseRef { NodeKind::Care360Case, { it.key() } };
+        const Outcome outcome = run(h->connector->list(caseRef, {}));
+        QVERIFY2(!outcome.error.isError(), qPrintable(outcome.error.summary()));
+        const ListPage &page = outcome.page;
+        QCOMPARE(page.items.size(), it.value().size());
+        QCOMPARE(page.total, int(it.value().size()));
+        QVERIFY(!page.hasMore());
+        for (qsizetype i = 0; i < page.items.size(); ++i) {
+            const RemoteItem &item = page.items.at(i);
+            const QJsonObject &file = it.value().at(i); // same order: newest first
+            QCOMPARE(item.ref, caseRef.child(NodeKind::Care360File, str(file, "id")));
+            QVERIFY(!seen.contains(item.ref.id()));
+            seen.insert(item.ref.id());
+            QCOMPARE(item.name, str(file, "fileName"));
+            QCOMPARE(item.created,
+                     QDateTime::fromString(str(file, "createdAt"), Qt::ISODateWithMs).toUTC());
+            QCOMPARE(item.sizeBytes, qint64(file.value(QStringLiteral("size")).toDouble()));
+            const bool phi = file.value(QStringLiteral("isPHI")).toBool();
+            const bool restricted = file.value(QStringLiteral("isRestricted")).toBool();
+            QVERIFY(
+                item.status.startsWith(phi ? QStringLiteral("PHI") : QStringLiteral("General")));
+            QCOMPARE(item.status.contains(QStringLiteral("restricted")), restricted);
+            sawRestricted |= restricted;
+            sawGeneral |= !phi;
+            QCOMPARE(item.details.value(QStringLiteral("isPHI")).toBool(), phi);
+            QCOMPARE(item.details.value(QStringLiteral("isRestricted")).toBool(), restricted);
+            QCOMPARE(item.details.value(QStringLiteral("caseId")).toString(), it.key());
+            QCOMPARE(item.details.value(QStringLiteral("mimeType")).toString(),
+                     str(file, "mimeType"));
+            const QJsonObject uploader = file.value(QStringLiteral("uploadedBy")).toObject();
+            QCOMPARE(item.details.value(QStringLiteral("uploadedBy")).toString(),
+                     str(uploader, "firstName") + u' ' + str(uploader, "lastName"));
+            QCOMPARE(item.details.value(QStringLiteral("uploadedById")).toString(),
+                     str(uploader, "id"));
+            // Never a secret in what the window shows.
+            const QString shown = QString::fromUtf8(
+                QJsonDocument(QJsonObject::fromVariantMap(item.details)).toJson());
+            QVERIFY(!shown.contains(h->session->secret(Secret::accessToken)));
+            QVERIFY(!shown.contains(h->session->secret(Secret::refreshToken)));
+            QVERIFY(!shown.contains(str(m_credentials, "tenantKey")));
+        }
+        ++total;
+    }
+    QCOMPARE(total, 3);
+    QVERIFY(sawRestricted);
+    QVERIFY(sawGeneral);
+    // Tokens never travel in a URL.
+    for (const QJsonValue &entry : requestLog())
+        QVERIFY(!str(entry.toObject(), "path").contains(h->session->secret(Secret::accessToken)));
+}
+
+void TestConnectorCare360::typeFilterIsSent()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    h->connector->setFileTypeFilter(QStringLiteral("phi"));
+    const auto expected = expectedFilesByCase();
+    const QString caseId = expected.cbegin().key();
+    const Outcome outcome = run(h->connector->list({ NodeKind::Care360Case, { caseId } }, {}));
+    QVERIFY2(!outcome.error.isError(), qPrintable(outcome.error.summary()));
+    int phiCount = 0;
+    for (const QJsonObject &file : expected.value(caseId))
+        phiCount += file.value(QStringLiteral("isPHI")).toBool() ? 1 : 0;
+    QCOMPARE(outcome.page.items.size(), phiCount);
+    for (const RemoteItem &item : outcome.page.items)
+        QVERIFY(item.details.value(QStringLiteral("isPHI")).toBool());
+    const QJsonArray log = requestLog();
+    const QString path = str(log.last().toObject(), "path");
+    QVERIFY2(path.contains(QStringLiteral("type=phi")), qPrintable(path));
+    QVERIFY2(path.contains(QStringLiteral("caseId=") + caseId), qPrintable(path));
+}
+
+void TestConnectorCare360::foreignCaseIsForbidden()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const Outcome outcome = run(h->connector->list(
+        { NodeKind::Care360Case, { str(m_credentials, "otherPatientCaseId") } }, {}));
+    QVERIFY(outcome.finished);
+    QCOMPARE(outcome.error.kind, ApiError::Kind::Http);
+    QCOMPARE(outcome.error.httpStatus, 403);
+    QVERIFY2(outcome.error.userMessage.contains(QStringLiteral("not one of the signed-in "
+                                                               "patient's cases")),
+             qPrintable(outcome.error.userMessage));
+    QCOMPARE(outcome.error.serviceMessage, QStringLiteral("You do not have access to this case"));
+}
+
+void TestConnectorCare360::nothingToListUnderAFile()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const Outcome outcome = run(h->connector->list(
+        { NodeKind::Care360File, { QStringLiteral("c"), QStringLiteral("f") } }, {}));
+    QCOMPARE(outcome.error.kind, ApiError::Kind::InvalidInput);
+    const Outcome noId = run(h->connector->list({ NodeKind::Care360Case, {} }, {}));
+    QCOMPARE(noId.error.kind, ApiError::Kind::InvalidInput);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 0);
+}
+
+// --- Deleting ------------------------------------------------------------------------------------
+
+void TestConnectorCare360::deleteIsSoftAndRecorded()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const auto expected = expectedFilesByCase();
+    const QString patientId = str(m_credentials, "patientId");
+    RemoteItem target;
+    for (auto it = expected.cbegin(); it != expected.cend() && target.ref.ids.isEmpty(); ++it) {
+        const Outcome listed = run(h->connector->list({ NodeKind::Care360Case, { it.key() } }, {}));
+        for (const RemoteItem &item : listed.page.items) {
+            if (item.details.value(QStringLiteral("uploadedById")).toString() == patientId) {
+                target = item;
+                break;
+            }
+        }
+    }
+    QVERIFY(!target.ref.ids.isEmpty());
+    QVERIFY(h->connector->canDelete(target.ref.kind));
+
+    const DeletePlan plan = h->connector->describeDelete(target);
+    QCOMPARE(plan.permanence, DeletePlan::Permanence::Soft);
+    QVERIFY(plan.cascade.isEmpty());
+    QCOMPARE(plan.explanation,
+             QStringLiteral("Hides “%1” from the patient and from Docket. CareValidate keeps the "
+                            "file and records the deletion in the case's activity; it cannot be "
+                            "undone from Docket.")
+                 .arg(target.name));
+
+    const Outcome removed = run(h->connector->remove(target));
+    QVERIFY(removed.finished);
+    QVERIFY2(!removed.error.isError(), qPrintable(removed.error.summary()));
+    QCOMPARE(removed.deleteOutcome, DeleteOutcome::Deleted);
+
+    // The sandbox kept the row, flagged, and recorded the activity.
+    const QJsonObject row = stateFile(target.ref.id());
+    QCOMPARE(row.value(QStringLiteral("isDeleted")).toBool(), true);
+    const QJsonObject sum = summary();
+    QCOMPARE(
+        sum.value(QStringLiteral("deleted")).toObject().value(QStringLiteral("files")).toArray(),
+        QJsonArray { target.ref.id() });
+    const QJsonArray activities = sum.value(QStringLiteral("caseActivities")).toArray();
+    QCOMPARE(activities.size(), 1);
+    QCOMPARE(str(activities.first().toObject(), "fileId"), target.ref.id());
+    QCOMPARE(str(activities.first().toObject(), "type"), QStringLiteral("DELETE_ATTACHMENT"));
+
+    // Gone from the list; a second delete is "already gone".
+    const Outcome relisted
+        = run(h->connector->list({ NodeKind::Care360Case, { target.ref.ids.first() } }, {}));
+    for (const RemoteItem &item : relisted.page.items)
+        QVERIFY(item.ref.id() != target.ref.id());
+    const Outcome again = run(h->connector->remove(target));
+    QVERIFY(!again.error.isError());
+    QCOMPARE(again.deleteOutcome, DeleteOutcome::AlreadyGone);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.delete")), 2);
+}
+
+void TestConnectorCare360::staffFileDeleteIsAlreadyGone()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const QString patientId = str(m_credentials, "patientId");
+    QJsonObject staffFile;
+    const auto expected = expectedFilesByCase();
+    for (const auto &files : expected)
+        for (const QJsonObject &file : files)
+            if (str(file.value(QStringLiteral("uploadedBy")).toObject(), "id") != patientId)
+                staffFile = file;
+    QVERIFY(!staffFile.isEmpty());
+    RemoteItem item;
+    item.ref = { NodeKind::Care360File, { str(staffFile, "caseId"), str(staffFile, "id") } };
+    item.name = str(staffFile, "fileName");
+    const Outcome removed = run(h->connector->remove(item));
+    QVERIFY(removed.finished);
+    // Care360's 404 is uniform (here: not the uploader); Docket can only call it "already gone".
+    QVERIFY(!removed.error.isError());
+    QCOMPARE(removed.deleteOutcome, DeleteOutcome::AlreadyGone);
+    QCOMPARE(stateFile(str(staffFile, "id")).value(QStringLiteral("isDeleted")).toBool(), false);
+}
+
+void TestConnectorCare360::onlyFilesCanBeDeleted()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    QVERIFY(!h->connector->canDelete(NodeKind::Care360Case));
+    QVERIFY(!h->connector->canDelete(NodeKind::Account));
+    QVERIFY(h->connector->canDelete(NodeKind::Care360File));
+    RemoteItem item;
+    item.ref = { NodeKind::Care360Case, { expectedFilesByCase().cbegin().key() } };
+    item.name = QStringLiteral("Case x");
+    QVERIFY(!h->connector->describeDelete(item).explanation.isEmpty());
+    const Outcome removed = run(h->connector->remove(item));
+    QCOMPARE(removed.error.kind, ApiError::Kind::InvalidInput);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.delete")), 0);
+}
+
+// --- Details -------------------------------------------------------------------------------------
+
+void TestConnectorCare360::metadataAndDownloadLink()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const auto expected = expectedFilesByCase();
+    const QJsonObject file = expected.cbegin().value().first();
+    const NodeRef ref { NodeKind::Care360File, { str(file, "caseId"), str(file, "id") } };
+
+    const Outcome metadata = run(h->connector->fetchMetadata(ref));
+    QVERIFY2(!metadata.error.isError(), qPrintable(metadata.error.summary()));
+    QCOMPARE(metadata.data.value(QStringLiteral("id")).toString(), str(file, "id"));
+    QCOMPARE(metadata.data.value(QStringLiteral("fileName")).toString(), str(file, "fileName"));
+    const QJsonObject uploader = file.value(QStringLiteral("uploadedBy")).toObject();
+    QCOMPARE(metadata.data.value(QStringLiteral("uploadedByName")).toString(),
+             str(uploader, "firstName") + u' ' + str(uploader, "lastName"));
+
+    const Outcome link = run(h->connector->fetchDownloadLink(ref));
+    QVERIFY2(!link.error.isError(), qPrintable(link.error.summary()));
+    const QUrl url(link.data.value(QStringLiteral("downloadUrl")).toString());
+    QVERIFY(url.isValid());
+    QCOMPARE(url.host(), m_sandbox.baseUrl(kService).host());
+    QCOMPARE(link.data.value(QStringLiteral("fileName")).toString(), str(file, "fileName"));
+    QCOMPARE(link.data.value(QStringLiteral("expiresIn")).toInt(), 900);
+    // Never cached: each ask is a new request and a new link.
+    const Outcome second = run(h->connector->fetchDownloadLink(ref));
+    QVERIFY(!second.error.isError());
+    QVERIFY(second.data.value(QStringLiteral("downloadUrl"))
+            != link.data.value(QStringLiteral("downloadUrl")));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.download")), 2);
+    // The link works without credentials.
+    QCOMPARE(m_http.get(url).status, 200);
+
+    // Only files have details.
+    const Outcome wrongKind
+        = run(h->connector->fetchMetadata({ NodeKind::Care360Case, { str(file, "caseId") } }));
+    QCOMPARE(wrongKind.error.kind, ApiError::Kind::InvalidInput);
+}
+
+// --- Errors and faults ---------------------------------------------------------------------------
+
+void TestConnectorCare360::errorStatuses_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::newRow("400") << 400;
+    QTest::newRow("403") << 403;
+    QTest::newRow("404") << 404;
+    QTest::newRow("500") << 500;
+    QTest::newRow("503") << 503;
+}
+
+void TestConnectorCare360::errorStatuses()
+{
+    QFETCH(int, status);
+    auto h = signedIn();
+    QVERIFY(h);
+    QVERIFY(addFault(QStringLiteral("file.list"), QStringLiteral("status"), status));
+    const Outcome outcome = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY(outcome.finished);
+    QCOMPARE(outcome.error.kind, ApiError::Kind::Http);
+    QCOMPARE(outcome.error.httpStatus, status);
+    QVERIFY(!outcome.error.userMessage.isEmpty());
+    QVERIFY(outcome.error.userMessage.contains(QStringLiteral("HTTP %1").arg(status)));
+    QVERIFY(!outcome.error.userMessage.contains(h->session->secret(Secret::accessToken)));
+    QVERIFY(outcome.page.items.isEmpty());
+    // Only that one request: no renewal, no retry.
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 1);
+    QCOMPARE(h->session->renewalsStarted(), 0);
+    // The next call is fine again.
+    QVERIFY(!run(h->connector->list({ NodeKind::Account, {} }, {})).error.isError());
+}
+
+void TestConnectorCare360::deleteErrorKeepsTheRow()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const QString patientId = str(m_credentials, "patientId");
+    QJsonObject own;
+    for (const auto &files : expectedFilesByCase())
+        for (const QJsonObject &file : files)
+            if (str(file.value(QStringLiteral("uploadedBy")).toObject(), "id") == patientId)
+                own = file;
+    RemoteItem item;
+    item.ref = { NodeKind::Care360File, { str(own, "caseId"), str(own, "id") } };
+    item.name = str(own, "fileName");
+
+    QVERIFY(addFault(QStringLiteral("file.delete"), QStringLiteral("status"), 500));
+    const Outcome failed = run(h->connector->remove(item));
+    QCOMPARE(failed.error.kind, ApiError::Kind::Http);
+    QCOMPARE(failed.error.httpStatus, 500);
+    QCOMPARE(stateFile(item.ref.id()).value(QStringLiteral("isDeleted")).toBool(), false);
+
+    // An injected 404 is "already gone", like every Care360 404 on a file.
+    QVERIFY(addFault(QStringLiteral("file.delete"), QStringLiteral("status"), 404));
+    const Outcome gone = run(h->connector->remove(item));
+    QVERIFY(!gone.error.isError());
+    QCOMPARE(gone.deleteOutcome, DeleteOutcome::AlreadyGone);
+
+    // An unknown tenant is also a 404, but nothing was looked at: that is an error.
+    auto wrongTenant = harness({}, QStringLiteral("cv-no-such-tenant"));
+    wrongTenant->session->storeSecret(Secret::accessToken, h->session->secret(Secret::accessToken),
+                                      wrongTenant->session.get(), [](const QString &) {});
+    const Outcome unknown = run(wrongTenant->connector->remove(item));
+    QCOMPARE(unknown.error.kind, ApiError::Kind::Http);
+    QCOMPARE(unknown.error.httpStatus, 404);
+    QVERIFY(unknown.error.userMessage.startsWith(QStringLiteral("The tenant key is not known")));
+
+    // Then the real delete.
+    const Outcome removed = run(h->connector->remove(item));
+    QCOMPARE(removed.deleteOutcome, DeleteOutcome::Deleted);
+    QCOMPARE(stateFile(item.ref.id()).value(QStringLiteral("isDeleted")).toBool(), true);
+}
+
+void TestConnectorCare360::unauthorizedOnceRenewsAndRetries()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const QString oldRefresh = h->session->secret(Secret::refreshToken);
+    QVERIFY(addFault(QStringLiteral("file.list"), QStringLiteral("status"), 401));
+    const Outcome outcome = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!outcome.error.isError(), qPrintable(outcome.error.summary()));
+    QCOMPARE(outcome.page.items.size(), 3);
+    QCOMPARE(h->session->renewalsStarted(), 1);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 1);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 2);
+    QVERIFY(h->session->secret(Secret::refreshToken) != oldRefresh);
+
+    // Two 401s in a row: one renewal, then the error.
+    QVERIFY(addFault(QStringLiteral("file.list"), QStringLiteral("status"), 401, 2));
+    const Outcome refused = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QCOMPARE(refused.error.kind, ApiError::Kind::Http);
+    QCOMPARE(refused.error.httpStatus, 401);
+    QCOMPARE(h->session->renewalsStarted(), 2);
+}
+
+void TestConnectorCare360::rateLimitWaitsAndSucceeds()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    QVERIFY(addFault(QStringLiteral("file.list"), QStringLiteral("status"), 429, 2));
+    // No Retry-After: the session backs off 2 s, then 4 s.
+    const Outcome outcome = run(h->connector->list({ NodeKind::Account, {} }, {}), 15000);
+    QVERIFY(outcome.finished);
+    QVERIFY2(!outcome.error.isError(), qPrintable(outcome.error.summary()));
+    QCOMPARE(outcome.page.items.size(), 3);
+    QCOMPARE(h->session->rateLimitWaits(), 2);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 3);
+}
+
+void TestConnectorCare360::timeoutResetMalformedTruncated_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<QList<ApiError::Kind>>("kinds");
+    QTest::newRow("hang") << QStringLiteral("hang")
+                          << QList<ApiError::Kind> { ApiError::Kind::Timeout };
+    QTest::newRow("reset") << QStringLiteral("reset")
+                           << QList<ApiError::Kind> { ApiError::Kind::Connection };
+    QTest::newRow("malformed") << QStringLiteral("malformed")
+                               << QList<ApiError::Kind> { ApiError::Kind::MalformedResponse };
+    // Headers promise more than arrives: the connection closes (or the transfer times out).
+    QTest::newRow("truncated") << QStringLiteral("truncated")
+                               << QList<ApiError::Kind> { ApiError::Kind::Connection,
+                                                          ApiError::Kind::Timeout };
+}
+
+void TestConnectorCare360::timeoutResetMalformedTruncated()
+{
+    QFETCH(QString, mode);
+    QFETCH(QList<ApiError::Kind>, kinds);
+    auto h = signedIn();
+    QVERIFY(h);
+    h->network.setDefaultTimeout(500);
+    // A file the patient uploaded, so the delete itself would succeed.
+    QJsonObject own;
+    for (const auto &files : expectedFilesByCase())
+        for (const QJsonObject &file : files)
+            if (str(file.value(QStringLiteral("uploadedBy")).toObject(), "id")
+                == str(m_credentials, "patientId"))
+                own = file;
+    QVERIFY(!own.isEmpty());
+    const NodeRef ref { NodeKind::Care360File, { str(own, "caseId"), str(own, "id") } };
+    // Qt sends a request again, once, when a reused keep-alive connection is reset before any
+    // answer: a reset has to happen twice to reach the connector.
+    const int count = mode == QLatin1String("reset") ? 2 : 1;
+
+    // A list, a detail fetch and a delete each end with the right kind of error, exactly once.
+    QVERIFY(addFault(QStringLiteral("file.list"), mode, 0, count));
+    const Outcome listed
+        = run(h->connector->list({ NodeKind::Care360Case, { ref.ids.first() } }, {}));
+    QVERIFY(listed.finished);
+    QVERIFY2(kinds.contains(listed.error.kind), qPrintable(listed.error.summary()));
+    QVERIFY(!listed.error.userMessage.isEmpty());
+
+    QVERIFY(addFault(QStringLiteral("file.metadata"), mode, 0, count));
+    const Outcome metadata = run(h->connector->fetchMetadata(ref));
+    QVERIFY(metadata.finished);
+    QVERIFY2(kinds.contains(metadata.error.kind), qPrintable(metadata.error.summary()));
+
+    QVERIFY(addFault(QStringLiteral("file.delete"), mode, 0, count));
+    RemoteItem item;
+    item.ref = ref;
+    const Outcome removed = run(h->connector->remove(item));
+    QVERIFY(removed.finished);
+    const bool tookEffect = stateFile(ref.id()).value(QStringLiteral("isDeleted")).toBool();
+    if (mode == QLatin1String("malformed")) {
+        // A 2xx with an unreadable body still says the delete happened (and it did).
+        QVERIFY2(!removed.error.isError(), qPrintable(removed.error.summary()));
+        QCOMPARE(removed.deleteOutcome, DeleteOutcome::Deleted);
+        QVERIFY(tookEffect);
+    } else {
+        // The row stays and shows why; the next listing tells what really happened.
+        QVERIFY2(kinds.contains(removed.error.kind), qPrintable(removed.error.summary()));
+        QCOMPARE(tookEffect, mode == QLatin1String("truncated"));
+    }
+}
+
+void TestConnectorCare360::hostileIdsStayInTheirRoute()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const QStringList hostile = {
+        QStringLiteral("../x"),
+        QStringLiteral("a?b=c"),
+        QStringLiteral("#"),
+        QStringLiteral("%2F"),
+        QStringLiteral("../../auth/logout"),
+        QStringLiteral("x/metadata"),
+        QStringLiteral("ünïcødé-😀"),
+        QString(10 * 1024, u'a'),
+    };
+    const qsizetype before = requestLog().size();
+    for (const QString &id : hostile) {
+        const Outcome listed = run(h->connector->list({ NodeKind::Care360Case, { id } }, {}));
+        QCOMPARE(listed.error.kind, ApiError::Kind::Http);
+        QCOMPARE(listed.error.httpStatus, 400);
+        RemoteItem item;
+        item.ref = { NodeKind::Care360File, { id, id } };
+        const Outcome removed = run(h->connector->remove(item));
+        QCOMPARE(removed.error.kind, ApiError::Kind::Http);
+        QCOMPARE(removed.error.httpStatus, 400);
+        const Outcome metadata = run(h->connector->fetchMetadata(item.ref));
+        QCOMPARE(metadata.error.httpStatus, 400);
+        const Outcome link = run(h->connector->fetchDownloadLink(item.ref));
+        QCOMPARE(link.error.httpStatus, 400);
+    }
+    const QJsonArray log = requestLog();
+    QCOMPARE(log.size() - before, 4 * hostile.size());
+    const QStringList routes = { QStringLiteral("file.list"), QStringLiteral("file.delete"),
+                                 QStringLiteral("file.metadata"), QStringLiteral("file.download") };
+    for (qsizetype i = before; i < log.size(); ++i) {
+        const QJsonObject entry = log.at(i).toObject();
+        QCOMPARE(str(entry, "route"), routes.at((i - before) % 4));
+        QCOMPARE(entry.value(QStringLiteral("status")).toInt(), 400);
+    }
+    // The encoded forms arrived intact.
+    const QString percent = str(log.at(before + 3 * 4 + 1).toObject(), "path");
+    QVERIFY2(percent.endsWith(QStringLiteral("/files/%252F")), qPrintable(percent));
+    const QString query = str(log.at(before + 1 * 4).toObject(), "path");
+    QVERIFY2(query.contains(QStringLiteral("caseId=a%3Fb%3Dc")), qPrintable(query));
+    // Nothing else was touched.
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.logout")), 0);
+    QCOMPARE(summary()
+                 .value(QStringLiteral("deleted"))
+                 .toObject()
+                 .value(QStringLiteral("files"))
+                 .toArray(),
+             QJsonArray());
+}
+
+// --- Renewal -------------------------------------------------------------------------------------
+
+void TestConnectorCare360::concurrentExpiryRenewsOnce()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const QString oldRefresh = h->session->secret(Secret::refreshToken);
+    const QString oldAccess = h->session->secret(Secret::accessToken);
+    QVERIFY(m_sandbox.expireTokens(kService));
+
+    QList<std::shared_ptr<Outcome>> outcomes;
+    for (int i = 0; i < 20; ++i) {
+        auto outcome = std::make_shared<Outcome>();
+        capture(h->connector->list({ NodeKind::Account, {} }, {}), outcome.get());
+        outcomes.append(outcome);
+    }
+    const auto allFinished = [&outcomes] {
+        return std::all_of(outcomes.cbegin(), outcomes.cend(),
+                           [](const auto &outcome) { return outcome->finished; });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(allFinished(), 15000);
+    for (const auto &outcome : std::as_const(outcomes)) {
+        QVERIFY2(!outcome->error.isError(), qPrintable(outcome->error.summary()));
+        QCOMPARE(outcome->page.items.size(), 3);
+    }
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 1);
+    QCOMPARE(h->session->renewalsStarted(), 1);
+    // The new pair is in the session and the store.
+    QVERIFY(h->session->secret(Secret::refreshToken) != oldRefresh);
+    QVERIFY(h->session->secret(Secret::accessToken) != oldAccess);
+    QCOMPARE(summary().value(QStringLiteral("refreshReuseDetected")).toInt(), 0);
+}
+
+void TestConnectorCare360::refreshReuseSignsOut()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const QString oldRefresh = h->session->secret(Secret::refreshToken);
+    // One refresh through the connector.
+    const Outcome renewed = run(h->connector->signIn());
+    QVERIFY2(!renewed.error.isError(), qPrintable(renewed.error.summary()));
+    QVERIFY(h->session->secret(Secret::refreshToken) != oldRefresh);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 1);
+
+    // Someone replays the old refresh token: Care360 revokes the whole sign-in.
+    const QUrl refreshUrl
+        = urlWith(m_sandbox.baseUrl(kService),
+                  { QStringLiteral("api"), QStringLiteral("v1"), QStringLiteral("users"),
+                    QStringLiteral("auth"), QStringLiteral("refresh-token") });
+    const TestReply replay
+        = m_http.sendJson("POST", refreshUrl, { { QStringLiteral("refresh_token"), oldRefresh } },
+                          { { "cv-api-key", str(m_credentials, "tenantKey").toUtf8() } });
+    QCOMPARE(replay.status, 401);
+    QCOMPARE(str(replay.json(), "code"), QStringLiteral("REFRESH_REUSED"));
+
+    QVERIFY(m_sandbox.expireTokens(kService));
+    const QString deadRefresh = h->session->secret(Secret::refreshToken);
+    QSignalSpy signedOut(h->session.get(), &AccountSession::signedOut);
+    const Outcome outcome = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY(outcome.finished);
+    QCOMPARE(outcome.error.kind, ApiError::Kind::SignedOut);
+    QCOMPARE(outcome.error.userMessage,
+             QStringLiteral("Care360 signed this account out (refresh token reused or invalid). "
+                            "Sign in again with a new code."));
+    QVERIFY(!outcome.error.summary().contains(deadRefresh));
+    QVERIFY(h->session->isSignedOut());
+    QCOMPARE(signedOut.size(), 1);
+    // The dead tokens are forgotten, so nothing replays them again.
+    QVERIFY(!h->session->hasSecret(Secret::refreshToken));
+    QVERIFY(!h->session->hasSecret(Secret::accessToken));
+    QVERIFY(h->session->hasSecret(Secret::tenantKey));
+    const int refreshes = m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token"));
+    QCOMPARE(run(h->connector->list({ NodeKind::Account, {} }, {})).error.kind,
+             ApiError::Kind::SignedOut);
+    QCOMPARE(run(h->connector->signIn()).error.kind, ApiError::Kind::SignedOut);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), refreshes);
+
+    // A new code signs in again.
+    QVERIFY(signIn(*h));
+    QVERIFY(!h->session->isSignedOut());
+    QVERIFY(!run(h->connector->list({ NodeKind::Account, {} }, {})).error.isError());
+}
+
+void TestConnectorCare360::signInWithStoredRefreshToken()
+{
+    auto first = signedIn();
+    QVERIFY(first);
+    // Docket starts again: a new session over the same store reads the secrets back.
+    MemoryCredentialStore *store = first->store;
+    auto again = std::make_unique<Harness>(m_sandbox.baseUrl(kService), str(m_credentials, "email"),
+                                           QString(), store, first->account.id);
+    bool loaded = false;
+    again->session->loadSecrets(again->session.get(), [&loaded](const QString &error) {
+        QVERIFY(error.isEmpty());
+        loaded = true;
+    });
+    QTRY_VERIFY(loaded);
+    QVERIFY(again->session->hasSecret(Secret::refreshToken));
+    const QString storedRefresh = again->session->secret(Secret::refreshToken);
+
+    const Outcome outcome = run(again->connector->signIn());
+    QVERIFY2(!outcome.error.isError(), qPrintable(outcome.error.summary()));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 1);
+    QVERIFY(again->session->secret(Secret::refreshToken) != storedRefresh);
+    QVERIFY(!again->session->isSignedOut());
+    const Outcome listed = run(again->connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!listed.error.isError(), qPrintable(listed.error.summary()));
+    // Only the sign-in's renewal: the fresh access token needed none.
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 1);
+}
+
+void TestConnectorCare360::signInWithoutRefreshToken()
+{
+    auto h = harness();
+    const Outcome outcome = run(h->connector->signIn());
+    QCOMPARE(outcome.error.kind, ApiError::Kind::SignedOut);
+    QVERIFY(outcome.error.userMessage.contains(QStringLiteral("Sign in with a new code")));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 0);
+    // And listing without a sign-in fails without a request.
+    QCOMPARE(run(h->connector->list({ NodeKind::Account, {} }, {})).error.kind,
+             ApiError::Kind::SignedOut);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 0);
+}
+
+void TestConnectorCare360::signOutEndsTheSignIn()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const QString refresh = h->session->secret(Secret::refreshToken);
+    const Outcome outcome = run(h->connector->signOut());
+    QVERIFY2(!outcome.error.isError(), qPrintable(outcome.error.summary()));
+    QCOMPARE(outcome.data.value(QStringLiteral("serviceLogout")).toBool(), true);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.logout")), 1);
+    QCOMPARE(summary().value(QStringLiteral("refreshFamiliesRevoked")).toInt(), 1);
+    QCOMPARE(h->store->size(), 0);
+    QVERIFY(!h->session->hasSecret(Secret::refreshToken));
+    QVERIFY(!h->session->hasSecret(Secret::accessToken));
+    QVERIFY(!h->session->hasSecret(Secret::tenantKey));
+    QCOMPARE(run(h->connector->list({ NodeKind::Account, {} }, {})).error.kind,
+             ApiError::Kind::SignedOut);
+    // The refresh token is dead at the service too.
+    const QUrl refreshUrl
+        = urlWith(m_sandbox.baseUrl(kService),
+                  { QStringLiteral("api"), QStringLiteral("v1"), QStringLiteral("users"),
+                    QStringLiteral("auth"), QStringLiteral("refresh-token") });
+    QCOMPARE(m_http
+                 .sendJson("POST", refreshUrl, { { QStringLiteral("refresh_token"), refresh } },
+                           { { "cv-api-key", str(m_credentials, "tenantKey").toUtf8() } })
+                 .status,
+             401);
+}
+
+void TestConnectorCare360::signOutForgetsEvenWhenLogoutFails()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    QVERIFY(addFault(QStringLiteral("auth.logout"), QStringLiteral("status"), 500));
+    const Outcome outcome = run(h->connector->signOut());
+    QVERIFY(outcome.finished);
+    QVERIFY2(!outcome.error.isError(), qPrintable(outcome.error.summary()));
+    QCOMPARE(outcome.data.value(QStringLiteral("serviceLogout")).toBool(), false);
+    QVERIFY(!outcome.data.value(QStringLiteral("serviceLogoutError")).toString().isEmpty());
+    QCOMPARE(h->store->size(), 0);
+    QVERIFY(!h->session->hasSecret(Secret::refreshToken));
+}
+
+// --- [gap] tolerance, proactive renewal ---------------------------------------------------------
+
+void TestConnectorCare360::tolerantTokensAndProactiveRenewal()
+{
+    FakeService fake;
+    // Top level, snake_case, and a short life so the renewal comes before the expiry.
+    fake.answer("/api/v1/users/auth/verify-otp", 200,
+                R"({"access_token":"A1","refresh_token":"R1","expires_in":4})");
+    // Inside "data", mixed names, no expiresIn (the default, 900 s, applies).
+    fake.answer("/api/v1/users/auth/refresh-token", 200,
+                R"({"success":true,"data":{"access_token":"A2","refreshToken":"R2"}})");
+    fake.answer("/api/v1/users/me/files", 200, R"({"data":{"files":[]}})");
+    Harness h(fake.baseUrl(), QStringLiteral("patient@example.org"), QStringLiteral("tk"));
+
+    const Outcome verify = run(h.connector->verifyCode(QStringLiteral("123456")));
+    QVERIFY2(!verify.error.isError(), qPrintable(verify.error.summary()));
+    QCOMPARE(h.session->secret(Secret::accessToken), QStringLiteral("A1"));
+    QCOMPARE(h.session->secret(Secret::refreshToken), QStringLiteral("R1"));
+    QCOMPARE(fake.requests.last().headers.value("cv-api-key"), QByteArray("tk"));
+    QVERIFY(!fake.requests.last().headers.contains("authorization"));
+    QCOMPARE(QJsonDocument::fromJson(fake.requests.last().body).object(),
+             QJsonObject({ { QStringLiteral("email"), QStringLiteral("patient@example.org") },
+                           { QStringLiteral("code"), QStringLiteral("123456") } }));
+
+    QVERIFY(!run(h.connector->list({ NodeKind::Account, {} }, {})).error.isError());
+    QCOMPARE(fake.requests.last().headers.value("authorization"), QByteArray("Bearer A1"));
+
+    // expires_in 4 s: renewed a second before, without waiting for a 401.
+    QTest::qWait(3200);
+    const Outcome listed = run(h.connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!listed.error.isError(), qPrintable(listed.error.summary()));
+    QCOMPARE(h.session->renewalsStarted(), 1);
+    QCOMPARE(fake.requests.size(), 4);
+    const FakeService::Request &refresh = fake.requests.at(2);
+    QCOMPARE(refresh.method, QByteArray("POST"));
+    QCOMPARE(refresh.target, QByteArray("/api/v1/users/auth/refresh-token"));
+    QCOMPARE(refresh.headers.value("cv-api-key"), QByteArray("tk"));
+    QVERIFY(!refresh.headers.contains("authorization")); // no Bearer on refresh
+    QVERIFY(refresh.headers.value("content-type").startsWith("application/json"));
+    QCOMPARE(QJsonDocument::fromJson(refresh.body).object(),
+             QJsonObject({ { QStringLiteral("refresh_token"), QStringLiteral("R1") } }));
+    QCOMPARE(fake.requests.at(3).headers.value("authorization"), QByteArray("Bearer A2"));
+    QCOMPARE(h.session->secret(Secret::refreshToken), QStringLiteral("R2"));
+
+    // A token answer without tokens is malformed, and nothing is stored.
+    FakeService broken;
+    broken.answer("/api/v1/users/auth/verify-otp", 200,
+                  R"({"status":200,"success":true,"data":{}})");
+    Harness b(broken.baseUrl(), QStringLiteral("+15555550100"), QStringLiteral("tk"));
+    const Outcome bad = run(b.connector->verifyCode(QStringLiteral("123456")));
+    QCOMPARE(bad.error.kind, ApiError::Kind::MalformedResponse);
+    QVERIFY(!b.session->hasSecret(Secret::accessToken));
+    QCOMPARE(QJsonDocument::fromJson(broken.requests.last().body)
+                 .object()
+                 .value(QStringLiteral("phoneNumber"))
+                 .toString(),
+             QStringLiteral("+15555550100"));
+}
+
+void TestConnectorCare360::tolerantFileItemsAndWrongShapes()
+{
+    FakeService fake;
+    fake.answer("/api/v1/users/auth/verify-otp", 200,
+                R"({"data":{"accessToken":"A","refreshToken":"R","expiresIn":"900"}})");
+    // Odd but readable items: missing fields, a number for a case id, no id (skipped), not an
+    // object (skipped), a file without a case (not a case).
+    fake.answer("/api/v1/users/me/files", 200, R"({"data":{"files":[
+        {"id":"f1","caseId":"c1"},
+        {"id":"f2","caseId":42,"fileName":"b.pdf","isPHI":"yes","size":"big","createdAt":"nope"},
+        {"fileName":"no id","caseId":"c1"},
+        "not an object",
+        {"id":"f3","caseId":null,"fileName":"loose.txt"},
+        {"id":"f4","caseId":"c1","fileName":"new.pdf","isPHI":false,"isRestricted":true,
+         "createdAt":"2026-03-14T10:22:05.123+01:00","uploadedBy":{"firstName":"Ana"}}
+    ]}})");
+    Harness h(fake.baseUrl(), QStringLiteral("patient@example.org"), QStringLiteral("tk"));
+    QVERIFY(!run(h.connector->verifyCode(QStringLiteral("123456"))).error.isError());
+
+    const Outcome cases = run(h.connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!cases.error.isError(), qPrintable(cases.error.summary()));
+    QCOMPARE(cases.page.items.size(), 2);
+    QCOMPARE(cases.page.items.at(0).ref.id(), QStringLiteral("c1"));
+    QCOMPARE(cases.page.items.at(0).details.value(QStringLiteral("fileCount")).toInt(), 2);
+    QCOMPARE(cases.page.items.at(0).created,
+             QDateTime(QDate(2026, 3, 14), QTime(9, 22, 5, 123), Qt::UTC));
+    QCOMPARE(cases.page.items.at(1).ref.id(), QStringLiteral("42"));
+    QVERIFY(!cases.page.items.at(1).created.isValid());
+
+    const Outcome files
+        = run(h.connector->list({ NodeKind::Care360Case, { QStringLiteral("c1") } }, {}));
+    QVERIFY2(!files.error.isError(), qPrintable(files.error.summary()));
+    QCOMPARE(files.page.items.size(), 4); // f1, f2, f3, f4: the one without an id is left out
+    const RemoteItem &bare = files.page.items.at(0);
+    QCOMPARE(bare.name, QStringLiteral("f1"));
+    QVERIFY(!bare.created.isValid());
+    QCOMPARE(bare.sizeBytes, qint64(-1));
+    QCOMPARE(bare.status, QString());
+    const RemoteItem &odd = files.page.items.at(1);
+    QCOMPARE(odd.sizeBytes, qint64(-1));
+    QVERIFY(!odd.created.isValid());
+    const RemoteItem &full = files.page.items.at(3);
+    QCOMPARE(full.status, QStringLiteral("General, restricted"));
+    QCOMPARE(full.details.value(QStringLiteral("uploadedBy")).toString(), QStringLiteral("Ana"));
+    QCOMPARE(full.ref,
+             NodeRef({ NodeKind::Care360File, { QStringLiteral("c1"), QStringLiteral("f4") } }));
+
+    // A 2xx that is JSON but not the documented shape is malformed, for lists and details.
+    FakeService wrong;
+    wrong.answer("/api/v1/users/auth/verify-otp", 200, R"({"accessToken":"A","refreshToken":"R"})");
+    wrong.answer("/api/v1/users/me/files", 200, R"({"data":{"items":[]}})");
+    wrong.answer("/api/v1/users/me/files/f1/metadata", 200, R"({"data":[1,2]})");
+    wrong.answer("/api/v1/users/me/files/f1/download", 200,
+                 R"x({"data":{"downloadUrl":"javascript:alert(1)","fileName":"x"}})x");
+    Harness w(wrong.baseUrl(), QStringLiteral("patient@example.org"), QStringLiteral("tk"));
+    QVERIFY(!run(w.connector->verifyCode(QStringLiteral("123456"))).error.isError());
+    QCOMPARE(run(w.connector->list({ NodeKind::Account, {} }, {})).error.kind,
+             ApiError::Kind::MalformedResponse);
+    QCOMPARE(
+        run(w.connector->list({ NodeKind::Care360Case, { QStringLiteral("c") } }, {})).error.kind,
+        ApiError::Kind::MalformedResponse);
+    const NodeRef f1 { NodeKind::Care360File, { QStringLiteral("c"), QStringLiteral("f1") } };
+    QCOMPARE(run(w.connector->fetchMetadata(f1)).error.kind, ApiError::Kind::MalformedResponse);
+    QCOMPARE(run(w.connector->fetchDownloadLink(f1)).error.kind, ApiError::Kind::MalformedResponse);
+}
+
+QTEST_GUILESS_MAIN(TestConnectorCare360)
+#include "tst_connector_care360.moc"
