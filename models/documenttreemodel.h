@@ -1,0 +1,164 @@
+#pragma once
+
+#include "apierror.h"
+#include "remoteitem.h"
+
+#include <QAbstractItemModel>
+#include <QPointer>
+
+#include <memory>
+
+namespace Docket {
+
+class Connector;
+
+// The live tree of every account and what its service holds, loaded lazily in the style of KDE's
+// KDirModel: a container says it has children before they are listed, canFetchMore()/fetchMore()
+// list one page at a time, and rows are inserted when a page arrives. Deletes go through the
+// connector; a row leaves only once the service confirmed it (2xx, or 404: already gone), and the
+// parent is then re-listed so the view shows what the server holds. Nothing here blocks.
+//
+// Nodes are found by identity when an answer arrives (never by a row number remembered from
+// when the request was sent): rows may move, be removed or be re-listed meanwhile.
+class DocumentTreeModel : public QAbstractItemModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { NameColumn, KindColumn, CreatedColumn, SizeColumn, StatusColumn, ColumnCount };
+    Q_ENUM(Column)
+
+    enum class LoadState { NotLoaded, Loading, Loaded, Error };
+    Q_ENUM(LoadState)
+
+    enum Role {
+        NodeRefRole = Qt::UserRole + 1, // NodeRef
+        NodeKindRole, // int(NodeKind)
+        LoadStateRole, // int(LoadState); Loaded for items that are not containers
+        ErrorRole, // QString: why the last delete or listing failed (empty: none)
+        BusyRole, // bool: a delete is in flight
+        AccountIdRole, // QString
+        RemoteItemRole, // RemoteItem
+        SortRole, // the column's raw value: QString, QDateTime, qint64
+        TotalRole, // int: how many children the server says exist (-1: unknown)
+        ServiceRole, // int(ServiceKind)
+    };
+    Q_ENUM(Role)
+
+    explicit DocumentTreeModel(QObject *parent = nullptr);
+    ~DocumentTreeModel() override;
+
+    // A top-level row for the connector's account (label from account().label()). The model does
+    // not own the connector; when it is destroyed its account is removed. Adding an account id
+    // that is already there does nothing.
+    void addAccount(Connector *connector);
+    void removeAccount(const QString &accountId);
+    QStringList accountIds() const;
+
+    // Items per page when listing (0, the default: each connector's pageSize()).
+    void setPageSize(int size) { m_pageSize = qMax(0, size); }
+    int pageSize() const { return m_pageSize; }
+
+    // QAbstractItemModel
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    bool hasChildren(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    // Starts listing the next page under `parent` (one request; nothing while one is running).
+    void fetchMore(const QModelIndex &parent) override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    RemoteItem item(const QModelIndex &index) const;
+    Connector *connectorFor(const QModelIndex &index) const;
+    QString accountIdFor(const QModelIndex &index) const;
+    LoadState loadState(const QModelIndex &index) const;
+    bool isBusy(const QModelIndex &index) const;
+    // The row of `ref` under the account, if it is loaded; invalid otherwise.
+    QModelIndex indexFor(const QString &accountId, const NodeRef &ref) const;
+    QModelIndex indexForAccount(const QString &accountId) const;
+
+    // Loads every remaining page under `parent`: the first page if it is not listed yet, then,
+    // for an offset-paginated list whose total is known, every remaining page at once (the
+    // session's pacer keeps within rate limits), inserted in server order as they complete. A
+    // cursor-paginated list just follows its cursors. For a filter or select-all over everything.
+    // Returns false when there is nothing to load (everything listed, or not a container); else
+    // loadFinished() follows.
+    bool fetchAll(const QModelIndex &parent);
+
+    // Re-lists `index` (a container; for an item, its parent; invalid: every listed account) from
+    // the first page, as far as it was loaded, and reconciles: rows still on the server stay (with
+    // their loaded children), vanished ones are removed, new ones inserted, in server order.
+    void refresh(const QModelIndex &index);
+
+    // Deletes through the connector. The row is marked busy (not selectable or enabled) until the
+    // service answers; it is removed only on 2xx or 404, and its parent is then re-listed. On any
+    // other outcome it stays, with ErrorRole and the status column saying why. Returns false when
+    // nothing was started (not deletable, already busy, no connector).
+    bool deleteItem(const QModelIndex &index);
+    // The same for several rows (any column); a row under another selected row is skipped, since
+    // deleting the ancestor takes it too. Returns how many deletes were started.
+    int deleteItems(const QModelIndexList &indexes);
+
+Q_SIGNALS:
+    // A delete ended; `outcome` is meaningful when `error` is empty.
+    void deleteFinished(const QString &accountId, const Docket::NodeRef &ref,
+                        Docket::DeleteOutcome outcome, const Docket::ApiError &error);
+    // A page of children of `ref` could not be listed (the node is now in the Error state).
+    void loadFailed(const QString &accountId, const Docket::NodeRef &ref,
+                    const Docket::ApiError &error);
+    // A listing under `ref` ended (successfully or not) and nothing more is being fetched there.
+    void loadFinished(const QString &accountId, const Docket::NodeRef &ref);
+
+private:
+    struct Node;
+    struct LoadRun;
+    struct PageSlot;
+    using NodePtr = std::shared_ptr<Node>;
+    enum class RunMode { Append, Refresh };
+
+    Node *nodeFor(const QModelIndex &index) const;
+    QModelIndex indexOf(const Node *node, int column = 0) const;
+    Node *accountNodeOf(const Node *node) const;
+    Connector *connectorOf(const Node *node) const;
+    Node *accountNode(const QString &accountId) const;
+    bool isContainerNode(const Node *node) const;
+    bool isAttached(const Node *node) const;
+    void emitRowChanged(const Node *node);
+
+    void startRun(Node *node, RunMode mode, bool all, int targetCount, const QVariant &cursor);
+    void requestPage(Node *node, const QVariant &cursor);
+    void pageArrived(const std::weak_ptr<Node> &weak, quint64 runId, quint64 slotId,
+                     const ListPage &page, const ApiError &error);
+    void drain(Node *node);
+    void finishRun(Node *node, const ApiError &error);
+    void cancelRun(Node *node);
+    void appendItems(Node *node, const QList<RemoteItem> &items);
+    void reconcile(Node *node, const QList<RemoteItem> &items);
+    void updateItem(Node *node, const RemoteItem &item);
+    NodePtr makeNode(Node *parent, const RemoteItem &item);
+    void removeChildRows(Node *parent, int first, int last);
+    void renumber(Node *parent, int from);
+    void deleteFinishedFor(const std::weak_ptr<Node> &weak, const QString &accountId,
+                           const NodeRef &ref, DeleteOutcome outcome, const ApiError &error);
+
+    QString statusText(const Node *node) const;
+    QVariant displayData(const Node *node, int column) const;
+    QVariant sortData(const Node *node, int column) const;
+
+    std::unique_ptr<Node> m_root;
+    int m_pageSize = 0;
+    quint64 m_nextRunId = 1;
+};
+
+} // namespace Docket
+
+Q_DECLARE_METATYPE(Docket::NodeRef)
+Q_DECLARE_METATYPE(Docket::RemoteItem)
+Q_DECLARE_METATYPE(Docket::DeleteOutcome)
+Q_DECLARE_METATYPE(Docket::ApiError)
