@@ -1,0 +1,65 @@
+#pragma once
+
+#include "accountstore.h"
+#include "connector.h"
+#include "connectors/invoxindex.h"
+#include "keychaincredentialstore.h"
+#include "networkclient.h"
+#include "terminal.h"
+
+#include <QJsonValue>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+// What every docket-cli command shares: the settings and stores, the network client, output in text
+// or JSON, and opening an account's connector with its secrets loaded.
+class CliContext : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        bool json = false;
+        QString configFile; // empty: the platform's settings; else an INI file (data beside it)
+        int timeoutMs = 30000;
+    };
+
+    explicit CliContext(const Options &options, QObject *parent = nullptr);
+
+    bool json() const { return m_options.json; }
+    Docket::AccountStore &accounts() { return *m_accounts; }
+    Docket::CredentialStore *credentials() { return &m_credentials; }
+    Docket::NetworkClient *network() { return &m_network; }
+    Terminal *terminal() { return &m_terminal; }
+    // Opens the index on first use; null (with *error) if it cannot be opened.
+    Docket::InvoxIndex *invoxIndex(QString *error);
+
+    // Loads the account's secrets and creates its connector. `done` gets null and an error sentence
+    // when the account is unknown or its secrets cannot be read.
+    void openConnector(const QString &accountName,
+                       std::function<void(Docket::Connector *, const QString &error)> done);
+
+    // Output. Text goes to stdout, messages and errors to stderr; in JSON mode stdout carries
+    // exactly one JSON document, written by finish().
+    void print(const QString &line);
+    void note(const QString &line); // progress and explanations: stderr in both modes
+    void setJsonResult(const QJsonValue &value) { m_jsonResult = value; }
+    // Ends the command: prints the error (if any) and the JSON document, then exits.
+    void finish(int exitCode, const QString &error = {});
+
+    enum ExitCode { Success = 0, Failure = 1, Usage = 2, Declined = 3 };
+
+private:
+    Options m_options;
+    std::unique_ptr<Docket::AccountStore> m_accounts;
+    Docket::NetworkClient m_network;
+    Docket::KeychainCredentialStore m_keychain;
+    Docket::EnvironmentCredentialStore m_credentials;
+    std::unique_ptr<Docket::InvoxIndex> m_invoxIndex;
+    Terminal m_terminal;
+    QJsonValue m_jsonResult;
+    bool m_finished = false;
+};

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QStringList>
+
+class CliContext;
+
+// What the user asked for on the command line, after parsing.
+struct CliRequest
+{
+    QString command; // "accounts", "account", "signin", "signout", "ls", "rm", "invox"
+    QStringList arguments; // the positional arguments after the command
+    bool yes = false;
+    bool dryRun = false;
+    bool all = false;
+    bool secretFromStdin = false;
+    QString code; // Care360 one-time code
+    // account add
+    QString baseUrl;
+    bool staging = false;
+    QString appId;
+    QString tokenPath;
+    QString apiVersion;
+    QString login;
+    QString header;
+    int requestsPerMinute = -1;
+    // invox
+    QString documentName;
+    QString documentType;
+};
+
+// Each starts the command; the command ends by calling CliContext::finish().
+void runAccountsCommand(CliContext *context, const CliRequest &request);
+void runAccountCommand(CliContext *context, const CliRequest &request);
+void runSignInCommand(CliContext *context, const CliRequest &request);
+void runSignOutCommand(CliContext *context, const CliRequest &request);
+void runListCommand(CliContext *context, const CliRequest &request);
+void runRemoveCommand(CliContext *context, const CliRequest &request);
+void runInvoxCommand(CliContext *context, const CliRequest &request);

@@ -1,0 +1,153 @@
+// docket-cli: Docket's accounts, listing and deleting for administrators and scripts.
+
+#include "applicationinfo.h"
+#include "cli/clicontext.h"
+#include "cli/commands.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTimer>
+
+namespace {
+
+const char *const commandHelp = R"(Commands:
+  accounts                          list accounts
+  account add SERVICE NAME [opts]   add an account (SERVICE: invox, care360, documentpro, scriptix)
+  account remove NAME               sign out, delete its secrets, forget it
+  signin NAME                       sign in; the secret goes to the OS keychain
+  signout NAME                      sign out and delete the account's secrets
+  ls [PATH] [--all]                 list what is under PATH (/ lists accounts)
+  rm PATH... [--yes] [--dry-run]    delete items; asks first unless --yes
+  invox upload NAME CONSULTATION FILE   upload a PDF or TXT document (signed URL, then PUT)
+  invox add NAME CONSULTATION DOCUMENT_ID   record a known Invox document id
+
+Paths: /ACCOUNT/ID/ID... - e.g. /scriptix/SESSION/DOCUMENT/COMMENT, /care360/CASE/FILE,
+/documentpro/DOCUMENT/REQUEST_ID, /invox/CONSULTATION/DOCUMENT. Write '/' in an id as %2F.
+
+Secrets: signin stores them in the OS keychain. For scripts without a keychain, set
+DOCKET_SECRET_<ACCOUNT>_<SECRET> (account name upper-cased, other characters as _; SECRET is
+TOKEN for Scriptix, API_KEY for Invox and DocumentPro, TENANT_KEY and REFRESH_TOKEN for Care360).
+
+Exit status: 0 success, 1 a request or delete failed, 2 usage error, 3 declined at the prompt.)";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    Docket::setApplicationInfo(QStringLiteral("docket-cli"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QCoreApplication::translate("docket-cli",
+                                    "List and delete documents held by Invox Medical, "
+                                    "CareValidate Care360, DocumentPro and Scriptix.\n\n")
+        + QString::fromUtf8(commandHelp));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print one JSON document."));
+    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("rm: do not ask."));
+    const QCommandLineOption dryRun(
+        QStringLiteral("dry-run"),
+        QStringLiteral("rm: say what would be deleted, delete nothing."));
+    const QCommandLineOption all(QStringLiteral("all"),
+                                 QStringLiteral("ls: every page, not just the first."));
+    const QCommandLineOption config(
+        QStringLiteral("config"),
+        QStringLiteral("Use this settings file (INI) instead of Docket's."),
+        QStringLiteral("file"));
+    const QCommandLineOption timeout(
+        QStringLiteral("timeout"), QStringLiteral("Seconds to wait for each answer (default 30)."),
+        QStringLiteral("seconds"), QStringLiteral("30"));
+    const QCommandLineOption secretStdin(
+        QStringLiteral("secret-stdin"),
+        QStringLiteral("signin: read the secret from standard input."));
+    const QCommandLineOption code(QStringLiteral("code"),
+                                  QStringLiteral("signin: Care360's one-time code."),
+                                  QStringLiteral("code"));
+    const QCommandLineOption baseUrl(
+        QStringLiteral("base-url"),
+        QStringLiteral("account add: the service's base URL (https, or http "
+                       "on loopback)."),
+        QStringLiteral("url"));
+    const QCommandLineOption staging(QStringLiteral("staging"),
+                                     QStringLiteral("account add: Care360's staging host."));
+    const QCommandLineOption appId(QStringLiteral("app-id"),
+                                   QStringLiteral("account add: Invox App Id."),
+                                   QStringLiteral("id"));
+    const QCommandLineOption tokenPath(QStringLiteral("token-path"),
+                                       QStringLiteral("account add: Invox token path (default "
+                                                      "/v1/auth/token)."),
+                                       QStringLiteral("path"));
+    const QCommandLineOption apiVersion(QStringLiteral("api-version"),
+                                        QStringLiteral("account add: X-Invox-Medical-Api-Version."),
+                                        QStringLiteral("date"));
+    const QCommandLineOption login(QStringLiteral("login"),
+                                   QStringLiteral("account add: Care360 email or phone number."),
+                                   QStringLiteral("email-or-phone"));
+    const QCommandLineOption header(QStringLiteral("header"),
+                                    QStringLiteral("account add: Scriptix token header, bearer or "
+                                                   "x-zoom-s2t-key."),
+                                    QStringLiteral("style"));
+    const QCommandLineOption rate(QStringLiteral("requests-per-minute"),
+                                  QStringLiteral("account add: request budget (0: none; default: "
+                                                 "the service's documented limit)."),
+                                  QStringLiteral("n"));
+    const QCommandLineOption name(QStringLiteral("name"),
+                                  QStringLiteral("invox: the document name."),
+                                  QStringLiteral("name"));
+    const QCommandLineOption type(QStringLiteral("type"), QStringLiteral("invox: PDF or TXT."),
+                                  QStringLiteral("type"));
+    parser.addOptions({ json, yes, dryRun, all, config, timeout, secretStdin, code, baseUrl,
+                        staging, appId, tokenPath, apiVersion, login, header, rate, name, type });
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."));
+    parser.process(app);
+
+    QStringList positional = parser.positionalArguments();
+    CliRequest request;
+    request.command = positional.isEmpty() ? QString() : positional.takeFirst();
+    request.arguments = positional;
+    request.yes = parser.isSet(yes);
+    request.dryRun = parser.isSet(dryRun);
+    request.all = parser.isSet(all);
+    request.secretFromStdin = parser.isSet(secretStdin);
+    request.code = parser.value(code);
+    request.baseUrl = parser.value(baseUrl);
+    request.staging = parser.isSet(staging);
+    request.appId = parser.value(appId);
+    request.tokenPath = parser.value(tokenPath);
+    request.apiVersion = parser.value(apiVersion);
+    request.login = parser.value(login);
+    request.header = parser.value(header);
+    request.requestsPerMinute = parser.isSet(rate) ? parser.value(rate).toInt() : -1;
+    request.documentName = parser.value(name);
+    request.documentType = parser.value(type);
+
+    CliContext::Options options;
+    options.json = parser.isSet(json);
+    options.configFile = parser.value(config);
+    options.timeoutMs = qBound(1, parser.value(timeout).toInt(), 3600) * 1000;
+    CliContext context(options);
+
+    using Runner = void (*)(CliContext *, const CliRequest &);
+    const QHash<QString, Runner> runners {
+        { QStringLiteral("accounts"), runAccountsCommand },
+        { QStringLiteral("account"), runAccountCommand },
+        { QStringLiteral("signin"), runSignInCommand },
+        { QStringLiteral("signout"), runSignOutCommand },
+        { QStringLiteral("ls"), runListCommand },
+        { QStringLiteral("rm"), runRemoveCommand },
+        { QStringLiteral("invox"), runInvoxCommand },
+    };
+    const Runner runner = runners.value(request.command);
+    if (!runner) {
+        std::fprintf(stderr, "docket-cli: %s\n\n%s\n",
+                     request.command.isEmpty() ? "no command given" : "unknown command",
+                     commandHelp);
+        return CliContext::Usage;
+    }
+    // Commands start once the event loop runs, so every answer arrives through it.
+    QTimer::singleShot(0, &context, [&] { runner(&context, request); });
+    return app.exec();
+}

@@ -1,0 +1,462 @@
+// docket-cli end to end: the real executable, a private settings file, secrets from the
+// environment or the real keychain, against the sandbox.
+
+#include "sandboxprocess.h"
+#include "testhttp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+
+} // namespace
+
+class TestDocketCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init() { QVERIFY(m_sandbox.reset()); }
+
+    void addsAndListsAccounts();
+    void refusesPlainHttpToAnotherHost();
+    void listsWithSecretFromEnvironment();
+    void listsEverythingAsJson();
+    void dryRunDeletesNothing();
+    void refusesWithoutYesWhenNotAtATerminal();
+    void deletesAndReportsAlreadyGone();
+    void failedDeleteExitsNonZeroWithTheReason();
+    void deletesADocumentProResult();
+    void wrongTokenFailsSignIn();
+    void signInWithoutKeychainSaysSoAndEnvironmentStillWorks();
+    void care360SignInWithCodeThenSoftDelete();
+    void invoxUploadListDelete();
+    void rejectsPathsDeeperThanTheService();
+
+private:
+    CliRun run(const QStringList &arguments, const QProcessEnvironment &extra = {},
+               const QByteArray &input = {});
+    QProcessEnvironment scriptixSecret() const;
+    void addAccount(const QString &service, const QString &name, const QStringList &extra = {});
+    QStringList deleted(const QString &service, const QString &kind) const;
+    QString firstSessionId();
+
+    SandboxProcess m_sandbox;
+    QTemporaryDir m_dir;
+    QString m_config;
+};
+
+void TestDocketCli::initTestCase()
+{
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+    QVERIFY(m_dir.isValid());
+    // Every test function works on this one settings file, starting with a Scriptix account.
+    m_config = m_dir.filePath(QStringLiteral("accounts.ini"));
+    addAccount(QStringLiteral("scriptix"), QStringLiteral("sbx-scriptix"));
+}
+
+CliRun TestDocketCli::run(const QStringList &arguments, const QProcessEnvironment &extra,
+                          const QByteArray &input)
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : extra.keys())
+        environment.insert(key, extra.value(key));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(DOCKET_CLI_PATH),
+                  QStringList { QStringLiteral("--config"), m_config } + arguments);
+    process.write(input);
+    process.closeWriteChannel();
+    CliRun result;
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+QProcessEnvironment TestDocketCli::scriptixSecret() const
+{
+    QProcessEnvironment environment;
+    environment.insert(QStringLiteral("DOCKET_SECRET_SBX_SCRIPTIX_TOKEN"),
+                       m_sandbox.credentials(QStringLiteral("scriptix"))
+                           .value(QStringLiteral("token"))
+                           .toString());
+    return environment;
+}
+
+void TestDocketCli::addAccount(const QString &service, const QString &name,
+                               const QStringList &extra)
+{
+    const CliRun added
+        = run(QStringList { QStringLiteral("account"), QStringLiteral("add"), service, name,
+                            QStringLiteral("--base-url"), m_sandbox.baseUrl(service).toString() }
+              + extra);
+    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+}
+
+QStringList TestDocketCli::deleted(const QString &service, const QString &kind) const
+{
+    return m_sandbox.state()
+        .value(QStringLiteral("services"))
+        .toObject()
+        .value(service)
+        .toObject()
+        .value(QStringLiteral("deleted"))
+        .toObject()
+        .value(kind)
+        .toVariant()
+        .toStringList();
+}
+
+QString TestDocketCli::firstSessionId()
+{
+    const CliRun listed
+        = run({ QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/sbx-scriptix") },
+              scriptixSecret());
+    return listed.json()
+        .value(QStringLiteral("result"))
+        .toArray()
+        .at(0)
+        .toObject()
+        .value(QStringLiteral("id"))
+        .toString();
+}
+
+void TestDocketCli::addsAndListsAccounts()
+{
+    const CliRun listed = run({ QStringLiteral("--json"), QStringLiteral("accounts") });
+    QCOMPARE(listed.exitCode, 0);
+    const QJsonArray accounts = listed.json().value(QStringLiteral("result")).toArray();
+    QVERIFY(!accounts.isEmpty());
+    QCOMPARE(accounts.at(0).toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("sbx-scriptix"));
+    // A second account of the same name is refused.
+    const CliRun again
+        = run({ QStringLiteral("account"), QStringLiteral("add"), QStringLiteral("scriptix"),
+                QStringLiteral("SBX-Scriptix"), QStringLiteral("--base-url"),
+                m_sandbox.baseUrl(QStringLiteral("scriptix")).toString() });
+    QCOMPARE(again.exitCode, 2);
+    QVERIFY(again.err.contains(QStringLiteral("already exists")));
+    // The settings file holds no secret.
+    QFile settings(m_config);
+    QVERIFY(settings.open(QIODevice::ReadOnly));
+    QVERIFY(!settings.readAll().contains(m_sandbox.credentials(QStringLiteral("scriptix"))
+                                             .value(QStringLiteral("token"))
+                                             .toString()
+                                             .toUtf8()));
+}
+
+void TestDocketCli::refusesPlainHttpToAnotherHost()
+{
+    const CliRun added
+        = run({ QStringLiteral("account"), QStringLiteral("add"), QStringLiteral("scriptix"),
+                QStringLiteral("insecure"), QStringLiteral("--base-url"),
+                QStringLiteral("http://example.com/api/v3") });
+    QCOMPARE(added.exitCode, 2);
+    QVERIFY2(added.err.contains(QStringLiteral("https://")), qPrintable(added.err));
+}
+
+void TestDocketCli::listsWithSecretFromEnvironment()
+{
+    const CliRun listed
+        = run({ QStringLiteral("ls"), QStringLiteral("/sbx-scriptix") }, scriptixSecret());
+    QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
+    const int total = m_sandbox.state()
+                          .value(QStringLiteral("services"))
+                          .toObject()
+                          .value(QStringLiteral("scriptix"))
+                          .toObject()
+                          .value(QStringLiteral("counts"))
+                          .toObject()
+                          .value(QStringLiteral("sessions"))
+                          .toInt();
+    QVERIFY(total > 0);
+    // One line per session of the demo token (the other tokens' sessions are not visible).
+    QVERIFY(listed.out.count(u'\n') >= 10);
+    QVERIFY(listed.out.contains(QStringLiteral("/sbx-scriptix/sess_")));
+    // The token never appears in the output.
+    QVERIFY(!listed.out.contains(
+        scriptixSecret().value(QStringLiteral("DOCKET_SECRET_SBX_SCRIPTIX_TOKEN"))));
+}
+
+void TestDocketCli::listsEverythingAsJson()
+{
+    const CliRun listed = run({ QStringLiteral("--json"), QStringLiteral("ls"),
+                                QStringLiteral("--all"), QStringLiteral("/sbx-scriptix") },
+                              scriptixSecret());
+    QCOMPARE(listed.exitCode, 0);
+    QVERIFY(listed.json().value(QStringLiteral("ok")).toBool());
+    const QJsonArray items = listed.json().value(QStringLiteral("result")).toArray();
+    QVERIFY(items.size() >= 10);
+    QSet<QString> ids;
+    for (const QJsonValue &item : items) {
+        QCOMPARE(item.toObject().value(QStringLiteral("kind")).toString(),
+                 QStringLiteral("session"));
+        ids.insert(item.toObject().value(QStringLiteral("id")).toString());
+    }
+    QCOMPARE(ids.size(), items.size());
+    // A session's documents, one level down.
+    const QString session = items.at(0).toObject().value(QStringLiteral("id")).toString();
+    const CliRun documents = run({ QStringLiteral("--json"), QStringLiteral("ls"),
+                                   QStringLiteral("/sbx-scriptix/") + session },
+                                 scriptixSecret());
+    QCOMPARE(documents.exitCode, 0);
+    const QJsonArray documentItems = documents.json().value(QStringLiteral("result")).toArray();
+    QVERIFY(!documentItems.isEmpty());
+    QCOMPARE(documentItems.at(0).toObject().value(QStringLiteral("kind")).toString(),
+             QStringLiteral("document"));
+}
+
+void TestDocketCli::dryRunDeletesNothing()
+{
+    const QString session = firstSessionId();
+    QVERIFY(!session.isEmpty());
+    const CliRun dry
+        = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--dry-run"),
+                QStringLiteral("/sbx-scriptix/") + session },
+              scriptixSecret());
+    QCOMPARE(dry.exitCode, 0);
+    const QJsonObject item = dry.json()
+                                 .value(QStringLiteral("result"))
+                                 .toObject()
+                                 .value(QStringLiteral("items"))
+                                 .toArray()
+                                 .at(0)
+                                 .toObject();
+    QVERIFY(item.value(QStringLiteral("permanent")).toBool());
+    QVERIFY(item.value(QStringLiteral("childCount")).toInt() >= 1);
+    QVERIFY(dry.err.contains(QStringLiteral("permanent")));
+    QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).isEmpty());
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
+             0);
+}
+
+void TestDocketCli::refusesWithoutYesWhenNotAtATerminal()
+{
+    const QString session = firstSessionId();
+    const CliRun refused = run({ QStringLiteral("rm"), QStringLiteral("/sbx-scriptix/") + session },
+                               scriptixSecret(), "delete\n");
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains(QStringLiteral("--yes")), qPrintable(refused.err));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
+             0);
+}
+
+void TestDocketCli::deletesAndReportsAlreadyGone()
+{
+    const QString session = firstSessionId();
+    const CliRun removed = run({ QStringLiteral("rm"), QStringLiteral("--yes"),
+                                 QStringLiteral("/sbx-scriptix/") + session },
+                               scriptixSecret());
+    QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
+    QVERIFY(removed.out.contains(QStringLiteral("deleted")));
+    QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
+
+    const CliRun again
+        = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--yes"),
+                QStringLiteral("/sbx-scriptix/") + session },
+              scriptixSecret());
+    QCOMPARE(again.exitCode, 0);
+    const QJsonObject item = again.json()
+                                 .value(QStringLiteral("result"))
+                                 .toObject()
+                                 .value(QStringLiteral("items"))
+                                 .toArray()
+                                 .at(0)
+                                 .toObject();
+    QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("already-gone"));
+}
+
+void TestDocketCli::failedDeleteExitsNonZeroWithTheReason()
+{
+    const QString session = firstSessionId();
+    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), QStringLiteral("scriptix") },
+                                 { QStringLiteral("route"), QStringLiteral("session.delete") },
+                                 { QStringLiteral("mode"), QStringLiteral("status") },
+                                 { QStringLiteral("status"), 500 } }));
+    const CliRun failed = run({ QStringLiteral("rm"), QStringLiteral("--yes"),
+                                QStringLiteral("/sbx-scriptix/") + session },
+                              scriptixSecret());
+    QCOMPARE(failed.exitCode, 1);
+    QVERIFY2(failed.err.contains(QStringLiteral("500")), qPrintable(failed.err));
+    QVERIFY(!deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
+}
+
+void TestDocketCli::deletesADocumentProResult()
+{
+    addAccount(QStringLiteral("documentpro"), QStringLiteral("sbx-dp"));
+    QProcessEnvironment secret;
+    secret.insert(QStringLiteral("DOCKET_SECRET_SBX_DP_API_KEY"),
+                  m_sandbox.credentials(QStringLiteral("documentpro"))
+                      .value(QStringLiteral("apiKey"))
+                      .toString());
+    const CliRun documents = run(
+        { QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/sbx-dp") }, secret);
+    QCOMPARE(documents.exitCode, 0);
+    QString resultPath;
+    for (const QJsonValue &document : documents.json().value(QStringLiteral("result")).toArray()) {
+        const CliRun results = run({ QStringLiteral("--json"), QStringLiteral("ls"),
+                                     document.toObject().value(QStringLiteral("path")).toString() },
+                                   secret);
+        const QJsonArray items = results.json().value(QStringLiteral("result")).toArray();
+        if (!items.isEmpty()) {
+            resultPath = items.at(0).toObject().value(QStringLiteral("path")).toString();
+            break;
+        }
+    }
+    QVERIFY(!resultPath.isEmpty());
+    const CliRun removed
+        = run({ QStringLiteral("rm"), QStringLiteral("--yes"), resultPath }, secret);
+    QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
+    QCOMPARE(deleted(QStringLiteral("documentpro"), QStringLiteral("parserResults")).size(), 1);
+    // Documents themselves have no documented delete.
+    const CliRun refused = run(
+        { QStringLiteral("rm"), QStringLiteral("--yes"), resultPath.section(u'/', 0, -2) }, secret);
+    QCOMPARE(refused.exitCode, 2);
+}
+
+void TestDocketCli::wrongTokenFailsSignIn()
+{
+    QProcessEnvironment wrong;
+    wrong.insert(QStringLiteral("DOCKET_SECRET_SBX_SCRIPTIX_TOKEN"), QStringLiteral("not-a-token"));
+    const CliRun signedIn
+        = run({ QStringLiteral("signin"), QStringLiteral("sbx-scriptix") }, wrong);
+    QCOMPARE(signedIn.exitCode, 1);
+    QVERIFY2(signedIn.err.contains(QStringLiteral("Sign-in failed")), qPrintable(signedIn.err));
+    QVERIFY(!signedIn.err.contains(QStringLiteral("not-a-token")));
+}
+
+void TestDocketCli::signInWithoutKeychainSaysSoAndEnvironmentStillWorks()
+{
+    QProcessEnvironment noKeychain = scriptixSecret();
+    noKeychain.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                      QStringLiteral("unix:path=/nonexistent"));
+    const CliRun signedIn
+        = run({ QStringLiteral("signin"), QStringLiteral("sbx-scriptix") }, noKeychain);
+    QCOMPARE(signedIn.exitCode, 1);
+    QVERIFY2(signedIn.err.contains(QStringLiteral("keychain is unavailable")),
+             qPrintable(signedIn.err));
+    QVERIFY(signedIn.err.contains(QStringLiteral("DOCKET_SECRET_SBX_SCRIPTIX_TOKEN")));
+    const CliRun listed
+        = run({ QStringLiteral("ls"), QStringLiteral("/sbx-scriptix") }, noKeychain);
+    QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
+}
+
+void TestDocketCli::care360SignInWithCodeThenSoftDelete()
+{
+    const QJsonObject credentials = m_sandbox.credentials(QStringLiteral("care360"));
+    addAccount(
+        QStringLiteral("care360"), QStringLiteral("sbx-cv"),
+        { QStringLiteral("--login"), credentials.value(QStringLiteral("email")).toString() });
+    QProcessEnvironment tenant;
+    tenant.insert(QStringLiteral("DOCKET_SECRET_SBX_CV_TENANT_KEY"),
+                  credentials.value(QStringLiteral("tenantKey")).toString());
+    // Care360's refresh token rotates, so it needs the real keychain (the test runner provides
+    // one); the tenant key may come from the environment.
+    const CliRun signedIn
+        = run({ QStringLiteral("signin"), QStringLiteral("sbx-cv"), QStringLiteral("--code"),
+                credentials.value(QStringLiteral("otpCode")).toString() },
+              tenant);
+    if (signedIn.err.contains(QStringLiteral("keychain is unavailable"))) {
+        QVERIFY2(qEnvironmentVariableIntValue("DOCKET_REQUIRE_KEYCHAIN") != 1,
+                 qPrintable(signedIn.err));
+        QSKIP("no keychain in this environment (scripts/test.sh provides one)");
+    }
+    QVERIFY2(signedIn.exitCode == 0, qPrintable(signedIn.err));
+
+    const CliRun cases = run(
+        { QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/sbx-cv") }, tenant);
+    QVERIFY2(cases.exitCode == 0, qPrintable(cases.err));
+    const QJsonArray caseItems = cases.json().value(QStringLiteral("result")).toArray();
+    QVERIFY(!caseItems.isEmpty());
+    const QString patientId = credentials.value(QStringLiteral("patientId")).toString();
+    QString filePath;
+    for (const QJsonValue &caseItem : caseItems) {
+        const CliRun files = run({ QStringLiteral("--json"), QStringLiteral("ls"),
+                                   caseItem.toObject().value(QStringLiteral("path")).toString() },
+                                 tenant);
+        QCOMPARE(files.exitCode, 0);
+        for (const QJsonValue &file : files.json().value(QStringLiteral("result")).toArray()) {
+            const QVariantMap details
+                = file.toObject().value(QStringLiteral("details")).toObject().toVariantMap();
+            if (QJsonDocument::fromVariant(details).toJson().contains(patientId.toUtf8())
+                || filePath.isEmpty())
+                filePath = file.toObject().value(QStringLiteral("path")).toString();
+        }
+    }
+    QVERIFY(!filePath.isEmpty());
+    const CliRun dry = run({ QStringLiteral("rm"), QStringLiteral("--dry-run"), filePath }, tenant);
+    QCOMPARE(dry.exitCode, 0);
+    QVERIFY2(dry.err.contains(QStringLiteral("soft delete")), qPrintable(dry.err));
+    const CliRun signedOut = run({ QStringLiteral("signout"), QStringLiteral("sbx-cv") }, tenant);
+    QVERIFY2(signedOut.exitCode == 0, qPrintable(signedOut.err));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("care360"), QStringLiteral("auth.logout")), 1);
+}
+
+void TestDocketCli::invoxUploadListDelete()
+{
+    const QJsonObject credentials = m_sandbox.credentials(QStringLiteral("invox"));
+    addAccount(
+        QStringLiteral("invox"), QStringLiteral("sbx-invox"),
+        { QStringLiteral("--app-id"), credentials.value(QStringLiteral("appId")).toString() });
+    QProcessEnvironment key;
+    key.insert(QStringLiteral("DOCKET_SECRET_SBX_INVOX_API_KEY"),
+               credentials.value(QStringLiteral("apiKey")).toString());
+    const QString note = m_dir.filePath(QStringLiteral("note.txt"));
+    QFile file(note);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("Patient seen today. Follow-up in two weeks.\n");
+    file.close();
+    const CliRun uploaded
+        = run({ QStringLiteral("--json"), QStringLiteral("invox"), QStringLiteral("upload"),
+                QStringLiteral("sbx-invox"), QStringLiteral("consult-cli-1"), note },
+              key);
+    QVERIFY2(uploaded.exitCode == 0, qPrintable(uploaded.err));
+    const QString documentId = uploaded.json()
+                                   .value(QStringLiteral("result"))
+                                   .toObject()
+                                   .value(QStringLiteral("documentId"))
+                                   .toString();
+    QVERIFY(!documentId.isEmpty());
+    const CliRun listed
+        = run({ QStringLiteral("ls"), QStringLiteral("/sbx-invox/consult-cli-1") }, key);
+    QVERIFY(listed.out.contains(documentId));
+    const CliRun removed = run({ QStringLiteral("rm"), QStringLiteral("--yes"),
+                                 QStringLiteral("/sbx-invox/consult-cli-1/") + documentId },
+                               key);
+    QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
+    QVERIFY(deleted(QStringLiteral("invox"), QStringLiteral("documents")).contains(documentId));
+    const CliRun after
+        = run({ QStringLiteral("ls"), QStringLiteral("/sbx-invox/consult-cli-1") }, key);
+    QVERIFY(!after.out.contains(documentId));
+}
+
+void TestDocketCli::rejectsPathsDeeperThanTheService()
+{
+    const CliRun deep
+        = run({ QStringLiteral("ls"), QStringLiteral("/sbx-scriptix/a/b/c/d") }, scriptixSecret());
+    QCOMPARE(deep.exitCode, 2);
+    const CliRun unknown = run({ QStringLiteral("ls"), QStringLiteral("/nobody") });
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY(unknown.err.contains(QStringLiteral("No account named")));
+}
+
+QTEST_GUILESS_MAIN(TestDocketCli)
+#include "tst_docket_cli.moc"
