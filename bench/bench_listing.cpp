@@ -1,0 +1,228 @@
+// Lists N Scriptix sessions and M Care360 files from the sandbox into the tree model, and in the
+// same run times curl fetching the same pages. Prints wall time, memory per row and the longest
+// event-loop stall, against the targets: listing <= 1.5x the raw fetch, <= 300 bytes per row,
+// no stall above 50 ms.
+
+#include "accountsession.h"
+#include "benchsupport.h"
+#include "connector.h"
+#include "connectors/care360connector.h"
+#include "credentialstore.h"
+#include "documenttreemodel.h"
+#include "networkclient.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QJsonArray>
+
+#include <cstdio>
+
+using namespace Docket;
+
+namespace {
+
+struct Figures
+{
+    QString what;
+    int rows = 0;
+    qint64 docketMs = 0;
+    qint64 curlParallelMs = 0;
+    qint64 curlSequentialMs = 0;
+    qint64 bytesPerRow = 0;
+    qint64 stallMs = 0;
+};
+
+// Runs the event loop until `done` is true (the benchmark's own top level: nothing else to serve).
+void runUntil(const std::function<bool()> &done, int timeoutMs = 600000)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done() && clock.elapsed() < timeoutMs)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+}
+
+// Fetches every row under `parent` (and, when `depth` > 1, under each child) into the model.
+void loadAll(DocumentTreeModel &model, const QModelIndex &parent, int depth)
+{
+    model.fetchAll(parent);
+    const QPersistentModelIndex persistent(parent);
+    runUntil([&] {
+        return model.data(persistent, DocumentTreeModel::LoadStateRole).toInt()
+            != int(DocumentTreeModel::LoadState::Loading)
+            && !model.canFetchMore(persistent);
+    });
+    if (depth > 1) {
+        for (int row = 0; row < model.rowCount(parent); ++row)
+            model.fetchAll(model.index(row, 0, parent));
+        runUntil([&] {
+            for (int row = 0; row < model.rowCount(persistent); ++row) {
+                const QModelIndex child = model.index(row, 0, persistent);
+                if (model.data(child, DocumentTreeModel::LoadStateRole).toInt()
+                        == int(DocumentTreeModel::LoadState::Loading)
+                    || model.canFetchMore(child))
+                    return false;
+            }
+            return true;
+        });
+    }
+}
+
+int countRows(const DocumentTreeModel &model, const QModelIndex &parent, int depth)
+{
+    int rows = 0;
+    for (int row = 0; row < model.rowCount(parent); ++row) {
+        rows += depth == 1 ? 1 : countRows(model, model.index(row, 0, parent), depth - 1);
+    }
+    return rows;
+}
+
+Figures measureInModel(Connector *connector, const QString &what, int depth)
+{
+    Figures figures;
+    figures.what = what;
+    DocumentTreeModel model;
+    StallMeter stalls;
+    const qint64 before = residentBytes();
+    QElapsedTimer clock;
+    clock.start();
+    stalls.start();
+    model.addAccount(connector);
+    loadAll(model, model.indexForAccount(connector->account().id), depth);
+    stalls.stop();
+    figures.docketMs = clock.elapsed();
+    figures.rows = countRows(model, model.indexForAccount(connector->account().id), depth);
+    figures.bytesPerRow = figures.rows ? (residentBytes() - before) / figures.rows : 0;
+    figures.stallMs = stalls.longestStallMs();
+    return figures;
+}
+
+void print(const Figures &figures)
+{
+    const double ratio
+        = figures.curlParallelMs > 0 ? double(figures.docketMs) / figures.curlParallelMs : 0;
+    std::printf("%s: %d rows\n", qPrintable(figures.what), figures.rows);
+    std::printf("  Docket into the model   %7lld ms\n", static_cast<long long>(figures.docketMs));
+    std::printf("  curl, 6 in parallel     %7lld ms   (ratio %.2f, target <= 1.50: %s)\n",
+                static_cast<long long>(figures.curlParallelMs), ratio,
+                ratio <= 1.5 ? "met" : "MISSED");
+    std::printf("  curl, one at a time     %7lld ms\n",
+                static_cast<long long>(figures.curlSequentialMs));
+    std::printf("  memory per row          %7lld bytes (target <= 300: %s)\n",
+                static_cast<long long>(figures.bytesPerRow),
+                figures.bytesPerRow <= 300 ? "met" : "MISSED");
+    std::printf("  longest event-loop stall %6lld ms (target <= 50: %s)\n",
+                static_cast<long long>(figures.stallMs), figures.stallMs <= 50 ? "met" : "MISSED");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    const QCommandLineOption sessions(QStringLiteral("sessions"),
+                                      QStringLiteral("Scriptix sessions."), QStringLiteral("n"),
+                                      QStringLiteral("100000"));
+    const QCommandLineOption files(QStringLiteral("files"), QStringLiteral("Care360 files."),
+                                   QStringLiteral("n"), QStringLiteral("50000"));
+    parser.addOptions({ sessions, files });
+    parser.process(app);
+    const int sessionCount = parser.value(sessions).toInt();
+    const int fileCount = parser.value(files).toInt();
+
+    BenchSandbox sandbox;
+    QString error;
+    if (!sandbox.start(qMax(sessionCount, fileCount * 2), &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    NetworkClient network;
+    MemoryCredentialStore credentials;
+
+    // Scriptix: offset/limit pages of 100.
+    Account scriptix;
+    scriptix.id = QStringLiteral("bench-scriptix");
+    scriptix.name = QStringLiteral("bench");
+    scriptix.baseUrl = sandbox.baseUrl(QStringLiteral("scriptix"));
+    scriptix.requestsPerMinute = 0; // the sandbox's limit is lifted too
+    AccountSession scriptixSession(scriptix, &network, &credentials);
+    const QString token
+        = sandbox.credentials(QStringLiteral("scriptix")).value(QStringLiteral("token")).toString();
+    bool stored = false;
+    scriptixSession.storeSecret(Secret::token, token, &app,
+                                [&](const QString &) { stored = true; });
+    runUntil([&] { return stored; });
+    auto scriptixConnector = createConnector(&scriptixSession, nullptr);
+    Figures scriptixFigures
+        = measureInModel(scriptixConnector.get(), QStringLiteral("Scriptix sessions"), 1);
+    QStringList pages;
+    for (int offset = 0; offset < sessionCount; offset += 100) {
+        pages << urlWithSegments(scriptix.baseUrl,
+                                 { QStringLiteral("speech-to-text"), QStringLiteral("session") },
+                                 { { QStringLiteral("offset"), QString::number(offset) },
+                                   { QStringLiteral("limit"), QStringLiteral("100") } })
+                     .toString();
+    }
+    const QStringList scriptixHeaders { QStringLiteral("Authorization: Bearer ") + token };
+    scriptixFigures.curlParallelMs = timeCurl(pages, scriptixHeaders, 6);
+    scriptixFigures.curlSequentialMs = timeCurl(pages, scriptixHeaders, 1);
+
+    // Care360: one list of everything (to find the cases), then one list per case.
+    const QJsonObject cv = sandbox.credentials(QStringLiteral("care360"));
+    Account care360;
+    care360.id = QStringLiteral("bench-care360");
+    care360.service = ServiceKind::Care360;
+    care360.name = QStringLiteral("bench");
+    care360.baseUrl = sandbox.baseUrl(QStringLiteral("care360"));
+    care360.care360Login = cv.value(QStringLiteral("email")).toString();
+    AccountSession care360Session(care360, &network, &credentials);
+    stored = false;
+    care360Session.storeSecret(Secret::tenantKey, cv.value(QStringLiteral("tenantKey")).toString(),
+                               &app, [&](const QString &) { stored = true; });
+    runUntil([&] { return stored; });
+    auto care360Connector = createConnector(&care360Session, nullptr);
+    auto *care360Typed = static_cast<Care360Connector *>(care360Connector.get());
+    bool signedIn = false;
+    QObject::connect(care360Typed->requestCode(), &ConnectorJob::finished, &app, [&] {
+        QObject::connect(care360Typed->verifyCode(cv.value(QStringLiteral("otpCode")).toString()),
+                         &ConnectorJob::finished, &app, [&](ConnectorJob *job) {
+                             if (job->failed())
+                                 std::fprintf(stderr, "Care360 sign-in failed: %s\n",
+                                              qPrintable(job->error().userMessage));
+                             signedIn = true;
+                         });
+    });
+    runUntil([&] { return signedIn; });
+    Figures care360Figures
+        = measureInModel(care360Connector.get(), QStringLiteral("Care360 files"), 2);
+    QStringList casePages { urlWithSegments(care360.baseUrl,
+                                            { QStringLiteral("api"), QStringLiteral("v1"),
+                                              QStringLiteral("users"), QStringLiteral("me"),
+                                              QStringLiteral("files") })
+                                .toString() };
+    for (const QJsonValue &caseValue : cv.value(QStringLiteral("cases")).toArray()) {
+        casePages << urlWithSegments(
+                         care360.baseUrl,
+                         { QStringLiteral("api"), QStringLiteral("v1"), QStringLiteral("users"),
+                           QStringLiteral("me"), QStringLiteral("files") },
+                         { { QStringLiteral("caseId"),
+                             caseValue.toObject().value(QStringLiteral("id")).toString() } })
+                         .toString();
+    }
+    const QStringList care360Headers {
+        QStringLiteral("cv-api-key: ") + cv.value(QStringLiteral("tenantKey")).toString(),
+        QStringLiteral("Authorization: Bearer ") + care360Session.secret(Secret::accessToken)
+    };
+    care360Figures.curlParallelMs = timeCurl(casePages, care360Headers, 6);
+    care360Figures.curlSequentialMs = timeCurl(casePages, care360Headers, 1);
+
+    std::printf("bench_listing (loopback sandbox, %d Scriptix sessions, %d Care360 files)\n\n",
+                sessionCount, fileCount);
+    print(scriptixFigures);
+    print(care360Figures);
+    std::printf("peak resident memory of this process: %lld MB\n",
+                static_cast<long long>(peakResidentBytes() / (1024 * 1024)));
+    return 0;
+}

@@ -1,0 +1,131 @@
+#include "benchsupport.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QThread>
+#include <QUrl>
+
+namespace {
+
+qint64 statusField(const QByteArray &name)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(name))
+            return line.mid(name.size()).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return 0;
+}
+
+} // namespace
+
+qint64 residentBytes()
+{
+    return statusField("VmRSS:");
+}
+
+qint64 peakResidentBytes()
+{
+    return statusField("VmHWM:");
+}
+
+StallMeter::StallMeter()
+{
+    m_timer.setInterval(5);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
+        const qint64 now = m_clock.elapsed();
+        m_longestMs = qMax(m_longestMs, now - m_lastTick - m_timer.interval());
+        m_lastTick = now;
+    });
+}
+
+void StallMeter::start()
+{
+    m_clock.start();
+    m_lastTick = 0;
+    m_longestMs = 0;
+    m_timer.start();
+}
+
+void StallMeter::stop()
+{
+    m_timer.stop();
+}
+
+bool BenchSandbox::start(int scale, QString *error)
+{
+    const QString addresses = m_dir.filePath(QStringLiteral("addresses.json"));
+    m_process.start(QStringLiteral(DOCKET_SANDBOX_PATH),
+                    { QStringLiteral("--quiet"), QStringLiteral("--scale"), QString::number(scale),
+                      QStringLiteral("--rate-limit"), QStringLiteral("scriptix=0"),
+                      QStringLiteral("--addresses-file"), addresses });
+    QDeadlineTimer deadline(120000);
+    while (!QFile::exists(addresses)) {
+        if (m_process.state() == QProcess::NotRunning || deadline.hasExpired()) {
+            *error = QStringLiteral("docket-sandbox did not start");
+            return false;
+        }
+        QThread::msleep(20); // before the benchmark starts: nothing else runs yet
+    }
+    QFile file(addresses);
+    file.open(QIODevice::ReadOnly);
+    m_addresses = QJsonDocument::fromJson(file.readAll()).object();
+    return true;
+}
+
+BenchSandbox::~BenchSandbox()
+{
+    m_process.terminate();
+    m_process.waitForFinished(5000);
+}
+
+QUrl BenchSandbox::baseUrl(const QString &service) const
+{
+    return QUrl(m_addresses.value(QStringLiteral("services"))
+                    .toObject()
+                    .value(service)
+                    .toObject()
+                    .value(QStringLiteral("baseUrl"))
+                    .toString());
+}
+
+QJsonObject BenchSandbox::credentials(const QString &service) const
+{
+    return m_addresses.value(QStringLiteral("services"))
+        .toObject()
+        .value(service)
+        .toObject()
+        .value(QStringLiteral("credentials"))
+        .toObject();
+}
+
+qint64 timeCurl(const QStringList &urls, const QStringList &headers, int parallel)
+{
+    QTemporaryDir dir;
+    QFile config(dir.filePath(QStringLiteral("curl.conf")));
+    if (!config.open(QIODevice::WriteOnly))
+        return -1;
+    for (const QString &header : headers)
+        config.write("header = \"" + header.toUtf8() + "\"\n");
+    for (const QString &url : urls)
+        config.write("url = \"" + url.toUtf8() + "\"\noutput = \"/dev/null\"\n");
+    config.close();
+    QStringList arguments { QStringLiteral("--silent"), QStringLiteral("--show-error"),
+                            QStringLiteral("--fail"), QStringLiteral("--config"),
+                            config.fileName() };
+    if (parallel > 1)
+        arguments += { QStringLiteral("--parallel"), QStringLiteral("--parallel-max"),
+                       QString::number(parallel) };
+    QElapsedTimer clock;
+    clock.start();
+    QProcess curl;
+    curl.start(QStringLiteral("curl"), arguments);
+    if (!curl.waitForFinished(600000) || curl.exitCode() != 0)
+        return -1;
+    return clock.elapsed();
+}

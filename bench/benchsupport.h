@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTimer>
+
+// What the benchmarks share: the sandbox process, memory readings and an event-loop stall meter.
+
+// Resident and peak resident memory of this process, in bytes (Linux /proc; 0 elsewhere).
+qint64 residentBytes();
+qint64 peakResidentBytes();
+
+// Measures the longest gap between ticks of a 5 ms timer while the loop runs: how long the event
+// loop was unable to react.
+class StallMeter : public QObject
+{
+public:
+    StallMeter();
+    void start();
+    void stop();
+    qint64 longestStallMs() const { return m_longestMs; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_lastTick = 0;
+    qint64 m_longestMs = 0;
+};
+
+// docket-sandbox with --scale, started and stopped by the benchmark.
+class BenchSandbox
+{
+public:
+    bool start(int scale, QString *error);
+    ~BenchSandbox();
+    QUrl baseUrl(const QString &service) const;
+    QJsonObject credentials(const QString &service) const;
+
+private:
+    QProcess m_process;
+    QTemporaryDir m_dir;
+    QJsonObject m_addresses;
+};
+
+// Runs curl over `urls` with `headers`, `parallel` at a time, bodies discarded; returns wall
+// milliseconds, or -1 if curl failed.
+qint64 timeCurl(const QStringList &urls, const QStringList &headers, int parallel);
