@@ -30,6 +30,7 @@ private Q_SLOTS:
     void networkErrorsAreClassified();
     void urlsEncodeHostileIdsAsOneSegment_data();
     void urlsEncodeHostileIdsAsOneSegment();
+    void dotSegmentsAreRefused();
     void httpsIsRequiredExceptOnLoopback();
     void pacerKeepsToItsBudgetAndConcurrency();
     void pacerPausesAndPutsRetriesFirst();
@@ -159,6 +160,24 @@ void TestModelsCore::urlsEncodeHostileIdsAsOneSegment()
     QCOMPARE(QUrlQuery(withQuery).queryItemValue(QStringLiteral("request_id"), QUrl::FullyDecoded),
              id);
     QCOMPARE(QUrlQuery(withQuery).queryItems().size(), 1);
+}
+
+void TestModelsCore::dotSegmentsAreRefused()
+{
+    const QUrl base(QStringLiteral("https://api.scriptix.io/api/v3"));
+    for (const QString &id : { QStringLiteral(".."), QStringLiteral("."), QString() })
+        QVERIFY2(!urlWithSegments(base, { QStringLiteral("session"), id }).isValid(),
+                 qPrintable(id));
+    QVERIFY(urlWithSegments(base, { QStringLiteral("session"), QStringLiteral("...") }).isValid());
+    // NetworkClient sends nothing for such a URL and says why, later.
+    NetworkClient network;
+    std::optional<ApiResult> result;
+    QCOMPARE(network.send({ "DELETE", QUrl(), {}, {}, 0 }, this,
+                          [&](const ApiResult &answer) { result = answer; }),
+             nullptr);
+    QVERIFY(!result);
+    QTRY_VERIFY(result.has_value());
+    QCOMPARE(result->error.kind, ApiError::Kind::InvalidInput);
 }
 
 void TestModelsCore::httpsIsRequiredExceptOnLoopback()
