@@ -86,8 +86,11 @@ bool Terminal::isInteractive()
 void Terminal::ask(const QString &prompt, bool secret,
                    std::function<void(std::optional<QString>)> done)
 {
-    std::fputs(prompt.toLocal8Bit().constData(), stderr);
-    std::fflush(stderr);
+    // A prompt is for a person: piped input gets none.
+    if (isInteractive()) {
+        std::fputs(prompt.toLocal8Bit().constData(), stderr);
+        std::fflush(stderr);
+    }
     auto *watcher = new QFutureWatcher<std::optional<QString>>(this);
     connect(watcher, &QFutureWatcher<std::optional<QString>>::finished, this,
             [watcher, done = std::move(done)] {
