@@ -7,6 +7,10 @@
 #include <QThread>
 #include <QUrl>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace {
 
 qint64 statusField(const QByteArray &name)
@@ -31,6 +35,16 @@ qint64 residentBytes()
 qint64 peakResidentBytes()
 {
     return statusField("VmHWM:");
+}
+
+qint64 heapInUseBytes()
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    const struct mallinfo2 info = mallinfo2();
+    return qint64(info.uordblks + info.hblkhd);
+#else
+    return 0;
+#endif
 }
 
 StallMeter::StallMeter()

@@ -12,6 +12,10 @@
 // Resident and peak resident memory of this process, in bytes (Linux /proc; 0 elsewhere).
 qint64 residentBytes();
 qint64 peakResidentBytes();
+// Bytes the C heap has handed out and not taken back (glibc mallinfo2; 0 elsewhere). Unlike the
+// resident size it does not include memory freed but kept by the allocator, so the difference
+// before and after loading is what the loaded rows hold.
+qint64 heapInUseBytes();
 
 // Measures the longest gap between ticks of a 5 ms timer while the loop runs: how long the event
 // loop was unable to react.

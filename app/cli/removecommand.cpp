@@ -188,7 +188,14 @@ private:
                     m_context->note(tr("FAILED    %1: %2").arg(target.path, target.error));
                 } else if (deleteJob->outcome() == DeleteOutcome::AlreadyGone) {
                     target.outcome = QStringLiteral("already-gone");
-                    m_context->print(tr("gone      %1 (it was already deleted)").arg(target.path));
+                    // Care360 answers 404 alike for a deleted file and for one this patient did
+                    // not upload: say both.
+                    m_context->print(
+                        target.connector->service() == ServiceKind::Care360
+                            ? tr("not found %1 (already deleted, or uploaded by someone "
+                                 "else: Care360 lets only the uploader delete)")
+                                  .arg(target.path)
+                            : tr("gone      %1 (it was already deleted)").arg(target.path));
                 } else {
                     target.outcome = QStringLiteral("deleted");
                     m_context->print(tr("deleted   %1").arg(target.path));
