@@ -16,7 +16,8 @@ const char *const commandHelp = R"(Commands:
   account remove NAME               sign out, delete its secrets, forget it
   signin NAME                       sign in; the secret goes to the OS keychain
   signout NAME                      sign out and delete the account's secrets
-  ls [PATH] [--all]                 list what is under PATH (/ lists accounts)
+  ls [PATH] [--all]                 list what is under PATH (/ lists accounts);
+                                    Care360: --file-type phi|general
   rm PATH... [--yes] [--dry-run]    delete items; asks first unless --yes
   invox upload NAME CONSULTATION FILE   upload a PDF or TXT document (signed URL, then PUT)
   invox add NAME CONSULTATION DOCUMENT_ID   record a known Invox document id
@@ -94,13 +95,18 @@ int main(int argc, char *argv[])
                                   QStringLiteral("account add: request budget (0: none; default: "
                                                  "the service's documented limit)."),
                                   QStringLiteral("n"));
+    const QCommandLineOption fileType(
+        QStringLiteral("file-type"),
+        QStringLiteral("ls on Care360: only phi or only general files."),
+        QStringLiteral("phi|general"));
     const QCommandLineOption name(QStringLiteral("name"),
                                   QStringLiteral("invox: the document name."),
                                   QStringLiteral("name"));
     const QCommandLineOption type(QStringLiteral("type"), QStringLiteral("invox: PDF or TXT."),
                                   QStringLiteral("type"));
     parser.addOptions({ json, yes, dryRun, all, config, timeout, secretStdin, code, baseUrl,
-                        staging, appId, tokenPath, apiVersion, login, header, rate, name, type });
+                        staging, appId, tokenPath, apiVersion, login, header, rate, fileType, name,
+                        type });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."));
     parser.process(app);
 
@@ -111,6 +117,7 @@ int main(int argc, char *argv[])
     request.yes = parser.isSet(yes);
     request.dryRun = parser.isSet(dryRun);
     request.all = parser.isSet(all);
+    request.fileType = parser.value(fileType).toLower();
     request.secretFromStdin = parser.isSet(secretStdin);
     request.code = parser.value(code);
     request.baseUrl = parser.value(baseUrl);

@@ -12,6 +12,7 @@ struct CliRequest
     bool yes = false;
     bool dryRun = false;
     bool all = false;
+    QString fileType; // ls on Care360: "phi" or "general"
     bool secretFromStdin = false;
     QString code; // Care360 one-time code
     // account add

@@ -2,6 +2,7 @@
 
 #include "clicontext.h"
 #include "commands.h"
+#include "connectors/care360connector.h"
 #include "itemformat.h"
 #include "treepath.h"
 
@@ -108,6 +109,17 @@ void runListCommand(CliContext *context, const CliRequest &request)
             if (!path.toNodeRef(connector->service(), &parent, &problem)) {
                 context->finish(CliContext::Usage, problem);
                 return;
+            }
+            if (!request.fileType.isEmpty()) {
+                auto *care360 = qobject_cast<Care360Connector *>(connector);
+                if (!care360
+                    || (request.fileType != QLatin1String("phi")
+                        && request.fileType != QLatin1String("general"))) {
+                    context->finish(CliContext::Usage,
+                                    tr("--file-type phi|general applies to Care360 accounts."));
+                    return;
+                }
+                care360->setFileTypeFilter(request.fileType);
             }
             if (!isContainer(parent.kind)) {
                 context->finish(CliContext::Usage,

@@ -402,6 +402,23 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
         }
     }
     QVERIFY(!filePath.isEmpty());
+    // The documented type filter: only general (non-PHI) files.
+    const CliRun general
+        = run({ QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("--file-type"),
+                QStringLiteral("general"),
+                caseItems.at(0).toObject().value(QStringLiteral("path")).toString() },
+              tenant);
+    QCOMPARE(general.exitCode, 0);
+    for (const QJsonValue &file : general.json().value(QStringLiteral("result")).toArray())
+        QVERIFY(!file.toObject()
+                     .value(QStringLiteral("status"))
+                     .toString()
+                     .contains(QStringLiteral("PHI")));
+    QCOMPARE(run({ QStringLiteral("ls"), QStringLiteral("--file-type"), QStringLiteral("phi"),
+                   QStringLiteral("/sbx-scriptix") },
+                 scriptixSecret())
+                 .exitCode,
+             2);
     const CliRun dry = run({ QStringLiteral("rm"), QStringLiteral("--dry-run"), filePath }, tenant);
     QCOMPARE(dry.exitCode, 0);
     QVERIFY2(dry.err.contains(QStringLiteral("soft delete")), qPrintable(dry.err));
