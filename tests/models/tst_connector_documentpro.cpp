@@ -3,8 +3,10 @@
 // results, deletes, error statuses, faults, hostile ids.
 
 #include "accountsession.h"
+#include "cannedserver.h"
 #include "connectors/documentproconnector.h"
 #include "credentialstore.h"
+#include "jobresults.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
 
@@ -25,53 +27,6 @@ namespace {
 
 const QString service = QStringLiteral("documentpro");
 
-// A loopback HTTP/1.1 server whose `answer` gives the JSON body for each request target (path
-// and query, as sent); an empty answer is a 404.
-class CannedServer : public QObject
-{
-public:
-    std::function<QByteArray(const QString &target)> answer;
-    QStringList targets; // what arrived, in order
-
-    bool listen()
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection())
-                serve(socket);
-        });
-        return m_server.listen(QHostAddress::LocalHost);
-    }
-    QUrl url() const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
-    }
-
-private:
-    void serve(QTcpSocket *socket)
-    {
-        auto buffer = std::make_shared<QByteArray>();
-        connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
-            buffer->append(socket->readAll());
-            if (!buffer->contains("\r\n\r\n"))
-                return;
-            const QString target
-                = QString::fromLatin1(buffer->left(buffer->indexOf("\r\n")).split(' ').value(1));
-            targets.append(target);
-            QByteArray body = answer ? answer(target) : QByteArray();
-            const QByteArray status = body.isEmpty() ? "404 Not Found" : "200 OK";
-            if (body.isEmpty())
-                body = R"({"success": false, "error": "not_found", "message": "nothing canned"})";
-            socket->write(
-                "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
-                + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-            socket->disconnectFromHost();
-        });
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    }
-
-    QTcpServer m_server;
-};
-
 struct Client
 {
     NetworkClient network;
@@ -79,74 +34,6 @@ struct Client
     std::unique_ptr<AccountSession> session;
     std::unique_ptr<DocumentProConnector> connector;
 };
-
-struct ListResult
-{
-    bool finished = false;
-    ApiError error;
-    ListPage page;
-};
-
-struct DeleteResult
-{
-    bool finished = false;
-    ApiError error;
-    DeleteOutcome outcome = DeleteOutcome::Deleted;
-    int httpStatus = 0;
-};
-
-struct SimpleResult
-{
-    bool finished = false;
-    ApiError error;
-    QVariantMap data;
-};
-
-// Runs the event loop until the job finishes, copying what it carries before it deletes itself.
-template<typename Job, typename Result, typename Copy>
-Result await(Job *job, Copy copy, int timeoutMs)
-{
-    Result result;
-    auto connection = QObject::connect(job, &ConnectorJob::finished, job, [&result, job, copy] {
-        result.finished = true;
-        result.error = job->error();
-        copy(job, result);
-    });
-    if (!QTest::qWaitFor([&result] { return result.finished; }, timeoutMs))
-        QObject::disconnect(connection);
-    return result;
-}
-
-ListResult awaitList(ListJob *job, int timeoutMs = 10000)
-{
-    return await<ListJob, ListResult>(
-        job, [](ListJob *j, ListResult &r) { r.page = j->page(); }, timeoutMs);
-}
-
-DeleteResult awaitDelete(DeleteJob *job, int timeoutMs = 10000)
-{
-    return await<DeleteJob, DeleteResult>(
-        job,
-        [](DeleteJob *j, DeleteResult &r) {
-            r.outcome = j->outcome();
-            r.httpStatus = j->httpStatus();
-        },
-        timeoutMs);
-}
-
-SimpleResult awaitSimple(SimpleJob *job, int timeoutMs = 10000)
-{
-    return await<SimpleJob, SimpleResult>(
-        job, [](SimpleJob *j, SimpleResult &r) { r.data = j->data(); }, timeoutMs);
-}
-
-QStringList idsOf(const QList<RemoteItem> &items)
-{
-    QStringList ids;
-    for (const RemoteItem &item : items)
-        ids.append(item.ref.id());
-    return ids;
-}
 
 QStringList runIds(const QJsonObject &document)
 {
@@ -854,6 +741,8 @@ void TestConnectorDocumentPro::fetchResultReturnsTheDetails()
 void TestConnectorDocumentPro::toleratesOtherPaginationKeys()
 {
     CannedServer server;
+    server.notFoundBody
+        = R"({"success": false, "error": "not_found", "message": "nothing canned"})";
     QVERIFY(server.listen());
     const QByteArray document = R"({"document_id": "d%1", "file_name": "f%1.pdf", "num_pages": "3",
                                      "parser_runs": [{"request_id": "r%1", "template_title": "T"}, {}]})";

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QStringList>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+// A loopback HTTP/1.1 server for answers the sandbox never gives (odd shapes, wrong types): each
+// request gets a canned JSON body with 200, from `answer` if set, else from `bodies` by the full
+// target (path and query) and then by the path alone; anything else is a 404 with notFoundBody.
+class CannedServer : public QObject
+{
+public:
+    std::function<QByteArray(const QString &target)> answer; // a null result means 404
+    QHash<QString, QByteArray> bodies;
+    QByteArray notFoundBody = R"({"error":"not_found","message":"nothing canned here"})";
+    QStringList targets; // what arrived, in order
+
+    bool listen()
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection())
+                serve(socket);
+        });
+        return m_server.listen(QHostAddress::LocalHost);
+    }
+    QUrl url(const QString &path = {}) const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path));
+    }
+
+private:
+    QByteArray bodyFor(const QString &target) const
+    {
+        if (answer)
+            return answer(target);
+        const QByteArray body = bodies.value(target);
+        return body.isNull() ? bodies.value(target.section(u'?', 0, 0)) : body;
+    }
+
+    void serve(QTcpSocket *socket)
+    {
+        auto buffer = std::make_shared<QByteArray>();
+        connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
+            buffer->append(socket->readAll());
+            if (!buffer->contains("\r\n\r\n"))
+                return;
+            const QString target
+                = QString::fromLatin1(buffer->left(buffer->indexOf("\r\n")).split(' ').value(1));
+            targets.append(target);
+            QByteArray body = bodyFor(target);
+            const QByteArray status = body.isEmpty() ? "404 Not Found" : "200 OK";
+            if (body.isEmpty())
+                body = notFoundBody;
+            socket->write(
+                "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+            socket->disconnectFromHost();
+        });
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    }
+
+    QTcpServer m_server;
+};
