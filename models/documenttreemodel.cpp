@@ -2,69 +2,78 @@
 
 #include "connector.h"
 
+#include <QElapsedTimer>
+#include <QHashSeed>
 #include <QLocale>
 #include <QSet>
 #include <QTimer>
 
+#include <algorithm>
+#include <cstring>
 #include <deque>
+#include <limits>
 #include <optional>
 
 namespace Docket {
 
-// One page asked for within a LoadRun. Pages are kept in the order they were requested (server
-// order) and only used from the front, so answers that arrive out of order wait for the ones
-// before them.
-struct DocumentTreeModel::PageSlot
-{
-    quint64 id = 0;
-    QVariant cursor;
-    QPointer<ListJob> job;
-    bool done = false;
-    ListPage page;
-    ApiError error;
-};
-
-// One listing of a container's children in progress: a next page (Append), or a re-list from the
-// first page that replaces the children by reconciling once it is complete (Refresh).
-struct DocumentTreeModel::LoadRun
-{
-    quint64 id = 0;
-    RunMode mode = RunMode::Append;
-    bool all = false; // keep going until the server has no more pages
-    int targetCount = -1; // Refresh without `all`: stop once this many items were listed
-    int limit = 100;
-    quint64 nextSlotId = 1;
-    std::deque<PageSlot> slots;
-    QList<RemoteItem> collected; // Refresh: the server's list so far
-    QSet<QString> collectedIds;
-    // Ids whose delete was confirmed after this run started: a page may still list them.
-    QSet<QString> suppressed;
-};
-
-struct DocumentTreeModel::Node : std::enable_shared_from_this<Node>
-{
-    Node *parent = nullptr;
-    std::vector<NodePtr> children;
-    QHash<QString, Node *> childById; // children with a non-empty id
-    int row = 0;
-    RemoteItem item;
-
-    // Account nodes only.
-    QPointer<Connector> connector;
-    QString accountId;
-    QList<QMetaObject::Connection> connections;
-
-    LoadState state = LoadState::NotLoaded;
-    QString loadError; // why the last listing failed
-    QString actionError; // why the last delete failed
-    QVariant nextCursor; // where the next page starts; invalid when everything is listed
-    int total = -1;
-    bool busy = false;
-    std::unique_ptr<LoadRun> run;
-    bool refreshQueued = false; // re-list once the running listing ends
-};
+// Memory: a listing may put 100,000 rows under one account, so a row holds only what the view and
+// a delete need, in one small struct plus one allocation for its text: its own id (the ids of its
+// ancestors are theirs; NodeRef is rebuilt by walking up), its name, the creation time, one
+// measure, an index into the shared status words, flags. No details (the details pane fetches
+// them), no reference counts, no per-row hash nodes. What only a listed container needs lives in
+// a Container allocated on first listing; what only a few rows need (a failed delete's error, a
+// delete in flight) lives in the model's side tables.
 
 namespace {
+
+constexpr qint64 noDate = std::numeric_limits<qint64>::min();
+
+enum class Measure : quint8 { None, Bytes, Pages, Seconds };
+
+// A QString survives a UTF-8 round trip unless it holds a lone surrogate (a JSON "\ud800" can
+// produce one): such a text is kept as UTF-16, so an id always reaches the connector unchanged.
+bool roundTripsAsUtf8(QStringView text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c.isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate()) {
+            ++i;
+            continue;
+        }
+        if (c.isSurrogate())
+            return false;
+    }
+    return true;
+}
+
+QByteArray encoded(const QString &text, bool *utf16)
+{
+    *utf16 = !roundTripsAsUtf8(text);
+    if (*utf16)
+        return QByteArray(reinterpret_cast<const char *>(text.utf16()), text.size() * 2);
+    return text.toUtf8();
+}
+
+QString decoded(QByteArrayView bytes, bool utf16)
+{
+    if (!utf16)
+        return QString::fromUtf8(bytes);
+    QString text(bytes.size() / 2, Qt::Uninitialized);
+    std::memcpy(static_cast<void *>(text.data()), bytes.data(), size_t(text.size()) * 2);
+    return text;
+}
+
+size_t idHash(QByteArrayView bytes, bool utf16)
+{
+    return qHash(bytes, QHashSeed::globalSeed()) ^ size_t(utf16);
+}
+
+// Sizes of the id and the name in bytes, at the start of a row's text.
+struct TextHeader
+{
+    quint32 idSize = 0;
+    quint32 nameSize = 0;
+};
 
 bool hasMore(const QVariant &cursor)
 {
@@ -90,18 +99,11 @@ std::optional<qint64> offsetOf(const QVariant &cursor)
     }
 }
 
-bool sameItem(const RemoteItem &a, const RemoteItem &b)
+QString formatDuration(qint64 seconds)
 {
-    return a.ref == b.ref && a.name == b.name && a.created == b.created
-        && a.sizeBytes == b.sizeBytes && a.pages == b.pages
-        && a.durationSeconds == b.durationSeconds && a.status == b.status && a.details == b.details;
-}
-
-QString formatDuration(int seconds)
-{
-    const int hours = seconds / 3600;
-    const int minutes = (seconds % 3600) / 60;
-    const int rest = seconds % 60;
+    const qint64 hours = seconds / 3600;
+    const qint64 minutes = (seconds % 3600) / 60;
+    const qint64 rest = seconds % 60;
     if (hours > 0) {
         return QStringLiteral("%1:%2:%3")
             .arg(hours)
@@ -111,17 +113,276 @@ QString formatDuration(int seconds)
     return QStringLiteral("%1:%2").arg(minutes).arg(rest, 2, 10, QLatin1Char('0'));
 }
 
+// The size column shows one measure: the first a service gives, in this order.
+std::pair<Measure, qint64> measureOf(const RemoteItem &item)
+{
+    if (item.sizeBytes >= 0)
+        return { Measure::Bytes, item.sizeBytes };
+    if (item.pages >= 0)
+        return { Measure::Pages, item.pages };
+    if (item.durationSeconds >= 0)
+        return { Measure::Seconds, item.durationSeconds };
+    return { Measure::None, -1 };
+}
+
+// How long one turn of the event loop may spend inserting pages that arrived together.
+constexpr qint64 drainBudgetMs = 8;
+
+// Reservations follow the total a server announces, but never by more than this many rows at a
+// time: a total that lies costs little.
+constexpr size_t maxReserveStep = 1 << 18;
+
 } // namespace
+
+// An id as the rows store it, with its hash: computed once per listed item.
+struct DocumentTreeModel::IdKey
+{
+    IdKey() = default;
+    explicit IdKey(const QString &id)
+        : bytes(encoded(id, &utf16))
+        , hash(idHash(bytes, utf16))
+    { }
+    bool isEmpty() const { return bytes.isEmpty(); }
+
+    bool utf16 = false;
+    QByteArray bytes; // UTF-8, or UTF-16 for the rare id that does not survive UTF-8
+    size_t hash = 0;
+};
+
+struct DocumentTreeModel::Node
+{
+    Node() = default;
+    Node(const Node &) = delete;
+    Node &operator=(const Node &) = delete;
+    ~Node();
+
+    NodeKind kind() const { return NodeKind(kindValue); }
+    LoadState state() const { return LoadState(stateValue); }
+    void setState(LoadState value) { stateValue = quint8(value) & 3; }
+
+    TextHeader header() const
+    {
+        TextHeader h;
+        if (text)
+            std::memcpy(&h, text.get(), sizeof h);
+        return h;
+    }
+    QByteArrayView idBytes() const
+    {
+        const TextHeader h = header();
+        return { text.get() + sizeof(TextHeader), qsizetype(h.idSize) };
+    }
+    QString id() const { return text ? decoded(idBytes(), idUtf16) : QString(); }
+    QString name() const
+    {
+        if (!text)
+            return {};
+        if (nameIsId)
+            return id();
+        const TextHeader h = header();
+        return decoded({ text.get() + sizeof(TextHeader) + h.idSize, qsizetype(h.nameSize) },
+                       nameUtf16);
+    }
+    bool hasId(const IdKey &key) const
+    {
+        return bool(idUtf16) == key.utf16 && idBytes() == QByteArrayView(key.bytes);
+    }
+    size_t hash() const { return idHash(idBytes(), idUtf16); }
+
+    Node *parent = nullptr;
+    std::unique_ptr<Container> box; // the root, accounts, and containers once listed
+    std::unique_ptr<char[]> text; // TextHeader, then the id's bytes, then the name's
+    qint64 created = noDate; // msecs since the epoch
+    qint64 measure = -1; // bytes, pages or seconds, as measureKind says
+    int row = 0;
+    int childCount = -1;
+    quint32 status = 0; // in m_statuses
+    quint8 kindValue = 0;
+    quint8 measureKind : 2 = 0;
+    quint8 stateValue : 2 = 0;
+    quint8 busy : 1 = 0; // a delete is in flight (its token: m_deleting)
+    quint8 hasActionError : 1 = 0; // in m_actionErrors
+    quint8 unusualIds : 1 = 0; // in m_unusualIds
+    quint8 idUtf16 : 1 = 0;
+    quint8 nameUtf16 : 1 = 0;
+    quint8 nameIsId : 1 = 0;
+    quint8 marked : 1 = 0; // reconcile: still listed
+};
+
+// A container's children by id: an open-addressing table of row pointers (linear probing, a
+// 7-bit hash tag per slot so most probes never touch a row), about 10 bytes a row where a QHash
+// of QString keys would take several times that.
+class DocumentTreeModel::IdIndex
+{
+public:
+    Node *find(const IdKey &key) const
+    {
+        if (m_size == 0 || key.isEmpty())
+            return nullptr;
+        const quint8 tag = tagOf(key.hash);
+        for (size_t i = key.hash & m_mask;; i = (i + 1) & m_mask) {
+            if (m_tags[i] == 0)
+                return nullptr;
+            if (m_tags[i] == tag && m_slots[i]->hasId(key))
+                return m_slots[i];
+        }
+    }
+
+    // `node` has a non-empty id that is not in the table yet.
+    void insert(Node *node, size_t hash)
+    {
+        if (!fits(m_size + 1))
+            rehash(capacityFor(m_size + 1));
+        place(node, hash);
+        ++m_size;
+    }
+
+    void erase(const Node *node)
+    {
+        if (m_size == 0 || node->idBytes().isEmpty())
+            return;
+        size_t i = node->hash() & m_mask;
+        while (m_slots[i] != node) {
+            if (m_tags[i] == 0)
+                return;
+            i = (i + 1) & m_mask;
+        }
+        // Backward shift: later entries of the probe run move into the gap, so no tombstones.
+        for (size_t j = (i + 1) & m_mask; m_tags[j] != 0; j = (j + 1) & m_mask) {
+            const size_t home = m_slots[j]->hash() & m_mask;
+            const bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+            if (!stays) {
+                m_tags[i] = m_tags[j];
+                m_slots[i] = m_slots[j];
+                i = j;
+            }
+        }
+        m_tags[i] = 0;
+        m_slots[i] = nullptr;
+        --m_size;
+    }
+
+    void reserve(size_t count)
+    {
+        if (!fits(count))
+            rehash(capacityFor(count));
+    }
+
+    void clear()
+    {
+        m_tags.reset();
+        m_slots.reset();
+        m_mask = 0;
+        m_size = 0;
+    }
+
+private:
+    size_t capacity() const { return m_slots ? m_mask + 1 : 0; }
+    bool fits(size_t count) const { return count * 5 <= capacity() * 4; } // load <= 0.8
+    static size_t capacityFor(size_t count)
+    {
+        size_t capacity = 16;
+        while (count * 5 > capacity * 4)
+            capacity *= 2;
+        return capacity;
+    }
+    static quint8 tagOf(size_t hash)
+    {
+        return quint8(0x80 | ((hash >> (sizeof(size_t) * 8 - 7)) & 0x7f));
+    }
+    void place(Node *node, size_t hash)
+    {
+        size_t i = hash & m_mask;
+        while (m_tags[i] != 0)
+            i = (i + 1) & m_mask;
+        m_tags[i] = tagOf(hash);
+        m_slots[i] = node;
+    }
+    void rehash(size_t capacity)
+    {
+        const size_t oldCapacity = this->capacity();
+        const std::unique_ptr<quint8[]> oldTags = std::move(m_tags);
+        const std::unique_ptr<Node *[]> oldSlots = std::move(m_slots);
+        m_tags = std::make_unique<quint8[]>(capacity);
+        m_slots = std::make_unique<Node *[]>(capacity);
+        m_mask = capacity - 1;
+        for (size_t i = 0; i < oldCapacity; ++i) {
+            if (oldTags[i] != 0)
+                place(oldSlots[i], oldSlots[i]->hash());
+        }
+    }
+
+    std::unique_ptr<quint8[]> m_tags; // 0: empty; else 0x80 | 7 bits of the hash
+    std::unique_ptr<Node *[]> m_slots;
+    size_t m_mask = 0;
+    size_t m_size = 0;
+};
+
+// One page asked for within a LoadRun. Pages are kept in the order they were requested (server
+// order) and only used from the front, so answers that arrive out of order wait for the ones
+// before them.
+struct DocumentTreeModel::PageSlot
+{
+    quint64 id = 0;
+    QVariant cursor;
+    QPointer<ListJob> job;
+    bool done = false;
+    ListPage page;
+    ApiError error;
+};
+
+// One listing of a container's children in progress: a next page (Append), or a re-list from the
+// first page that replaces the children by reconciling once it is complete (Refresh). It lives
+// only while the listing runs, so its sets cost nothing once the rows are in.
+struct DocumentTreeModel::LoadRun
+{
+    quint64 id = 0;
+    RunMode mode = RunMode::Append;
+    bool all = false; // keep going until the server has no more pages
+    int targetCount = -1; // Refresh without `all`: stop once this many items were listed
+    int limit = 100;
+    quint64 nextSlotId = 1;
+    std::deque<PageSlot> slots;
+    QList<RemoteItem> collected; // Refresh: the server's list so far
+    QSet<QString> collectedIds;
+    // Ids whose delete was confirmed after this run started: a page may still list them.
+    QSet<QString> suppressed;
+};
+
+// What a container needs once it is listed (and the root and account rows always).
+struct DocumentTreeModel::Container
+{
+    quint64 serial = 0; // key in m_containers
+    std::vector<std::unique_ptr<Node>> children;
+    IdIndex byId; // children with a non-empty id
+    QVariant nextCursor; // where the next page starts; invalid when everything is listed
+    QString loadError; // why the last listing failed
+    std::unique_ptr<LoadRun> run;
+    int total = -1;
+    bool refreshQueued = false; // re-list once the running listing ends
+
+    // Account rows only.
+    QPointer<Connector> connector;
+    QString accountId;
+    QList<QMetaObject::Connection> connections;
+};
+
+DocumentTreeModel::Node::~Node() = default;
 
 DocumentTreeModel::DocumentTreeModel(QObject *parent)
     : QAbstractItemModel(parent)
     , m_root(std::make_unique<Node>())
-{ }
+{
+    // Every row pays for this struct: keep it within a 64-byte allocation.
+    static_assert(sizeof(void *) != 8 || sizeof(Node) <= 56);
+    m_root->box = std::make_unique<Container>();
+    m_statuses.append(QString()); // index 0: no status
+}
 
 DocumentTreeModel::~DocumentTreeModel()
 {
-    for (const NodePtr &account : m_root->children) {
-        for (const QMetaObject::Connection &connection : account->connections)
+    for (const auto &account : m_root->box->children) {
+        for (const QMetaObject::Connection &connection : account->box->connections)
             disconnect(connection);
     }
 }
@@ -139,24 +400,26 @@ void DocumentTreeModel::addAccount(Connector *connector)
     RemoteItem item;
     item.ref = NodeRef { NodeKind::Account, {} };
     item.name = connector->account().label();
-    NodePtr node = makeNode(m_root.get(), item);
-    node->connector = connector;
-    node->accountId = accountId;
+    std::unique_ptr<Node> node = makeNode(m_root.get(), item, {}, IdKey());
+    Container &box = containerOf(node.get());
+    box.connector = connector;
+    box.accountId = accountId;
     // The connector owns the list and delete jobs: when it goes, nothing under it can finish.
-    node->connections.append(connect(connector, &QObject::destroyed, this,
-                                     [this, accountId] { removeAccount(accountId); }));
+    box.connections.append(connect(connector, &QObject::destroyed, this,
+                                   [this, accountId] { removeAccount(accountId); }));
     if (AccountSession *session = connector->session()) {
-        node->connections.append(
+        box.connections.append(
             connect(session, &AccountSession::signedOut, this, [this, accountId] {
                 if (Node *account = accountNode(accountId))
                     emitRowChanged(account);
             }));
     }
 
-    const int row = int(m_root->children.size());
+    std::vector<std::unique_ptr<Node>> &accounts = m_root->box->children;
+    const int row = int(accounts.size());
     beginInsertRows({}, row, row);
     node->row = row;
-    m_root->children.push_back(node);
+    accounts.push_back(std::move(node));
     endInsertRows();
 }
 
@@ -165,24 +428,24 @@ void DocumentTreeModel::removeAccount(const QString &accountId)
     Node *node = accountNode(accountId);
     if (!node)
         return;
-    for (const QMetaObject::Connection &connection : node->connections)
+    for (const QMetaObject::Connection &connection : node->box->connections)
         disconnect(connection);
-    node->connections.clear();
+    node->box->connections.clear();
     removeChildRows(m_root.get(), node->row, node->row);
 }
 
 QStringList DocumentTreeModel::accountIds() const
 {
     QStringList ids;
-    for (const NodePtr &account : m_root->children)
-        ids.append(account->accountId);
+    for (const auto &account : m_root->box->children)
+        ids.append(account->box->accountId);
     return ids;
 }
 
 DocumentTreeModel::Node *DocumentTreeModel::accountNode(const QString &accountId) const
 {
-    for (const NodePtr &account : m_root->children) {
-        if (account->accountId == accountId)
+    for (const auto &account : m_root->box->children) {
+        if (account->box->accountId == accountId)
             return account.get();
     }
     return nullptr;
@@ -198,7 +461,7 @@ DocumentTreeModel::Node *DocumentTreeModel::accountNodeOf(const Node *node) cons
 Connector *DocumentTreeModel::connectorOf(const Node *node) const
 {
     const Node *account = accountNodeOf(node);
-    return account ? account->connector.data() : nullptr;
+    return account ? account->box->connector.data() : nullptr;
 }
 
 // --- structure --------------------------------------------------------------------------------
@@ -219,7 +482,17 @@ QModelIndex DocumentTreeModel::indexOf(const Node *node, int column) const
 
 bool DocumentTreeModel::isContainerNode(const Node *node) const
 {
-    return node && node != m_root.get() && isContainer(node->item.ref.kind);
+    return node && node != m_root.get() && isContainer(node->kind());
+}
+
+DocumentTreeModel::Container &DocumentTreeModel::containerOf(Node *node)
+{
+    if (!node->box) {
+        node->box = std::make_unique<Container>();
+        node->box->serial = m_nextSerial++;
+        m_containers.insert(node->box->serial, node);
+    }
+    return *node->box;
 }
 
 QModelIndex DocumentTreeModel::index(int row, int column, const QModelIndex &parent) const
@@ -227,10 +500,10 @@ QModelIndex DocumentTreeModel::index(int row, int column, const QModelIndex &par
     if (column < 0 || column >= ColumnCount || row < 0)
         return {};
     const Node *parentNode = parent.isValid() ? nodeFor(parent) : m_root.get();
-    if (!parentNode || (parent.isValid() && parent.column() != 0)
-        || row >= int(parentNode->children.size()))
+    if (!parentNode || (parent.isValid() && parent.column() != 0) || !parentNode->box
+        || row >= int(parentNode->box->children.size()))
         return {};
-    return createIndex(row, column, parentNode->children[size_t(row)].get());
+    return createIndex(row, column, parentNode->box->children[size_t(row)].get());
 }
 
 QModelIndex DocumentTreeModel::parent(const QModelIndex &child) const
@@ -244,11 +517,11 @@ QModelIndex DocumentTreeModel::parent(const QModelIndex &child) const
 int DocumentTreeModel::rowCount(const QModelIndex &parent) const
 {
     if (!parent.isValid())
-        return int(m_root->children.size());
+        return int(m_root->box->children.size());
     if (parent.column() != 0)
         return 0;
     const Node *node = nodeFor(parent);
-    return node ? int(node->children.size()) : 0;
+    return node && node->box ? int(node->box->children.size()) : 0;
 }
 
 int DocumentTreeModel::columnCount(const QModelIndex &parent) const
@@ -259,17 +532,18 @@ int DocumentTreeModel::columnCount(const QModelIndex &parent) const
 bool DocumentTreeModel::hasChildren(const QModelIndex &parent) const
 {
     if (!parent.isValid())
-        return !m_root->children.empty();
+        return !m_root->box->children.empty();
     if (parent.column() != 0)
         return false;
     const Node *node = nodeFor(parent);
     if (!node)
         return false;
-    if (!node->children.empty())
+    if (node->box && !node->box->children.empty())
         return true;
     // Like KDirModel: a container not listed yet may have children, so the view offers to
     // expand it (and then calls fetchMore).
-    return isContainerNode(node) && (node->state != LoadState::Loaded || hasMore(node->nextCursor));
+    return isContainerNode(node)
+        && (node->state() != LoadState::Loaded || (node->box && hasMore(node->box->nextCursor)));
 }
 
 Qt::ItemFlags DocumentTreeModel::flags(const QModelIndex &index) const
@@ -304,66 +578,171 @@ QHash<int, QByteArray> DocumentTreeModel::roleNames() const
 
 void DocumentTreeModel::renumber(Node *parent, int from)
 {
-    for (size_t i = size_t(qMax(0, from)); i < parent->children.size(); ++i)
-        parent->children[i]->row = int(i);
+    std::vector<std::unique_ptr<Node>> &children = parent->box->children;
+    for (size_t i = size_t(qMax(0, from)); i < children.size(); ++i)
+        children[i]->row = int(i);
 }
 
-DocumentTreeModel::NodePtr DocumentTreeModel::makeNode(Node *parent, const RemoteItem &item)
+quint32 DocumentTreeModel::internStatus(const QString &status)
 {
-    auto node = std::make_shared<Node>();
+    if (status.isEmpty())
+        return 0;
+    const auto found = m_statusIds.constFind(status);
+    if (found != m_statusIds.constEnd())
+        return *found;
+    const quint32 id = quint32(m_statuses.size());
+    m_statuses.append(status);
+    m_statusIds.insert(status, id);
+    return id;
+}
+
+const QString &DocumentTreeModel::statusOf(const Node *node) const
+{
+    return m_statuses.at(qsizetype(node->status));
+}
+
+void DocumentTreeModel::setRowFields(Node *node, const RemoteItem &item, const NodeRef &parentRef,
+                                     const IdKey &key)
+{
+    node->kindValue = quint8(item.ref.kind);
+
+    const bool nameIsId = item.name == item.ref.id();
+    bool nameUtf16 = false;
+    const QByteArray name = nameIsId ? QByteArray() : encoded(item.name, &nameUtf16);
+    const TextHeader header { quint32(key.bytes.size()), quint32(name.size()) };
+    node->text
+        = std::make_unique_for_overwrite<char[]>(sizeof header + header.idSize + header.nameSize);
+    std::memcpy(node->text.get(), &header, sizeof header);
+    std::memcpy(node->text.get() + sizeof header, key.bytes.constData(), header.idSize);
+    std::memcpy(node->text.get() + sizeof header + header.idSize, name.constData(),
+                header.nameSize);
+    node->idUtf16 = key.utf16;
+    node->nameUtf16 = nameUtf16;
+    node->nameIsId = nameIsId;
+
+    node->created = item.created.isValid() ? item.created.toMSecsSinceEpoch() : noDate;
+    const auto [measureKind, measure] = measureOf(item);
+    node->measureKind = quint8(measureKind);
+    node->measure = measure;
+    node->status = internStatus(item.status);
+    node->childCount = item.childCount;
+
+    // Connectors name a child by its parent's ids plus its own; a row that does not keeps its
+    // whole ref aside. Account rows are {Account, {}} by construction.
+    if (node->parent != m_root.get()) {
+        const QStringList &ids = item.ref.ids;
+        const bool usual = ids.size() == parentRef.ids.size() + 1
+            && std::equal(parentRef.ids.cbegin(), parentRef.ids.cend(), ids.cbegin());
+        if (!usual) {
+            m_unusualIds.insert(node, ids);
+            node->unusualIds = true;
+        } else if (node->unusualIds) {
+            m_unusualIds.remove(node);
+            node->unusualIds = false;
+        }
+    }
+}
+
+std::unique_ptr<DocumentTreeModel::Node> DocumentTreeModel::makeNode(Node *parent,
+                                                                     const RemoteItem &item,
+                                                                     const NodeRef &parentRef,
+                                                                     const IdKey &key)
+{
+    auto node = std::make_unique<Node>();
     node->parent = parent;
-    node->item = item;
-    node->state = isContainer(item.ref.kind) ? LoadState::NotLoaded : LoadState::Loaded;
+    setRowFields(node.get(), item, parentRef, key);
+    node->setState(isContainer(item.ref.kind) ? LoadState::NotLoaded : LoadState::Loaded);
     return node;
 }
 
-namespace {
-
-// Listings still running under a subtree that is going away: their answers would be dropped
-// anyway, so do not keep the requests going.
-template<typename NodeT> void abortRuns(NodeT *node)
+NodeRef DocumentTreeModel::refOf(const Node *node) const
 {
-    if (node->run) {
-        for (auto &slot : node->run->slots) {
-            if (slot.job)
-                slot.job->abort();
-        }
-        node->run.reset();
-    }
-    for (const auto &child : node->children)
-        abortRuns(child.get());
+    if (!node || node == m_root.get() || !node->parent)
+        return {};
+    if (node->parent == m_root.get())
+        return NodeRef { NodeKind::Account, {} };
+    if (node->unusualIds)
+        return NodeRef { node->kind(), m_unusualIds.value(node) };
+    NodeRef ref = refOf(node->parent);
+    ref.kind = node->kind();
+    ref.ids.append(node->id());
+    return ref;
 }
 
-} // namespace
+RemoteItem DocumentTreeModel::itemOf(const Node *node) const
+{
+    RemoteItem item;
+    if (!node || node == m_root.get())
+        return item;
+    item.ref = refOf(node);
+    item.name = node->name();
+    if (node->created != noDate)
+        item.created = QDateTime::fromMSecsSinceEpoch(node->created, Qt::UTC);
+    switch (Measure(node->measureKind)) {
+    case Measure::Bytes:
+        item.sizeBytes = node->measure;
+        break;
+    case Measure::Pages:
+        item.pages = int(node->measure);
+        break;
+    case Measure::Seconds:
+        item.durationSeconds = int(node->measure);
+        break;
+    case Measure::None:
+        break;
+    }
+    item.status = statusOf(node);
+    item.childCount = node->childCount;
+    return item;
+}
+
+// A subtree leaves the tree: its listings stop (their answers would be dropped anyway) and the
+// side tables let go of its rows.
+void DocumentTreeModel::forget(Node *node)
+{
+    if (node->busy)
+        m_deleting.remove(node);
+    if (node->hasActionError)
+        m_actionErrors.remove(node);
+    if (node->unusualIds)
+        m_unusualIds.remove(node);
+    if (Container *box = node->box.get()) {
+        m_containers.remove(box->serial);
+        if (const std::unique_ptr<LoadRun> run = std::move(box->run)) {
+            for (PageSlot &slot : run->slots) {
+                if (slot.job)
+                    slot.job->abort();
+            }
+        }
+        for (const auto &child : box->children)
+            forget(child.get());
+    }
+}
 
 void DocumentTreeModel::removeChildRows(Node *parent, int first, int last)
 {
-    if (first < 0 || last < first || last >= int(parent->children.size()))
+    if (!parent->box)
+        return;
+    Container &box = *parent->box;
+    if (first < 0 || last < first || last >= int(box.children.size()))
         return;
     beginRemoveRows(indexOf(parent), first, last);
+    const bool all = first == 0 && last + 1 == int(box.children.size());
     for (int row = first; row <= last; ++row) {
-        Node *child = parent->children[size_t(row)].get();
-        const QString id = child->item.ref.id();
-        if (!id.isEmpty() && parent->childById.value(id) == child)
-            parent->childById.remove(id);
-        abortRuns(child);
+        Node *child = box.children[size_t(row)].get();
+        if (!all)
+            box.byId.erase(child);
+        forget(child);
     }
-    // Held until the views have let go of the rows; then detached, so an answer still on its way
-    // for one of them (found through a weak pointer) sees it is no longer in the tree.
-    std::vector<NodePtr> removed(parent->children.begin() + first,
-                                 parent->children.begin() + last + 1);
-    parent->children.erase(parent->children.begin() + first, parent->children.begin() + last + 1);
+    if (all)
+        box.byId.clear();
+    // Freed once the views have let go of the rows.
+    std::vector<std::unique_ptr<Node>> removed(
+        std::make_move_iterator(box.children.begin() + first),
+        std::make_move_iterator(box.children.begin() + last + 1));
+    box.children.erase(box.children.begin() + first, box.children.begin() + last + 1);
     renumber(parent, first);
     endRemoveRows();
-    for (const NodePtr &node : removed)
-        node->parent = nullptr;
-}
-
-bool DocumentTreeModel::isAttached(const Node *node) const
-{
-    while (node && node != m_root.get())
-        node = node->parent;
-    return node == m_root.get();
 }
 
 void DocumentTreeModel::emitRowChanged(const Node *node)
@@ -377,8 +756,7 @@ void DocumentTreeModel::emitRowChanged(const Node *node)
 
 RemoteItem DocumentTreeModel::item(const QModelIndex &index) const
 {
-    const Node *node = nodeFor(index);
-    return node ? node->item : RemoteItem();
+    return itemOf(nodeFor(index));
 }
 
 Connector *DocumentTreeModel::connectorFor(const QModelIndex &index) const
@@ -389,7 +767,7 @@ Connector *DocumentTreeModel::connectorFor(const QModelIndex &index) const
 QString DocumentTreeModel::accountIdFor(const QModelIndex &index) const
 {
     const Node *account = accountNodeOf(nodeFor(index));
-    return account ? account->accountId : QString();
+    return account ? account->box->accountId : QString();
 }
 
 DocumentTreeModel::LoadState DocumentTreeModel::loadState(const QModelIndex &index) const
@@ -397,7 +775,7 @@ DocumentTreeModel::LoadState DocumentTreeModel::loadState(const QModelIndex &ind
     const Node *node = nodeFor(index);
     if (!node)
         return LoadState::NotLoaded;
-    return node->run ? LoadState::Loading : node->state;
+    return node->box && node->box->run ? LoadState::Loading : node->state();
 }
 
 bool DocumentTreeModel::isBusy(const QModelIndex &index) const
@@ -420,11 +798,12 @@ QModelIndex DocumentTreeModel::indexFor(const QString &accountId, const NodeRef 
         return ref.ids.isEmpty() ? indexOf(node) : QModelIndex();
     // Each level's id is the next element of the ref's ids, from the outermost container down.
     for (const QString &id : ref.ids) {
-        node = node->childById.value(id);
+        const IdKey key(id);
+        node = node->box ? node->box->byId.find(key) : nullptr;
         if (!node)
             return {};
     }
-    return node->item.ref == ref ? indexOf(node) : QModelIndex();
+    return refOf(node) == ref ? indexOf(node) : QModelIndex();
 }
 
 // --- data -------------------------------------------------------------------------------------
@@ -433,8 +812,8 @@ QString DocumentTreeModel::statusText(const Node *node) const
 {
     if (node->busy)
         return tr("Deleting…");
-    if (!node->parent || node->parent == m_root.get()) {
-        const Connector *connector = node->connector.data();
+    if (node->parent == m_root.get()) {
+        const Connector *connector = node->box->connector.data();
         if (!connector)
             return tr("Unavailable");
         if (connector->session() && connector->session()->isSignedOut()) {
@@ -442,35 +821,39 @@ QString DocumentTreeModel::statusText(const Node *node) const
             return reason.isEmpty() ? tr("Signed out") : tr("Signed out: %1").arg(reason);
         }
     }
-    if (node->run)
+    if (node->box && node->box->run)
         return tr("Loading…");
-    if (!node->actionError.isEmpty())
-        return tr("Not deleted: %1").arg(node->actionError);
-    if (node->state == LoadState::Error)
-        return tr("Error: %1").arg(node->loadError);
-    return node->item.status;
+    if (node->hasActionError)
+        return tr("Not deleted: %1").arg(m_actionErrors.value(node));
+    if (node->state() == LoadState::Error)
+        return tr("Error: %1").arg(node->box ? node->box->loadError : QString());
+    return statusOf(node);
 }
 
 QVariant DocumentTreeModel::displayData(const Node *node, int column) const
 {
-    const RemoteItem &item = node->item;
     switch (column) {
     case NameColumn:
-        return item.name;
+        return node->name();
     case KindColumn:
-        return nodeKindName(item.ref.kind);
+        return nodeKindName(node->kind());
     case CreatedColumn:
-        return item.created.isValid()
-            ? QLocale().toString(item.created.toLocalTime(), QLocale::ShortFormat)
+        return node->created != noDate
+            ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(node->created, Qt::LocalTime),
+                                 QLocale::ShortFormat)
             : QString();
     case SizeColumn:
-        if (item.sizeBytes >= 0)
-            return QLocale().formattedDataSize(item.sizeBytes, 1, QLocale::DataSizeSIFormat);
-        if (item.pages >= 0)
-            return item.pages == 1 ? tr("1 page")
-                                   : tr("%1 pages").arg(QLocale().toString(item.pages));
-        if (item.durationSeconds >= 0)
-            return formatDuration(item.durationSeconds);
+        switch (Measure(node->measureKind)) {
+        case Measure::Bytes:
+            return QLocale().formattedDataSize(node->measure, 1, QLocale::DataSizeSIFormat);
+        case Measure::Pages:
+            return node->measure == 1 ? tr("1 page")
+                                      : tr("%1 pages").arg(QLocale().toString(node->measure));
+        case Measure::Seconds:
+            return formatDuration(node->measure);
+        case Measure::None:
+            return QString();
+        }
         return QString();
     case StatusColumn:
         return statusText(node);
@@ -481,16 +864,12 @@ QVariant DocumentTreeModel::displayData(const Node *node, int column) const
 
 QVariant DocumentTreeModel::sortData(const Node *node, int column) const
 {
-    const RemoteItem &item = node->item;
     switch (column) {
     case CreatedColumn:
-        return item.created;
+        return node->created != noDate ? QDateTime::fromMSecsSinceEpoch(node->created, Qt::UTC)
+                                       : QDateTime();
     case SizeColumn:
-        if (item.sizeBytes >= 0)
-            return item.sizeBytes;
-        if (item.pages >= 0)
-            return qint64(item.pages);
-        return qint64(item.durationSeconds);
+        return node->measure;
     default:
         return displayData(node, column);
     }
@@ -512,38 +891,40 @@ QVariant DocumentTreeModel::data(const QModelIndex &index, int role) const
             return error;
         if (index.column() == StatusColumn || index.column() == CreatedColumn)
             return displayData(node, index.column());
-        return QStringLiteral("%1 (%2)").arg(node->item.name, nodeKindName(node->item.ref.kind));
+        return QStringLiteral("%1 (%2)").arg(node->name(), nodeKindName(node->kind()));
     }
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case NodeRefRole:
-        return QVariant::fromValue(node->item.ref);
+        return QVariant::fromValue(refOf(node));
     case NodeKindRole:
-        return int(node->item.ref.kind);
+        return int(node->kind());
     case LoadStateRole:
-        return int(node->run ? LoadState::Loading : node->state);
-    case ErrorRole:
-        if (!node->actionError.isEmpty())
-            return node->actionError;
-        if (node == account && account->connector && account->connector->session()
-            && account->connector->session()->isSignedOut())
-            return account->connector->session()->signedOutReason();
-        return node->state == LoadState::Error ? node->loadError : QString();
+        return int(node->box && node->box->run ? LoadState::Loading : node->state());
+    case ErrorRole: {
+        if (node->hasActionError)
+            return m_actionErrors.value(node);
+        const Connector *connector = account ? account->box->connector.data() : nullptr;
+        if (node == account && connector && connector->session()
+            && connector->session()->isSignedOut())
+            return connector->session()->signedOutReason();
+        return node->state() == LoadState::Error && node->box ? node->box->loadError : QString();
+    }
     case BusyRole:
-        return node->busy;
+        return bool(node->busy);
     case AccountIdRole:
-        return account ? account->accountId : QString();
+        return account ? account->box->accountId : QString();
     case RemoteItemRole:
-        return QVariant::fromValue(node->item);
+        return QVariant::fromValue(itemOf(node));
     case SortRole:
         return sortData(node, index.column());
     case TotalRole:
-        return node->total;
+        return node->box ? node->box->total : -1;
     case ServiceRole:
-        if (account && account->connector)
-            return int(account->connector->service());
+        if (account && account->box->connector)
+            return int(account->box->connector->service());
         return {};
     default:
         return {};
@@ -578,11 +959,11 @@ QVariant DocumentTreeModel::headerData(int section, Qt::Orientation orientation,
 bool DocumentTreeModel::canFetchMore(const QModelIndex &parent) const
 {
     const Node *node = nodeFor(parent);
-    if (!isContainerNode(node) || node->run || !connectorOf(node))
+    if (!isContainerNode(node) || (node->box && node->box->run) || !connectorOf(node))
         return false;
     // An Error stays put until refresh(): a view would otherwise retry it at every scroll.
-    return node->state == LoadState::NotLoaded
-        || (node->state == LoadState::Loaded && hasMore(node->nextCursor));
+    return node->state() == LoadState::NotLoaded
+        || (node->state() == LoadState::Loaded && node->box && hasMore(node->box->nextCursor));
 }
 
 void DocumentTreeModel::fetchMore(const QModelIndex &parent)
@@ -590,7 +971,7 @@ void DocumentTreeModel::fetchMore(const QModelIndex &parent)
     if (!canFetchMore(parent))
         return;
     Node *node = nodeFor(parent);
-    startRun(node, RunMode::Append, false, -1, node->nextCursor);
+    startRun(node, RunMode::Append, false, -1, node->box ? node->box->nextCursor : QVariant());
 }
 
 bool DocumentTreeModel::fetchAll(const QModelIndex &parent)
@@ -598,19 +979,19 @@ bool DocumentTreeModel::fetchAll(const QModelIndex &parent)
     Node *node = nodeFor(parent);
     if (!isContainerNode(node) || !connectorOf(node))
         return false;
-    if (node->run) {
+    if (node->box && node->box->run) {
         // The running listing carries on to the end when its last page arrives.
-        node->run->all = true;
+        node->box->run->all = true;
         return true;
     }
-    switch (node->state) {
+    switch (node->state()) {
     case LoadState::NotLoaded:
         startRun(node, RunMode::Append, true, -1, QVariant());
         return true;
     case LoadState::Loaded:
-        if (!hasMore(node->nextCursor))
+        if (!node->box || !hasMore(node->box->nextCursor))
             return false;
-        startRun(node, RunMode::Append, true, -1, node->nextCursor);
+        startRun(node, RunMode::Append, true, -1, node->box->nextCursor);
         return true;
     case LoadState::Error:
     case LoadState::Loading:
@@ -624,9 +1005,15 @@ bool DocumentTreeModel::fetchAll(const QModelIndex &parent)
 void DocumentTreeModel::refresh(const QModelIndex &index)
 {
     if (!index.isValid()) {
-        for (const NodePtr &account : m_root->children) {
-            if (account->state != LoadState::NotLoaded || account->run)
-                refresh(indexOf(account.get()));
+        // Collected first: a refresh may change the rows.
+        QList<QPersistentModelIndex> accounts;
+        for (const auto &account : m_root->box->children) {
+            if (account->state() != LoadState::NotLoaded || account->box->run)
+                accounts.append(indexOf(account.get()));
+        }
+        for (const QPersistentModelIndex &account : std::as_const(accounts)) {
+            if (account.isValid())
+                refresh(account);
         }
         return;
     }
@@ -637,18 +1024,20 @@ void DocumentTreeModel::refresh(const QModelIndex &index)
         node = node->parent;
     if (!isContainerNode(node) || !connectorOf(node))
         return;
-    if (node->run) {
+    if (node->box && node->box->run) {
         // What the running listing sees may already be out of date: list again after it.
-        node->refreshQueued = true;
+        node->box->refreshQueued = true;
         return;
     }
-    if (node->state == LoadState::NotLoaded) {
+    if (node->state() == LoadState::NotLoaded) {
         startRun(node, RunMode::Append, false, -1, QVariant());
         return;
     }
     // As far as it was listed: everything if it was complete, otherwise as many as were shown.
-    const bool complete = node->state == LoadState::Loaded && !hasMore(node->nextCursor);
-    startRun(node, RunMode::Refresh, complete, qMax(1, int(node->children.size())), QVariant());
+    const int shown = node->box ? int(node->box->children.size()) : 0;
+    const bool complete
+        = node->state() == LoadState::Loaded && !(node->box && hasMore(node->box->nextCursor));
+    startRun(node, RunMode::Refresh, complete, qMax(1, shown), QVariant());
 }
 
 void DocumentTreeModel::startRun(Node *node, RunMode mode, bool all, int targetCount,
@@ -657,72 +1046,87 @@ void DocumentTreeModel::startRun(Node *node, RunMode mode, bool all, int targetC
     Connector *connector = connectorOf(node);
     if (!connector)
         return;
-    node->run = std::make_unique<LoadRun>();
-    node->run->id = m_nextRunId++;
-    node->run->mode = mode;
-    node->run->all = all;
-    node->run->targetCount = targetCount;
-    const int limit = m_pageSize > 0 ? m_pageSize : connector->pageSize(node->item.ref.kind);
-    node->run->limit = limit > 0 ? limit : 100;
-    node->loadError.clear();
+    Container &box = containerOf(node);
+    box.run = std::make_unique<LoadRun>();
+    box.run->id = m_nextRunId++;
+    box.run->mode = mode;
+    box.run->all = all;
+    box.run->targetCount = targetCount;
+    const int limit = m_pageSize > 0 ? m_pageSize : connector->pageSize(node->kind());
+    box.run->limit = limit > 0 ? limit : 100;
+    box.loadError.clear();
     emitRowChanged(node);
     requestPage(node, cursor);
 }
 
 void DocumentTreeModel::requestPage(Node *node, const QVariant &cursor)
 {
-    LoadRun *run = node->run.get();
+    LoadRun *run = node->box->run.get();
     Connector *connector = connectorOf(node);
     PageSlot slot;
     slot.id = run->nextSlotId++;
     slot.cursor = cursor;
+    const quint64 serial = node->box->serial;
     const quint64 runId = run->id;
     const quint64 slotId = slot.id;
-    const std::weak_ptr<Node> weak = node->weak_from_this();
 
     ListJob *job
-        = connector ? connector->list(node->item.ref, PageRequest { cursor, run->limit }) : nullptr;
+        = connector ? connector->list(refOf(node), PageRequest { cursor, run->limit }) : nullptr;
     slot.job = job;
     run->slots.push_back(std::move(slot));
     if (!job) {
         // Always answer later, as a job would, so callers never see rows change inside the call.
-        QTimer::singleShot(0, this, [this, weak, runId, slotId] {
-            pageArrived(weak, runId, slotId, {},
+        QTimer::singleShot(0, this, [this, serial, runId, slotId] {
+            pageArrived(serial, runId, slotId, {},
                         ApiError::make(ApiError::Kind::InvalidInput,
                                        tr("This account cannot list its contents.")));
         });
         return;
     }
     connect(job, &ConnectorJob::finished, this,
-            [this, weak, runId, slotId](ConnectorJob *finished) {
+            [this, serial, runId, slotId](ConnectorJob *finished) {
                 auto *listJob = static_cast<ListJob *>(finished);
-                pageArrived(weak, runId, slotId, listJob->page(), listJob->error());
+                pageArrived(serial, runId, slotId, listJob->page(), listJob->error());
             });
 }
 
-void DocumentTreeModel::pageArrived(const std::weak_ptr<Node> &weak, quint64 runId, quint64 slotId,
+void DocumentTreeModel::pageArrived(quint64 serial, quint64 runId, quint64 slotId,
                                     const ListPage &page, const ApiError &error)
 {
     // The node may have been removed, or its listing replaced, while the request was out.
-    const NodePtr node = weak.lock();
-    if (!node || !isAttached(node.get()) || !node->run || node->run->id != runId)
+    Node *node = m_containers.value(serial);
+    if (!node || !node->box->run || node->box->run->id != runId)
         return;
-    for (PageSlot &slot : node->run->slots) {
+    for (PageSlot &slot : node->box->run->slots) {
         if (slot.id != slotId)
             continue;
         slot.done = true;
         slot.page = page;
         slot.error = error;
         slot.job = nullptr;
-        drain(node.get());
+        drain(node);
         return;
     }
 }
 
 void DocumentTreeModel::drain(Node *node)
 {
-    LoadRun *run = node->run.get();
+    Container *box = node->box.get();
+    const quint64 serial = box->serial;
+    LoadRun *run = box->run.get();
+    QElapsedTimer clock;
+    clock.start();
     while (run && !run->slots.empty() && run->slots.front().done) {
+        if (clock.hasExpired(drainBudgetMs)) {
+            // A backlog (pages that waited for a late one before them): the rest once the event
+            // loop has had a turn, so the window never freezes for it.
+            QTimer::singleShot(0, this, [this, serial, runId = run->id] {
+                Node *node = m_containers.value(serial);
+                if (node && node->box->run && node->box->run->id == runId)
+                    drain(node);
+            });
+            return;
+        }
         const PageSlot slot = std::move(run->slots.front());
         run->slots.pop_front();
         if (slot.error.isError()) {
@@ -732,20 +1136,27 @@ void DocumentTreeModel::drain(Node *node)
         const ListPage &page = slot.page;
         // A page that points back where it started would loop for ever: treat it as the end.
         const bool progressed = page.hasMore() && page.nextCursor != slot.cursor;
-        QList<RemoteItem> items;
-        items.reserve(page.items.size());
-        for (const RemoteItem &item : page.items) {
-            if (!run->suppressed.contains(item.ref.id()) || item.ref.id().isEmpty())
-                items.append(item);
+        QList<RemoteItem> items = page.items;
+        if (!run->suppressed.isEmpty()) {
+            items.removeIf([run](const RemoteItem &item) {
+                return !item.ref.id().isEmpty() && run->suppressed.contains(item.ref.id());
+            });
         }
         if (page.total >= 0)
-            node->total = page.total;
+            box->total = page.total;
         if (run->mode == RunMode::Append) {
+            if (run->all && page.total > int(box->children.size())) {
+                // Everything is coming: room for it at once rather than growing page by page.
+                const size_t wanted
+                    = qMin(size_t(page.total), box->children.size() + maxReserveStep);
+                box->children.reserve(wanted);
+                box->byId.reserve(wanted);
+            }
             appendItems(node, items);
             // Whoever watches the insertion may have removed the node or restarted its listing.
-            if (!isAttached(node) || node->run.get() != run)
+            if (m_containers.value(serial) != node || box->run.get() != run)
                 return;
-            node->nextCursor = progressed ? page.nextCursor : QVariant();
+            box->nextCursor = progressed ? page.nextCursor : QVariant();
         } else {
             for (const RemoteItem &item : std::as_const(items)) {
                 const QString id = item.ref.id();
@@ -764,7 +1175,7 @@ void DocumentTreeModel::drain(Node *node)
                 || (run->mode == RunMode::Refresh && run->collected.size() < run->targetCount);
         }
         if (!wantMore) {
-            node->nextCursor = progressed ? page.nextCursor : QVariant();
+            box->nextCursor = progressed ? page.nextCursor : QVariant();
             finishRun(node, {});
             return;
         }
@@ -797,73 +1208,90 @@ void DocumentTreeModel::drain(Node *node)
 
 void DocumentTreeModel::finishRun(Node *node, const ApiError &error)
 {
-    const std::unique_ptr<LoadRun> run = std::move(node->run);
+    Container *box = node->box.get();
+    const quint64 serial = box->serial;
+    const std::unique_ptr<LoadRun> run = std::move(box->run);
     for (PageSlot &slot : run->slots) {
         if (slot.job)
             slot.job->abort(); // its answer would be dropped: the run is over
     }
     if (error.isError()) {
-        node->state = LoadState::Error;
-        node->loadError = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
+        node->setState(LoadState::Error);
+        box->loadError = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
     } else {
         if (run->mode == RunMode::Refresh)
             reconcile(node, run->collected);
-        node->state = LoadState::Loaded;
+        node->setState(LoadState::Loaded);
     }
+    // Room reserved for a whole listing may be more than came (a total too high, duplicates).
+    std::vector<std::unique_ptr<Node>> &children = box->children;
+    if (run->all && children.capacity() > children.size() + children.size() / 8 + 64)
+        children.shrink_to_fit();
     emitRowChanged(node);
 
     const Node *account = accountNodeOf(node);
-    const QString accountId = account ? account->accountId : QString();
-    const NodeRef ref = node->item.ref;
-    // Signals may reach code that changes the model: keep hold of the node meanwhile.
-    const NodePtr keep = node->shared_from_this();
+    const QString accountId = account ? account->box->accountId : QString();
+    const NodeRef ref = refOf(node);
     if (error.isError())
         Q_EMIT loadFailed(accountId, ref, error);
-    if (!isAttached(node))
+    // Whoever heard that may have removed the node.
+    if (m_containers.value(serial) != node)
         return;
-    if (node->refreshQueued && !node->run) {
-        node->refreshQueued = false;
+    if (box->refreshQueued && !box->run) {
+        box->refreshQueued = false;
         refresh(indexOf(node));
+        if (m_containers.value(serial) != node)
+            return;
     }
-    if (!node->run)
+    if (!box->run)
         Q_EMIT loadFinished(accountId, ref);
 }
 
 void DocumentTreeModel::appendItems(Node *node, const QList<RemoteItem> &items)
 {
-    QList<RemoteItem> fresh;
-    QSet<QString> ids;
+    Container &box = *node->box;
+    QList<qsizetype> fresh;
+    std::vector<IdKey> keys;
+    QSet<QString> ids; // this page's, for an id the page itself lists twice
     fresh.reserve(items.size());
-    for (const RemoteItem &item : items) {
-        const QString id = item.ref.id();
-        if (!id.isEmpty()) {
+    keys.reserve(size_t(items.size()));
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const QString id = items[i].ref.id();
+        IdKey key(id);
+        if (!key.isEmpty()) {
             // Offsets shift when something is added or deleted between two pages.
-            if (node->childById.contains(id) || ids.contains(id))
+            if (box.byId.find(key) || ids.contains(id))
                 continue;
             ids.insert(id);
         }
-        fresh.append(item);
+        fresh.append(i);
+        keys.push_back(std::move(key));
     }
     if (fresh.isEmpty())
         return;
-    const int first = int(node->children.size());
+    const NodeRef parentRef = refOf(node);
+    const int first = int(box.children.size());
     beginInsertRows(indexOf(node), first, first + int(fresh.size()) - 1);
-    node->children.reserve(node->children.size() + size_t(fresh.size()));
-    for (const RemoteItem &item : std::as_const(fresh)) {
-        NodePtr child = makeNode(node, item);
-        child->row = int(node->children.size());
-        if (!item.ref.id().isEmpty())
-            node->childById.insert(item.ref.id(), child.get());
-        node->children.push_back(std::move(child));
+    for (qsizetype k = 0; k < fresh.size(); ++k) {
+        const IdKey &key = keys[size_t(k)];
+        std::unique_ptr<Node> child = makeNode(node, items[fresh[k]], parentRef, key);
+        child->row = int(box.children.size());
+        if (!key.isEmpty())
+            box.byId.insert(child.get(), key.hash);
+        box.children.push_back(std::move(child));
     }
     endInsertRows();
 }
 
-void DocumentTreeModel::updateItem(Node *node, const RemoteItem &item)
+void DocumentTreeModel::updateItem(Node *node, const RemoteItem &item, const NodeRef &parentRef)
 {
-    if (sameItem(node->item, item))
+    const qint64 created = item.created.isValid() ? item.created.toMSecsSinceEpoch() : noDate;
+    const auto [measureKind, measure] = measureOf(item);
+    if (node->created == created && node->measureKind == quint8(measureKind)
+        && node->measure == measure && node->childCount == item.childCount
+        && statusOf(node) == item.status && node->name() == item.name && refOf(node) == item.ref)
         return;
-    node->item = item;
+    setRowFields(node, item, parentRef, IdKey(item.ref.id()));
     emitRowChanged(node);
 }
 
@@ -872,16 +1300,21 @@ void DocumentTreeModel::updateItem(Node *node, const RemoteItem &item)
 // are removed, new ones inserted, moved ones moved. Never a reset.
 void DocumentTreeModel::reconcile(Node *node, const QList<RemoteItem> &items)
 {
-    QSet<QString> wanted;
-    for (const RemoteItem &item : items) {
-        if (!item.ref.id().isEmpty())
-            wanted.insert(item.ref.id());
+    Container &box = containerOf(node);
+    std::vector<IdKey> keys;
+    keys.reserve(size_t(items.size()));
+    for (const RemoteItem &item : items)
+        keys.emplace_back(item.ref.id());
+
+    // Mark the rows still listed; remove the others, in contiguous ranges from the end so rows
+    // stay valid. A row without an id is never found again: it goes.
+    for (const IdKey &key : keys) {
+        if (Node *existing = box.byId.find(key))
+            existing->marked = true;
     }
-    // Remove what is gone, in contiguous ranges from the end so rows stay valid.
-    for (int row = int(node->children.size()) - 1; row >= 0;) {
+    for (int row = int(box.children.size()) - 1; row >= 0;) {
         const auto gone = [&](int r) {
-            const QString id = node->children[size_t(r)]->item.ref.id();
-            return id.isEmpty() || !wanted.contains(id);
+            return !box.children[size_t(r)]->marked;
         };
         if (!gone(row)) {
             --row;
@@ -893,46 +1326,49 @@ void DocumentTreeModel::reconcile(Node *node, const QList<RemoteItem> &items)
         removeChildRows(node, first, row);
         row = first - 1;
     }
+    for (const auto &child : box.children)
+        child->marked = false;
 
     const QModelIndex parentIndex = indexOf(node);
+    const NodeRef parentRef = refOf(node);
+    std::vector<std::unique_ptr<Node>> &children = box.children;
     for (int i = 0; i < int(items.size()); ++i) {
-        const QString id = items[i].ref.id();
-        if (i < int(node->children.size()) && !id.isEmpty()
-            && node->children[size_t(i)]->item.ref.id() == id) {
-            updateItem(node->children[size_t(i)].get(), items[i]);
+        const IdKey &key = keys[size_t(i)];
+        if (i < int(children.size()) && !key.isEmpty() && children[size_t(i)]->hasId(key)) {
+            updateItem(children[size_t(i)].get(), items[i], parentRef);
             continue;
         }
-        Node *existing = id.isEmpty() ? nullptr : node->childById.value(id);
-        if (existing) {
+        if (Node *existing = box.byId.find(key)) {
             // Rows before i are settled, so the existing row is further down: move it up to i.
             const int from = existing->row;
             beginMoveRows(parentIndex, from, from, parentIndex, i);
-            NodePtr moving = node->children[size_t(from)];
-            node->children.erase(node->children.begin() + from);
-            node->children.insert(node->children.begin() + i, moving);
+            std::unique_ptr<Node> moving = std::move(children[size_t(from)]);
+            children.erase(children.begin() + from);
+            children.insert(children.begin() + i, std::move(moving));
             renumber(node, i);
             endMoveRows();
-            updateItem(existing, items[i]);
+            updateItem(existing, items[i], parentRef);
             continue;
         }
         // A run of new items: one insertion.
         int last = i;
         while (last + 1 < int(items.size())) {
-            const QString nextId = items[last + 1].ref.id();
-            if (!nextId.isEmpty() && node->childById.contains(nextId))
+            const IdKey &next = keys[size_t(last + 1)];
+            if (!next.isEmpty() && box.byId.find(next))
                 break;
             ++last;
         }
         beginInsertRows(parentIndex, i, last);
-        std::vector<NodePtr> fresh;
+        std::vector<std::unique_ptr<Node>> fresh;
         fresh.reserve(size_t(last - i + 1));
         for (int k = i; k <= last; ++k) {
-            NodePtr child = makeNode(node, items[k]);
-            if (!items[k].ref.id().isEmpty())
-                node->childById.insert(items[k].ref.id(), child.get());
+            std::unique_ptr<Node> child = makeNode(node, items[k], parentRef, keys[size_t(k)]);
+            if (!keys[size_t(k)].isEmpty())
+                box.byId.insert(child.get(), keys[size_t(k)].hash);
             fresh.push_back(std::move(child));
         }
-        node->children.insert(node->children.begin() + i, fresh.begin(), fresh.end());
+        children.insert(children.begin() + i, std::make_move_iterator(fresh.begin()),
+                        std::make_move_iterator(fresh.end()));
         renumber(node, i);
         endInsertRows();
         i = last;
@@ -951,29 +1387,37 @@ bool DocumentTreeModel::deleteItem(const QModelIndex &index)
             return false; // it goes with its ancestor
     }
     Connector *connector = connectorOf(node);
-    if (!connector || !connector->canDelete(node->item.ref.kind))
+    if (!connector || !connector->canDelete(node->kind()))
         return false;
 
     node->busy = true;
-    node->actionError.clear();
+    const quint64 token = m_nextDeleteToken++;
+    m_deleting.insert(node, token);
+    if (node->hasActionError) {
+        m_actionErrors.remove(node);
+        node->hasActionError = false;
+    }
     emitRowChanged(node);
 
-    const QString accountId = accountNodeOf(node)->accountId;
-    const NodeRef ref = node->item.ref;
-    const std::weak_ptr<Node> weak = node->weak_from_this();
-    DeleteJob *job = connector->remove(node->item);
+    const QString accountId = accountNodeOf(node)->box->accountId;
+    const RemoteItem item = itemOf(node);
+    const NodeRef ref = item.ref;
+    // The answer finds the row by its token (never by a pointer that may have been freed).
+    const Node *key = node;
+    DeleteJob *job = connector->remove(item);
     if (!job) {
-        QTimer::singleShot(0, this, [this, weak, accountId, ref] {
+        QTimer::singleShot(0, this, [this, key, token, accountId, ref] {
             deleteFinishedFor(
-                weak, accountId, ref, DeleteOutcome::Deleted,
+                key, token, accountId, ref, DeleteOutcome::Deleted,
                 ApiError::make(ApiError::Kind::InvalidInput, tr("This item cannot be deleted.")));
         });
         return true;
     }
     connect(job, &ConnectorJob::finished, this,
-            [this, weak, accountId, ref](ConnectorJob *finished) {
+            [this, key, token, accountId, ref](ConnectorJob *finished) {
                 auto *deleteJob = static_cast<DeleteJob *>(finished);
-                deleteFinishedFor(weak, accountId, ref, deleteJob->outcome(), deleteJob->error());
+                deleteFinishedFor(key, token, accountId, ref, deleteJob->outcome(),
+                                  deleteJob->error());
             });
     return true;
 }
@@ -981,7 +1425,7 @@ bool DocumentTreeModel::deleteItem(const QModelIndex &index)
 int DocumentTreeModel::deleteItems(const QModelIndexList &indexes)
 {
     QSet<const Node *> chosen;
-    QList<QModelIndex> rows;
+    QList<QPersistentModelIndex> rows;
     for (const QModelIndex &index : indexes) {
         const Node *node = nodeFor(index);
         // An account row is never deleted, so it does not take the rows under it along.
@@ -991,7 +1435,9 @@ int DocumentTreeModel::deleteItems(const QModelIndexList &indexes)
         }
     }
     int started = 0;
-    for (const QModelIndex &row : std::as_const(rows)) {
+    for (const QPersistentModelIndex &row : std::as_const(rows)) {
+        if (!row.isValid())
+            continue;
         bool underChosen = false;
         for (const Node *ancestor = nodeFor(row)->parent; ancestor; ancestor = ancestor->parent)
             underChosen = underChosen || chosen.contains(ancestor);
@@ -1001,24 +1447,29 @@ int DocumentTreeModel::deleteItems(const QModelIndexList &indexes)
     return started;
 }
 
-void DocumentTreeModel::deleteFinishedFor(const std::weak_ptr<Node> &weak, const QString &accountId,
+void DocumentTreeModel::deleteFinishedFor(const Node *key, quint64 token, const QString &accountId,
                                           const NodeRef &ref, DeleteOutcome outcome,
                                           const ApiError &error)
 {
-    // Found by identity: the row may have moved, or been re-listed away, meanwhile.
-    if (const NodePtr node = weak.lock(); node && isAttached(node.get())) {
+    // Found by identity: the row may have moved, or been re-listed away (and freed), meanwhile.
+    const auto found = m_deleting.constFind(key);
+    if (found != m_deleting.constEnd() && *found == token) {
+        m_deleting.erase(found);
+        Node *node = const_cast<Node *>(key); // still in the tree: forget() would have dropped it
+        node->busy = false;
         if (error.isError()) {
-            node->busy = false;
-            node->actionError = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
-            emitRowChanged(node.get());
+            m_actionErrors.insert(
+                node, error.userMessage.isEmpty() ? error.summary() : error.userMessage);
+            node->hasActionError = true;
+            emitRowChanged(node);
         } else {
             Node *parent = node->parent;
             removeChildRows(parent, node->row, node->row);
             if (parent != m_root.get()) {
-                if (parent->run) {
+                if (parent->box->run) {
                     // A listing already running may have read the item before it went.
-                    parent->run->suppressed.insert(ref.id());
-                    parent->refreshQueued = true;
+                    parent->box->run->suppressed.insert(ref.id());
+                    parent->box->refreshQueued = true;
                 } else {
                     refresh(indexOf(parent));
                 }

@@ -4,7 +4,9 @@
 #include "remoteitem.h"
 
 #include <QAbstractItemModel>
+#include <QHash>
 #include <QPointer>
+#include <QStringList>
 
 #include <memory>
 
@@ -38,7 +40,7 @@ public:
         ErrorRole, // QString: why the last delete or listing failed (empty: none)
         BusyRole, // bool: a delete is in flight
         AccountIdRole, // QString
-        RemoteItemRole, // RemoteItem
+        RemoteItemRole, // RemoteItem, as item() gives it
         SortRole, // the column's raw value: QString, QDateTime, qint64
         TotalRole, // int: how many children the server says exist (-1: unknown)
         ServiceRole, // int(ServiceKind)
@@ -74,6 +76,10 @@ public:
     void fetchMore(const QModelIndex &parent) override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // The row as a RemoteItem, rebuilt from what the model keeps of it: ref, name, created, one
+    // measure (size, else pages, else duration: what the size column shows), status and
+    // childCount. Never `details`: rows do not keep them (there may be 100,000 rows); fetch them
+    // through the connector when they are shown.
     RemoteItem item(const QModelIndex &index) const;
     Connector *connectorFor(const QModelIndex &index) const;
     QString accountIdFor(const QModelIndex &index) const;
@@ -116,10 +122,14 @@ Q_SIGNALS:
     void loadFinished(const QString &accountId, const Docket::NodeRef &ref);
 
 private:
+    // A row, kept compact (a listing may hold 100,000 of them): see the .cpp.
     struct Node;
+    // What only a listed container needs: its children, cursor, listing in progress.
+    struct Container;
     struct LoadRun;
     struct PageSlot;
-    using NodePtr = std::shared_ptr<Node>;
+    struct IdKey;
+    class IdIndex;
     enum class RunMode { Append, Refresh };
 
     Node *nodeFor(const QModelIndex &index) const;
@@ -128,23 +138,31 @@ private:
     Connector *connectorOf(const Node *node) const;
     Node *accountNode(const QString &accountId) const;
     bool isContainerNode(const Node *node) const;
-    bool isAttached(const Node *node) const;
+    Container &containerOf(Node *node);
     void emitRowChanged(const Node *node);
+
+    NodeRef refOf(const Node *node) const;
+    RemoteItem itemOf(const Node *node) const;
+    quint32 internStatus(const QString &status);
+    const QString &statusOf(const Node *node) const;
 
     void startRun(Node *node, RunMode mode, bool all, int targetCount, const QVariant &cursor);
     void requestPage(Node *node, const QVariant &cursor);
-    void pageArrived(const std::weak_ptr<Node> &weak, quint64 runId, quint64 slotId,
-                     const ListPage &page, const ApiError &error);
+    void pageArrived(quint64 serial, quint64 runId, quint64 slotId, const ListPage &page,
+                     const ApiError &error);
     void drain(Node *node);
     void finishRun(Node *node, const ApiError &error);
-    void cancelRun(Node *node);
     void appendItems(Node *node, const QList<RemoteItem> &items);
     void reconcile(Node *node, const QList<RemoteItem> &items);
-    void updateItem(Node *node, const RemoteItem &item);
-    NodePtr makeNode(Node *parent, const RemoteItem &item);
+    void updateItem(Node *node, const RemoteItem &item, const NodeRef &parentRef);
+    std::unique_ptr<Node> makeNode(Node *parent, const RemoteItem &item, const NodeRef &parentRef,
+                                   const IdKey &key);
+    void setRowFields(Node *node, const RemoteItem &item, const NodeRef &parentRef,
+                      const IdKey &key);
+    void forget(Node *node);
     void removeChildRows(Node *parent, int first, int last);
     void renumber(Node *parent, int from);
-    void deleteFinishedFor(const std::weak_ptr<Node> &weak, const QString &accountId,
+    void deleteFinishedFor(const Node *node, quint64 token, const QString &accountId,
                            const NodeRef &ref, DeleteOutcome outcome, const ApiError &error);
 
     QString statusText(const Node *node) const;
@@ -154,6 +172,20 @@ private:
     std::unique_ptr<Node> m_root;
     int m_pageSize = 0;
     quint64 m_nextRunId = 1;
+    quint64 m_nextSerial = 1;
+    quint64 m_nextDeleteToken = 1;
+    // Listed containers by serial: how an answer finds its node, or learns it is gone, without a
+    // reference count on every row.
+    QHash<quint64, Node *> m_containers;
+    // Rows whose delete is in flight, with the token their answer carries.
+    QHash<const Node *, quint64> m_deleting;
+    // Why the last delete of a row failed: only rows with such an error pay for it.
+    QHash<const Node *, QString> m_actionErrors;
+    // The ids of the rare row whose ref is not its parent's ref plus its own id.
+    QHash<const Node *, QStringList> m_unusualIds;
+    // Each status word once ("finished", "PHI"): rows keep an index.
+    QStringList m_statuses;
+    QHash<QString, quint32> m_statusIds;
 };
 
 } // namespace Docket

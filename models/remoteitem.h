@@ -36,6 +36,10 @@ struct RemoteItem
     int pages = -1;
     int durationSeconds = -1;
     QString status; // the service's own word ("finished", "completed", "PHI")
+    // How many children the listing already says this item has (a Scriptix session's documents,
+    // a DocumentPro document's parser runs, an Invox consultation's or a Care360 case's files);
+    // -1 when the listing does not say. Lets a delete confirmation count what goes with it.
+    int childCount = -1;
     // Fields for the details pane and --json, as the service named them (never secrets).
     QVariantMap details;
 };

@@ -168,6 +168,12 @@ RemoteItem documentItem(const QJsonObject &object)
     details.insert(QStringLiteral("parser_runs"), runs);
     details.insert(QStringLiteral("parser_run_count"), int(runs.size()));
     item.details = details;
+    // The document's children as listResults() will show them: runs with a request id.
+    item.childCount = 0;
+    for (const QJsonValue &run : object.value(QStringLiteral("parser_runs")).toArray()) {
+        if (!stringField(run.toObject(), QStringLiteral("request_id")).isEmpty())
+            ++item.childCount;
+    }
     return item;
 }
 
@@ -424,8 +430,8 @@ DeletePlan DocumentProConnector::describeDelete(const RemoteItem &item) const
         plan.cascade = tr("the parsing result and all its data and files");
         const QString fileName = item.details.value(QStringLiteral("file_name")).toString();
         plan.explanation = fileName.isEmpty()
-            ? tr("Permanently deletes the parsing result “%1” and all its data and files. This "
-                 "cannot be undone.")
+            ? tr("Permanently deletes the parsing result “%1” and all its data and files. The "
+                 "document itself stays. This cannot be undone.")
                   .arg(item.name)
             : tr("Permanently deletes the parsing result “%1” of “%2” and all its data and "
                  "files. The document itself stays. This cannot be undone.")

@@ -270,6 +270,7 @@ ListJob *InvoxConnector::list(const NodeRef &parent, const PageRequest &page)
             item.status = consultation.documentCount == 1
                 ? tr("1 document")
                 : tr("%n documents", nullptr, consultation.documentCount);
+            item.childCount = consultation.documentCount;
             item.details = {
                 { QStringLiteral("consultationSessionId"), consultation.consultationSessionId },
                 { QStringLiteral("documentCount"), consultation.documentCount },

@@ -179,7 +179,15 @@ RemoteItem sessionItem(const QJsonObject &object)
         for (const QJsonValue &document : documents.toArray())
             list.append(documentRefMap(document));
         details.insert(QStringLiteral("documents"), list);
+        // What the session's document list will show (listDocuments keeps the same entries).
+        item.childCount = 0;
+        for (const QJsonValue &document : documents.toArray()) {
+            if (document.isObject() || document.isString())
+                ++item.childCount;
+        }
     }
+    // Only the full list counts: the documented single "document" does not say there is no
+    // other, so the count stays unknown (-1) and the delete says "all its documents".
     const QJsonValue document = object.value(QStringLiteral("document"));
     if (document.isObject() || document.isString())
         details.insert(QStringLiteral("document"), documentRefMap(document));
@@ -434,9 +442,13 @@ DeletePlan ScriptixConnector::describeDelete(const RemoteItem &item) const
     plan.permanence = DeletePlan::Permanence::Permanent;
     switch (item.ref.kind) {
     case NodeKind::ScriptixSession: {
+        // The count the listing gave (rows in the tree carry no details), else the list in the
+        // details of an item straight from the connector.
+        int count = item.childCount;
         const QVariant documents = item.details.value(QStringLiteral("documents"));
-        if (documents.typeId() == QMetaType::QVariantList) {
-            const int count = int(documents.toList().size());
+        if (count < 0 && documents.typeId() == QMetaType::QVariantList)
+            count = int(documents.toList().size());
+        if (count >= 0) {
             plan.cascadeCounts.insert(QStringLiteral("documents"), count);
             if (count == 0) {
                 plan.explanation = tr("Permanently deletes the session “%1”. This cannot be "

@@ -269,10 +269,13 @@ private Q_SLOTS:
     void fakeRemoveAccountWhileLoading();
     void fakeTesterFetchesEverything();
     void formatsColumns();
+    void compactRowsRoundTrip();
+    void manyRowsStayFindable();
 
     // Real connectors against the sandbox.
     void scriptixPagesLazily();
     void scriptixLevels();
+    void scriptixChildCounts();
     void scriptixFetchAllInOrderAtScale();
     void scriptixDeleteSession();
     void scriptixDeleteDocumentAndComment();
@@ -989,6 +992,143 @@ void TestDocumentTreeModel::formatsColumns()
              QStringLiteral("Size"));
 }
 
+// Rows are stored compactly (no details, one measure, the ids rebuilt from the ancestors): what
+// item() and the roles give back must still be exactly what the connector listed.
+void TestDocumentTreeModel::compactRowsRoundTrip()
+{
+    FakeConnector *connector = nullptr;
+    auto live = fake(&connector);
+    RemoteItem full = makeItem(NodeKind::ScriptixSession, { u"full"_s }, u"consult-2026.m4a"_s);
+    full.created = QDateTime(QDate(2026, 3, 14), QTime(10, 22, 5, 123), Qt::OffsetFromUTC, 7200);
+    full.sizeBytes = 4096;
+    full.pages = 3; // one measure is kept: the one the size column shows
+    full.childCount = 3;
+    full.details = { { u"language"_s, u"en"_s } };
+    // A lone surrogate does not survive UTF-8: such an id must still reach the connector as is.
+    const QString lone = QString(QChar(0xd800)) + u"x"_s;
+    RemoteItem broken = makeItem(NodeKind::ScriptixSession, { lone }, lone + u" name"_s);
+    broken.durationSeconds = 65;
+    broken.status = u"processing"_s;
+    RemoteItem unicode = makeItem(NodeKind::ScriptixSession, { u"ünï文書📄"_s }, u"📄 ünï"_s);
+    RemoteItem nameless = makeItem(NodeKind::ScriptixSession, { QString() }, u"no id"_s);
+    RemoteItem nul = makeItem(NodeKind::ScriptixSession, { u"a"_s + QChar(0) + u"b"_s }, QString());
+    const QList<RemoteItem> listed { full, broken, unicode, nameless, nul };
+    connector->childrenOf({}) = listed;
+    // A child whose ref does not extend its parent's is kept exactly as the connector named it.
+    const RemoteItem odd
+        = makeItem(NodeKind::ScriptixDocument, { u"elsewhere"_s, u"doc"_s }, u"doc"_s);
+    connector->childrenOf({ u"full"_s }) = { odd };
+
+    DocumentTreeModel *model = newModel();
+    LoadWatcher watcher(model);
+    DeleteWatcher deletes(model);
+    model->addAccount(connector);
+    const QString accountId = live->session->account().id;
+    const QModelIndex account = model->index(0, 0);
+    model->fetchMore(account);
+    QVERIFY(watcher.waitFor(accountRef));
+    QCOMPARE(model->rowCount(account), int(listed.size()));
+    for (int row = 0; row < listed.size(); ++row) {
+        const QModelIndex index = model->index(row, 0, account);
+        const RemoteItem item = model->item(index);
+        QCOMPARE(item.ref, listed[row].ref);
+        QCOMPARE(item.name, listed[row].name);
+        QCOMPARE(item.status, listed[row].status);
+        QCOMPARE(item.childCount, listed[row].childCount);
+        QVERIFY(item.details.isEmpty()); // fetched on demand, never kept in the rows
+        QCOMPARE(index.data(DocumentTreeModel::NodeRefRole).value<NodeRef>(), listed[row].ref);
+        QCOMPARE(index.data(DocumentTreeModel::RemoteItemRole).value<RemoteItem>().ref,
+                 listed[row].ref);
+        QCOMPARE(index.data().toString(), listed[row].name);
+        if (!listed[row].ref.id().isEmpty())
+            QCOMPARE(model->indexFor(accountId, listed[row].ref), index);
+    }
+    const RemoteItem first = model->item(model->index(0, 0, account));
+    QCOMPARE(first.created, full.created);
+    QCOMPARE(first.created.toMSecsSinceEpoch(), full.created.toMSecsSinceEpoch());
+    QCOMPARE(first.sizeBytes, 4096);
+    QCOMPARE(first.pages, -1);
+    QCOMPARE(model->index(0, 0, account)
+                 .data(DocumentTreeModel::RemoteItemRole)
+                 .value<RemoteItem>()
+                 .childCount,
+             3);
+    QCOMPARE(model->item(model->index(1, 0, account)).durationSeconds, 65);
+    QCOMPARE(model->index(1, DocumentTreeModel::StatusColumn, account).data().toString(),
+             u"processing"_s);
+    QVERIFY(!model->item(model->index(2, 0, account)).created.isValid());
+    QCOMPARE(model->index(2, DocumentTreeModel::SizeColumn, account).data().toString(), QString());
+
+    const QModelIndex session = model->index(0, 0, account);
+    model->fetchMore(session);
+    QVERIFY(watcher.waitFor(full.ref));
+    QCOMPARE(model->item(model->index(0, 0, session)).ref, odd.ref);
+    QVERIFY(model->deleteItem(model->index(0, 0, session)));
+    QVERIFY(deletes.waitForCount(1));
+    QCOMPARE(connector->removed.last(), odd.ref);
+    QVERIFY(watcher.waitFor(full.ref));
+
+    QVERIFY(model->deleteItem(model->index(1, 0, account)));
+    QVERIFY(deletes.waitForCount(2));
+    QCOMPARE(connector->removed.last(), broken.ref); // the exact id, lone surrogate and all
+    QCOMPARE(deletes.records.last().outcome, DeleteOutcome::Deleted);
+    QVERIFY(watcher.waitFor(accountRef));
+    QVERIFY(!model->indexFor(accountId, broken.ref).isValid());
+    QCOMPARE(model->rowCount(account), int(listed.size()) - 1);
+}
+
+// Over a thousand rows, then a re-list that drops every third, moves and adds some: each row is
+// still found by its id (the id table shifts entries on removal), and no removed one is.
+void TestDocumentTreeModel::manyRowsStayFindable()
+{
+    FakeConnector *connector = nullptr;
+    auto live = fake(&connector);
+    QList<RemoteItem> &top = connector->childrenOf({});
+    for (int i = 0; i < 1200; ++i) {
+        const QString id = QStringLiteral("s%1").arg(i);
+        top.append(makeItem(NodeKind::ScriptixSession, { id }, id));
+    }
+    DocumentTreeModel *model = newModel();
+    model->setPageSize(100);
+    LoadWatcher watcher(model);
+    model->addAccount(connector);
+    const QString accountId = live->session->account().id;
+    const QModelIndex account = model->index(0, 0);
+    model->fetchAll(account);
+    QVERIFY(watcher.waitFor(accountRef));
+    QCOMPARE(model->rowCount(account), 1200);
+
+    QStringList gone;
+    QList<RemoteItem> next;
+    for (int i = 0; i < top.size(); ++i) {
+        if (i % 3 == 1) {
+            gone.append(top[i].ref.id());
+            continue;
+        }
+        next.append(top[i]);
+        if (i % 40 == 0) {
+            const QString id = QStringLiteral("n%1").arg(i);
+            next.append(makeItem(NodeKind::ScriptixSession, { id }, id));
+        }
+    }
+    next.move(next.size() - 1, 10);
+    top = next;
+    model->refresh(account);
+    QVERIFY(watcher.waitFor(accountRef));
+    QStringList expected;
+    for (const RemoteItem &item : std::as_const(next))
+        expected.append(item.ref.id());
+    QCOMPARE(childIds(*model, account), expected);
+    for (int row = 0; row < expected.size(); ++row) {
+        const QModelIndex found
+            = model->indexFor(accountId, NodeRef { NodeKind::ScriptixSession, { expected[row] } });
+        QCOMPARE(found.row(), row);
+    }
+    for (const QString &id : std::as_const(gone))
+        QVERIFY(
+            !model->indexFor(accountId, NodeRef { NodeKind::ScriptixSession, { id } }).isValid());
+}
+
 // --- sandbox: Scriptix --------------------------------------------------------------------------
 
 void TestDocumentTreeModel::scriptixPagesLazily()
@@ -1061,6 +1201,39 @@ void TestDocumentTreeModel::scriptixLevels()
         }
     }
     QFAIL("no comment found in the demo data");
+}
+
+// Each session row says how many documents it has (the rows keep no details), the delete
+// confirmation counts them, and expanding the session shows as many.
+void TestDocumentTreeModel::scriptixChildCounts()
+{
+    auto live = scriptix();
+    QVERIFY(live);
+    DocumentTreeModel *model = newModel();
+    LoadWatcher watcher(model);
+    model->addAccount(live->connector.get());
+    QVERIFY(loadAccount(model, watcher, live->session->account().id));
+    const QModelIndex account = model->index(0, 0);
+    QVERIFY(model->rowCount(account) > 0);
+    bool sawSeveral = false;
+    for (int row = 0; row < model->rowCount(account); ++row) {
+        const QModelIndex session = model->index(row, 0, account);
+        const RemoteItem item = model->item(session);
+        QVERIFY(item.details.isEmpty());
+        QVERIFY(item.childCount >= 0);
+        const DeletePlan plan = live->connector->describeDelete(item);
+        QCOMPARE(plan.cascadeCounts.value(u"documents"_s).toInt(), item.childCount);
+        if (item.childCount > 1) {
+            sawSeveral = true;
+            QVERIFY2(
+                plan.explanation.contains(QStringLiteral("its %1 documents").arg(item.childCount)),
+                qPrintable(plan.explanation));
+        }
+        model->fetchMore(session);
+        QVERIFY(watcher.waitFor(item.ref));
+        QCOMPARE(model->rowCount(session), item.childCount);
+    }
+    QVERIFY(sawSeveral);
 }
 
 void TestDocumentTreeModel::scriptixFetchAllInOrderAtScale()
@@ -1459,6 +1632,8 @@ void TestDocumentTreeModel::documentProFollowsCursors()
         const QModelIndex document = model->index(row, 0, account);
         model->fetchMore(document);
         QVERIFY(watcher.waitFor(model->item(document).ref));
+        // The listing said how many parser results there were.
+        QCOMPARE(model->rowCount(document), model->item(document).childCount);
         if (model->rowCount(document) == 0)
             continue;
         const int results = model->rowCount(document);
@@ -1499,7 +1674,22 @@ void TestDocumentTreeModel::care360SoftDeleteRelists()
         for (int f = 0; f < model->rowCount(caseIndex); ++f) {
             const RemoteItem file = model->item(model->index(f, 0, caseIndex));
             QCOMPARE(file.ref.kind, NodeKind::Care360File);
-            if (file.details.value(u"uploadedById"_s).toString() != patientId)
+            // Rows carry no details: ask for them, as the details pane does.
+            QVERIFY(file.details.isEmpty());
+            QString uploaderId;
+            SimpleJob *metadata
+                = static_cast<Care360Connector *>(live->connector.get())->fetchMetadata(file.ref);
+            connect(metadata, &ConnectorJob::finished, this, [&uploaderId](ConnectorJob *job) {
+                uploaderId = static_cast<SimpleJob *>(job)
+                                 ->data()
+                                 .value(u"uploadedBy"_s)
+                                 .toMap()
+                                 .value(u"id"_s)
+                                 .toString();
+            });
+            QSignalSpy fetched(metadata, &ConnectorJob::finished);
+            QVERIFY(fetched.wait(10000));
+            if (uploaderId != patientId)
                 continue; // only the uploader may delete
             const int files = model->rowCount(caseIndex);
             QVERIFY(model->deleteItem(model->index(f, 0, caseIndex)));
@@ -1539,6 +1729,7 @@ void TestDocumentTreeModel::invoxListsFromIndex()
         QCOMPARE(model->item(index).ref.kind, NodeKind::InvoxConsultation);
         model->fetchMore(index);
         QVERIFY(watcher.waitFor(model->item(index).ref));
+        QCOMPARE(model->rowCount(index), model->item(index).childCount);
         documents += model->rowCount(index);
         consultation = index;
     }
