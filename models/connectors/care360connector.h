@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connector.h"
+#include "jsonparsing.h"
 
 namespace Docket {
 
@@ -48,6 +49,20 @@ public:
 
     // True when `login` is a phone number (the code goes by SMS), false for an email address.
     static bool looksLikePhoneNumber(const QString &login);
+
+    // The pure halves of listing, run on a worker thread (Care360 does not paginate: one answer
+    // may hold 50,000 files, 17 MB) and public for tests. parseFileList: a file list answer as
+    // the rows of `caseRef`. parseCaseList: the all-files answer as case rows (caseId, file
+    // counts, newest file), without building a row per file. Either parser gives the same page.
+    struct ParsedList
+    {
+        ListPage page;
+        QString problem; // why the body is not a list answer (then `page` is empty); or empty
+    };
+    static ParsedList parseFileList(const QByteArray &body, const NodeRef &caseRef,
+                                    JsonParser parser = defaultJsonParser());
+    static ParsedList parseCaseList(const QByteArray &body,
+                                    JsonParser parser = defaultJsonParser());
 
 private:
     // The request for one of the /api/v1/users/auth/... calls (cv-api-key, JSON body).

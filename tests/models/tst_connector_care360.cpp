@@ -5,6 +5,8 @@
 // expiresIn for the proactive renewal.
 #include "accountsession.h"
 #include "connectors/care360connector.h"
+#include "connectors/connectorsupport.h"
+#include "connectors/jsonparsing.h"
 #include "credentialstore.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
@@ -12,6 +14,8 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSemaphore>
 #include <QSet>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -215,6 +219,12 @@ private Q_SLOTS:
     void signOutForgetsEvenWhenLogoutFails();
     void tolerantTokensAndProactiveRenewal();
     void tolerantFileItemsAndWrongShapes();
+    void parsersAgreeOnTrickyBodies_data();
+    void parsersAgreeOnTrickyBodies();
+    void serviceDatesReadFastAsQtReadsThem();
+    void offThreadResultIsDroppedWithItsOwner();
+    void bigListingsAreReadOffTheEventLoop();
+    void jobDestroyedWhileItsAnswerIsReadDoesNotCrash();
 
 private:
     std::unique_ptr<Harness> harness(const QString &login = {}, const QString &tenantKey = {})
@@ -1212,6 +1222,413 @@ void TestConnectorCare360::tolerantFileItemsAndWrongShapes()
     const NodeRef f1 { NodeKind::Care360File, { QStringLiteral("c"), QStringLiteral("f1") } };
     QCOMPARE(run(w.connector->fetchMetadata(f1)).error.kind, ApiError::Kind::MalformedResponse);
     QCOMPARE(run(w.connector->fetchDownloadLink(f1)).error.kind, ApiError::Kind::MalformedResponse);
+}
+
+// --- Reading big answers off the event loop, with either parser
+// -----------------------------------
+
+namespace {
+
+// A row as text, every field included (and the date's time spec), so a difference shows in full.
+QString describe(const RemoteItem &item)
+{
+    const QJsonObject details = QJsonObject::fromVariantMap(item.details);
+    return QStringLiteral("%1 %2 | %3 | %4 %5 | %6 | %7 %8 %9 | %10 | %11")
+        .arg(int(item.ref.kind))
+        .arg(item.ref.ids.join(u'/'), item.name, item.created.toString(Qt::ISODateWithMs))
+        .arg(item.created.isValid() ? int(item.created.timeSpec()) : -1)
+        .arg(item.status)
+        .arg(item.sizeBytes)
+        .arg(item.pages)
+        .arg(item.durationSeconds)
+        .arg(item.childCount)
+        .arg(QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
+}
+
+QStringList describe(const Care360Connector::ParsedList &parsed)
+{
+    QStringList lines { QStringLiteral("problem: ") + parsed.problem,
+                        QStringLiteral("total: %1").arg(parsed.page.total) };
+    for (const RemoteItem &item : parsed.page.items)
+        lines << describe(item);
+    return lines;
+}
+
+// `count` generated files over `cases` cases, newest first, as Care360 lists them.
+QByteArray bigListBody(int count, int cases)
+{
+    QByteArray body = R"({"data":{"files":[)";
+    const QDateTime newest(QDate(2026, 11, 1), QTime(8, 0), Qt::UTC);
+    for (int i = 0; i < count; ++i) {
+        if (i)
+            body += ',';
+        body += R"({"caseId":"case-)" + QByteArray::number(i % cases) + R"(","createdAt":")"
+            + newest.addSecs(-60LL * i).toString(Qt::ISODate).toLatin1()
+            + R"(","fileName":"Lab results )" + QByteArray::number(i) + R"(.pdf","id":"file-)"
+            + QByteArray::number(i) + R"(","isPHI":)" + (i % 3 ? "true" : "false")
+            + R"(,"isRestricted":false,"mimeType":"application/pdf","size":)"
+            + QByteArray::number(1000 + i)
+            + R"(,"uploadedBy":{"firstName":"Noah","id":"u1","lastName":"Rivera"}})";
+    }
+    body += R"(]},"status":200,"success":true})";
+    return body;
+}
+
+// Keeps every thread of the JSON pool busy until released: what is queued there waits.
+class BlockedJsonPool
+{
+public:
+    BlockedJsonPool()
+        : m_threads(jsonThreadPool()->maxThreadCount())
+    {
+        for (int i = 0; i < m_threads; ++i) {
+            jsonThreadPool()->start([this] {
+                m_started.release();
+                m_gate.acquire();
+            });
+        }
+        m_started.acquire(m_threads);
+    }
+    ~BlockedJsonPool()
+    {
+        release();
+        jsonThreadPool()->waitForDone();
+    }
+    void release()
+    {
+        m_gate.release(m_threads - m_released);
+        m_released = m_threads;
+    }
+
+private:
+    int m_threads;
+    int m_released = 0;
+    QSemaphore m_started;
+    QSemaphore m_gate;
+};
+
+} // namespace
+
+void TestConnectorCare360::parsersAgreeOnTrickyBodies_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("listable");
+
+    QTest::newRow("odd items") << QByteArray(R"({"data":{"files":[
+        {"id":"f1","caseId":"c1"},
+        {"id":"f2","caseId":42,"fileName":"b.pdf","isPHI":"yes","size":"big","createdAt":"nope"},
+        {"fileName":"no id","caseId":"c1"},
+        "not an object", 7, null, [1,2],
+        {"id":"f3","caseId":null,"fileName":"loose.txt"},
+        {"id":"f4","caseId":"c1","fileName":"new.pdf","isPHI":false,"isRestricted":true,
+         "createdAt":"2026-03-14T10:22:05.123+01:00","uploadedBy":{"firstName":"Ana"}},
+        {"id":"","caseId":"c1"}
+    ]}})") << true;
+    QTest::newRow("escapes and unicode") << QByteArray(R"({"data":{"files":[
+        {"id":"f\u00e9\ud83d\ude00","caseId":"c\u0031","fileName":"a\"b\\c\/d\n\t\u00e9\u4e2d \ud83d\ude00",
+         "mimeType":"text\/plain","uploadedBy":{"firstName":" \u00c5sa ","lastName":"\u0000x","id":"\u0041"}},
+        {"id":"raw-ü-中-🙂","caseId":"c1","fileName":"naïve résumé 中文 🙂","createdAt":"2026-01-02T03:04:05Z"},
+        {"i\u0064":"escaped-key","caseId":"c1","fileN\u0061me":"escaped key name"}
+    ]}})") << true;
+    QTest::newRow("wrong types") << QByteArray(R"({"data":{"files":[
+        {"id":"w1","caseId":"c1","fileName":5,"name":"fallback name"},
+        {"id":"w2","caseId":"c1","fileName":null,"name":"second choice"},
+        {"id":"w3","caseId":"c1","fileName":{},"name":"not reached","createdAt":5},
+        {"id":"w4","caseId":"c1","createdAt":null,"created_at":"2026-01-01T00:00:00Z","file_name":"snake"},
+        {"id":"w5","caseId":"c1","size":-5,"isPHI":1,"isRestricted":"yes"},
+        {"id":"w6","caseId":"c1","size":1.5,"isPHI":"true","isRestricted":true},
+        {"id":"w7","caseId":"c1","size":1e3,"isPHI":null,"isRestricted":null},
+        {"id":"w8","caseId":"c1","size":12345678901234567890,"uploadedBy":"Ana"},
+        {"id":"w9","caseId":"c1","size":0,"uploadedBy":["Ana"]},
+        {"id":"w10","caseId":"c1","size":-0,"uploadedBy":{"firstName":7,"lastName":true,"id":12.5}},
+        {"id":"w11","caseId":"c1","mimeType":42,"uploadedBy":null},
+        {"id":"w12","caseId":"c1","uploadedBy":{"firstName":"","lastName":"Solo"}},
+        {"id":"w13","caseId":"c1","uploadedBy":{"lastName":"Solo"}}
+    ]}})") << true;
+    QTest::newRow("numbers as ids") << QByteArray(R"({"data":{"files":[
+        {"id":12.5,"caseId":7},{"id":1e3,"caseId":7.0},{"id":-0,"caseId":"7"},
+        {"id":9223372036854775807,"caseId":-9223372036854775808},
+        {"id":18446744073709551615,"caseId":1e300},{"id":1.0,"caseId":0.1},
+        {"id":"123","caseId":" 7 "},{"id":-42,"caseId":"c1"},{"id":9007199254740993,"caseId":"c1"}
+    ]}})") << true;
+    QTest::newRow("duplicate keys") << QByteArray(R"({"data":{"files":[{"id":"old"}]},
+        "data":{"files":[
+        {"id":"d1","id":"d1-last","caseId":"c1","fileName":"first","fileName":"last",
+         "uploadedBy":{"firstName":"A","firstName":"B"}},
+        {"id":"d2","caseId":"c1","uploadedBy":{"firstName":"Gone"},"uploadedBy":"no object"},
+        {"id":"d3","caseId":"c1","uploadedBy":"no object","uploadedBy":{"lastName":"Kept"}}
+    ]}})") << true;
+    QTest::newRow("bare files") << QByteArray(R"({"files":[{"id":"b1","caseId":"c9"}]})") << true;
+    QTest::newRow("files beside data")
+        << QByteArray(R"({"data":[],"files":[{"id":"b2","caseId":"c9"}]})") << true;
+    QTest::newRow("empty") << QByteArray(R"({"data":{"files":[]},"status":200})") << true;
+    QTest::newRow("dates") << QByteArray(R"({"data":{"files":[
+        {"id":"t1","caseId":"c1","createdAt":"2026-03-14T10:22:05.123+01:00"},
+        {"id":"t2","caseId":"c1","createdAt":"2026-03-14T10:22:05Z"},
+        {"id":"t3","caseId":"c1","createdAt":"2026-03-14T10:22:05"},
+        {"id":"t4","caseId":"c1","createdAt":"2026-02-30T10:00:00Z"},
+        {"id":"t5","caseId":"c1","createdAt":"2026-03-14"},
+        {"id":"t6","caseId":"c1","createdAt":"2026-03-14T10:22:05.1Z"},
+        {"id":"t7","caseId":"c2","createdAt":"2024-02-29T23:59:59.999-14:00"},
+        {"id":"t8","caseId":"c2","createdAt":"2026-03-14T24:00:00Z"}
+    ]}})") << true;
+    // simdjson refuses these and QJsonDocument reads them: the Qt reading decides.
+    QTest::newRow("lone surrogates") << QByteArray(
+        R"({"data":{"files":[{"id":"s\ud800","caseId":"c1","fileName":"x\udc00y"}]}})")
+                                     << true;
+    QTest::newRow("byte order mark")
+        << QByteArray("\xef\xbb\xbf{\"data\":{\"files\":[{\"id\":\"bom\",\"caseId\":\"c1\"}]}}")
+        << true;
+    QTest::newRow("unescaped tab") << QByteArray(
+        "{\"data\":{\"files\":[{\"id\":\"tab\",\"caseId\":\"c1\",\"fileName\":\"a\tb\"}]}}")
+                                   << true;
+    // Not a list answer: the same problem from both.
+    QTest::newRow("truncated") << QByteArray(
+        R"({"data":{"files":[{"id":"f1","caseId":"c1"},{"id":)")
+                               << false;
+    QTest::newRow("array") << QByteArray(R"([{"id":"f1"}])") << false;
+    QTest::newRow("number") << QByteArray("5") << false;
+    QTest::newRow("nothing") << QByteArray() << false;
+    QTest::newRow("garbage after") << QByteArray(R"({"data":{"files":[]}} x)") << false;
+    QTest::newRow("bad atom in a field not read")
+        << QByteArray(R"({"data":{"files":[{"id":"f1","extra":tru}]}})") << false;
+    QTest::newRow("invalid UTF-8")
+        << QByteArray("{\"data\":{\"files\":[{\"id\":\"\xff\"}]}}") << false;
+    QTest::newRow("files not an array") << QByteArray(R"({"data":{"files":{}}})") << false;
+    QTest::newRow("no files") << QByteArray(R"({"data":{"items":[]}})") << false;
+}
+
+void TestConnectorCare360::parsersAgreeOnTrickyBodies()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, listable);
+    const NodeRef caseRef { NodeKind::Care360Case, { QStringLiteral("c1") } };
+    const auto qtFiles = Care360Connector::parseFileList(body, caseRef, JsonParser::Qt);
+    const auto qtCases = Care360Connector::parseCaseList(body, JsonParser::Qt);
+    QCOMPARE(qtFiles.problem.isEmpty(), listable);
+    QCOMPARE(qtCases.problem.isEmpty(), listable);
+    if (!listable) {
+        QVERIFY(qtFiles.page.items.isEmpty());
+        QVERIFY(qtCases.page.items.isEmpty());
+    }
+    if (!simdjsonAvailable())
+        QSKIP("built without simdjson: only the QJsonDocument reading is checked");
+    // The same rows, field for field, and the same problem.
+    QCOMPARE(describe(Care360Connector::parseFileList(body, caseRef, JsonParser::Simdjson)),
+             describe(qtFiles));
+    QCOMPARE(describe(Care360Connector::parseCaseList(body, JsonParser::Simdjson)),
+             describe(qtCases));
+}
+
+void TestConnectorCare360::serviceDatesReadFastAsQtReadsThem()
+{
+    QStringList texts {
+        QStringLiteral("2026-03-14T10:22:05Z"),
+        QStringLiteral("2026-03-14T10:22:05.123Z"),
+        QStringLiteral("2026-03-14T10:22:05.123+01:00"),
+        QStringLiteral("2026-03-14T10:22:05-05:30"),
+        QStringLiteral("2024-02-29T23:59:59.999Z"),
+        QStringLiteral("2023-02-29T00:00:00Z"),
+        QStringLiteral("0001-01-01T00:00:00Z"),
+        QStringLiteral("9999-12-31T23:59:59Z"),
+        QStringLiteral("0000-01-01T00:00:00Z"),
+        QStringLiteral("2026-03-14T24:00:00Z"),
+        QStringLiteral("2026-03-14T10:22:60Z"),
+        QStringLiteral("2026-03-14T10:60:00Z"),
+        QStringLiteral("2026-13-01T00:00:00Z"),
+        QStringLiteral("2026-00-10T00:00:00Z"),
+        QStringLiteral("2026-03-00T00:00:00Z"),
+        QStringLiteral("2026-03-14T10:22:05+14:00"),
+        QStringLiteral("2026-03-14T10:22:05-14:00"),
+        QStringLiteral("2026-03-14T10:22:05+14:01"),
+        QStringLiteral("2026-03-14T10:22:05+23:59"),
+        QStringLiteral("2026-03-14T10:22:05+01:60"),
+        QStringLiteral("2026-03-14T10:22:05+0100"),
+        QStringLiteral("2026-03-14T10:22:05+01"),
+        QStringLiteral("2026-03-14t10:22:05z"),
+        QStringLiteral("2026-03-14 10:22:05Z"),
+        QStringLiteral(" 2026-03-14T10:22:05Z"),
+        QStringLiteral("2026-03-14T10:22:05Z "),
+        QStringLiteral("2026-03-14T10:22:05.12Z"),
+        QStringLiteral("2026-03-14T10:22:05.1234Z"),
+        QStringLiteral("2026-03-14T10:22:05.Z"),
+        QStringLiteral("1969-12-31T23:59:59.999Z"),
+        QStringLiteral("1900-03-01T00:00:00-05:30"),
+        QStringLiteral("2000-02-29T12:00:00+05:45"),
+        QStringLiteral("1600-02-29T12:00:00Z"),
+        QStringLiteral("1700-02-29T12:00:00Z"),
+        QStringLiteral("2026-03-14T10:22:05"),
+        QStringLiteral("2026-03-14T10:22"),
+        QStringLiteral("2026-03-14"),
+        QString(),
+        QStringLiteral("nope"),
+        QStringLiteral("2026-03-14T10:22:05\u00a0"),
+        QStringLiteral("\u0662\u0660\u0662\u0666-03-14T10:22:05Z"),
+        QStringLiteral("+2026-03-14T10:22:05Z"),
+        QStringLiteral("2026-3-14T10:22:05Z"),
+    };
+    // And many ordinary ones, in every form the fast reading takes.
+    QRandomGenerator random(360);
+    for (int i = 0; i < 3000; ++i) {
+        const QDateTime utc = QDateTime::fromMSecsSinceEpoch(
+            random.bounded(qint64(-2208988800000), qint64(4102444800000)), Qt::UTC);
+        const QDateTime offset
+            = utc.toOffsetFromUtc(int(random.bounded(-14 * 60, 14 * 60 + 1)) * 60);
+        texts << utc.toString(Qt::ISODate) << utc.toString(Qt::ISODateWithMs)
+              << offset.toString(Qt::ISODate) << offset.toString(Qt::ISODateWithMs);
+    }
+    for (const QString &text : std::as_const(texts)) {
+        const QDateTime expected = parseServiceDate(QJsonValue(text));
+        for (const QDateTime &actual :
+             { parseServiceDateText(text), parseServiceDateUtf8(text.toUtf8()) }) {
+            QVERIFY2(actual.isValid() == expected.isValid(), qPrintable(text));
+            if (!expected.isValid())
+                continue;
+            QVERIFY2(actual.toMSecsSinceEpoch() == expected.toMSecsSinceEpoch(), qPrintable(text));
+            QVERIFY2(actual.timeSpec() == expected.timeSpec(), qPrintable(text));
+        }
+        qint64 msecs = 0;
+        QVERIFY2(serviceDateMSecs(QStringView(text), &msecs) == expected.isValid(),
+                 qPrintable(text));
+        if (expected.isValid())
+            QCOMPARE(msecs, expected.toMSecsSinceEpoch());
+    }
+}
+
+void TestConnectorCare360::offThreadResultIsDroppedWithItsOwner()
+{
+    // The work runs on another thread, `done` on the owner's.
+    auto owner = std::make_unique<QObject>();
+    Qt::HANDLE workThread = nullptr;
+    Qt::HANDLE doneThread = nullptr;
+    int result = 0;
+    runOffThread(
+        owner.get(),
+        [&workThread] {
+            workThread = QThread::currentThreadId();
+            return 42;
+        },
+        [&](int value) {
+            doneThread = QThread::currentThreadId();
+            result = value;
+        });
+    QTRY_COMPARE(result, 42);
+    QVERIFY(workThread != QThread::currentThreadId());
+    QCOMPARE(doneThread, QThread::currentThreadId());
+
+    // The owner goes while the work runs: `done` never runs, the result is simply dropped.
+    QSemaphore started;
+    QSemaphore gate;
+    bool doneRan = false;
+    runOffThread(
+        owner.get(),
+        [&started, &gate] {
+            started.release();
+            gate.acquire();
+            return QList<RemoteItem>(1000, RemoteItem());
+        },
+        [&doneRan](const QList<RemoteItem> &) { doneRan = true; });
+    started.acquire();
+    owner.reset();
+    gate.release();
+    QVERIFY(jsonThreadPool()->waitForDone(5000));
+    QTest::qWait(50);
+    QVERIFY(!doneRan);
+}
+
+void TestConnectorCare360::bigListingsAreReadOffTheEventLoop()
+{
+    // 20,000 files over 4 cases (7 MB): the cases from counts alone, a case's files as rows.
+    const QByteArray body = bigListBody(20000, 4);
+    FakeService fake;
+    fake.answer("/api/v1/users/auth/verify-otp", 200,
+                R"({"data":{"accessToken":"A","refreshToken":"R","expiresIn":900}})");
+    fake.answer("/api/v1/users/me/files", 200, body);
+    Harness h(fake.baseUrl(), QStringLiteral("patient@example.org"), QStringLiteral("tk"));
+    QVERIFY(!run(h.connector->verifyCode(QStringLiteral("123456"))).error.isError());
+
+    // With the reading threads held, the answer arrives and waits there, not in the event loop.
+    auto blocked = std::make_unique<BlockedJsonPool>();
+    bool answered = false;
+    connect(h.network.manager(), &QNetworkAccessManager::finished, this,
+            [&answered] { answered = true; });
+    Outcome cases;
+    capture(h.connector->list({ NodeKind::Account, {} }, {}), &cases);
+    QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
+    QTest::qWait(100);
+    QVERIFY(!cases.finished);
+    blocked.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(cases.finished, 10000);
+    QVERIFY2(!cases.error.isError(), qPrintable(cases.error.summary()));
+    QCOMPARE(cases.page.items.size(), 4);
+    QCOMPARE(cases.page.total, 4);
+    for (int i = 0; i < 4; ++i) {
+        const RemoteItem &item = cases.page.items.at(i);
+        QCOMPARE(item.ref,
+                 NodeRef({ NodeKind::Care360Case, { QStringLiteral("case-%1").arg(i) } }));
+        QCOMPARE(item.details.value(QStringLiteral("fileCount")).toInt(), 5000);
+        QCOMPARE(item.childCount, 5000);
+        QCOMPARE(item.created,
+                 QDateTime(QDate(2026, 11, 1), QTime(8, 0), Qt::UTC).addSecs(-60 * i));
+        int phi = 0;
+        for (int file = i; file < 20000; file += 4)
+            phi += file % 3 ? 1 : 0;
+        QCOMPARE(item.details.value(QStringLiteral("phiFileCount")).toInt(), phi);
+    }
+
+    const NodeRef caseRef { NodeKind::Care360Case, { QStringLiteral("case-0") } };
+    const Outcome files = run(h.connector->list(caseRef, {}));
+    QVERIFY2(!files.error.isError(), qPrintable(files.error.summary()));
+    QCOMPARE(files.page.items.size(), 20000); // the fake answers every case with every file
+    QCOMPARE(files.page.total, 20000);
+    for (int i : { 0, 1, 19999 }) {
+        const RemoteItem &item = files.page.items.at(i);
+        QCOMPARE(item.ref, caseRef.child(NodeKind::Care360File, QStringLiteral("file-%1").arg(i)));
+        QCOMPARE(item.name, QStringLiteral("Lab results %1.pdf").arg(i));
+        QCOMPARE(item.sizeBytes, qint64(1000 + i));
+        QCOMPARE(item.details.value(QStringLiteral("uploadedBy")).toString(),
+                 QStringLiteral("Noah Rivera"));
+        QCOMPARE(item.details.value(QStringLiteral("caseId")).toString(),
+                 QStringLiteral("case-%1").arg(i % 4));
+    }
+}
+
+void TestConnectorCare360::jobDestroyedWhileItsAnswerIsReadDoesNotCrash()
+{
+    FakeService fake;
+    fake.answer("/api/v1/users/auth/verify-otp", 200,
+                R"({"data":{"accessToken":"A","refreshToken":"R","expiresIn":900}})");
+    fake.answer("/api/v1/users/me/files", 200, bigListBody(5000, 3));
+    auto h = std::make_unique<Harness>(fake.baseUrl(), QStringLiteral("patient@example.org"),
+                                       QStringLiteral("tk"));
+    QVERIFY(!run(h->connector->verifyCode(QStringLiteral("123456"))).error.isError());
+
+    // The answers arrive while the reading threads are held. One job is aborted (it ends once,
+    // Cancelled); then the connector goes, and its jobs with it, before their answers are read.
+    auto blocked = std::make_unique<BlockedJsonPool>();
+    int answered = 0;
+    connect(h->network.manager(), &QNetworkAccessManager::finished, this,
+            [&answered] { ++answered; });
+    Outcome cases;
+    Outcome files;
+    Outcome aborted;
+    capture(h->connector->list({ NodeKind::Account, {} }, {}), &cases);
+    capture(h->connector->list({ NodeKind::Care360Case, { QStringLiteral("case-1") } }, {}),
+            &files);
+    ListJob *abortedJob
+        = h->connector->list({ NodeKind::Care360Case, { QStringLiteral("case-2") } }, {});
+    capture(abortedJob, &aborted);
+    QTRY_COMPARE_WITH_TIMEOUT(answered, 3, 10000);
+    QTest::qWait(20);
+    abortedJob->abort();
+    QTRY_VERIFY(aborted.finished);
+    QCOMPARE(aborted.error.kind, ApiError::Kind::Cancelled);
+    h.reset();
+    blocked.reset(); // the queued readings run now, for owners that are gone
+    QVERIFY(jsonThreadPool()->waitForDone(10000));
+    QTest::qWait(50);
+    QVERIFY(!cases.finished);
+    QVERIFY(!files.finished);
 }
 
 QTEST_GUILESS_MAIN(TestConnectorCare360)
