@@ -1,10 +1,23 @@
 // docket: the desktop window.
 
+#include "accountmanager.h"
+#include "accountstore.h"
 #include "applicationinfo.h"
+#include "connectors/invoxindex.h"
+#include "documenttreemodel.h"
+#include "keychaincredentialstore.h"
 #include "mainwindow.h"
+#include "networkclient.h"
+#include "sandboxlauncher.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+using namespace Docket;
 
 int main(int argc, char *argv[])
 {
@@ -19,9 +32,66 @@ int main(int argc, char *argv[])
                                 "CareValidate Care360, DocumentPro and Scriptix."));
     parser.addHelpOption();
     parser.addVersionOption();
+    const QCommandLineOption sandbox(
+        QStringLiteral("sandbox"),
+        QApplication::translate("main",
+                                "Practise safely: start the bundled docket-sandbox on this "
+                                "computer with one demo account per service (secrets in "
+                                "memory only); it stops when Docket quits."));
+    parser.addOption(sandbox);
     parser.process(app);
+    const bool practice = parser.isSet(sandbox);
 
-    MainWindow window;
+    // The Invox index: a throwaway one for practice, so the sandbox never touches real records.
+    QTemporaryDir practiceDir;
+    const QString dataDir = practice
+        ? practiceDir.path()
+        : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+            + QStringLiteral("/Docket");
+    QDir().mkpath(dataDir);
+    InvoxIndex invoxIndex(dataDir + QStringLiteral("/invox-index.sqlite"));
+    QString indexError;
+    const bool indexOpen = invoxIndex.open(&indexError);
+
+    NetworkClient network;
+    DocumentTreeModel model;
+    AccountManager accounts(&network, indexOpen ? &invoxIndex : nullptr);
+    KeychainCredentialStore keychain;
+    MainWindow window(&model);
+    if (practice)
+        window.setWindowTitle(QApplication::translate("main", "Docket — practice (sandbox)"));
+
+    QObject::connect(&accounts, &AccountManager::accountReady, &model,
+                     &DocumentTreeModel::addAccount);
+    QObject::connect(&accounts, &AccountManager::accountFailed, &window,
+                     [&window](const Account &account, const QString &reason) {
+                         window.showStatus(
+                             QApplication::translate("main", "%1: %2").arg(account.label(), reason),
+                             0);
+                     });
+    if (!indexOpen)
+        window.showStatus(indexError, 0);
+
+    SandboxLauncher launcher;
+    if (practice) {
+        QObject::connect(&launcher, &SandboxLauncher::ready, &accounts,
+                         &AccountManager::openSandboxAccounts);
+        QObject::connect(
+            &launcher, &SandboxLauncher::failed, &window, [&window](const QString &reason) {
+                auto *box = new QMessageBox(QMessageBox::Critical,
+                                            QApplication::translate("main", "Practice server"),
+                                            reason, QMessageBox::Ok, &window);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+            });
+        window.showStatus(QApplication::translate("main", "Starting the practice server…"), 0);
+        launcher.start();
+    } else {
+        AccountStore store;
+        for (const Account &account : store.accounts())
+            accounts.open(account, &keychain);
+    }
+
     window.show();
     return app.exec();
 }

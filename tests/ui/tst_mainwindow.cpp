@@ -1,69 +1,299 @@
+// The real window on the sandbox: browse, select, press Delete, read the confirmation, confirm or
+// cancel, and see the row go (or stay, with the reason) and the sandbox's state change.
+
+#include "accountmanager.h"
+#include "confirmdeletedialog.h"
+#include "connectors/invoxindex.h"
+#include "documentfilterproxymodel.h"
+#include "documenttreemodel.h"
 #include "documenttreeview.h"
 #include "emptystatewidget.h"
 #include "mainwindow.h"
+#include "networkclient.h"
+#include "sandboxprocess.h"
 
-#include <QAbstractItemModel>
+#include <QAbstractItemModelTester>
 #include <QDir>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QTest>
-#include <QTreeView>
+
+using namespace Docket;
 
 class TestMainWindow : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase();
+    void init();
+    void cleanup();
 
-    void opensWithColumnsAndEmptyState()
-    {
-        MainWindow window;
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+    void emptyWindowSaysWhatToDo();
+    void menusHaveMnemonicsAndShortcuts();
+    void showsEveryPracticeAccount();
+    void deleteSessionAsksTypedConfirmationThenRemovesTheRow();
+    void cancelSendsNothing();
+    void serverErrorKeepsTheRowWithTheReason();
+    void care360SaysSoftDelete();
+    void filterKeepsAncestors();
 
-        QCOMPARE(window.windowTitle(), QStringLiteral("Docket"));
-        QAbstractItemModel *model = window.treeView()->model();
-        QCOMPARE(model->columnCount(), 5);
-        QCOMPARE(model->headerData(0, Qt::Horizontal).toString(), QStringLiteral("Name"));
-        QCOMPARE(model->headerData(4, Qt::Horizontal).toString(), QStringLiteral("Status"));
+private:
+    QModelIndex accountRow(ServiceKind service) const;
+    QModelIndex firstChild(const QModelIndex &parent);
+    ConfirmDeleteDialog *pressDeleteOn(const QModelIndex &sourceIndex);
+    QStringList deleted(const QString &service, const QString &kind) const;
+    void screenshot(QWidget *widget, const QString &name);
 
-        // No accounts: the user sees a message, not a blank tree.
-        auto *empty = window.findChild<EmptyStateWidget *>(QStringLiteral("emptyState"));
-        QVERIFY(empty);
-        QVERIFY(empty->isVisible());
-        // It lies over the tree, so the column header stays readable.
-        QVERIFY(window.treeView()->isVisible());
-        QCOMPARE(empty->parentWidget(), window.treeView());
-        QTRY_COMPARE(empty->geometry(), window.treeView()->viewport()->geometry());
-        QCOMPARE(empty->title(), QStringLiteral("No accounts yet"));
-        QVERIFY(!empty->accessibleName().isEmpty());
-    }
-
-    void menusHaveMnemonicsAndNames()
-    {
-        MainWindow window;
-        const QList<QAction *> menus = window.menuBar()->actions();
-        QVERIFY(menus.size() >= 2);
-        for (QAction *menu : menus)
-            QVERIFY2(menu->text().contains(u'&'), qPrintable(menu->text()));
-        QVERIFY(window.findChild<QAction *>(QStringLiteral("actionQuit")));
-        QCOMPARE(window.findChild<QAction *>(QStringLiteral("actionQuit"))->shortcut(),
-                 QKeySequence(QKeySequence::Quit));
-    }
-
-    void screenshot()
-    {
-        MainWindow window;
-        window.resize(1000, 640);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QVERIFY(QDir().mkpath(QStringLiteral(DOCKET_SCREENSHOT_DIR)));
-        const QString path = QStringLiteral(DOCKET_SCREENSHOT_DIR "/mainwindow-empty.png");
-        QVERIFY(window.grab().save(path));
-        QVERIFY(QFileInfo(path).size() > 1000);
-    }
+    SandboxProcess m_sandbox;
+    std::unique_ptr<NetworkClient> m_network;
+    std::unique_ptr<DocumentTreeModel> m_model;
+    std::unique_ptr<InvoxIndex> m_invoxIndex;
+    std::unique_ptr<AccountManager> m_accounts;
+    std::unique_ptr<MainWindow> m_window;
 };
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+}
+
+void TestMainWindow::init()
+{
+    QVERIFY(m_sandbox.reset());
+    m_network = std::make_unique<NetworkClient>();
+    m_model = std::make_unique<DocumentTreeModel>();
+    new QAbstractItemModelTester(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_model.get());
+    m_invoxIndex = std::make_unique<InvoxIndex>(QStringLiteral(":memory:"));
+    QString indexError;
+    QVERIFY2(m_invoxIndex->open(&indexError), qPrintable(indexError));
+    m_accounts = std::make_unique<AccountManager>(m_network.get(), m_invoxIndex.get());
+    connect(m_accounts.get(), &AccountManager::accountReady, m_model.get(),
+            &DocumentTreeModel::addAccount);
+    m_window = std::make_unique<MainWindow>(m_model.get());
+    m_window->resize(1100, 680);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+    m_model.reset();
+    m_accounts.reset();
+    m_invoxIndex.reset();
+    m_network.reset();
+}
+
+QModelIndex TestMainWindow::accountRow(ServiceKind service) const
+{
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QModelIndex index = m_model->index(row, 0);
+        if (m_model->data(index, DocumentTreeModel::ServiceRole).toInt() == int(service))
+            return index;
+    }
+    return {};
+}
+
+QModelIndex TestMainWindow::firstChild(const QModelIndex &parent)
+{
+    m_window->treeView()->expand(m_window->proxy()->mapFromSource(parent));
+    if (!QTest::qWaitFor([&] { return m_model->rowCount(parent) > 0; }, 10000))
+        return {};
+    return m_model->index(0, 0, parent);
+}
+
+ConfirmDeleteDialog *TestMainWindow::pressDeleteOn(const QModelIndex &sourceIndex)
+{
+    const QModelIndex viewIndex = m_window->proxy()->mapFromSource(sourceIndex);
+    m_window->treeView()->setCurrentIndex(viewIndex);
+    m_window->treeView()->selectionModel()->select(
+        viewIndex, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_window->treeView()->setFocus();
+    QTest::keyClick(m_window->treeView(), Qt::Key_Delete);
+    ConfirmDeleteDialog *dialog = nullptr;
+    const bool shown = QTest::qWaitFor([&] {
+        dialog = m_window->findChild<ConfirmDeleteDialog *>();
+        return dialog && dialog->isVisible();
+    });
+    return shown ? dialog : nullptr;
+}
+
+QStringList TestMainWindow::deleted(const QString &service, const QString &kind) const
+{
+    return m_sandbox.state()
+        .value(QStringLiteral("services"))
+        .toObject()
+        .value(service)
+        .toObject()
+        .value(QStringLiteral("deleted"))
+        .toObject()
+        .value(kind)
+        .toVariant()
+        .toStringList();
+}
+
+void TestMainWindow::screenshot(QWidget *widget, const QString &name)
+{
+    QVERIFY(QDir().mkpath(QStringLiteral(DOCKET_SCREENSHOT_DIR)));
+    const QString path = QStringLiteral(DOCKET_SCREENSHOT_DIR "/") + name + QStringLiteral(".png");
+    QVERIFY(widget->grab().save(path));
+}
+
+void TestMainWindow::emptyWindowSaysWhatToDo()
+{
+    auto *empty = m_window->treeView()->emptyState();
+    QVERIFY(empty->isVisible());
+    QCOMPARE(empty->title(), QStringLiteral("No accounts yet"));
+    QVERIFY(empty->hint().contains(QStringLiteral("--sandbox")));
+    QTRY_COMPARE(empty->geometry(), m_window->treeView()->viewport()->geometry());
+    QVERIFY(!m_window->findChild<QAction *>(QStringLiteral("actionDelete"))->isEnabled());
+    screenshot(m_window.get(), QStringLiteral("mainwindow-empty"));
+}
+
+void TestMainWindow::menusHaveMnemonicsAndShortcuts()
+{
+    for (QAction *menu : m_window->menuBar()->actions())
+        QVERIFY2(menu->text().contains(u'&'), qPrintable(menu->text()));
+    QCOMPARE(m_window->findChild<QAction *>(QStringLiteral("actionDelete"))->shortcut(),
+             QKeySequence(QKeySequence::Delete));
+    QCOMPARE(m_window->findChild<QAction *>(QStringLiteral("actionRefresh"))->shortcut(),
+             QKeySequence(QKeySequence::Refresh));
+    QCOMPARE(m_window->findChild<QAction *>(QStringLiteral("actionFind"))->shortcut(),
+             QKeySequence(QKeySequence::Find));
+    QTest::keySequence(m_window.get(), QKeySequence::Find);
+    QTRY_VERIFY(m_window->filterEdit()->hasFocus());
+    QVERIFY(!m_window->filterEdit()->accessibleName().isEmpty());
+}
+
+void TestMainWindow::showsEveryPracticeAccount()
+{
+    m_accounts->openSandboxAccounts(m_sandbox.addresses());
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(), 4, 20000);
+    QVERIFY(!m_window->treeView()->emptyState()->isVisible());
+    for (ServiceKind service : { ServiceKind::Scriptix, ServiceKind::Care360,
+                                 ServiceKind::DocumentPro, ServiceKind::Invox })
+        QVERIFY(accountRow(service).isValid());
+    const QModelIndex session = firstChild(accountRow(ServiceKind::Scriptix));
+    QVERIFY(session.isValid());
+    firstChild(accountRow(ServiceKind::Care360));
+    QTRY_VERIFY(m_model->rowCount(accountRow(ServiceKind::Care360)) > 0);
+    // Invox lists from the local index, filled with the sandbox's known documents.
+    QVERIFY(firstChild(accountRow(ServiceKind::Invox)).isValid());
+    firstChild(session);
+    m_window->treeView()->setCurrentIndex(m_window->proxy()->mapFromSource(session));
+    QTest::qWait(100);
+    screenshot(m_window.get(), QStringLiteral("mainwindow-populated"));
+}
+
+void TestMainWindow::deleteSessionAsksTypedConfirmationThenRemovesTheRow()
+{
+    m_accounts->openSandboxAccounts(m_sandbox.addresses());
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Scriptix).isValid(), 20000);
+    const QModelIndex account = accountRow(ServiceKind::Scriptix);
+    const QModelIndex session = firstChild(account);
+    QVERIFY(session.isValid());
+    const RemoteItem item = m_model->item(session);
+    const int before = m_model->rowCount(account);
+
+    ConfirmDeleteDialog *dialog = pressDeleteOn(session);
+    QVERIFY(dialog);
+    QVERIFY(dialog->messageText().contains(item.name.toHtmlEscaped()));
+    QVERIFY(dialog->detailText().contains(QStringLiteral("Permanently")));
+    QVERIFY(dialog->detailText().contains(QStringLiteral("cannot be undone")));
+    QCOMPARE(dialog->confirmButton()->text().remove(u'&'), QStringLiteral("Delete permanently"));
+    QTRY_COMPARE(dialog->focusWidget(), static_cast<QWidget *>(dialog->cancelButton()));
+    QVERIFY(dialog->cancelButton()->isDefault());
+    // A session takes its documents with it: the word must be typed first.
+    QVERIFY(dialog->requiresTypedConfirmation());
+    QVERIFY(!dialog->confirmButton()->isEnabled());
+    screenshot(dialog, QStringLiteral("confirm-scriptix-session"));
+    QTest::keyClicks(dialog->typedConfirmation(), QStringLiteral("delet"));
+    QVERIFY(!dialog->confirmButton()->isEnabled());
+    QTest::keyClicks(dialog->typedConfirmation(), QStringLiteral("e"));
+    QVERIFY(dialog->confirmButton()->isEnabled());
+    QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
+
+    QTRY_VERIFY_WITH_TIMEOUT(
+        deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(item.ref.id()),
+        10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(account), before - 1, 10000);
+    for (int row = 0; row < m_model->rowCount(account); ++row)
+        QVERIFY(m_model->item(m_model->index(row, 0, account)).ref.id() != item.ref.id());
+}
+
+void TestMainWindow::cancelSendsNothing()
+{
+    m_accounts->openSandboxAccounts(m_sandbox.addresses());
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Scriptix).isValid(), 20000);
+    const QModelIndex session = firstChild(accountRow(ServiceKind::Scriptix));
+    ConfirmDeleteDialog *dialog = pressDeleteOn(session);
+    QVERIFY(dialog);
+    QTest::keyClick(dialog, Qt::Key_Escape);
+    QTRY_VERIFY(!m_window->findChild<ConfirmDeleteDialog *>());
+    QTest::qWait(200);
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
+             0);
+    QVERIFY(session.isValid());
+}
+
+void TestMainWindow::serverErrorKeepsTheRowWithTheReason()
+{
+    m_accounts->openSandboxAccounts(m_sandbox.addresses());
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Scriptix).isValid(), 20000);
+    const QModelIndex session = firstChild(accountRow(ServiceKind::Scriptix));
+    const QPersistentModelIndex kept(session);
+    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), QStringLiteral("scriptix") },
+                                 { QStringLiteral("route"), QStringLiteral("session.delete") },
+                                 { QStringLiteral("mode"), QStringLiteral("status") },
+                                 { QStringLiteral("status"), 500 } }));
+    ConfirmDeleteDialog *dialog = pressDeleteOn(session);
+    QVERIFY(dialog);
+    QTest::keyClicks(dialog->typedConfirmation(), dialog->confirmWord());
+    QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !m_model->data(kept, DocumentTreeModel::ErrorRole).toString().isEmpty(), 10000);
+    QVERIFY(kept.isValid());
+    QVERIFY(!m_model->isBusy(kept));
+    QVERIFY(m_model->data(kept, DocumentTreeModel::ErrorRole)
+                .toString()
+                .contains(QStringLiteral("500")));
+    QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).isEmpty());
+}
+
+void TestMainWindow::care360SaysSoftDelete()
+{
+    m_accounts->openSandboxAccounts(m_sandbox.addresses());
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Care360).isValid(), 20000);
+    const QModelIndex caseRow = firstChild(accountRow(ServiceKind::Care360));
+    const QModelIndex file = firstChild(caseRow);
+    QVERIFY(file.isValid());
+    ConfirmDeleteDialog *dialog = pressDeleteOn(file);
+    QVERIFY(dialog);
+    QVERIFY2(dialog->detailText().contains(QStringLiteral("keeps")),
+             qPrintable(dialog->detailText()));
+    QVERIFY(!dialog->detailText().contains(QStringLiteral("Permanently")));
+    QCOMPARE(dialog->confirmButton()->text().remove(u'&'), QStringLiteral("Delete (soft)"));
+    QVERIFY(!dialog->requiresTypedConfirmation());
+    screenshot(dialog, QStringLiteral("confirm-care360-file"));
+    dialog->reject();
+}
+
+void TestMainWindow::filterKeepsAncestors()
+{
+    m_accounts->openSandboxAccounts(m_sandbox.addresses());
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Scriptix).isValid(), 20000);
+    const QModelIndex session = firstChild(accountRow(ServiceKind::Scriptix));
+    const QString name = m_model->item(session).name;
+    QTest::keyClicks(m_window->filterEdit(), name);
+    QTRY_VERIFY(m_window->proxy()->mapFromSource(session).isValid());
+    // The account above the match stays.
+    QVERIFY(m_window->proxy()->mapFromSource(accountRow(ServiceKind::Scriptix)).isValid());
+}
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"

@@ -1,0 +1,164 @@
+#include "accountmanager.h"
+
+#include "connectors/care360connector.h"
+#include "connectors/invoxconnector.h"
+#include "connectors/invoxindex.h"
+
+#include <QJsonArray>
+
+namespace Docket {
+
+AccountManager::AccountManager(NetworkClient *network, InvoxIndex *invoxIndex, QObject *parent)
+    : QObject(parent)
+    , m_network(network)
+    , m_invoxIndex(invoxIndex)
+{ }
+
+AccountManager::~AccountManager() = default;
+
+QList<Connector *> AccountManager::connectors() const
+{
+    QList<Connector *> result;
+    for (const Opened &opened : m_opened)
+        result.append(opened.connector.get());
+    return result;
+}
+
+Connector *AccountManager::connector(const QString &accountId) const
+{
+    for (const Opened &opened : m_opened) {
+        if (opened.session->account().id == accountId)
+            return opened.connector.get();
+    }
+    return nullptr;
+}
+
+void AccountManager::open(const Account &account, CredentialStore *credentials,
+                          const QHash<QString, QString> &secrets)
+{
+    openWithCode(account, credentials, secrets, {});
+}
+
+void AccountManager::openWithCode(const Account &account, CredentialStore *credentials,
+                                  const QHash<QString, QString> &secrets,
+                                  const QString &care360Code)
+{
+    Opened opened;
+    opened.session = std::make_unique<AccountSession>(account, m_network, credentials);
+    opened.connector = createConnector(opened.session.get(), m_invoxIndex);
+    Connector *connector = opened.connector.get();
+    AccountSession *session = opened.session.get();
+    m_opened.push_back(std::move(opened));
+
+    auto remaining = std::make_shared<int>(int(secrets.size()));
+    if (secrets.isEmpty()) {
+        session->loadSecrets(this, [this, connector, care360Code](const QString &error) {
+            if (!error.isEmpty()) {
+                Q_EMIT accountFailed(connector->account(), error);
+                return;
+            }
+            signIn(connector, care360Code);
+        });
+        return;
+    }
+    for (auto it = secrets.cbegin(); it != secrets.cend(); ++it) {
+        session->storeSecret(it.key(), it.value(), this,
+                             [this, connector, remaining, care360Code](const QString &error) {
+                                 if (!error.isEmpty())
+                                     Q_EMIT accountFailed(connector->account(), error);
+                                 else if (--*remaining == 0)
+                                     signIn(connector, care360Code);
+                             });
+    }
+}
+
+void AccountManager::signIn(Connector *connector, const QString &care360Code)
+{
+    const auto finished = [this, connector](ConnectorJob *job) {
+        if (job->failed())
+            Q_EMIT accountFailed(connector->account(), job->error().userMessage);
+        else
+            Q_EMIT accountReady(connector);
+    };
+    auto *care360 = qobject_cast<Care360Connector *>(connector);
+    if (care360 && !care360Code.isEmpty()) {
+        connect(care360->requestCode(), &ConnectorJob::finished, this,
+                [this, care360, care360Code, finished](ConnectorJob *sent) {
+                    if (sent->failed()) {
+                        Q_EMIT accountFailed(care360->account(), sent->error().userMessage);
+                        return;
+                    }
+                    connect(care360->verifyCode(care360Code), &ConnectorJob::finished, this,
+                            finished);
+                });
+        return;
+    }
+    connect(connector->signIn(), &ConnectorJob::finished, this, finished);
+}
+
+void AccountManager::openSandboxAccounts(const QJsonObject &addresses)
+{
+    const QJsonObject services = addresses.value(QStringLiteral("services")).toObject();
+    const auto base = [&](const QString &id) {
+        return QUrl(services.value(id).toObject().value(QStringLiteral("baseUrl")).toString());
+    };
+    const auto credentials = [&](const QString &id) {
+        return services.value(id).toObject().value(QStringLiteral("credentials")).toObject();
+    };
+    const auto practice = [](ServiceKind service, const QString &name, const QUrl &url) {
+        Account account;
+        account.id = QStringLiteral("sandbox-") + serviceId(service);
+        account.service = service;
+        account.name = name;
+        account.baseUrl = url;
+        return account;
+    };
+
+    Account scriptix
+        = practice(ServiceKind::Scriptix, tr("Practice"), base(QStringLiteral("scriptix")));
+    open(scriptix, &m_memory,
+         { { Secret::token,
+             credentials(QStringLiteral("scriptix")).value(QStringLiteral("token")).toString() } });
+
+    const QJsonObject cv = credentials(QStringLiteral("care360"));
+    Account care360
+        = practice(ServiceKind::Care360, tr("Practice"), base(QStringLiteral("care360")));
+    care360.care360Login = cv.value(QStringLiteral("email")).toString();
+    openWithCode(care360, &m_memory,
+                 { { Secret::tenantKey, cv.value(QStringLiteral("tenantKey")).toString() } },
+                 cv.value(QStringLiteral("otpCode")).toString());
+
+    Account documentPro
+        = practice(ServiceKind::DocumentPro, tr("Practice"), base(QStringLiteral("documentpro")));
+    open(documentPro, &m_memory,
+         { { Secret::apiKey,
+             credentials(QStringLiteral("documentpro"))
+                 .value(QStringLiteral("apiKey"))
+                 .toString() } });
+
+    const QJsonObject invoxCredentials = credentials(QStringLiteral("invox"));
+    Account invox = practice(ServiceKind::Invox, tr("Practice"), base(QStringLiteral("invox")));
+    invox.invoxAppId = invoxCredentials.value(QStringLiteral("appId")).toString();
+    if (m_invoxIndex) {
+        // Invox has no list endpoint: record the documents the sandbox says it holds.
+        for (const QJsonValue &value :
+             invoxCredentials.value(QStringLiteral("documents")).toArray()) {
+            const QJsonObject document = value.toObject();
+            InvoxIndex::Document entry;
+            entry.accountId = invox.id;
+            entry.consultationSessionId
+                = document.value(QStringLiteral("consultationSessionId")).toString();
+            entry.documentId = document.value(QStringLiteral("documentId")).toString();
+            entry.documentName = document.value(QStringLiteral("documentName")).toString();
+            entry.documentType = document.value(QStringLiteral("documentType")).toString();
+            entry.origin = QStringLiteral("manual");
+            entry.addedAt = QDateTime::currentDateTimeUtc();
+            QString error;
+            m_invoxIndex->add(entry, &error);
+        }
+    }
+    open(invox, &m_memory,
+         { { Secret::apiKey, invoxCredentials.value(QStringLiteral("apiKey")).toString() } });
+}
+
+} // namespace Docket

@@ -1,0 +1,103 @@
+#include "sandboxlauncher.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QStandardPaths>
+
+namespace Docket {
+
+namespace {
+constexpr int pollIntervalMs = 50;
+constexpr int maxPolls = 600; // 30 s
+} // namespace
+
+SandboxLauncher::SandboxLauncher(QObject *parent)
+    : QObject(parent)
+{
+    m_poll.setInterval(pollIntervalMs);
+    connect(&m_poll, &QTimer::timeout, this, &SandboxLauncher::checkForAddresses);
+    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            fail(tr("The practice server could not be started: %1").arg(m_process.errorString()));
+    });
+    connect(&m_process, &QProcess::finished, this, [this](int exitCode) {
+        if (m_addresses.isEmpty())
+            fail(tr("The practice server stopped at start (exit code %1): %2")
+                     .arg(exitCode)
+                     .arg(QString::fromLocal8Bit(m_process.readAllStandardError()).trimmed()));
+    });
+}
+
+SandboxLauncher::~SandboxLauncher()
+{
+    stop();
+}
+
+QString SandboxLauncher::defaultProgram()
+{
+    const QString beside
+        = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("docket-sandbox"));
+    if (QFileInfo(beside).isExecutable())
+        return beside;
+    // In the build tree the sandbox lives in its own folder.
+    const QString inBuildTree = QDir(QCoreApplication::applicationDirPath())
+                                    .filePath(QStringLiteral("../sandbox/docket-sandbox"));
+    if (QFileInfo(inBuildTree).isExecutable())
+        return QFileInfo(inBuildTree).canonicalFilePath();
+    const QString onPath = QStandardPaths::findExecutable(QStringLiteral("docket-sandbox"));
+    return onPath.isEmpty() ? beside : onPath;
+}
+
+void SandboxLauncher::start(const QString &program)
+{
+    m_addresses = {};
+    m_polls = 0;
+    m_process.setProgram(program);
+    m_process.setArguments({ QStringLiteral("--quiet"), QStringLiteral("--addresses-file"),
+                             m_dir.filePath(QStringLiteral("addresses.json")) });
+    m_process.start();
+    m_poll.start();
+}
+
+void SandboxLauncher::stop()
+{
+    m_poll.stop();
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    // Bounded: the sandbox exits at once on SIGTERM; kill it if it does not.
+    if (!m_process.waitForFinished(3000))
+        m_process.kill();
+}
+
+void SandboxLauncher::checkForAddresses()
+{
+    QFile file(m_dir.filePath(QStringLiteral("addresses.json")));
+    if (!file.exists()) {
+        if (++m_polls > maxPolls)
+            fail(tr("The practice server did not start within 30 seconds."));
+        return;
+    }
+    m_poll.stop();
+    if (!file.open(QIODevice::ReadOnly)) {
+        fail(tr("The practice server's addresses could not be read."));
+        return;
+    }
+    m_addresses = QJsonDocument::fromJson(file.readAll()).object();
+    if (m_addresses.isEmpty()) {
+        fail(tr("The practice server's addresses could not be read."));
+        return;
+    }
+    Q_EMIT ready(m_addresses);
+}
+
+void SandboxLauncher::fail(const QString &reason)
+{
+    m_poll.stop();
+    Q_EMIT failed(reason);
+}
+
+} // namespace Docket
