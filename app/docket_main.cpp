@@ -3,6 +3,7 @@
 #include "accountmanager.h"
 #include "accountstore.h"
 #include "applicationinfo.h"
+#include "connector.h"
 #include "connectors/invoxindex.h"
 #include "documenttreemodel.h"
 #include "keychaincredentialstore.h"
@@ -63,6 +64,11 @@ int main(int argc, char *argv[])
 
     QObject::connect(&accounts, &AccountManager::accountReady, &model,
                      &DocumentTreeModel::addAccount);
+    QObject::connect(
+        &accounts, &AccountManager::accountReady, &window, [&window](Connector *connector) {
+            window.showStatus(
+                QApplication::translate("main", "Signed in: %1").arg(connector->account().label()));
+        });
     QObject::connect(&accounts, &AccountManager::accountFailed, &window,
                      [&window](const Account &account, const QString &reason) {
                          window.showStatus(
@@ -76,6 +82,12 @@ int main(int argc, char *argv[])
     if (practice) {
         QObject::connect(&launcher, &SandboxLauncher::ready, &accounts,
                          &AccountManager::openSandboxAccounts);
+        QObject::connect(&launcher, &SandboxLauncher::ready, &window, [&window] {
+            window.showStatus(QApplication::translate("main",
+                                                      "Practice server running on this "
+                                                      "computer: nothing here is real. "
+                                                      "Signing in…"));
+        });
         QObject::connect(
             &launcher, &SandboxLauncher::failed, &window, [&window](const QString &reason) {
                 auto *box = new QMessageBox(QMessageBox::Critical,

@@ -7,6 +7,11 @@
 #include <QJsonDocument>
 #include <QStandardPaths>
 
+#ifdef Q_OS_LINUX
+#include <csignal>
+#include <sys/prctl.h>
+#endif
+
 namespace Docket {
 
 namespace {
@@ -58,6 +63,11 @@ void SandboxLauncher::start(const QString &program)
     m_process.setProgram(program);
     m_process.setArguments({ QStringLiteral("--quiet"), QStringLiteral("--addresses-file"),
                              m_dir.filePath(QStringLiteral("addresses.json")) });
+#ifdef Q_OS_LINUX
+    // If Docket dies without running its destructors (killed, crashed), the kernel ends the
+    // sandbox too, so no practice server is left listening.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
     m_process.start();
     m_poll.start();
 }
