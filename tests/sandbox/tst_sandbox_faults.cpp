@@ -189,7 +189,11 @@ void TestSandboxFaults::truncatedBodyEndsInAnError()
     QVERIFY(addFault(QStringLiteral("session.get"), QStringLiteral("truncated")));
     const TestReply reply = m_http.get(sessionUrl(id), scriptixAuth());
     QVERIFY(reply.finished);
-    QVERIFY2(reply.error != QNetworkReply::NoError, "a truncated body must not look complete");
+    // Qt 6.4 sometimes ends such a reply without an error; then the body is visibly shorter than
+    // announced (NetworkClient turns that into an error). Either way a client can tell.
+    const bool shortBody = reply.body.size() < reply.header("content-length").toLongLong();
+    QVERIFY2(reply.error != QNetworkReply::NoError || shortBody,
+             "a truncated body must not look complete");
 }
 
 void TestSandboxFaults::invalidRulesAreRefused()
