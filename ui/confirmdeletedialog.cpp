@@ -21,9 +21,9 @@ bool anyPermanent(const QList<ConfirmDeleteDialog::Entry> &entries)
 
 bool anyCascade(const QList<ConfirmDeleteDialog::Entry> &entries)
 {
+    // A cascade takes other items with it: a container with children, or whose count is unknown.
     return std::any_of(entries.cbegin(), entries.cend(), [](const auto &entry) {
-        return entry.item.childCount > 0 || !entry.plan.cascade.isEmpty()
-            || isContainer(entry.item.ref.kind);
+        return isContainer(entry.item.ref.kind) && entry.item.childCount != 0;
     });
 }
 

@@ -3,6 +3,7 @@
 
 #include "accountmanager.h"
 #include "confirmdeletedialog.h"
+#include "connector.h"
 #include "connectors/invoxindex.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"
@@ -38,6 +39,8 @@ private Q_SLOTS:
     void cancelSendsNothing();
     void serverErrorKeepsTheRowWithTheReason();
     void care360SaysSoftDelete();
+    void manyItemsNeedTypedConfirmation();
+    void selectingSeveralDeletesThemAll();
     void filterKeepsAncestors();
 
 private:
@@ -78,6 +81,9 @@ void TestMainWindow::init()
     m_window->resize(1100, 680);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    // Under Xvfb there is no window manager to activate the window; shortcuts need it active.
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
 }
 
 void TestMainWindow::cleanup()
@@ -139,8 +145,11 @@ QStringList TestMainWindow::deleted(const QString &service, const QString &kind)
 
 void TestMainWindow::screenshot(QWidget *widget, const QString &name)
 {
-    QVERIFY(QDir().mkpath(QStringLiteral(DOCKET_SCREENSHOT_DIR)));
-    const QString path = QStringLiteral(DOCKET_SCREENSHOT_DIR "/") + name + QStringLiteral(".png");
+    // The Xvfb run writes its own set (DOCKET_SCREENSHOT_DIR in the environment).
+    const QString directory
+        = qEnvironmentVariable("DOCKET_SCREENSHOT_DIR", QStringLiteral(DOCKET_SCREENSHOT_DIR));
+    QVERIFY(QDir().mkpath(directory));
+    const QString path = directory + u'/' + name + QStringLiteral(".png");
     QVERIFY(widget->grab().save(path));
 }
 
@@ -281,6 +290,65 @@ void TestMainWindow::care360SaysSoftDelete()
     QVERIFY(!dialog->requiresTypedConfirmation());
     screenshot(dialog, QStringLiteral("confirm-care360-file"));
     dialog->reject();
+}
+
+void TestMainWindow::manyItemsNeedTypedConfirmation()
+{
+    m_accounts->openSandboxAccounts(m_sandbox.addresses());
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Care360).isValid(), 20000);
+    // Care360 files have no children, so only the count asks for the typed word.
+    QList<ConfirmDeleteDialog::Entry> entries;
+    const QModelIndex caseRow = firstChild(accountRow(ServiceKind::Care360));
+    QVERIFY(caseRow.isValid());
+    const RemoteItem file = m_model->item(firstChild(caseRow));
+    Connector *connector = m_model->connectorFor(caseRow);
+    for (int i = 0; i <= ConfirmDeleteDialog::typedConfirmationThreshold; ++i)
+        entries.append({ file, connector->describeDelete(file), connector->account().label() });
+    ConfirmDeleteDialog many(entries, m_window.get());
+    QVERIFY(many.requiresTypedConfirmation());
+    QVERIFY(many.messageText().contains(QStringLiteral("11 items")));
+    QVERIFY(many.detailText().contains(QStringLiteral("soft-deleted")));
+    entries.removeLast();
+    ConfirmDeleteDialog few(entries, m_window.get());
+    QVERIFY(!few.requiresTypedConfirmation());
+    QVERIFY(few.confirmButton()->isEnabled());
+}
+
+void TestMainWindow::selectingSeveralDeletesThemAll()
+{
+    m_accounts->openSandboxAccounts(m_sandbox.addresses());
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::DocumentPro).isValid(), 20000);
+    // Two parser results of the first document that has two.
+    const QModelIndex account = accountRow(ServiceKind::DocumentPro);
+    firstChild(account);
+    QModelIndex document;
+    for (int row = 0; row < m_model->rowCount(account) && !document.isValid(); ++row) {
+        const QModelIndex candidate = m_model->index(row, 0, account);
+        if (m_model->item(candidate).childCount >= 2)
+            document = candidate;
+    }
+    QVERIFY(document.isValid());
+    const QModelIndex first = firstChild(document);
+    QTRY_VERIFY(m_model->rowCount(document) >= 2);
+    const QModelIndex second = m_model->index(1, 0, document);
+    const QStringList ids = { m_model->item(first).ref.id(), m_model->item(second).ref.id() };
+    auto *selection = m_window->treeView()->selectionModel();
+    selection->select(m_window->proxy()->mapFromSource(first),
+                      QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    selection->select(m_window->proxy()->mapFromSource(second),
+                      QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    m_window->deleteSelection();
+    ConfirmDeleteDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConfirmDeleteDialog *>()));
+    QVERIFY(dialog->messageText().contains(QStringLiteral("2 items")));
+    // Parser results take nothing else with them: no word to type for two of them.
+    QVERIFY(!dialog->requiresTypedConfirmation());
+    QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        deleted(QStringLiteral("documentpro"), QStringLiteral("parserResults")).size(), 2, 10000);
+    for (const QString &id : ids)
+        QVERIFY(
+            deleted(QStringLiteral("documentpro"), QStringLiteral("parserResults")).contains(id));
 }
 
 void TestMainWindow::filterKeepsAncestors()
