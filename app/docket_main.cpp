@@ -6,6 +6,7 @@
 #include "connector.h"
 #include "connectors/invoxindex.h"
 #include "documenttreemodel.h"
+#include "fallbackcredentialstore.h"
 #include "keychaincredentialstore.h"
 #include "mainwindow.h"
 #include "networkclient.h"
@@ -58,6 +59,12 @@ int main(int argc, char *argv[])
     DocumentTreeModel model;
     AccountManager accounts(&network, indexOpen ? &invoxIndex : nullptr);
     KeychainCredentialStore keychain;
+    // The keychain, or memory for the rest of the run once the keychain fails (the user is told).
+    FallbackCredentialStore secrets(&keychain);
+    // Saved accounts (no secrets). Practice accounts go to a throwaway file.
+    auto store = practice
+        ? std::make_unique<AccountStore>(practiceDir.path() + QStringLiteral("/accounts.ini"))
+        : std::make_unique<AccountStore>();
     MainWindow window(&model);
     if (practice)
         window.setWindowTitle(QApplication::translate("main", "Docket — practice (sandbox)"));
@@ -77,6 +84,11 @@ int main(int argc, char *argv[])
                      });
     if (!indexOpen)
         window.showStatus(indexError, 0);
+    QObject::connect(&secrets, &FallbackCredentialStore::keychainUnavailable, &window,
+                     &MainWindow::showKeychainUnavailable);
+    window.setAccountServices(&accounts, store.get(),
+                              practice ? static_cast<CredentialStore *>(accounts.memoryStore())
+                                       : &secrets);
 
     SandboxLauncher launcher;
     if (practice) {
@@ -99,9 +111,8 @@ int main(int argc, char *argv[])
         window.showStatus(QApplication::translate("main", "Starting the practice server…"), 0);
         launcher.start();
     } else {
-        AccountStore store;
-        for (const Account &account : store.accounts())
-            accounts.open(account, &keychain);
+        for (const Account &account : store->accounts())
+            accounts.open(account, &secrets);
     }
 
     window.show();

@@ -33,6 +33,34 @@ Connector *AccountManager::connector(const QString &accountId) const
     return nullptr;
 }
 
+Connector *AccountManager::prepare(const Account &account, CredentialStore *credentials)
+{
+    Opened opened;
+    opened.session = std::make_unique<AccountSession>(account, m_network, credentials);
+    opened.connector = createConnector(opened.session.get(), m_invoxIndex);
+    Connector *connector = opened.connector.get();
+    m_opened.push_back(std::move(opened));
+    return connector;
+}
+
+void AccountManager::adopt(Connector *connector)
+{
+    Q_EMIT accountReady(connector);
+}
+
+void AccountManager::close(const QString &accountId)
+{
+    for (auto it = m_opened.begin(); it != m_opened.end(); ++it) {
+        if (it->session->account().id != accountId)
+            continue;
+        // The connector first: it uses its session until it is gone.
+        it->connector.release()->deleteLater();
+        it->session.release()->deleteLater();
+        m_opened.erase(it);
+        return;
+    }
+}
+
 void AccountManager::open(const Account &account, CredentialStore *credentials,
                           const QHash<QString, QString> &secrets)
 {

@@ -35,6 +35,15 @@ public:
     // Invox documents recorded in the index.
     void openSandboxAccounts(const QJsonObject &addresses);
 
+    // For the account dialog, which drives the sign-in itself: creates the account's session and
+    // connector (owned here) without signing in or loading secrets. Then either adopt() it once
+    // signed in (emits accountReady) or close() it.
+    Connector *prepare(const Account &account, CredentialStore *credentials);
+    void adopt(Connector *connector);
+    // Forgets an opened or prepared account (after sign-out or a failed sign-in). Its connector
+    // and session are deleted later on the event loop, so this is safe from their signals.
+    void close(const QString &accountId);
+
     QList<Connector *> connectors() const;
     Connector *connector(const QString &accountId) const;
     MemoryCredentialStore *memoryStore() { return &m_memory; }

@@ -1,8 +1,10 @@
 #include "mainwindow.h"
 
+#include "accountsdialog.h"
 #include "applicationinfo.h"
 #include "confirmdeletedialog.h"
 #include "connector.h"
+#include "detailspane.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"
 #include "documenttreeview.h"
@@ -10,6 +12,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLineEdit>
@@ -62,6 +65,7 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
     });
 
     createActions();
+    createDetailsPane();
     createMenusAndToolBar();
     connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::updateActions);
@@ -118,6 +122,14 @@ void MainWindow::createActions()
     m_aboutAction->setObjectName(QStringLiteral("actionAbout"));
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
 
+    m_accountsAction = new QAction(tr("&Accounts…"), this);
+    m_accountsAction->setObjectName(QStringLiteral("actionAccounts"));
+    m_accountsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    m_accountsAction->setToolTip(tr("Add, sign in to or remove accounts (Ctrl+Shift+A)"));
+    m_accountsAction->setEnabled(false); // until setAccountServices()
+    connect(m_accountsAction, &QAction::triggered, this, &MainWindow::showAccounts);
+    addAction(m_accountsAction);
+
     for (QAction *action :
          { m_deleteAction, m_refreshAction, m_findAction, m_quitAction, m_aboutAction })
         addAction(action); // shortcuts work wherever the focus is in the window
@@ -138,6 +150,8 @@ void MainWindow::createActions()
 void MainWindow::createMenusAndToolBar()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_accountsAction);
+    file->addSeparator();
     file->addAction(m_quitAction);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_deleteAction);
@@ -145,6 +159,7 @@ void MainWindow::createMenusAndToolBar()
     edit->addAction(m_findAction);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_refreshAction);
+    view->addAction(m_detailsAction);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
 
@@ -156,6 +171,27 @@ void MainWindow::createMenusAndToolBar()
     toolBar->addAction(m_deleteAction);
     toolBar->addSeparator();
     toolBar->addWidget(m_filter);
+}
+
+void MainWindow::createDetailsPane()
+{
+    m_details = new DetailsPane(m_model, this);
+    auto *dock = new QDockWidget(tr("Details"), this);
+    dock->setObjectName(QStringLiteral("detailsDock"));
+    dock->setAccessibleName(tr("Details"));
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    dock->setWidget(m_details);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    resizeDocks({ dock }, { 400 }, Qt::Horizontal);
+    m_detailsAction = dock->toggleViewAction();
+    m_detailsAction->setObjectName(QStringLiteral("actionDetails"));
+    m_detailsAction->setText(tr("&Details Pane"));
+    m_detailsAction->setShortcut(QKeySequence(Qt::Key_F9));
+    addAction(m_detailsAction);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, m_details,
+            [this](const QModelIndex &current) {
+                m_details->setCurrentIndex(m_proxy->mapToSource(current));
+            });
 }
 
 void MainWindow::showStatus(const QString &message, int timeoutMs)
@@ -239,4 +275,43 @@ void MainWindow::showAbout()
                                 QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+void MainWindow::setAccountServices(AccountManager *manager, AccountStore *store,
+                                    CredentialStore *credentials)
+{
+    m_accountManager = manager;
+    m_accountStore = store;
+    m_credentials = credentials;
+    m_accountsAction->setEnabled(manager && store && credentials);
+}
+
+void MainWindow::showAccounts()
+{
+    if (!m_accountManager || !m_accountStore || !m_credentials)
+        return;
+    if (auto *open = findChild<AccountsDialog *>(); open && open->isVisible()) {
+        open->raise();
+        open->activateWindow();
+        return;
+    }
+    auto *dialog
+        = new AccountsDialog(m_accountManager, m_accountStore, m_credentials, m_model, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::showKeychainUnavailable(const QString &reason)
+{
+    const QString message = tr("Secrets are kept in memory for this run only: you will need to "
+                               "sign in again next time. Nothing is written to disk.");
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Keychain unavailable"),
+                                tr("The system keychain cannot be used.") + u'\n' + message,
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("keychainUnavailableBox"));
+    box->setAccessibleName(tr("Keychain unavailable"));
+    box->setInformativeText(reason);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    showStatus(tr("Keychain unavailable: secrets are kept in memory for this run only."), 0);
 }

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 #include <QPersistentModelIndex>
 
+class DetailsPane;
 class DocumentTreeView;
 class QAction;
 class QLineEdit;
@@ -10,6 +11,11 @@ class QLineEdit;
 namespace Docket {
 class DocumentFilterProxyModel;
 class DocumentTreeModel;
+} // namespace Docket
+namespace Docket {
+class AccountManager;
+class AccountStore;
+class CredentialStore;
 } // namespace Docket
 
 // Docket's one window: every signed-in account in one tree, a filter, and deleting with a clear
@@ -22,11 +28,21 @@ public:
     explicit MainWindow(Docket::DocumentTreeModel *model, QWidget *parent = nullptr);
 
     DocumentTreeView *treeView() const { return m_tree; }
+    // The details of the tree's current item, in a dock on the right.
+    DetailsPane *detailsPane() const { return m_details; }
     QLineEdit *filterEdit() const { return m_filter; }
     Docket::DocumentFilterProxyModel *proxy() const { return m_proxy; }
 
     // Says something in the status bar (and to accessibility tools).
     void showStatus(const QString &message, int timeoutMs = 8000);
+
+    // Where File ▸ Accounts… adds and removes accounts; the action is enabled once these are set.
+    void setAccountServices(Docket::AccountManager *manager, Docket::AccountStore *store,
+                            Docket::CredentialStore *credentials);
+    // Opens the Accounts dialog (saved accounts, add, remove).
+    void showAccounts();
+    // Says, without blocking, that the keychain failed and secrets stay in memory for this run.
+    void showKeychainUnavailable(const QString &reason);
 
 public Q_SLOTS:
     void deleteSelection();
@@ -34,6 +50,7 @@ public Q_SLOTS:
 
 private:
     void createActions();
+    void createDetailsPane();
     void createMenusAndToolBar();
     void updateActions();
     QModelIndexList selectedSourceRows() const;
@@ -48,4 +65,10 @@ private:
     QAction *m_findAction = nullptr;
     QAction *m_quitAction = nullptr;
     QAction *m_aboutAction = nullptr;
+    QAction *m_accountsAction = nullptr;
+    Docket::AccountManager *m_accountManager = nullptr;
+    Docket::AccountStore *m_accountStore = nullptr;
+    Docket::CredentialStore *m_credentials = nullptr;
+    DetailsPane *m_details = nullptr;
+    QAction *m_detailsAction = nullptr;
 };

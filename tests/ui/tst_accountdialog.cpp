@@ -1,0 +1,467 @@
+// The Accounts dialog on the sandbox: add an account with the service's own fields, see it in the
+// tree and in the saved accounts (its secret only in the credential store), see a service's
+// refusal in the dialog with nothing saved, Care360's two steps, validation before anything is
+// sent, removal, and the keychain fallback message in the window.
+
+#include "accountdialog.h"
+#include "accountmanager.h"
+#include "accountsdialog.h"
+#include "accountstore.h"
+#include "documenttreemodel.h"
+#include "fallbackcredentialstore.h"
+#include "mainwindow.h"
+#include "networkclient.h"
+#include "sandboxprocess.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QFormLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace Docket;
+
+namespace {
+
+// A keychain that is never there, as QtKeychain reports it without a secret service.
+class MissingKeychain : public CredentialStore
+{
+public:
+    using CredentialStore::CredentialStore;
+    static QString reason()
+    {
+        return QStringLiteral("The system keychain is unavailable: The name "
+                              "org.freedesktop.secrets was not provided by any .service files");
+    }
+    void read(const QString &, QObject *context, ReadCallback done) override
+    {
+        QTimer::singleShot(0, context, [done] { done({ std::nullopt, reason() }); });
+    }
+    void write(const QString &, const QString &, QObject *context, DoneCallback done) override
+    {
+        QTimer::singleShot(0, context, [done] { done(reason()); });
+    }
+    void remove(const QString &, QObject *context, DoneCallback done) override
+    {
+        QTimer::singleShot(0, context, [done] { done(reason()); });
+    }
+    QString description() const override { return QStringLiteral("the missing keychain"); }
+};
+
+template<typename T> T *child(QWidget *parent, const char *name)
+{
+    return parent->findChild<T *>(QString::fromLatin1(name));
+}
+
+} // namespace
+
+class TestAccountDialog : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void scriptixSignInAddsAccountWithoutSecretInSettings();
+    void wrongTokenShowsErrorAndSavesNothing();
+    void care360AsksForTheCodeInASecondStep();
+    void care360UnknownTenantIsExplained();
+    void validationBlocksSignIn();
+    void worksFromTheKeyboard();
+    void removeSignsOutAndForgets();
+    void windowSaysWhenTheKeychainIsMissing();
+
+private:
+    AccountDialog *openDialog(CredentialStore *credentials = nullptr, QWidget *parent = nullptr);
+    void fillScriptix(AccountDialog *dialog, const QString &token);
+    void waitIdle(AccountDialog *dialog);
+    QModelIndex accountRow(ServiceKind service) const;
+    QByteArray settingsText() const;
+    void screenshot(QWidget *widget, const QString &name);
+
+    SandboxProcess m_sandbox;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<NetworkClient> m_network;
+    std::unique_ptr<DocumentTreeModel> m_model;
+    std::unique_ptr<AccountManager> m_accounts;
+    std::unique_ptr<AccountStore> m_store;
+    std::unique_ptr<MemoryCredentialStore> m_secrets;
+    QPointer<AccountDialog> m_dialog;
+};
+
+void TestAccountDialog::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+}
+
+void TestAccountDialog::init()
+{
+    QVERIFY(m_sandbox.reset());
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_network = std::make_unique<NetworkClient>();
+    m_model = std::make_unique<DocumentTreeModel>();
+    new QAbstractItemModelTester(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_model.get());
+    m_accounts = std::make_unique<AccountManager>(m_network.get(), nullptr);
+    connect(m_accounts.get(), &AccountManager::accountReady, m_model.get(),
+            &DocumentTreeModel::addAccount);
+    m_store = std::make_unique<AccountStore>(m_dir->filePath(QStringLiteral("accounts.ini")));
+    m_secrets = std::make_unique<MemoryCredentialStore>();
+}
+
+void TestAccountDialog::cleanup()
+{
+    delete m_dialog.data();
+    m_model.reset();
+    m_accounts.reset();
+    m_secrets.reset();
+    m_store.reset();
+    m_network.reset();
+    m_dir.reset();
+}
+
+AccountDialog *TestAccountDialog::openDialog(CredentialStore *credentials, QWidget *parent)
+{
+    m_dialog = new AccountDialog(m_accounts.get(), m_store.get(),
+                                 credentials ? credentials : m_secrets.get(), parent);
+    m_dialog->open();
+    if (!QTest::qWaitForWindowExposed(m_dialog))
+        return nullptr;
+    return m_dialog;
+}
+
+void TestAccountDialog::fillScriptix(AccountDialog *dialog, const QString &token)
+{
+    dialog->setService(ServiceKind::Scriptix);
+    QTest::keyClicks(child<QLineEdit>(dialog, "nameEdit"), QStringLiteral("Clinic"));
+    auto *preset = child<QComboBox>(dialog, "scriptixPresetCombo");
+    preset->setCurrentIndex(preset->findData(QString()));
+    QTest::keyClicks(child<QLineEdit>(dialog, "scriptixUrlEdit"),
+                     m_sandbox.baseUrl(QStringLiteral("scriptix")).toString());
+    QTest::keyClicks(child<QLineEdit>(dialog, "scriptixTokenEdit"), token);
+}
+
+void TestAccountDialog::waitIdle(AccountDialog *dialog)
+{
+    auto *button = child<QPushButton>(dialog, "signInButton");
+    QTRY_VERIFY_WITH_TIMEOUT(button->isEnabled(), 15000);
+}
+
+QModelIndex TestAccountDialog::accountRow(ServiceKind service) const
+{
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QModelIndex index = m_model->index(row, 0);
+        if (m_model->data(index, DocumentTreeModel::ServiceRole).toInt() == int(service))
+            return index;
+    }
+    return {};
+}
+
+QByteArray TestAccountDialog::settingsText() const
+{
+    QFile file(m_dir->filePath(QStringLiteral("accounts.ini")));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+void TestAccountDialog::screenshot(QWidget *widget, const QString &name)
+{
+    QVERIFY(QDir().mkpath(QStringLiteral(DOCKET_SCREENSHOT_DIR)));
+    const QString path = QStringLiteral(DOCKET_SCREENSHOT_DIR "/") + name + QStringLiteral(".png");
+    QVERIFY(widget->grab().save(path));
+}
+
+void TestAccountDialog::scriptixSignInAddsAccountWithoutSecretInSettings()
+{
+    AccountDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    const QString token = m_sandbox.credentials(QStringLiteral("scriptix"))
+                              .value(QStringLiteral("token"))
+                              .toString();
+    QVERIFY(!token.isEmpty());
+    fillScriptix(dialog, token);
+    QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+    screenshot(dialog, QStringLiteral("accountdialog-scriptix"));
+
+    QSignalSpy accepted(dialog, &QDialog::accepted);
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 15000);
+
+    QVERIFY(accountRow(ServiceKind::Scriptix).isValid());
+    const QList<Account> saved = m_store->accounts();
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().name, QStringLiteral("Clinic"));
+    QCOMPARE(saved.first().baseUrl, m_sandbox.baseUrl(QStringLiteral("scriptix")));
+    QCOMPARE(m_model->accountIds(), QStringList { saved.first().id });
+    QVERIFY(m_secrets->contains(secretKey(saved.first().id, Secret::token)));
+    const QByteArray ini = settingsText();
+    QVERIFY(ini.contains("Clinic"));
+    QVERIFY(!ini.contains(token.toUtf8()));
+}
+
+void TestAccountDialog::wrongTokenShowsErrorAndSavesNothing()
+{
+    AccountDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    fillScriptix(dialog, QStringLiteral("not-the-token"));
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    waitIdle(dialog);
+    QTRY_VERIFY(!dialog->problemText().isEmpty());
+    qInfo() << "wrong token:" << dialog->problemText();
+    QVERIFY(dialog->isVisible());
+    QVERIFY(child<QLabel>(dialog, "problemLabel")->isVisible());
+    QVERIFY(child<QLineEdit>(dialog, "scriptixTokenEdit")->hasFocus()); // to correct it
+    screenshot(dialog, QStringLiteral("accountdialog-wrong-token"));
+    QVERIFY(m_store->accounts().isEmpty());
+    QCOMPARE(m_model->rowCount(), 0);
+    QCOMPARE(m_secrets->size(), 0);
+    QVERIFY(!settingsText().contains("not-the-token"));
+    QTRY_VERIFY(m_accounts->connectors().isEmpty());
+}
+
+void TestAccountDialog::care360AsksForTheCodeInASecondStep()
+{
+    AccountDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    const QJsonObject credentials = m_sandbox.credentials(QStringLiteral("care360"));
+    dialog->setService(ServiceKind::Care360);
+    QTest::keyClicks(child<QLineEdit>(dialog, "nameEdit"), QStringLiteral("Portal"));
+    auto *environment = child<QComboBox>(dialog, "care360EnvironmentCombo");
+    QVERIFY(!child<QLineEdit>(dialog, "care360UrlEdit")->isEnabled());
+    environment->setCurrentIndex(environment->findData(QString()));
+    QVERIFY(child<QLineEdit>(dialog, "care360UrlEdit")->isEnabled());
+    QTest::keyClicks(child<QLineEdit>(dialog, "care360UrlEdit"),
+                     m_sandbox.baseUrl(QStringLiteral("care360")).toString());
+    QTest::keyClicks(child<QLineEdit>(dialog, "care360TenantKeyEdit"),
+                     credentials.value(QStringLiteral("tenantKey")).toString());
+    QTest::keyClicks(child<QLineEdit>(dialog, "care360LoginEdit"),
+                     credentials.value(QStringLiteral("email")).toString());
+    screenshot(dialog, QStringLiteral("accountdialog-care360-step1"));
+
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->isAtCodeStep(), 15000);
+    waitIdle(dialog);
+    QVERIFY(child<QLineEdit>(dialog, "codeEdit")->hasFocus());
+    QVERIFY(child<QLabel>(dialog, "codeIntroLabel")
+                ->text()
+                .contains(credentials.value(QStringLiteral("email")).toString()));
+    screenshot(dialog, QStringLiteral("accountdialog-care360-step2"));
+
+    // A wrong code: said in the dialog, which stays on the code step.
+    QTest::keyClicks(child<QLineEdit>(dialog, "codeEdit"), QStringLiteral("000000"));
+    QTest::keyClick(child<QLineEdit>(dialog, "codeEdit"), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->problemText().isEmpty()
+                                 && child<QPushButton>(dialog, "signInButton")->isEnabled(),
+                             15000);
+    qInfo() << "wrong code:" << dialog->problemText();
+    QVERIFY(dialog->problemText().contains(QStringLiteral("code")));
+    QVERIFY(dialog->isVisible());
+    QVERIFY(dialog->isAtCodeStep());
+    QVERIFY(m_store->accounts().isEmpty());
+    screenshot(dialog, QStringLiteral("accountdialog-care360-wrong-code"));
+
+    // The right code (selected after the error, so typing replaces it).
+    QSignalSpy accepted(dialog, &QDialog::accepted);
+    QTest::keyClicks(child<QLineEdit>(dialog, "codeEdit"),
+                     credentials.value(QStringLiteral("otpCode")).toString());
+    QTest::keyClick(child<QLineEdit>(dialog, "codeEdit"), Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 15000);
+    QVERIFY(accountRow(ServiceKind::Care360).isValid());
+    const QList<Account> saved = m_store->accounts();
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().care360Login, credentials.value(QStringLiteral("email")).toString());
+    QVERIFY(m_secrets->contains(secretKey(saved.first().id, Secret::tenantKey)));
+    QVERIFY(m_secrets->contains(secretKey(saved.first().id, Secret::refreshToken)));
+    QVERIFY(!settingsText().contains(
+        credentials.value(QStringLiteral("tenantKey")).toString().toUtf8()));
+}
+
+void TestAccountDialog::care360UnknownTenantIsExplained()
+{
+    AccountDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    dialog->setService(ServiceKind::Care360);
+    QTest::keyClicks(child<QLineEdit>(dialog, "nameEdit"), QStringLiteral("Portal"));
+    auto *environment = child<QComboBox>(dialog, "care360EnvironmentCombo");
+    environment->setCurrentIndex(environment->findData(QString()));
+    QTest::keyClicks(child<QLineEdit>(dialog, "care360UrlEdit"),
+                     m_sandbox.baseUrl(QStringLiteral("care360")).toString());
+    QTest::keyClicks(child<QLineEdit>(dialog, "care360TenantKeyEdit"), QStringLiteral("nobody"));
+    QTest::keyClicks(child<QLineEdit>(dialog, "care360LoginEdit"),
+                     QStringLiteral("patient@example.org"));
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    waitIdle(dialog);
+    QTRY_VERIFY(!dialog->problemText().isEmpty());
+    qInfo() << "unknown tenant:" << dialog->problemText();
+    QVERIFY(dialog->problemText().contains(QStringLiteral("tenant key")));
+    QVERIFY(!dialog->isAtCodeStep());
+    QVERIFY(m_store->accounts().isEmpty());
+    QCOMPARE(m_secrets->size(), 0);
+}
+
+void TestAccountDialog::validationBlocksSignIn()
+{
+    AccountDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    dialog->setService(ServiceKind::Scriptix);
+    QTest::keyClicks(child<QLineEdit>(dialog, "nameEdit"), QStringLiteral("Clinic"));
+    auto *preset = child<QComboBox>(dialog, "scriptixPresetCombo");
+    preset->setCurrentIndex(preset->findData(QString()));
+    QTest::keyClicks(child<QLineEdit>(dialog, "scriptixUrlEdit"),
+                     QStringLiteral("http://scriptix.example.org/api/v3"));
+    QTest::keyClicks(child<QLineEdit>(dialog, "scriptixTokenEdit"), QStringLiteral("abc"));
+    const int before = m_sandbox.requestLog().value(QStringLiteral("requests")).toArray().size();
+    QTest::keyClick(child<QLineEdit>(dialog, "scriptixTokenEdit"), Qt::Key_Return);
+    QVERIFY(dialog->problemText().contains(QStringLiteral("https://")));
+    QVERIFY(dialog->isVisible());
+    QVERIFY(m_accounts->connectors().isEmpty()); // nothing was started
+    screenshot(dialog, QStringLiteral("accountdialog-validation"));
+
+    // An empty secret is caught too.
+    child<QLineEdit>(dialog, "scriptixUrlEdit")->clear();
+    QTest::keyClicks(child<QLineEdit>(dialog, "scriptixUrlEdit"),
+                     QStringLiteral("https://scriptix.example.org/api/v3"));
+    child<QLineEdit>(dialog, "scriptixTokenEdit")->clear();
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    QVERIFY(dialog->problemText().contains(QStringLiteral("token")));
+    QVERIFY(m_accounts->connectors().isEmpty());
+    QCOMPARE(m_sandbox.requestLog().value(QStringLiteral("requests")).toArray().size(), before);
+}
+
+void TestAccountDialog::worksFromTheKeyboard()
+{
+    AccountDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    QVERIFY(child<QPushButton>(dialog, "signInButton")->isDefault());
+    // Every field has a label with a mnemonic that gives it focus, on every service page.
+    for (const char *page : { "invoxPage", "care360Page", "documentProPage", "scriptixPage",
+                              "detailsStep", "codeStep" }) {
+        for (QLabel *label : child<QWidget>(dialog, page)->findChildren<QLabel *>()) {
+            if (label->objectName() == QLatin1String("codeIntroLabel"))
+                continue;
+            QVERIFY2(label->text().contains(u'&'), qPrintable(label->text()));
+            QVERIFY2(label->buddy(), qPrintable(label->text()));
+            QVERIFY(!label->buddy()->accessibleName().isEmpty());
+        }
+    }
+    // Tab goes from the service through the name into the service's fields, in order.
+    auto *service = child<QComboBox>(dialog, "serviceCombo");
+    service->setFocus();
+    dialog->setService(ServiceKind::DocumentPro);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), child<QWidget>(dialog, "nameEdit"));
+    QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("Parsing"));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), child<QWidget>(dialog, "documentProPresetCombo"));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    // The custom URL field is disabled with the default preset, so the key comes next.
+    QCOMPARE(QApplication::focusWidget(), child<QWidget>(dialog, "documentProApiKeyEdit"));
+    QCOMPARE(child<QLineEdit>(dialog, "documentProApiKeyEdit")->echoMode(), QLineEdit::Password);
+    // Alt+N goes back to the name.
+    QTest::keyClick(dialog, Qt::Key_N, Qt::AltModifier);
+    QCOMPARE(QApplication::focusWidget(), child<QWidget>(dialog, "nameEdit"));
+    // Escape cancels.
+    QSignalSpy rejected(dialog, &QDialog::rejected);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+    QCOMPARE(rejected.count(), 1);
+}
+
+void TestAccountDialog::removeSignsOutAndForgets()
+{
+    AccountDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    fillScriptix(dialog,
+                 m_sandbox.credentials(QStringLiteral("scriptix"))
+                     .value(QStringLiteral("token"))
+                     .toString());
+    QSignalSpy accepted(dialog, &QDialog::accepted);
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 15000);
+    QCOMPARE(m_secrets->size(), 1);
+    const QString id = m_store->accounts().first().id;
+
+    AccountsDialog accounts(m_accounts.get(), m_store.get(), m_secrets.get(), m_model.get());
+    accounts.open();
+    QVERIFY(QTest::qWaitForWindowExposed(&accounts));
+    QCOMPARE(accounts.list()->count(), 1);
+    QVERIFY(accounts.list()->item(0)->text().contains(QStringLiteral("Clinic")));
+    screenshot(&accounts, QStringLiteral("accountsdialog"));
+    QSignalSpy removed(&accounts, &AccountsDialog::accountRemoved);
+    accounts.list()->setCurrentRow(0);
+    QTest::mouseClick(accounts.findChild<QPushButton *>(QStringLiteral("removeAccountButton")),
+                      Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(removed.count(), 1, 15000);
+    QCOMPARE(removed.first().first().toString(), id);
+    QVERIFY(m_store->accounts().isEmpty());
+    QCOMPARE(m_model->rowCount(), 0);
+    QCOMPARE(m_secrets->size(), 0);
+    QCOMPARE(accounts.list()->count(), 0);
+    QTRY_VERIFY(m_accounts->connectors().isEmpty());
+}
+
+void TestAccountDialog::windowSaysWhenTheKeychainIsMissing()
+{
+    MissingKeychain keychain;
+    FallbackCredentialStore secrets(&keychain);
+    MainWindow window(m_model.get());
+    connect(&secrets, &FallbackCredentialStore::keychainUnavailable, &window,
+            &MainWindow::showKeychainUnavailable);
+    window.setAccountServices(m_accounts.get(), m_store.get(), &secrets);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    // File > Accounts… (Ctrl+Shift+A) opens the list; Add… opens the account dialog.
+    auto *action = window.findChild<QAction *>(QStringLiteral("actionAccounts"));
+    QVERIFY(action && action->isEnabled());
+    QVERIFY(action->text().contains(u'&'));
+    QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    action->trigger();
+    AccountsDialog *accounts = nullptr;
+    QTRY_VERIFY((accounts = window.findChild<AccountsDialog *>()) && accounts->isVisible());
+    accounts->addAccount();
+    AccountDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = accounts->findChild<AccountDialog *>()) && dialog->isVisible());
+    fillScriptix(dialog,
+                 m_sandbox.credentials(QStringLiteral("scriptix"))
+                     .value(QStringLiteral("token"))
+                     .toString());
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+
+    // Storing the token meets the missing keychain: the window says so, without blocking, and the
+    // account still works for this run with the secret in memory.
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (box = window.findChild<QMessageBox *>(QStringLiteral("keychainUnavailableBox")))
+            && box->isVisible(),
+        15000);
+    QVERIFY(box->text().contains(QStringLiteral("memory for this run only")));
+    QVERIFY(box->informativeText().contains(QStringLiteral("org.freedesktop.secrets")));
+    QVERIFY(secrets.isUsingMemory());
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Scriptix).isValid(), 15000);
+    QCOMPARE(m_store->accounts().size(), 1);
+    screenshot(box, QStringLiteral("keychain-unavailable-box"));
+    screenshot(&window, QStringLiteral("accounts-window-keychain-missing"));
+    box->close();
+}
+
+QTEST_MAIN(TestAccountDialog)
+
+#include "tst_accountdialog.moc"

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QDialog>
+
+class QListWidget;
+class QLabel;
+class QPushButton;
+
+namespace Docket {
+class AccountManager;
+class AccountStore;
+class CredentialStore;
+class DocumentTreeModel;
+} // namespace Docket
+
+// The saved accounts: add one (AccountDialog) or remove one (signs it out, which deletes every
+// secret it has, then forgets it in the store and the tree). Open it with open().
+class AccountsDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    AccountsDialog(Docket::AccountManager *manager, Docket::AccountStore *store,
+                   Docket::CredentialStore *credentials, Docket::DocumentTreeModel *model,
+                   QWidget *parent = nullptr);
+
+    QListWidget *list() const { return m_list; }
+    void addAccount();
+    void removeSelected();
+
+Q_SIGNALS:
+    void accountRemoved(const QString &accountId);
+
+private:
+    void reload();
+
+    Docket::AccountManager *m_manager;
+    Docket::AccountStore *m_store;
+    Docket::CredentialStore *m_credentials;
+    Docket::DocumentTreeModel *m_model;
+    QListWidget *m_list;
+    QLabel *m_status;
+    QPushButton *m_add;
+    QPushButton *m_remove;
+};
