@@ -10,7 +10,11 @@
 #include "documenttreeview.h"
 #include "emptystatewidget.h"
 
+#include <docketversion.h>
+
 #include <QAction>
+#include <QCloseEvent>
+#include <QSettings>
 #include <QApplication>
 #include <QDockWidget>
 #include <QHeaderView>
@@ -86,7 +90,37 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
                            0);
             });
     updateActions();
+    restoreLayout();
     showStatus(tr("Ready"));
+}
+
+namespace {
+
+QSettings layoutSettings()
+{
+    // Shared by docket and docket-cli (different executables): named explicitly.
+    return QSettings(QStringLiteral(DOCKET_ORGANIZATION_NAME), QStringLiteral(DOCKET_APPLICATION_NAME));
+}
+
+} // namespace
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings = layoutSettings();
+    settings.beginGroup(QStringLiteral("window"));
+    restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    m_tree->header()->restoreState(settings.value(QStringLiteral("columns")).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings = layoutSettings();
+    settings.beginGroup(QStringLiteral("window"));
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("state"), saveState());
+    settings.setValue(QStringLiteral("columns"), m_tree->header()->saveState());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::createActions()

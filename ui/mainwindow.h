@@ -44,11 +44,16 @@ public:
     // Says, without blocking, that the keychain failed and secrets stay in memory for this run.
     void showKeychainUnavailable(const QString &reason);
 
+protected:
+    // The window's size, dock and column layout are kept between runs (never anything else).
+    void closeEvent(QCloseEvent *event) override;
+
 public Q_SLOTS:
     void deleteSelection();
     void refreshSelection();
 
 private:
+    void restoreLayout();
     void createActions();
     void createDetailsPane();
     void createMenusAndToolBar();

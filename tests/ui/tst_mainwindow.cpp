@@ -15,6 +15,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QPushButton>
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void care360SaysSoftDelete();
     void manyItemsNeedTypedConfirmation();
     void selectingSeveralDeletesThemAll();
+    void layoutIsKeptBetweenRuns();
     void filterKeepsAncestors();
 
 private:
@@ -349,6 +351,17 @@ void TestMainWindow::selectingSeveralDeletesThemAll()
     for (const QString &id : ids)
         QVERIFY(
             deleted(QStringLiteral("documentpro"), QStringLiteral("parserResults")).contains(id));
+}
+
+void TestMainWindow::layoutIsKeptBetweenRuns()
+{
+    // QStandardPaths test mode keeps this away from the user's own settings.
+    m_window->resize(900, 500);
+    m_window->treeView()->header()->resizeSection(DocumentTreeModel::KindColumn, 211);
+    m_window->close();
+    MainWindow again(m_model.get());
+    QCOMPARE(again.size(), QSize(900, 500));
+    QCOMPARE(again.treeView()->header()->sectionSize(DocumentTreeModel::KindColumn), 211);
 }
 
 void TestMainWindow::filterKeepsAncestors()
