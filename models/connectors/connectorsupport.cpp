@@ -2,6 +2,8 @@
 
 #include <QJsonDocument>
 
+#include <cmath>
+
 namespace Docket {
 
 QDateTime parseServiceDate(const QJsonValue &value)
@@ -37,6 +39,31 @@ QJsonValue firstField(const QJsonObject &object, std::initializer_list<const cha
 QByteArray jsonBody(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+int intValue(const QJsonValue &value)
+{
+    if (value.isDouble())
+        return int(std::lround(value.toDouble()));
+    if (value.isString()) {
+        bool ok = false;
+        const double number = value.toString().trimmed().toDouble(&ok);
+        if (ok)
+            return int(std::lround(number));
+    }
+    return -1;
+}
+
+QJsonDocument parseBody(const ApiResult &result, QString *problem)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(result.body, &error);
+    if (error.error != QJsonParseError::NoError) {
+        *problem = QStringLiteral("invalid JSON at byte %1: %2")
+                       .arg(error.offset)
+                       .arg(error.errorString());
+    }
+    return document;
 }
 
 } // namespace Docket

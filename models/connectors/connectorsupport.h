@@ -3,6 +3,7 @@
 #include "networkclient.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
 
@@ -19,5 +20,9 @@ QString stringField(const QJsonObject &object, const QString &key);
 QJsonValue firstField(const QJsonObject &object, std::initializer_list<const char *> keys);
 // A JSON body for a request.
 QByteArray jsonBody(const QJsonObject &object);
+// A count that may come as a number or as a numeric string; -1 when absent or unreadable.
+int intValue(const QJsonValue &value);
+// The answer's body as JSON (object or array); a body that is not JSON sets *problem.
+QJsonDocument parseBody(const ApiResult &result, QString *problem);
 
 } // namespace Docket

@@ -74,31 +74,6 @@ bool usableRef(const NodeRef &ref, NodeKind kind, int depth)
     return true;
 }
 
-int intValue(const QJsonValue &value)
-{
-    if (value.isDouble())
-        return int(std::lround(value.toDouble()));
-    if (value.isString()) {
-        bool ok = false;
-        const double number = value.toString().trimmed().toDouble(&ok);
-        if (ok)
-            return int(std::lround(number));
-    }
-    return -1;
-}
-
-QJsonDocument parseBody(const ApiResult &result, QString *problem)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(result.body, &error);
-    if (error.error != QJsonParseError::NoError) {
-        *problem = QStringLiteral("invalid JSON at byte %1: %2")
-                       .arg(error.offset)
-                       .arg(error.errorString());
-    }
-    return document;
-}
-
 // The documented {"files": [...], "pagination_key": ...}; nullopt (with *problem) otherwise.
 std::optional<QJsonObject> parseDocumentList(const ApiResult &result, QString *problem)
 {

@@ -83,32 +83,6 @@ ApiError explained(ApiError error)
     return error;
 }
 
-// A count that may come as a number or as a numeric string; -1 when absent or unreadable.
-int intValue(const QJsonValue &value)
-{
-    if (value.isDouble())
-        return int(std::lround(value.toDouble()));
-    if (value.isString()) {
-        bool ok = false;
-        const double number = value.toString().trimmed().toDouble(&ok);
-        if (ok)
-            return int(std::lround(number));
-    }
-    return -1;
-}
-
-QJsonDocument parseBody(const ApiResult &result, QString *problem)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(result.body, &error);
-    if (error.error != QJsonParseError::NoError) {
-        *problem = QStringLiteral("invalid JSON at byte %1: %2")
-                       .arg(error.offset)
-                       .arg(error.errorString());
-    }
-    return document;
-}
-
 // The documented list envelope {"count", "total_results", "result": [...]}, or (where allowed) a
 // bare array, which then holds everything and has no further pages.
 struct Envelope
