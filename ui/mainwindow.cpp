@@ -79,6 +79,13 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
         [this](const QString &, const NodeRef &ref, DeleteOutcome outcome, const ApiError &error) {
             if (error.isError())
                 showStatus(tr("Not deleted: %1").arg(error.userMessage), 0);
+            else if (outcome == DeleteOutcome::AlreadyGone && ref.kind == NodeKind::Care360File)
+                // Care360 answers 404 alike for a deleted file and for one this patient did not
+                // upload; the re-list shows which it was.
+                showStatus(tr("Care360 did not find file %1: it was already deleted, or it was "
+                              "uploaded by someone else (only the uploader may delete it).")
+                               .arg(ref.id()),
+                           0);
             else if (outcome == DeleteOutcome::AlreadyGone)
                 showStatus(tr("%1 %2 was already gone.").arg(nodeKindName(ref.kind), ref.id()));
             else
