@@ -10,12 +10,9 @@
 #include "documenttreeview.h"
 #include "emptystatewidget.h"
 
-#include <docketversion.h>
-
 #include <QAction>
-#include <QCloseEvent>
-#include <QSettings>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -23,8 +20,11 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
+
+#include <docketversion.h>
 
 using namespace Docket;
 
@@ -106,7 +106,8 @@ namespace {
 QSettings layoutSettings()
 {
     // Shared by docket and docket-cli (different executables): named explicitly.
-    return QSettings(QStringLiteral(DOCKET_ORGANIZATION_NAME), QStringLiteral(DOCKET_APPLICATION_NAME));
+    return QSettings(QStringLiteral(DOCKET_ORGANIZATION_NAME),
+                     QStringLiteral(DOCKET_APPLICATION_NAME));
 }
 
 } // namespace
