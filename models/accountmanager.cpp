@@ -61,6 +61,18 @@ void AccountManager::close(const QString &accountId)
     }
 }
 
+void AccountManager::closeConnector(Connector *connector)
+{
+    for (auto it = m_opened.begin(); it != m_opened.end(); ++it) {
+        if (it->connector.get() != connector)
+            continue;
+        it->connector.release()->deleteLater();
+        it->session.release()->deleteLater();
+        m_opened.erase(it);
+        return;
+    }
+}
+
 void AccountManager::open(const Account &account, CredentialStore *credentials,
                           const QHash<QString, QString> &secrets)
 {

@@ -43,6 +43,9 @@ public:
     // Forgets an opened or prepared account (after sign-out or a failed sign-in). Its connector
     // and session are deleted later on the event loop, so this is safe from their signals.
     void close(const QString &accountId);
+    // The same for one connector, when another with the same id is open (the account dialog's
+    // new sign-in while the account is edited).
+    void closeConnector(Connector *connector);
 
     QList<Connector *> connectors() const;
     Connector *connector(const QString &accountId) const;

@@ -49,6 +49,17 @@ QUrl presetUrl(const QComboBox *preset, const QLineEdit *custom)
     return QUrl(url.isEmpty() ? custom->text().trimmed() : url);
 }
 
+// The reverse: the preset whose URL this is, otherwise "Custom URL" with the URL typed in.
+void selectPreset(QComboBox *preset, QLineEdit *custom, const QUrl &url)
+{
+    int index = url.isEmpty() ? -1 : preset->findData(url.toString());
+    if (index < 0) {
+        index = preset->findData(QString());
+        custom->setText(url.toString());
+    }
+    preset->setCurrentIndex(index);
+}
+
 } // namespace
 
 AccountDialog::AccountDialog(AccountManager *manager, AccountStore *store,
@@ -266,6 +277,50 @@ void AccountDialog::setService(ServiceKind service)
     m_service->setCurrentIndex(m_service->findData(int(service)));
 }
 
+void AccountDialog::setEditing(const Account &account, bool persist)
+{
+    m_editing = true;
+    m_persist = persist;
+    m_account = account;
+    setWindowTitle(tr("Edit Account"));
+    setAccessibleName(tr("Edit account"));
+    setService(account.service);
+    m_service->setEnabled(false); // another service is another account
+    m_name->setText(account.name);
+    switch (account.service) {
+    case ServiceKind::Invox:
+        m_invoxUrl->setText(account.baseUrl.toString());
+        m_invoxAppId->setText(account.invoxAppId);
+        m_invoxTokenPath->setText(account.invoxTokenPath);
+        m_invoxApiVersion->setText(account.invoxApiVersion);
+        break;
+    case ServiceKind::Care360:
+        selectPreset(m_care360Environment, m_care360Url, account.baseUrl);
+        m_care360Login->setText(account.care360Login);
+        break;
+    case ServiceKind::DocumentPro:
+        selectPreset(m_documentProPreset, m_documentProUrl, account.baseUrl);
+        break;
+    case ServiceKind::Scriptix:
+        selectPreset(m_scriptixPreset, m_scriptixUrl, account.baseUrl);
+        m_scriptixHeader->setCurrentIndex(m_scriptixHeader->findData(int(account.scriptixHeader)));
+        break;
+    }
+    for (QLineEdit *edit : secretEdits()) {
+        edit->clear();
+        edit->setPlaceholderText(tr("unchanged — leave empty to keep"));
+    }
+    m_signInButton->setText(tr("&Save"));
+    m_signInButton->setAccessibleName(tr("Save"));
+    updateUrlFields();
+    m_name->setFocus();
+}
+
+QList<QLineEdit *> AccountDialog::secretEdits() const
+{
+    return { m_invoxApiKey, m_care360TenantKey, m_documentProApiKey, m_scriptixToken };
+}
+
 Account AccountDialog::account() const
 {
     Account account = m_account;
@@ -348,7 +403,7 @@ QString AccountDialog::problem() const
     const Account candidate = account();
     if (const QString problem = candidate.validationProblem(); !problem.isEmpty())
         return problem;
-    if (secretValue().isEmpty()) {
+    if (secretValue().isEmpty() && !m_editing) {
         switch (candidate.service) {
         case ServiceKind::Invox:
             return tr("Enter the Invox API Key.");
@@ -410,13 +465,35 @@ void AccountDialog::signIn()
         showProblem(problem);
         return;
     }
-    startSignIn();
+    if (m_editing && secretValue().isEmpty())
+        saveSettingsOnly();
+    else
+        startSignIn();
+}
+
+void AccountDialog::saveSettingsOnly()
+{
+    Account edited = account();
+    if (m_store && m_persist) {
+        if (const QString problem = m_store->save(edited); !problem.isEmpty()) {
+            showProblem(problem);
+            return;
+        }
+    }
+    m_account = edited;
+    // Open it again with the new settings and the secrets it already has.
+    Q_EMIT accountReplacing(edited.id);
+    m_manager->close(edited.id);
+    m_manager->open(edited, m_credentials);
+    Q_EMIT accountEdited(edited);
+    accept();
 }
 
 void AccountDialog::startSignIn()
 {
     m_account = account();
-    m_account.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (!m_editing)
+        m_account.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_connector = m_manager->prepare(m_account, m_credentials);
     // In memory only until the service accepts it: a refused secret is never stored.
     m_connector->session()->setSecret(secretName(), secretValue());
@@ -484,19 +561,30 @@ void AccountDialog::persistAndFinish()
             return;
         QString problem = error;
         if (problem.isEmpty())
-            problem = m_store ? m_store->save(m_account) : QString();
+            problem = m_store && m_persist ? m_store->save(m_account) : QString();
         if (!problem.isEmpty()) {
             setBusy(false);
-            // Nothing half-kept: forget every secret this sign-in stored.
-            m_connector->session()->clearSecrets(m_manager, [](const QString &) {});
+            // Nothing half-kept: forget every secret this sign-in stored (editing: they are the
+            // account's own, which stays).
+            if (!m_editing)
+                m_connector->session()->clearSecrets(m_manager, [](const QString &) {});
             abandon();
             showProblem(problem);
             return;
         }
         Connector *connector = m_connector;
         m_connector = nullptr;
+        if (m_editing) {
+            Q_EMIT accountReplacing(m_account.id);
+            // The old connector, listed before the one just signed in under the same id.
+            if (Connector *old = m_manager->connector(m_account.id); old && old != connector)
+                m_manager->close(m_account.id);
+        }
         m_manager->adopt(connector);
-        Q_EMIT accountAdded(m_account);
+        if (m_editing)
+            Q_EMIT accountEdited(m_account);
+        else
+            Q_EMIT accountAdded(m_account);
         accept();
     });
 }
@@ -505,9 +593,9 @@ void AccountDialog::abandon()
 {
     if (!m_connector)
         return;
-    const QString id = m_connector->account().id;
+    Connector *connector = m_connector;
     m_connector = nullptr;
-    m_manager->close(id);
+    m_manager->closeConnector(connector);
     m_steps->setCurrentIndex(0);
     m_signInButton->setText(tr("&Sign in"));
 }

@@ -33,6 +33,11 @@ public:
     ~AccountDialog() override;
 
     void setService(Docket::ServiceKind service);
+    // Edits `account` instead of adding one: its settings fill the fields (never its secrets:
+    // those start empty and are kept unless a new one is typed). `credentials` holds its secrets;
+    // with `persist` false (a practice account) nothing is written to the AccountStore.
+    void setEditing(const Docket::Account &account, bool persist = true);
+    bool isEditing() const { return m_editing; }
     // The account as the fields describe it (a new id once signing in started).
     Docket::Account account() const;
     // Empty when the fields can be used, otherwise what is wrong (shown inline on sign-in).
@@ -42,6 +47,11 @@ public:
 
 Q_SIGNALS:
     void accountAdded(const Docket::Account &account);
+    // Editing: only settings changed and are saved; the account must be opened again with them.
+    void accountEdited(const Docket::Account &account);
+    // Editing with a new secret, once the service accepted it: the old connector is about to be
+    // closed and the new one adopted under the same id (drop the old one from the tree now).
+    void accountReplacing(const QString &accountId);
 
 public Q_SLOTS:
     void signIn();
@@ -62,12 +72,16 @@ private:
     void persistAndFinish();
     void abandon();
     void updateUrlFields();
+    void saveSettingsOnly();
+    QList<QLineEdit *> secretEdits() const;
 
     Docket::AccountManager *m_manager;
     Docket::AccountStore *m_store;
     Docket::CredentialStore *m_credentials;
     QPointer<Docket::Connector> m_connector; // while signing in
-    Docket::Account m_account; // the one being signed in
+    Docket::Account m_account; // the one being signed in (editing: the original)
+    bool m_editing = false;
+    bool m_persist = true;
 
     QStackedWidget *m_steps;
     QComboBox *m_service;

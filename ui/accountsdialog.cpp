@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -26,6 +27,7 @@ AccountsDialog::AccountsDialog(AccountManager *manager, AccountStore *store,
     , m_list(new QListWidget(this))
     , m_status(new QLabel(this))
     , m_add(new QPushButton(tr("&Add…"), this))
+    , m_edit(new QPushButton(tr("&Edit…"), this))
     , m_remove(new QPushButton(tr("&Remove"), this))
 {
     setObjectName(QStringLiteral("accountsDialog"));
@@ -41,6 +43,9 @@ AccountsDialog::AccountsDialog(AccountManager *manager, AccountStore *store,
     m_list->setAccessibleName(tr("Saved accounts"));
     m_add->setObjectName(QStringLiteral("addAccountButton"));
     m_add->setAccessibleName(tr("Add account"));
+    m_edit->setObjectName(QStringLiteral("editAccountButton"));
+    m_edit->setAccessibleName(tr("Edit account"));
+    m_edit->setToolTip(tr("Changes the account's settings; a new secret signs in again."));
     m_remove->setObjectName(QStringLiteral("removeAccountButton"));
     m_remove->setAccessibleName(tr("Remove account"));
     m_remove->setToolTip(tr("Signs the account out, deletes its secrets and forgets it. "
@@ -52,12 +57,17 @@ AccountsDialog::AccountsDialog(AccountManager *manager, AccountStore *store,
     buttons->setObjectName(QStringLiteral("accountsButtons"));
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_add, &QPushButton::clicked, this, &AccountsDialog::addAccount);
+    connect(m_edit, &QPushButton::clicked, this, &AccountsDialog::editSelected);
     connect(m_remove, &QPushButton::clicked, this, &AccountsDialog::removeSelected);
-    connect(m_list, &QListWidget::currentRowChanged, this,
-            [this](int row) { m_remove->setEnabled(row >= 0); });
+    connect(m_list, &QListWidget::itemActivated, this, &AccountsDialog::editSelected);
+    connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
+        m_edit->setEnabled(row >= 0);
+        m_remove->setEnabled(row >= 0);
+    });
 
     auto *side = new QVBoxLayout;
     side->addWidget(m_add);
+    side->addWidget(m_edit);
     side->addWidget(m_remove);
     side->addStretch();
     auto *middle = new QHBoxLayout;
@@ -94,6 +104,7 @@ void AccountsDialog::reload()
     }
     if (m_list->count() > 0)
         m_list->setCurrentRow(0);
+    m_edit->setEnabled(m_list->currentRow() >= 0);
     m_remove->setEnabled(m_list->currentRow() >= 0);
 }
 
@@ -108,12 +119,71 @@ void AccountsDialog::addAccount()
     dialog->open();
 }
 
+void AccountsDialog::editSelected()
+{
+    QListWidgetItem *item = m_list->currentItem();
+    if (!item)
+        return;
+    const QString id = item->data(Qt::UserRole).toString();
+    std::optional<Account> account = m_store->find(id);
+    const bool saved = account.has_value();
+    if (!account) {
+        // A practice account of --sandbox: edited in memory for this run only.
+        const Connector *connector = m_manager->connector(id);
+        if (!connector)
+            return;
+        account = connector->account();
+    }
+    auto *dialog = new AccountDialog(m_manager, m_store,
+                                     saved ? m_credentials : m_manager->memoryStore(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setEditing(*account, saved);
+    connect(dialog, &AccountDialog::accountReplacing, this,
+            [this](const QString &accountId) { m_model->removeAccount(accountId); });
+    connect(dialog, &AccountDialog::accountEdited, this, [this](const Account &edited) {
+        reload();
+        for (int row = 0; row < m_list->count(); ++row) {
+            if (m_list->item(row)->data(Qt::UserRole).toString() == edited.id)
+                m_list->setCurrentRow(row);
+        }
+        m_status->setText(tr("Saved %1.").arg(edited.label()));
+    });
+    dialog->open();
+}
+
 void AccountsDialog::removeSelected()
 {
     QListWidgetItem *item = m_list->currentItem();
     if (!item)
         return;
     const QString id = item->data(Qt::UserRole).toString();
+    QString label = item->text();
+    if (const std::optional<Account> account = m_store->find(id))
+        label = account->label();
+    else if (const Connector *connector = m_manager->connector(id))
+        label = connector->account().label();
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Remove Account"),
+                                tr("Remove %1?").arg(label), QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("removeAccountConfirm"));
+    box->setAccessibleName(tr("Remove account"));
+    box->setInformativeText(tr("This signs the account out and deletes its secrets from this "
+                               "computer. Nothing is deleted at the service."));
+    QPushButton *remove = box->addButton(tr("&Remove"), QMessageBox::DestructiveRole);
+    remove->setObjectName(QStringLiteral("confirmRemoveButton"));
+    QPushButton *cancel = box->addButton(QMessageBox::Cancel);
+    cancel->setObjectName(QStringLiteral("cancelRemoveButton"));
+    box->setDefaultButton(cancel);
+    box->setEscapeButton(cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, remove, id](QAbstractButton *button) {
+        if (button == remove)
+            removeAccount(id);
+    });
+    box->open();
+}
+
+void AccountsDialog::removeAccount(const QString &id)
+{
     Connector *connector = m_manager->connector(id);
     std::optional<Account> account = m_store->find(id);
     if (!account && connector)

@@ -13,8 +13,9 @@ class CredentialStore;
 class DocumentTreeModel;
 } // namespace Docket
 
-// The saved accounts: add one (AccountDialog) or remove one (signs it out, which deletes every
-// secret it has, then forgets it in the store and the tree). Open it with open().
+// The saved accounts: add one (AccountDialog), edit one (the same dialog, filled in with its
+// settings) or remove one after a confirmation (signs it out, which deletes every secret it has,
+// then forgets it in the store and the tree). Open it with open().
 class AccountsDialog : public QDialog
 {
     Q_OBJECT
@@ -26,7 +27,10 @@ public:
 
     QListWidget *list() const { return m_list; }
     void addAccount();
+    void editSelected();
+    // Asks first (a message box, Cancel by default); removeAccount() once confirmed.
     void removeSelected();
+    void removeAccount(const QString &accountId);
 
 Q_SIGNALS:
     void accountRemoved(const QString &accountId);
@@ -41,5 +45,6 @@ private:
     QListWidget *m_list;
     QLabel *m_status;
     QPushButton *m_add;
+    QPushButton *m_edit;
     QPushButton *m_remove;
 };

@@ -84,6 +84,9 @@ private Q_SLOTS:
     void validationBlocksSignIn();
     void worksFromTheKeyboard();
     void removeSignsOutAndForgets();
+    void editChangesSettingsUnderTheSameId();
+    void editWithWrongTokenKeepsTheAccount();
+    void removeAsksAndCancelKeeps();
     void windowSaysWhenTheKeychainIsMissing();
 
 private:
@@ -93,6 +96,10 @@ private:
     QModelIndex accountRow(ServiceKind service) const;
     QByteArray settingsText() const;
     void screenshot(QWidget *widget, const QString &name);
+    QString addScriptixAccount();
+    AccountDialog *editFirstAccount(AccountsDialog *accounts);
+    QString storedSecret(const QString &key);
+    QString scriptixToken() const;
 
     SandboxProcess m_sandbox;
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -144,6 +151,10 @@ AccountDialog *TestAccountDialog::openDialog(CredentialStore *credentials, QWidg
     m_dialog->open();
     if (!QTest::qWaitForWindowExposed(m_dialog))
         return nullptr;
+    // Under Xvfb there is no window manager to activate the dialog; focus and mnemonics need it.
+    m_dialog->activateWindow();
+    if (!QTest::qWaitForWindowActive(m_dialog))
+        return nullptr;
     return m_dialog;
 }
 
@@ -184,8 +195,11 @@ QByteArray TestAccountDialog::settingsText() const
 
 void TestAccountDialog::screenshot(QWidget *widget, const QString &name)
 {
-    QVERIFY(QDir().mkpath(QStringLiteral(DOCKET_SCREENSHOT_DIR)));
-    const QString path = QStringLiteral(DOCKET_SCREENSHOT_DIR "/") + name + QStringLiteral(".png");
+    // The Xvfb run writes its own set (DOCKET_SCREENSHOT_DIR in the environment).
+    const QString dir
+        = qEnvironmentVariable("DOCKET_SCREENSHOT_DIR", QStringLiteral(DOCKET_SCREENSHOT_DIR));
+    QVERIFY(QDir().mkpath(dir));
+    const QString path = dir + u'/' + name + QStringLiteral(".png");
     QVERIFY(widget->grab().save(path));
 }
 
@@ -228,7 +242,8 @@ void TestAccountDialog::wrongTokenShowsErrorAndSavesNothing()
     qInfo() << "wrong token:" << dialog->problemText();
     QVERIFY(dialog->isVisible());
     QVERIFY(child<QLabel>(dialog, "problemLabel")->isVisible());
-    QVERIFY(child<QLineEdit>(dialog, "scriptixTokenEdit")->hasFocus()); // to correct it
+    // to correct it
+    QCOMPARE(dialog->focusWidget(), child<QLineEdit>(dialog, "scriptixTokenEdit"));
     screenshot(dialog, QStringLiteral("accountdialog-wrong-token"));
     QVERIFY(m_store->accounts().isEmpty());
     QCOMPARE(m_model->rowCount(), 0);
@@ -259,7 +274,7 @@ void TestAccountDialog::care360AsksForTheCodeInASecondStep()
     QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(dialog->isAtCodeStep(), 15000);
     waitIdle(dialog);
-    QVERIFY(child<QLineEdit>(dialog, "codeEdit")->hasFocus());
+    QCOMPARE(dialog->focusWidget(), child<QLineEdit>(dialog, "codeEdit"));
     QVERIFY(child<QLabel>(dialog, "codeIntroLabel")
                 ->text()
                 .contains(credentials.value(QStringLiteral("email")).toString()));
@@ -408,6 +423,12 @@ void TestAccountDialog::removeSignsOutAndForgets()
     accounts.list()->setCurrentRow(0);
     QTest::mouseClick(accounts.findChild<QPushButton *>(QStringLiteral("removeAccountButton")),
                       Qt::LeftButton);
+    QMessageBox *confirm = nullptr;
+    QTRY_VERIFY(
+        (confirm = accounts.findChild<QMessageBox *>(QStringLiteral("removeAccountConfirm")))
+        && confirm->isVisible());
+    QTest::mouseClick(confirm->findChild<QPushButton *>(QStringLiteral("confirmRemoveButton")),
+                      Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(removed.count(), 1, 15000);
     QCOMPARE(removed.first().first().toString(), id);
     QVERIFY(m_store->accounts().isEmpty());
@@ -415,6 +436,188 @@ void TestAccountDialog::removeSignsOutAndForgets()
     QCOMPARE(m_secrets->size(), 0);
     QCOMPARE(accounts.list()->count(), 0);
     QTRY_VERIFY(m_accounts->connectors().isEmpty());
+}
+
+QString TestAccountDialog::scriptixToken() const
+{
+    return m_sandbox.credentials(QStringLiteral("scriptix"))
+        .value(QStringLiteral("token"))
+        .toString();
+}
+
+// Adds "Clinic" on the sandbox's Scriptix through the dialog; its id, or empty.
+QString TestAccountDialog::addScriptixAccount()
+{
+    AccountDialog *dialog = openDialog();
+    if (!dialog)
+        return {};
+    fillScriptix(dialog, scriptixToken());
+    QSignalSpy accepted(dialog, &QDialog::accepted);
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    if (!QTest::qWaitFor([&] { return accepted.count() == 1; }, 15000))
+        return {};
+    delete m_dialog.data();
+    if (!QTest::qWaitFor([&] { return accountRow(ServiceKind::Scriptix).isValid(); }, 15000))
+        return {};
+    return m_store->accounts().value(0).id;
+}
+
+AccountDialog *TestAccountDialog::editFirstAccount(AccountsDialog *accounts)
+{
+    accounts->list()->setCurrentRow(0);
+    QTest::mouseClick(accounts->findChild<QPushButton *>(QStringLiteral("editAccountButton")),
+                      Qt::LeftButton);
+    AccountDialog *dialog = nullptr;
+    if (!QTest::qWaitFor(
+            [&] {
+                return (dialog = accounts->findChild<AccountDialog *>()) && dialog->isVisible();
+            },
+            5000))
+        return nullptr;
+    dialog->activateWindow();
+    if (!QTest::qWaitForWindowActive(dialog))
+        return nullptr;
+    return dialog;
+}
+
+QString TestAccountDialog::storedSecret(const QString &key)
+{
+    QString value;
+    bool done = false;
+    m_secrets->read(key, this, [&](const CredentialStore::ReadResult &result) {
+        value = result.value.value_or(QString());
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, 5000))
+        return {};
+    return value;
+}
+
+void TestAccountDialog::editChangesSettingsUnderTheSameId()
+{
+    const QString id = addScriptixAccount();
+    QVERIFY(!id.isEmpty());
+    AccountsDialog accounts(m_accounts.get(), m_store.get(), m_secrets.get(), m_model.get());
+    accounts.open();
+    QVERIFY(QTest::qWaitForWindowExposed(&accounts));
+    AccountDialog *dialog = editFirstAccount(&accounts);
+    QVERIFY(dialog);
+    QVERIFY(dialog->isEditing());
+
+    // Filled in with the settings, never the secret.
+    auto *name = child<QLineEdit>(dialog, "nameEdit");
+    auto *token = child<QLineEdit>(dialog, "scriptixTokenEdit");
+    QCOMPARE(name->text(), QStringLiteral("Clinic"));
+    QCOMPARE(child<QLineEdit>(dialog, "scriptixUrlEdit")->text(),
+             m_sandbox.baseUrl(QStringLiteral("scriptix")).toString());
+    QVERIFY(token->text().isEmpty());
+    QVERIFY(token->placeholderText().contains(QStringLiteral("unchanged")));
+    QVERIFY(!child<QComboBox>(dialog, "serviceCombo")->isEnabled());
+    QCOMPARE(dialog->focusWidget(), name);
+
+    name->selectAll();
+    QTest::keyClicks(name, QStringLiteral("Reception"));
+    auto *header = child<QComboBox>(dialog, "scriptixHeaderCombo");
+    header->setCurrentIndex(header->findData(int(Account::ScriptixHeader::ZoomKey)));
+    screenshot(dialog, QStringLiteral("accountdialog-edit"));
+
+    QSignalSpy accepted(dialog, &QDialog::accepted);
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 15000);
+
+    const QList<Account> saved = m_store->accounts();
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().id, id);
+    QCOMPARE(saved.first().name, QStringLiteral("Reception"));
+    QCOMPARE(saved.first().scriptixHeader, Account::ScriptixHeader::ZoomKey);
+    // Opened again with the new settings: the tree shows the new label.
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Scriptix).isValid()
+                                 && accountRow(ServiceKind::Scriptix)
+                                        .data()
+                                        .toString()
+                                        .contains(QStringLiteral("Reception")),
+                             15000);
+    QCOMPARE(m_model->accountIds(), QStringList { id });
+    QTRY_COMPARE(m_accounts->connectors().size(), 1);
+    QCOMPARE(m_accounts->connector(id)->account().scriptixHeader, Account::ScriptixHeader::ZoomKey);
+    QCOMPARE(storedSecret(secretKey(id, Secret::token)), scriptixToken());
+    const QByteArray ini = settingsText();
+    QVERIFY(ini.contains("Reception"));
+    QVERIFY(!ini.contains(scriptixToken().toUtf8()));
+    QVERIFY(accounts.list()->item(0)->text().contains(QStringLiteral("Reception")));
+    screenshot(&accounts, QStringLiteral("accountsdialog-after-edit"));
+}
+
+void TestAccountDialog::editWithWrongTokenKeepsTheAccount()
+{
+    const QString id = addScriptixAccount();
+    QVERIFY(!id.isEmpty());
+    AccountsDialog accounts(m_accounts.get(), m_store.get(), m_secrets.get(), m_model.get());
+    accounts.open();
+    QVERIFY(QTest::qWaitForWindowExposed(&accounts));
+    AccountDialog *dialog = editFirstAccount(&accounts);
+    QVERIFY(dialog);
+
+    auto *name = child<QLineEdit>(dialog, "nameEdit");
+    name->selectAll();
+    QTest::keyClicks(name, QStringLiteral("Reception"));
+    QTest::keyClicks(child<QLineEdit>(dialog, "scriptixTokenEdit"), QStringLiteral("not-it"));
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    waitIdle(dialog);
+    QTRY_VERIFY(!dialog->problemText().isEmpty());
+    qInfo() << "wrong new token:" << dialog->problemText();
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(dialog->focusWidget(), child<QLineEdit>(dialog, "scriptixTokenEdit"));
+    screenshot(dialog, QStringLiteral("accountdialog-edit-wrong-token"));
+
+    // The account as it was: settings, secret, tree and its one open connector.
+    const QList<Account> saved = m_store->accounts();
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().id, id);
+    QCOMPARE(saved.first().name, QStringLiteral("Clinic"));
+    QCOMPARE(storedSecret(secretKey(id, Secret::token)), scriptixToken());
+    QCOMPARE(m_model->accountIds(), QStringList { id });
+    QVERIFY(accountRow(ServiceKind::Scriptix).data().toString().contains(QStringLiteral("Clinic")));
+    QTRY_COMPARE(m_accounts->connectors().size(), 1);
+    QCOMPARE(m_accounts->connector(id)->account().name, QStringLiteral("Clinic"));
+    QVERIFY(!settingsText().contains("not-it"));
+
+    // Cancel leaves it so.
+    QTest::keyClick(dialog->focusWidget(), Qt::Key_Escape);
+    QTRY_VERIFY(!accounts.findChild<AccountDialog *>());
+    QCOMPARE(m_store->accounts().first().name, QStringLiteral("Clinic"));
+    QCOMPARE(m_accounts->connectors().size(), 1);
+}
+
+void TestAccountDialog::removeAsksAndCancelKeeps()
+{
+    const QString id = addScriptixAccount();
+    QVERIFY(!id.isEmpty());
+    AccountsDialog accounts(m_accounts.get(), m_store.get(), m_secrets.get(), m_model.get());
+    accounts.open();
+    QVERIFY(QTest::qWaitForWindowExposed(&accounts));
+    QSignalSpy removed(&accounts, &AccountsDialog::accountRemoved);
+    accounts.list()->setCurrentRow(0);
+    QTest::mouseClick(accounts.findChild<QPushButton *>(QStringLiteral("removeAccountButton")),
+                      Qt::LeftButton);
+    QMessageBox *confirm = nullptr;
+    QTRY_VERIFY(
+        (confirm = accounts.findChild<QMessageBox *>(QStringLiteral("removeAccountConfirm")))
+        && confirm->isVisible());
+    QVERIFY(confirm->informativeText().contains(QStringLiteral("deletes its secrets")));
+    QVERIFY(
+        confirm->informativeText().contains(QStringLiteral("Nothing is deleted at the service")));
+    auto *cancel = confirm->findChild<QPushButton *>(QStringLiteral("cancelRemoveButton"));
+    QCOMPARE(confirm->defaultButton(), cancel);
+    screenshot(confirm, QStringLiteral("accountsdialog-remove-confirm"));
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QTRY_VERIFY(!accounts.findChild<QMessageBox *>());
+    QTest::qWait(100);
+    QCOMPARE(removed.count(), 0);
+    QCOMPARE(m_store->accounts().size(), 1);
+    QCOMPARE(m_model->accountIds(), QStringList { id });
+    QCOMPARE(m_secrets->size(), 1);
+    QCOMPARE(accounts.list()->count(), 1);
 }
 
 void TestAccountDialog::windowSaysWhenTheKeychainIsMissing()
