@@ -14,6 +14,7 @@
 #include "sandboxprocess.h"
 
 #include <QAbstractItemModelTester>
+#include <QAccessible>
 #include <QDir>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -21,6 +22,7 @@
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTest>
+#include <QToolButton>
 
 using namespace Docket;
 
@@ -35,6 +37,7 @@ private Q_SLOTS:
 
     void emptyWindowSaysWhatToDo();
     void menusHaveMnemonicsAndShortcuts();
+    void everyActionHasAKeyAndAnAccessibleName();
     void showsEveryPracticeAccount();
     void deleteSessionAsksTypedConfirmationThenRemovesTheRow();
     void cancelSendsNothing();
@@ -181,6 +184,25 @@ void TestMainWindow::menusHaveMnemonicsAndShortcuts()
     QVERIFY(!m_window->filterEdit()->accessibleName().isEmpty());
 }
 
+void TestMainWindow::everyActionHasAKeyAndAnAccessibleName()
+{
+    for (QAction *action : m_window->findChildren<QAction *>()) {
+        if (action->isSeparator() || action->menu() || action->text().isEmpty())
+            continue;
+        QVERIFY2(!action->shortcut().isEmpty() || action->text().contains(u'&'),
+                 qPrintable(action->text()));
+    }
+    // Toolbar buttons are announced by name to screen readers.
+    for (QToolButton *button : m_window->findChildren<QToolButton *>()) {
+        if (!button->defaultAction() || !button->isVisible())
+            continue;
+        QAccessibleInterface *accessible = QAccessible::queryAccessibleInterface(button);
+        QVERIFY(accessible);
+        QVERIFY2(!accessible->text(QAccessible::Name).isEmpty(), qPrintable(button->objectName()));
+    }
+    QVERIFY(!m_window->treeView()->accessibleName().isEmpty());
+}
+
 void TestMainWindow::showsEveryPracticeAccount()
 {
     m_accounts->openSandboxAccounts(m_sandbox.addresses());
@@ -310,6 +332,8 @@ void TestMainWindow::manyItemsNeedTypedConfirmation()
     QVERIFY(many.requiresTypedConfirmation());
     QVERIFY(many.messageText().contains(QStringLiteral("11 items")));
     QVERIFY(many.detailText().contains(QStringLiteral("soft-deleted")));
+    many.show();
+    screenshot(&many, QStringLiteral("confirm-bulk"));
     entries.removeLast();
     ConfirmDeleteDialog few(entries, m_window.get());
     QVERIFY(!few.requiresTypedConfirmation());
