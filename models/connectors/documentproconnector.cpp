@@ -18,16 +18,6 @@ const QStringList documentsPath = { QStringLiteral("v1"), QStringLiteral("docume
 const QStringList filesPath = { QStringLiteral("files") };
 const QString requestIdParameter = QStringLiteral("request_id");
 
-// The key goes into a header: a line break in it could smuggle in other headers.
-bool headerSafe(const QByteArray &value)
-{
-    for (const char c : value) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            return false;
-    }
-    return true;
-}
-
 class DocumentProAuthenticator final : public Authenticator
 {
 public:

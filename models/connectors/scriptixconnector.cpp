@@ -17,16 +17,6 @@ const QString sessionSegment = QStringLiteral("session");
 const QString documentSegment = QStringLiteral("document");
 const QString commentsSegment = QStringLiteral("comments");
 
-// The token goes into a header: a line break in it could smuggle in other headers.
-bool headerSafe(const QByteArray &value)
-{
-    for (const char c : value) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            return false;
-    }
-    return true;
-}
-
 class ScriptixAuthenticator final : public Authenticator
 {
 public:
