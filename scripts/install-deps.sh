@@ -12,6 +12,8 @@ packages=(
     python3 python3-requests curl                        # the vendors' own examples, run as tests
     xvfb xauth x11-apps imagemagick                      # real-window checks and screenshots
     dbus dbus-x11 gnome-keyring libsecret-1-0            # a real OS keychain, headless
+    file procps x11-utils rpm librsvg2-bin groff-base    # installers: cpack -G DEB/RPM, icons,
+    desktop-file-utils appstream                         # man pages and their validators
 )
 
 missing=()
