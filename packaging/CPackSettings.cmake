@@ -11,12 +11,13 @@ set(CPACK_PACKAGE_CONTACT "The Docket authors <docket@docket.invalid>")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "Review and delete documents held by clinical document services")
-set(CPACK_PACKAGE_DESCRIPTION
-    "Docket signs in to the document services a clinic uses (Invox Medical, CareValidate \
-Care360, DocumentPro and Scriptix), shows what each holds as one tree, and deletes what must \
-go: deliberately, after a clear confirmation, with secrets kept in the system keychain. It \
-includes docket-cli for administrators and scripts, and docket-sandbox, a practice server that \
-speaks the four services' APIs with generated data.")
+# Wrapped by hand: dpkg and rpm show the lines as they are.
+set(CPACK_PACKAGE_DESCRIPTION "Docket signs in to the document services a clinic uses (Invox Medical,
+CareValidate Care360, DocumentPro and Scriptix), shows what each holds as one
+tree, and deletes what must go: deliberately, after a clear confirmation, with
+secrets kept in the system keychain.
+It includes docket-cli for administrators and scripts, and docket-sandbox, a
+practice server that speaks the four services' APIs with generated data.")
 set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "Docket")
 # Without this CPack would show CMake's own license in the Windows installer.
