@@ -700,8 +700,12 @@ RemoteItem DocumentTreeModel::itemOf(const Node *node) const
 // side tables let go of its rows.
 void DocumentTreeModel::forget(Node *node)
 {
-    if (node->busy)
-        m_deleting.remove(node);
+    if (node->busy) {
+        // Its delete still answers (to the queue and deleteFinished), just not to a row.
+        const auto ticket = m_deletingRows.find(m_deleting.take(node));
+        if (ticket != m_deletingRows.end())
+            ticket->node = nullptr;
+    }
     if (node->hasActionError)
         m_actionErrors.remove(node);
     if (node->unusualIds)
@@ -1377,106 +1381,166 @@ void DocumentTreeModel::reconcile(Node *node, const QList<RemoteItem> &items)
 
 // --- deleting ---------------------------------------------------------------------------------
 
+DeletionQueue *DocumentTreeModel::deletionQueue()
+{
+    if (!m_queue) {
+        // No queue given: one of our own, without an audit trail (tests, simple tools).
+        m_ownQueue = std::make_unique<DeletionQueue>(
+            [this](const QString &accountId) -> Connector * {
+                const Node *account = accountNode(accountId);
+                return account ? account->box->connector.data() : nullptr;
+            },
+            nullptr);
+        setDeletionQueue(m_ownQueue.get());
+    }
+    return m_queue;
+}
+
+void DocumentTreeModel::setDeletionQueue(DeletionQueue *queue)
+{
+    if (m_queue)
+        disconnect(m_queue, nullptr, this, nullptr);
+    m_queue = queue;
+    if (m_queue) {
+        connect(m_queue, &DeletionQueue::itemFinished, this,
+                &DocumentTreeModel::deletionItemFinished);
+    }
+}
+
 bool DocumentTreeModel::deleteItem(const QModelIndex &index)
 {
-    Node *node = nodeFor(index);
-    if (!node || node->parent == m_root.get() || node->busy)
-        return false;
-    for (const Node *ancestor = node->parent; ancestor; ancestor = ancestor->parent) {
-        if (ancestor->busy)
-            return false; // it goes with its ancestor
-    }
-    Connector *connector = connectorOf(node);
-    if (!connector || !connector->canDelete(node->kind()))
-        return false;
-
-    node->busy = true;
-    const quint64 token = m_nextDeleteToken++;
-    m_deleting.insert(node, token);
-    if (node->hasActionError) {
-        m_actionErrors.remove(node);
-        node->hasActionError = false;
-    }
-    emitRowChanged(node);
-
-    const QString accountId = accountNodeOf(node)->box->accountId;
-    const RemoteItem item = itemOf(node);
-    const NodeRef ref = item.ref;
-    // The answer finds the row by its token (never by a pointer that may have been freed).
-    const Node *key = node;
-    DeleteJob *job = connector->remove(item);
-    if (!job) {
-        QTimer::singleShot(0, this, [this, key, token, accountId, ref] {
-            deleteFinishedFor(
-                key, token, accountId, ref, DeleteOutcome::Deleted,
-                ApiError::make(ApiError::Kind::InvalidInput, tr("This item cannot be deleted.")));
-        });
-        return true;
-    }
-    connect(job, &ConnectorJob::finished, this,
-            [this, key, token, accountId, ref](ConnectorJob *finished) {
-                auto *deleteJob = static_cast<DeleteJob *>(finished);
-                deleteFinishedFor(key, token, accountId, ref, deleteJob->outcome(),
-                                  deleteJob->error());
-            });
-    return true;
+    return deleteItems({ index }) == 1;
 }
 
 int DocumentTreeModel::deleteItems(const QModelIndexList &indexes)
 {
     QSet<const Node *> chosen;
-    QList<QPersistentModelIndex> rows;
+    QList<Node *> nodes;
     for (const QModelIndex &index : indexes) {
-        const Node *node = nodeFor(index);
+        Node *node = nodeFor(index);
         // An account row is never deleted, so it does not take the rows under it along.
         if (node && node->parent != m_root.get() && !chosen.contains(node)) {
             chosen.insert(node);
-            rows.append(indexOf(node));
+            nodes.append(node);
         }
     }
-    int started = 0;
-    for (const QPersistentModelIndex &row : std::as_const(rows)) {
-        if (!row.isValid())
+    QList<DeletionItem> items;
+    QList<Node *> sent;
+    for (Node *node : std::as_const(nodes)) {
+        bool skip = node->busy;
+        for (const Node *ancestor = node->parent; ancestor && !skip; ancestor = ancestor->parent)
+            skip = ancestor->busy || chosen.contains(ancestor); // it goes with its ancestor
+        Connector *connector = skip ? nullptr : connectorOf(node);
+        if (!connector || !connector->canDelete(node->kind()))
             continue;
-        bool underChosen = false;
-        for (const Node *ancestor = nodeFor(row)->parent; ancestor; ancestor = ancestor->parent)
-            underChosen = underChosen || chosen.contains(ancestor);
-        if (!underChosen && deleteItem(row))
-            ++started;
+        const Node *account = accountNodeOf(node);
+        DeletionItem item;
+        item.accountId = account->box->accountId;
+        item.accountName = account->name();
+        item.service = connector->service();
+        item.ref = refOf(node);
+        item.name = node->name();
+        item.parentName = node->parent == account ? QString() : node->parent->name();
+        items.append(item);
+        sent.append(node);
     }
-    return started;
-}
+    if (items.isEmpty())
+        return 0;
 
-void DocumentTreeModel::deleteFinishedFor(const Node *key, quint64 token, const QString &accountId,
-                                          const NodeRef &ref, DeleteOutcome outcome,
-                                          const ApiError &error)
-{
-    // Found by identity: the row may have moved, or been re-listed away (and freed), meanwhile.
-    const auto found = m_deleting.constFind(key);
-    if (found != m_deleting.constEnd() && *found == token) {
-        m_deleting.erase(found);
-        Node *node = const_cast<Node *>(key); // still in the tree: forget() would have dropped it
-        node->busy = false;
-        if (error.isError()) {
-            m_actionErrors.insert(
-                node, error.userMessage.isEmpty() ? error.summary() : error.userMessage);
+    QString problem;
+    if (!deletionQueue()->submit(items, &problem)) {
+        // Nothing was sent: say so on every row.
+        for (int i = 0; i < sent.size(); ++i) {
+            Node *node = sent.at(i);
+            m_actionErrors.insert(node, problem);
             node->hasActionError = true;
             emitRowChanged(node);
-        } else {
-            Node *parent = node->parent;
-            removeChildRows(parent, node->row, node->row);
-            if (parent != m_root.get()) {
-                if (parent->box->run) {
-                    // A listing already running may have read the item before it went.
-                    parent->box->run->suppressed.insert(ref.id());
-                    parent->box->refreshQueued = true;
-                } else {
-                    refresh(indexOf(parent));
-                }
+            Q_EMIT deleteFinished(items.at(i).accountId, items.at(i).ref, DeleteOutcome::Deleted,
+                                  ApiError::make(ApiError::Kind::InvalidInput, problem));
+        }
+        return 0;
+    }
+    for (int i = 0; i < sent.size(); ++i) {
+        Node *node = sent.at(i);
+        node->busy = true;
+        if (node->hasActionError) {
+            m_actionErrors.remove(node);
+            node->hasActionError = false;
+        }
+        // The answer finds the row through the item id (never a pointer that may have been
+        // freed: forget() drops the entry with the row).
+        const quint64 parentSerial = node->parent->box->serial;
+        m_deleting.insert(node, items.at(i).id);
+        m_deletingRows.insert(items.at(i).id, { node, parentSerial });
+        ++m_deletesUnder[parentSerial].pending;
+        emitRowChanged(node);
+    }
+    return int(sent.size());
+}
+
+void DocumentTreeModel::deletionItemFinished(const DeletionItem &item)
+{
+    ApiError error = item.error;
+    if (item.state == DeletionState::Cancelled)
+        error = ApiError::make(ApiError::Kind::Cancelled, item.reason);
+    else if (item.state == DeletionState::Failed && !error.isError())
+        error = ApiError::make(ApiError::Kind::InvalidInput, item.reason);
+    const DeleteOutcome outcome = item.state == DeletionState::AlreadyGone
+        ? DeleteOutcome::AlreadyGone
+        : DeleteOutcome::Deleted;
+
+    const DeleteTicket ticket = m_deletingRows.take(item.id);
+    // forget() drops the ticket's row when it leaves the tree, so a ticket's row is still here.
+    Node *node = const_cast<Node *>(ticket.node);
+    if (node) {
+        m_deleting.remove(node);
+        node->busy = false;
+    } else if (isGone(item.state)) {
+        // Not sent from this model (a resumed batch): drop the row if it is shown.
+        node = nodeFor(indexFor(item.accountId, item.ref));
+        if (node && node->busy)
+            node = nullptr; // this model's own delete of it will answer
+    }
+    Node *parent = node ? node->parent : nullptr;
+    if (node && error.isError()) {
+        m_actionErrors.insert(node,
+                              error.userMessage.isEmpty() ? error.summary() : error.userMessage);
+        node->hasActionError = true;
+        emitRowChanged(node);
+    } else if (node) {
+        removeChildRows(parent, node->row, node->row);
+        if (parent != m_root.get() && parent->box->run) {
+            // A listing already running may have read the item before it went.
+            parent->box->run->suppressed.insert(item.ref.id());
+        }
+        if (parent != m_root.get() && !ticket.parentSerial)
+            relistAfterDeletes(parent);
+    }
+
+    if (ticket.parentSerial) {
+        const auto under = m_deletesUnder.find(ticket.parentSerial);
+        if (under != m_deletesUnder.end()) {
+            under->anyGone = under->anyGone || isGone(item.state);
+            if (--under->pending == 0) {
+                const bool relist = under->anyGone;
+                m_deletesUnder.erase(under);
+                Node *container = m_containers.value(ticket.parentSerial);
+                if (relist && container && container != m_root.get())
+                    relistAfterDeletes(container);
             }
         }
     }
-    Q_EMIT deleteFinished(accountId, ref, outcome, error);
+    Q_EMIT deleteFinished(item.accountId, item.ref, outcome, error);
+}
+
+// Re-lists a container once the last delete under it has answered: one listing for a batch,
+// not one per item (each would cost requests from the account's rate limit).
+void DocumentTreeModel::relistAfterDeletes(Node *parent)
+{
+    if (parent->box->run)
+        parent->box->refreshQueued = true;
+    else
+        refresh(indexOf(parent));
 }
 
 } // namespace Docket

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "apierror.h"
+#include "deletionqueue.h"
 #include "remoteitem.h"
 
 #include <QAbstractItemModel>
@@ -102,14 +103,20 @@ public:
     // their loaded children), vanished ones are removed, new ones inserted, in server order.
     void refresh(const QModelIndex &index);
 
-    // Deletes through the connector. The row is marked busy (not selectable or enabled) until the
-    // service answers; it is removed only on 2xx or 404, and its parent is then re-listed. On any
-    // other outcome it stays, with ErrorRole and the status column saying why. Returns false when
-    // nothing was started (not deletable, already busy, no connector).
-    bool deleteItem(const QModelIndex &index);
-    // The same for several rows (any column); a row under another selected row is skipped, since
-    // deleting the ancestor takes it too. Returns how many deletes were started.
+    // Where deletes go: the window's queue (with its audit trail). Without one set, the model
+    // makes its own, without an audit trail. The model does not own a queue it is given.
+    void setDeletionQueue(DeletionQueue *queue);
+    DeletionQueue *deletionQueue();
+
+    // Deletes through the deletion queue, as one batch. Each row is marked busy (not selectable
+    // or enabled) until the queue has its outcome; it is removed only when the service confirmed
+    // (2xx, or 404), and its parent is re-listed once the last delete under it answered. On any
+    // other outcome it stays, with ErrorRole and the status column saying why. A row under
+    // another selected row is skipped, since deleting the ancestor takes it too. Returns how many
+    // deletes were started (0: not deletable, already busy, no connector, or the batch could not
+    // be recorded — then the rows say why).
     int deleteItems(const QModelIndexList &indexes);
+    bool deleteItem(const QModelIndex &index);
 
 Q_SIGNALS:
     // A delete ended; `outcome` is meaningful when `error` is empty.
@@ -162,8 +169,8 @@ private:
     void forget(Node *node);
     void removeChildRows(Node *parent, int first, int last);
     void renumber(Node *parent, int from);
-    void deleteFinishedFor(const Node *node, quint64 token, const QString &accountId,
-                           const NodeRef &ref, DeleteOutcome outcome, const ApiError &error);
+    void deletionItemFinished(const DeletionItem &item);
+    void relistAfterDeletes(Node *parent);
 
     QString statusText(const Node *node) const;
     QVariant displayData(const Node *node, int column) const;
@@ -173,12 +180,26 @@ private:
     int m_pageSize = 0;
     quint64 m_nextRunId = 1;
     quint64 m_nextSerial = 1;
-    quint64 m_nextDeleteToken = 1;
     // Listed containers by serial: how an answer finds its node, or learns it is gone, without a
     // reference count on every row.
     QHash<quint64, Node *> m_containers;
-    // Rows whose delete is in flight, with the token their answer carries.
-    QHash<const Node *, quint64> m_deleting;
+    // Rows whose delete is queued or in flight, with the queue's item id, and the other way round.
+    QHash<const Node *, qint64> m_deleting;
+    struct DeleteTicket
+    {
+        const Node *node = nullptr; // null once the row left the tree
+        quint64 parentSerial = 0;
+    };
+    QHash<qint64, DeleteTicket> m_deletingRows;
+    // Per container (by serial): deletes under it still owed an answer, and whether any went.
+    struct DeletesUnder
+    {
+        int pending = 0;
+        bool anyGone = false;
+    };
+    QHash<quint64, DeletesUnder> m_deletesUnder;
+    DeletionQueue *m_queue = nullptr;
+    std::unique_ptr<DeletionQueue> m_ownQueue;
     // Why the last delete of a row failed: only rows with such an error pay for it.
     QHash<const Node *, QString> m_actionErrors;
     // The ids of the rare row whose ref is not its parent's ref plus its own id.

@@ -1,5 +1,7 @@
 #include "invoxindex.h"
 
+#include "sqlitesupport.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QSqlError>
@@ -15,14 +17,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("Docket::InvoxIndex", text);
 }
 
-const QString memoryPath = QStringLiteral(":memory:");
-
-// Columns are NOT NULL, and Qt binds a null QString as SQL NULL: store "" instead.
-QString text(const QString &value)
-{
-    return value.isNull() ? QStringLiteral("") : value;
-}
-
 QVariant millisecondsOrNull(const QDateTime &dateTime)
 {
     return dateTime.isValid() ? QVariant(dateTime.toMSecsSinceEpoch()) : QVariant();
@@ -34,135 +28,59 @@ QDateTime dateOrInvalid(const QVariant &value)
                           : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
 }
 
-QString sqlProblem(const QSqlError &error)
-{
-    // SQLite's own words ("unable to open database file") say more than Qt's summary.
-    QString problem = error.databaseText().trimmed();
-    if (problem.isEmpty())
-        problem = error.driverText().trimmed();
-    return problem.isEmpty() ? tr("unknown database error") : problem;
-}
-
 } // namespace
 
 InvoxIndex::InvoxIndex(const QString &databasePath)
-    // One connection per instance: Qt SQL connections are named process-wide.
-    : m_connectionName(QStringLiteral("docket-invox-index-")
-                       + QUuid::createUuid().toString(QUuid::WithoutBraces))
-    , m_path(databasePath)
+    : m_sqlite(QStringLiteral("docket-invox-index"), databasePath)
 { }
 
-InvoxIndex::~InvoxIndex()
-{
-    if (!QSqlDatabase::contains(m_connectionName))
-        return;
-    {
-        // Every handle to the connection must be gone before removeDatabase().
-        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connectionName);
-}
+InvoxIndex::~InvoxIndex() = default;
 
 QSqlDatabase InvoxIndex::database() const
 {
-    return QSqlDatabase::database(m_connectionName, false);
+    return m_sqlite.database();
 }
 
 bool InvoxIndex::open(QString *error)
 {
-    const auto fail = [this, error](const QString &problem) {
-        const QString sentence
-            = tr("Docket could not open its Invox document index “%1”: %2").arg(m_path, problem);
+    QString problem;
+    m_open = m_sqlite.open(
+        schemaVersion, [this](int from, QString *why) { return migrate(from, why); }, &problem);
+    if (!m_open) {
+        const QString sentence = tr("Docket could not open its Invox document index “%1”: %2")
+                                     .arg(m_sqlite.path(), problem);
         setLastError(sentence);
         if (error)
             *error = sentence;
-        m_open = false;
-        database().close();
         return false;
-    };
-
-    if (m_path.isEmpty())
-        return fail(tr("no file name was given"));
-    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
-        return fail(tr("the SQLite driver of Qt (QSQLITE) is not installed"));
-
-    QSqlDatabase db = QSqlDatabase::contains(m_connectionName)
-        ? database()
-        : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-    db.setDatabaseName(m_path);
-    if (!db.open())
-        return fail(sqlProblem(db.lastError()));
-
-    // SQLite opens lazily: a directory or an unreadable file only fails at the first statement,
-    // which migrate() is.
-    QString problem;
-    if (!migrate(&problem))
-        return fail(problem);
-
-    if (m_path != memoryPath && QFile::exists(m_path)) {
-        // Document names of clinical notes are nobody else's business on a shared computer.
-        QFile::setPermissions(m_path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     }
-    m_open = true;
     setLastError({});
     return true;
 }
 
-bool InvoxIndex::migrate(QString *error)
+// Each step moves the schema up by one version (SqliteConnection runs them in one transaction).
+bool InvoxIndex::migrate(int from, QString *error)
 {
-    QSqlDatabase db = database();
-    QSqlQuery query(db);
-    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next()) {
-        *error = sqlProblem(query.lastError());
-        return false;
-    }
-    const int version = query.value(0).toInt();
-    query.finish();
-    if (version == schemaVersion)
-        return true;
-    if (version > schemaVersion) {
-        *error = tr("it was written by a newer version of Docket (schema %1; this version "
-                    "reads up to %2)")
-                     .arg(version)
-                     .arg(schemaVersion);
-        return false;
-    }
-
-    // Each step moves the schema up by one version; all of them in one transaction, so a
-    // failure leaves the file as it was.
-    if (!db.transaction()) {
-        *error = sqlProblem(db.lastError());
-        return false;
-    }
+    QSqlQuery query(database());
     const auto run = [&](const QString &statement) {
         if (query.exec(statement))
             return true;
         *error = sqlProblem(query.lastError());
         return false;
     };
-    bool ok = true;
-    if (version < 1) {
-        ok = run(QStringLiteral("CREATE TABLE IF NOT EXISTS documents ("
-                                " account_id TEXT NOT NULL,"
-                                " document_id TEXT NOT NULL,"
-                                " consultation_session_id TEXT NOT NULL,"
-                                " document_name TEXT NOT NULL DEFAULT '',"
-                                " document_type TEXT NOT NULL DEFAULT '',"
-                                " size_bytes INTEGER NOT NULL DEFAULT -1,"
-                                " added_at INTEGER," // ms since the epoch, UTC; NULL: unknown
-                                " origin TEXT NOT NULL DEFAULT '',"
-                                " PRIMARY KEY (account_id, document_id))"))
+    if (from < 1) {
+        return run(QStringLiteral("CREATE TABLE IF NOT EXISTS documents ("
+                                  " account_id TEXT NOT NULL,"
+                                  " document_id TEXT NOT NULL,"
+                                  " consultation_session_id TEXT NOT NULL,"
+                                  " document_name TEXT NOT NULL DEFAULT '',"
+                                  " document_type TEXT NOT NULL DEFAULT '',"
+                                  " size_bytes INTEGER NOT NULL DEFAULT -1,"
+                                  " added_at INTEGER," // ms since the epoch, UTC; NULL: unknown
+                                  " origin TEXT NOT NULL DEFAULT '',"
+                                  " PRIMARY KEY (account_id, document_id))"))
             && run(QStringLiteral("CREATE INDEX IF NOT EXISTS documents_by_consultation"
                                   " ON documents (account_id, consultation_session_id)"));
-    }
-    // PRAGMA takes no bound values; the version is our own constant.
-    ok = ok && run(QStringLiteral("PRAGMA user_version = %1").arg(schemaVersion));
-    if (!ok || !db.commit()) {
-        if (ok)
-            *error = sqlProblem(db.lastError());
-        db.rollback();
-        return false;
     }
     return true;
 }
@@ -190,7 +108,7 @@ QList<InvoxIndex::Consultation> InvoxIndex::consultationSummaries(const QString 
         " FROM documents WHERE account_id = ?"
         " GROUP BY consultation_session_id"
         " ORDER BY MAX(added_at) DESC, MAX(rowid) DESC"));
-    query.addBindValue(text(accountId));
+    query.addBindValue(sqlText(accountId));
     if (!query.exec()) {
         setLastError(sqlProblem(query.lastError()));
         return result;
@@ -221,8 +139,8 @@ QList<InvoxIndex::Document> InvoxIndex::documents(const QString &accountId,
         "SELECT document_id, document_name, document_type, size_bytes, added_at, origin"
         " FROM documents WHERE account_id = ? AND consultation_session_id = ?"
         " ORDER BY rowid"));
-    query.addBindValue(text(accountId));
-    query.addBindValue(text(consultationSessionId));
+    query.addBindValue(sqlText(accountId));
+    query.addBindValue(sqlText(consultationSessionId));
     if (!query.exec()) {
         setLastError(sqlProblem(query.lastError()));
         return result;
@@ -251,8 +169,8 @@ bool InvoxIndex::contains(const QString &accountId, const QString &documentId) c
     query.setForwardOnly(true);
     query.prepare(
         QStringLiteral("SELECT 1 FROM documents WHERE account_id = ? AND document_id = ? LIMIT 1"));
-    query.addBindValue(text(accountId));
-    query.addBindValue(text(documentId));
+    query.addBindValue(sqlText(accountId));
+    query.addBindValue(sqlText(documentId));
     if (!query.exec()) {
         setLastError(sqlProblem(query.lastError()));
         return false;
@@ -289,11 +207,11 @@ bool InvoxIndex::add(const Document &document, QString *error)
     query.addBindValue(document.accountId);
     query.addBindValue(document.documentId);
     query.addBindValue(document.consultationSessionId);
-    query.addBindValue(text(document.documentName));
-    query.addBindValue(text(document.documentType));
+    query.addBindValue(sqlText(document.documentName));
+    query.addBindValue(sqlText(document.documentType));
     query.addBindValue(document.sizeBytes < 0 ? qint64(-1) : document.sizeBytes);
     query.addBindValue(millisecondsOrNull(document.addedAt));
-    query.addBindValue(text(document.origin));
+    query.addBindValue(sqlText(document.origin));
     if (!query.exec())
         return fail(tr("The Invox document index could not record the document: %1")
                         .arg(sqlProblem(query.lastError())));
@@ -307,8 +225,8 @@ bool InvoxIndex::remove(const QString &accountId, const QString &documentId)
         return false;
     QSqlQuery query(database());
     query.prepare(QStringLiteral("DELETE FROM documents WHERE account_id = ? AND document_id = ?"));
-    query.addBindValue(text(accountId));
-    query.addBindValue(text(documentId));
+    query.addBindValue(sqlText(accountId));
+    query.addBindValue(sqlText(documentId));
     if (!query.exec()) {
         setLastError(sqlProblem(query.lastError()));
         return false;
@@ -323,7 +241,7 @@ void InvoxIndex::removeAccount(const QString &accountId)
         return;
     QSqlQuery query(database());
     query.prepare(QStringLiteral("DELETE FROM documents WHERE account_id = ?"));
-    query.addBindValue(text(accountId));
+    query.addBindValue(sqlText(accountId));
     if (!query.exec())
         setLastError(sqlProblem(query.lastError()));
     else

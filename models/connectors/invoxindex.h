@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sqlitesupport.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QSqlDatabase>
@@ -51,7 +53,7 @@ public:
     // must exist: the caller decides where Docket keeps its data.
     bool open(QString *error);
     bool isOpen() const { return m_open; }
-    QString path() const { return m_path; }
+    QString path() const { return m_sqlite.path(); }
     // What went wrong in the last failed call, in a sentence (empty after a success).
     QString lastError() const { return m_lastError; }
 
@@ -71,11 +73,10 @@ public:
 
 private:
     QSqlDatabase database() const;
-    bool migrate(QString *error);
+    bool migrate(int from, QString *error);
     void setLastError(const QString &error) const { m_lastError = error; }
 
-    QString m_connectionName;
-    QString m_path;
+    SqliteConnection m_sqlite;
     bool m_open = false;
     mutable QString m_lastError;
 };

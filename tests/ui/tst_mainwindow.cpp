@@ -74,6 +74,11 @@ void TestMainWindow::init()
     QVERIFY(m_sandbox.reset());
     m_network = std::make_unique<NetworkClient>();
     m_model = std::make_unique<DocumentTreeModel>();
+    // Retries without the real back-off (seconds), so a lasting 500 fails fast.
+    RetryPolicy quick;
+    quick.maxAttempts = 2;
+    quick.firstBackoffMs = 20;
+    m_model->deletionQueue()->setRetryPolicy(quick);
     new QAbstractItemModelTester(
         m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_model.get());
     m_invoxIndex = std::make_unique<InvoxIndex>(QStringLiteral(":memory:"));

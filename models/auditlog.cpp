@@ -1,0 +1,712 @@
+#include "auditlog.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QIODevice>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Docket {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Docket::AuditLog", text);
+}
+
+qint64 msecs(const QDateTime &time)
+{
+    return time.isValid() ? time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+}
+
+QDateTime dateFrom(const QVariant &value)
+{
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+QString idsText(const QStringList &ids)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact));
+}
+
+QStringList idsFrom(const QString &text)
+{
+    QStringList ids;
+    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
+    for (const QJsonValue &value : array)
+        ids.append(value.toString());
+    return ids;
+}
+
+// nodeKindId() names are unique only within a service ("document").
+NodeKind nodeKindFrom(ServiceKind service, const QString &id)
+{
+    for (NodeKind kind : nodeKindsByDepth(service)) {
+        if (nodeKindId(kind) == id)
+            return kind;
+    }
+    return NodeKind::Account;
+}
+
+// The columns of `items` that DeletionItem reads back, in this order.
+const QString itemColumns = QStringLiteral(
+    "items.id, items.batch_id, items.account_id, items.account_name, items.service, items.kind, "
+    "items.ids, items.name, items.parent_name, items.state, items.attempts, items.http_status, "
+    "items.request_id, items.reason, items.updated");
+
+DeletionItem itemFrom(const QSqlQuery &query)
+{
+    DeletionItem item;
+    item.id = query.value(0).toLongLong();
+    item.batchId = query.value(1).toLongLong();
+    item.accountId = query.value(2).toString();
+    item.accountName = query.value(3).toString();
+    item.service = serviceFromId(query.value(4).toString()).value_or(ServiceKind::Scriptix);
+    item.ref.kind = nodeKindFrom(item.service, query.value(5).toString());
+    item.ref.ids = idsFrom(query.value(6).toString());
+    item.name = query.value(7).toString();
+    item.parentName = query.value(8).toString();
+    item.state = deletionStateFromId(query.value(9).toString()).value_or(DeletionState::Pending);
+    item.attempts = query.value(10).toInt();
+    item.httpStatus = query.value(11).toInt();
+    item.requestId = query.value(12).toString().toLatin1();
+    item.reason = query.value(13).toString();
+    item.updated = dateFrom(query.value(14));
+    return item;
+}
+
+bool matches(const AuditEntry &entry, const QString &text)
+{
+    for (const QString &field :
+         { entry.accountName, entry.name, entry.itemRef, entry.parentRef, entry.parentName,
+           entry.message, QString::fromLatin1(entry.requestId) }) {
+        if (field.contains(text, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+QString csvCell(const QString &value)
+{
+    QString cell = value;
+    // A spreadsheet runs a cell starting with one of these as a formula.
+    if (!cell.isEmpty() && QStringView(u"=+-@\t\r").contains(cell.front()))
+        cell.prepend(u'\'');
+    if (cell.contains(u',') || cell.contains(u'"') || cell.contains(u'\n') || cell.contains(u'\r'))
+        cell = u'"' + cell.replace(u'"', QLatin1String("\"\"")) + u'"';
+    return cell;
+}
+
+} // namespace
+
+QString deletionStateId(DeletionState state)
+{
+    switch (state) {
+    case DeletionState::Pending:
+        return QStringLiteral("pending");
+    case DeletionState::InFlight:
+        return QStringLiteral("in-flight");
+    case DeletionState::Waiting:
+        return QStringLiteral("waiting");
+    case DeletionState::Unconfirmed:
+        return QStringLiteral("unconfirmed");
+    case DeletionState::Deleted:
+        return QStringLiteral("deleted");
+    case DeletionState::AlreadyGone:
+        return QStringLiteral("already-gone");
+    case DeletionState::Failed:
+        return QStringLiteral("failed");
+    case DeletionState::Cancelled:
+        return QStringLiteral("cancelled");
+    }
+    return {};
+}
+
+std::optional<DeletionState> deletionStateFromId(const QString &id)
+{
+    for (DeletionState state :
+         { DeletionState::Pending, DeletionState::InFlight, DeletionState::Waiting,
+           DeletionState::Unconfirmed, DeletionState::Deleted, DeletionState::AlreadyGone,
+           DeletionState::Failed, DeletionState::Cancelled }) {
+        if (deletionStateId(state) == id)
+            return state;
+    }
+    return std::nullopt;
+}
+
+QString deletionStateName(DeletionState state)
+{
+    switch (state) {
+    case DeletionState::Pending:
+        return tr("Not sent yet");
+    case DeletionState::InFlight:
+        return tr("Deleting…");
+    case DeletionState::Waiting:
+        return tr("Waiting to retry");
+    case DeletionState::Unconfirmed:
+        return tr("Sent, not confirmed");
+    case DeletionState::Deleted:
+        return tr("Deleted");
+    case DeletionState::AlreadyGone:
+        return tr("Already gone");
+    case DeletionState::Failed:
+        return tr("Failed");
+    case DeletionState::Cancelled:
+        return tr("Cancelled");
+    }
+    return {};
+}
+
+bool isOutcome(DeletionState state)
+{
+    return state == DeletionState::Deleted || state == DeletionState::AlreadyGone
+        || state == DeletionState::Failed || state == DeletionState::Cancelled;
+}
+
+QString AuditEntry::outcomeId(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Sent:
+        return QStringLiteral("sent");
+    case Outcome::Deleted:
+        return QStringLiteral("deleted");
+    case Outcome::AlreadyGone:
+        return QStringLiteral("already-gone");
+    case Outcome::Retrying:
+        return QStringLiteral("retrying");
+    case Outcome::Failed:
+        return QStringLiteral("failed");
+    case Outcome::NoAnswer:
+        return QStringLiteral("no-answer");
+    case Outcome::Cancelled:
+        return QStringLiteral("cancelled");
+    }
+    return {};
+}
+
+QString AuditEntry::outcomeName(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Sent:
+        return tr("Sent, waiting for the answer");
+    case Outcome::Deleted:
+        return tr("Deleted");
+    case Outcome::AlreadyGone:
+        return tr("Already gone");
+    case Outcome::Retrying:
+        return tr("Failed, retried");
+    case Outcome::Failed:
+        return tr("Failed");
+    case Outcome::NoAnswer:
+        return tr("No answer: Docket stopped");
+    case Outcome::Cancelled:
+        return tr("Cancelled, not sent");
+    }
+    return {};
+}
+
+std::optional<AuditEntry::Outcome> AuditEntry::outcomeFromId(const QString &id)
+{
+    for (Outcome outcome :
+         { Outcome::Sent, Outcome::Deleted, Outcome::AlreadyGone, Outcome::Retrying,
+           Outcome::Failed, Outcome::NoAnswer, Outcome::Cancelled }) {
+        if (outcomeId(outcome) == id)
+            return outcome;
+    }
+    return std::nullopt;
+}
+
+AuditLog::AuditLog(const QString &path)
+    : m_sqlite(QStringLiteral("docket-audit"), path)
+{ }
+
+AuditLog::~AuditLog()
+{
+    for (const auto &lock : std::as_const(m_claimed))
+        lock->unlock();
+}
+
+bool AuditLog::fail(const QString &problem) const
+{
+    m_lastError = problem;
+    return false;
+}
+
+bool AuditLog::open(QString *error)
+{
+    if (!m_sqlite.isMemory())
+        QDir().mkpath(QFileInfo(m_sqlite.path()).absolutePath());
+    QString problem;
+    m_open = m_sqlite.open(
+        schemaVersion, [this](int from, QString *why) { return upgrade(from, why); }, &problem);
+    if (m_open) {
+        QSqlQuery pragma(m_sqlite.database());
+        // See the class comment: survives a kill at any point, and each write is cheap.
+        m_open = (m_sqlite.isMemory() || pragma.exec(QStringLiteral("PRAGMA journal_mode = WAL")))
+            && pragma.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+        if (!m_open)
+            problem = sqlProblem(pragma.lastError());
+    }
+    if (!m_open) {
+        m_lastError = tr("Docket could not open its audit trail “%1”: %2")
+                          .arg(QDir::toNativeSeparators(m_sqlite.path()), problem);
+        if (error)
+            *error = m_lastError;
+    }
+    return m_open;
+}
+
+bool AuditLog::upgrade(int from, QString *error)
+{
+    QSqlQuery query(m_sqlite.database());
+    const QStringList steps = {
+        // Times are ms since the epoch, UTC.
+        QStringLiteral("CREATE TABLE batches ("
+                       " id INTEGER PRIMARY KEY,"
+                       " created INTEGER NOT NULL,"
+                       " origin TEXT NOT NULL)"),
+        QStringLiteral("CREATE TABLE items ("
+                       " id INTEGER PRIMARY KEY,"
+                       " batch_id INTEGER NOT NULL REFERENCES batches (id),"
+                       " account_id TEXT NOT NULL,"
+                       " account_name TEXT NOT NULL,"
+                       " service TEXT NOT NULL,"
+                       " kind TEXT NOT NULL,"
+                       " ids TEXT NOT NULL," // JSON array, outermost container first
+                       " name TEXT NOT NULL,"
+                       " parent_name TEXT NOT NULL,"
+                       " state TEXT NOT NULL,"
+                       " attempts INTEGER NOT NULL DEFAULT 0,"
+                       " http_status INTEGER NOT NULL DEFAULT 0,"
+                       " request_id TEXT NOT NULL DEFAULT '',"
+                       " reason TEXT NOT NULL DEFAULT '',"
+                       " updated INTEGER NOT NULL)"),
+        QStringLiteral("CREATE INDEX items_by_batch ON items (batch_id, state)"),
+        QStringLiteral("CREATE TABLE attempts ("
+                       " id INTEGER PRIMARY KEY,"
+                       " item_id INTEGER NOT NULL REFERENCES items (id),"
+                       " attempt INTEGER NOT NULL,"
+                       " time INTEGER NOT NULL,"
+                       " answered INTEGER,"
+                       " outcome TEXT NOT NULL,"
+                       " http_status INTEGER NOT NULL DEFAULT 0,"
+                       " request_id TEXT NOT NULL DEFAULT '',"
+                       " message TEXT NOT NULL DEFAULT '')"),
+        QStringLiteral("CREATE INDEX attempts_by_time ON attempts (time)"),
+        QStringLiteral("CREATE INDEX attempts_by_item ON attempts (item_id)"),
+    };
+    if (from >= 1)
+        return true;
+    for (const QString &step : steps) {
+        if (!query.exec(step)) {
+            *error = sqlProblem(query.lastError());
+            return false;
+        }
+    }
+    return true;
+}
+
+qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
+{
+    if (!m_open)
+        return fail(tr("The audit trail is not open.")), 0;
+    QSqlDatabase db = m_sqlite.database();
+    if (!db.transaction())
+        return fail(sqlProblem(db.lastError())), 0;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO batches (created, origin) VALUES (?, ?)"));
+    query.addBindValue(now);
+    query.addBindValue(sqlText(origin));
+    bool ok = query.exec();
+    const qint64 batchId = query.lastInsertId().toLongLong();
+    query.prepare(QStringLiteral(
+        "INSERT INTO items (batch_id, account_id, account_name, service, kind, ids, name, "
+        "parent_name, state, attempts, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (DeletionItem &item : items) {
+        if (!ok)
+            break;
+        item.batchId = batchId;
+        item.updated = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
+        query.addBindValue(batchId);
+        query.addBindValue(sqlText(item.accountId));
+        query.addBindValue(sqlText(item.accountName));
+        query.addBindValue(serviceId(item.service));
+        query.addBindValue(nodeKindId(item.ref.kind));
+        query.addBindValue(idsText(item.ref.ids));
+        query.addBindValue(sqlText(item.name));
+        query.addBindValue(sqlText(item.parentName));
+        query.addBindValue(deletionStateId(item.state));
+        query.addBindValue(item.attempts);
+        query.addBindValue(now);
+        ok = query.exec();
+        item.id = query.lastInsertId().toLongLong();
+    }
+    if (!ok || !db.commit()) {
+        const QString problem = sqlProblem(ok ? db.lastError() : query.lastError());
+        db.rollback();
+        return fail(problem), 0;
+    }
+    if (!lockBatch(batchId))
+        return 0;
+    return batchId;
+}
+
+qint64 AuditLog::recordAttempt(DeletionItem &item)
+{
+    if (!m_open)
+        return fail(tr("The audit trail is not open.")), 0;
+    QSqlDatabase db = m_sqlite.database();
+    if (!db.transaction())
+        return fail(sqlProblem(db.lastError())), 0;
+    DeletionItem sent = item;
+    sent.state = DeletionState::InFlight;
+    sent.attempts = item.attempts + 1;
+    sent.updated = QDateTime::currentDateTimeUtc();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral(
+        "INSERT INTO attempts (item_id, attempt, time, outcome) VALUES (?, ?, ?, ?)"));
+    query.addBindValue(item.id);
+    query.addBindValue(sent.attempts);
+    query.addBindValue(msecs(sent.updated));
+    query.addBindValue(AuditEntry::outcomeId(AuditEntry::Outcome::Sent));
+    const bool inserted = query.exec();
+    const qint64 attemptId = query.lastInsertId().toLongLong();
+    if (!inserted || !updateItem(sent) || !db.commit()) {
+        const QString problem = inserted ? m_lastError : sqlProblem(query.lastError());
+        db.rollback();
+        return fail(problem.isEmpty() ? sqlProblem(db.lastError()) : problem), 0;
+    }
+    item = sent;
+    return attemptId;
+}
+
+bool AuditLog::recordOutcome(qint64 attemptId, const DeletionItem &item,
+                             AuditEntry::Outcome outcome)
+{
+    if (!m_open)
+        return fail(tr("The audit trail is not open."));
+    QSqlDatabase db = m_sqlite.database();
+    if (!db.transaction())
+        return fail(sqlProblem(db.lastError()));
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("UPDATE attempts SET answered = ?, outcome = ?, http_status = ?, "
+                                 "request_id = ?, message = ? WHERE id = ?"));
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    query.addBindValue(AuditEntry::outcomeId(outcome));
+    query.addBindValue(item.httpStatus);
+    query.addBindValue(sqlText(QString::fromLatin1(item.requestId)));
+    query.addBindValue(sqlText(item.reason));
+    query.addBindValue(attemptId);
+    if (!query.exec() || !updateItem(item) || !db.commit()) {
+        const QString problem = m_lastError.isEmpty() ? sqlProblem(query.lastError()) : m_lastError;
+        db.rollback();
+        return fail(problem);
+    }
+    return true;
+}
+
+bool AuditLog::recordState(const DeletionItem &item)
+{
+    return m_open ? updateItem(item) : fail(tr("The audit trail is not open."));
+}
+
+bool AuditLog::updateItem(const DeletionItem &item)
+{
+    m_lastError.clear();
+    QSqlQuery query(m_sqlite.database());
+    query.prepare(QStringLiteral("UPDATE items SET state = ?, attempts = ?, http_status = ?, "
+                                 "request_id = ?, reason = ?, updated = ? WHERE id = ?"));
+    query.addBindValue(deletionStateId(item.state));
+    query.addBindValue(item.attempts);
+    query.addBindValue(item.httpStatus);
+    query.addBindValue(sqlText(QString::fromLatin1(item.requestId)));
+    query.addBindValue(sqlText(item.reason));
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    query.addBindValue(item.id);
+    return query.exec() || fail(sqlProblem(query.lastError()));
+}
+
+bool AuditLog::recordUnsent(const QList<DeletionItem> &items, AuditEntry::Outcome outcome)
+{
+    if (!m_open)
+        return fail(tr("The audit trail is not open."));
+    QSqlDatabase db = m_sqlite.database();
+    if (!db.transaction())
+        return fail(sqlProblem(db.lastError()));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO attempts (item_id, attempt, time, answered, "
+                                 "outcome, message) VALUES (?, 0, ?, ?, ?, ?)"));
+    bool ok = true;
+    for (const DeletionItem &item : items) {
+        query.addBindValue(item.id);
+        query.addBindValue(now);
+        query.addBindValue(now);
+        query.addBindValue(AuditEntry::outcomeId(outcome));
+        query.addBindValue(sqlText(item.reason));
+        ok = query.exec() && updateItem(item);
+        if (!ok)
+            break;
+    }
+    if (!ok || !db.commit()) {
+        const QString problem = m_lastError.isEmpty() ? sqlProblem(query.lastError()) : m_lastError;
+        db.rollback();
+        return fail(problem);
+    }
+    return true;
+}
+
+QString AuditLog::lockPath(qint64 batchId) const
+{
+    return m_sqlite.path() + QStringLiteral(".batch-%1.lock").arg(batchId);
+}
+
+bool AuditLog::lockBatch(qint64 batchId)
+{
+    if (m_claimed.contains(batchId))
+        return true;
+    auto lock = std::make_shared<QLockFile>(lockPath(batchId));
+    // A lock left by a process that no longer runs is stale at once: its batch is interrupted.
+    lock->setStaleLockTime(0);
+    if (!m_sqlite.isMemory() && !lock->tryLock(0))
+        return fail(tr("Another Docket is working on this batch."));
+    m_claimed.insert(batchId, lock);
+    return true;
+}
+
+void AuditLog::releaseBatch(qint64 batchId)
+{
+    if (const auto lock = m_claimed.take(batchId))
+        lock->unlock();
+}
+
+QList<BatchSummary> AuditLog::interruptedBatches()
+{
+    QList<BatchSummary> batches;
+    if (!m_open)
+        return batches;
+    QSqlQuery query(m_sqlite.database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral(
+        "SELECT batches.id, batches.created, batches.origin, items.state, COUNT(*),"
+        " GROUP_CONCAT(DISTINCT items.account_name)"
+        " FROM batches JOIN items ON items.batch_id = batches.id"
+        " WHERE batches.id IN (SELECT DISTINCT batch_id FROM items"
+        "                      WHERE state IN ('pending', 'in-flight', 'waiting', 'unconfirmed'))"
+        " GROUP BY batches.id, items.state ORDER BY batches.id"));
+    if (!query.exec()) {
+        fail(sqlProblem(query.lastError()));
+        return batches;
+    }
+    while (query.next()) {
+        const qint64 id = query.value(0).toLongLong();
+        if (batches.isEmpty() || batches.last().id != id) {
+            BatchSummary summary;
+            summary.id = id;
+            summary.created = dateFrom(query.value(1));
+            summary.origin = query.value(2).toString();
+            batches.append(summary);
+        }
+        BatchSummary &summary = batches.last();
+        const int count = query.value(4).toInt();
+        summary.total += count;
+        summary
+            .counts[deletionStateFromId(query.value(3).toString()).value_or(DeletionState::Pending)]
+            += count;
+        for (const QString &account : query.value(5).toString().split(u',')) {
+            if (!summary.accounts.contains(account))
+                summary.accounts.append(account);
+        }
+    }
+    query.finish();
+    // Batches that this process or another running Docket is working on are not interrupted.
+    QList<BatchSummary> interrupted;
+    for (const BatchSummary &batch : std::as_const(batches)) {
+        if (m_claimed.contains(batch.id))
+            continue;
+        QLockFile probe(lockPath(batch.id));
+        probe.setStaleLockTime(0);
+        if (m_sqlite.isMemory() || probe.tryLock(0)) {
+            probe.unlock();
+            interrupted.append(batch);
+        }
+    }
+    return interrupted;
+}
+
+bool AuditLog::claimBatch(qint64 batchId)
+{
+    if (!m_open)
+        return fail(tr("The audit trail is not open."));
+    if (!lockBatch(batchId))
+        return false;
+    QSqlDatabase db = m_sqlite.database();
+    if (!db.transaction())
+        return fail(sqlProblem(db.lastError()));
+    QSqlQuery query(db);
+    // What the stopped run had sent without an answer may or may not have happened.
+    query.prepare(QStringLiteral("UPDATE attempts SET outcome = ? WHERE outcome = ? AND item_id IN"
+                                 " (SELECT id FROM items WHERE batch_id = ?)"));
+    query.addBindValue(AuditEntry::outcomeId(AuditEntry::Outcome::NoAnswer));
+    query.addBindValue(AuditEntry::outcomeId(AuditEntry::Outcome::Sent));
+    query.addBindValue(batchId);
+    bool ok = query.exec();
+    if (ok) {
+        query.prepare(QStringLiteral(
+            "UPDATE items SET state = ? WHERE batch_id = ? AND state IN ('in-flight', 'waiting')"));
+        query.addBindValue(deletionStateId(DeletionState::Unconfirmed));
+        query.addBindValue(batchId);
+        ok = query.exec();
+    }
+    if (!ok || !db.commit()) {
+        const QString problem = sqlProblem(ok ? db.lastError() : query.lastError());
+        db.rollback();
+        releaseBatch(batchId);
+        return fail(problem);
+    }
+    return true;
+}
+
+QList<DeletionItem> AuditLog::batchItems(qint64 batchId) const
+{
+    QList<DeletionItem> items;
+    QSqlQuery query(m_sqlite.database());
+    query.setForwardOnly(true);
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM items WHERE batch_id = ? ORDER BY id").arg(itemColumns));
+    query.addBindValue(batchId);
+    if (!query.exec()) {
+        fail(sqlProblem(query.lastError()));
+        return items;
+    }
+    while (query.next())
+        items.append(itemFrom(query));
+    return items;
+}
+
+bool AuditLog::discardBatch(qint64 batchId)
+{
+    if (!claimBatch(batchId))
+        return false;
+    QList<DeletionItem> owed;
+    for (DeletionItem item : batchItems(batchId)) {
+        if (item.isFinished())
+            continue;
+        if (item.state == DeletionState::Unconfirmed)
+            item.reason = tr("Not resumed. The delete was sent but never confirmed: refresh to see "
+                             "whether it happened.");
+        else
+            item.reason = tr("Not resumed: never sent.");
+        item.state = DeletionState::Cancelled;
+        owed.append(item);
+    }
+    const bool ok = recordUnsent(owed, AuditEntry::Outcome::Cancelled);
+    releaseBatch(batchId);
+    return ok;
+}
+
+QList<AuditEntry> AuditLog::entries(const AuditQuery &filter) const
+{
+    QList<AuditEntry> result;
+    if (!m_open)
+        return result;
+    QString sql = QStringLiteral(
+        "SELECT attempts.id, items.batch_id, items.id, attempts.attempt, attempts.time,"
+        " attempts.answered, items.account_id, items.account_name, items.service, items.kind,"
+        " items.ids, items.name, items.parent_name, attempts.outcome, attempts.http_status,"
+        " attempts.request_id, attempts.message"
+        " FROM attempts JOIN items ON items.id = attempts.item_id WHERE 1 = 1");
+    QVariantList values;
+    if (filter.outcome) {
+        sql += QStringLiteral(" AND attempts.outcome = ?");
+        values.append(AuditEntry::outcomeId(*filter.outcome));
+    }
+    if (!filter.accountId.isEmpty()) {
+        sql += QStringLiteral(" AND items.account_id = ?");
+        values.append(filter.accountId);
+    }
+    if (filter.since.isValid()) {
+        sql += QStringLiteral(" AND attempts.time >= ?");
+        values.append(filter.since.toMSecsSinceEpoch());
+    }
+    sql += QStringLiteral(" ORDER BY attempts.time DESC, attempts.id DESC");
+    // The text is matched here, not in SQL: SQLite's lower() folds ASCII only ("Ü" ≠ "ü"), and
+    // LIKE would read % and _ in what the user typed as wildcards.
+    if (filter.limit > 0 && filter.text.isEmpty())
+        sql += QStringLiteral(" LIMIT %1").arg(filter.limit);
+
+    QSqlQuery query(m_sqlite.database());
+    query.setForwardOnly(true);
+    query.prepare(sql);
+    for (const QVariant &value : std::as_const(values))
+        query.addBindValue(value);
+    if (!query.exec()) {
+        fail(sqlProblem(query.lastError()));
+        return result;
+    }
+    while (query.next()) {
+        AuditEntry entry;
+        entry.id = query.value(0).toLongLong();
+        entry.batchId = query.value(1).toLongLong();
+        entry.itemId = query.value(2).toLongLong();
+        entry.attempt = query.value(3).toInt();
+        entry.time = dateFrom(query.value(4));
+        entry.answered = dateFrom(query.value(5));
+        entry.accountId = query.value(6).toString();
+        entry.accountName = query.value(7).toString();
+        entry.service = serviceFromId(query.value(8).toString()).value_or(ServiceKind::Scriptix);
+        entry.kind = nodeKindFrom(entry.service, query.value(9).toString());
+        const QStringList ids = idsFrom(query.value(10).toString());
+        entry.itemRef = ids.value(ids.size() - 1);
+        entry.parentRef = ids.size() > 1 ? ids.at(ids.size() - 2) : QString();
+        entry.name = query.value(11).toString();
+        entry.parentName = query.value(12).toString();
+        entry.outcome = AuditEntry::outcomeFromId(query.value(13).toString())
+                            .value_or(AuditEntry::Outcome::Sent);
+        entry.httpStatus = query.value(14).toInt();
+        entry.requestId = query.value(15).toString().toLatin1();
+        entry.message = query.value(16).toString();
+        if (!filter.text.isEmpty() && !matches(entry, filter.text))
+            continue;
+        result.append(entry);
+        if (filter.limit > 0 && result.size() == filter.limit)
+            break;
+    }
+    return result;
+}
+
+bool AuditLog::writeCsv(const QList<AuditEntry> &entries, QIODevice *device)
+{
+    const auto line = [device](const QStringList &cells) {
+        QStringList quoted;
+        for (const QString &cell : cells)
+            quoted.append(csvCell(cell));
+        return device->write((quoted.join(u',') + QLatin1String("\r\n")).toUtf8()) >= 0;
+    };
+    bool ok
+        = line({ QStringLiteral("time"), QStringLiteral("account"), QStringLiteral("service"),
+                 QStringLiteral("kind"), QStringLiteral("id"), QStringLiteral("name"),
+                 QStringLiteral("parent_id"), QStringLiteral("parent"), QStringLiteral("outcome"),
+                 QStringLiteral("http_status"), QStringLiteral("request_id"),
+                 QStringLiteral("message"), QStringLiteral("batch"), QStringLiteral("attempt") });
+    for (const AuditEntry &entry : entries) {
+        if (!ok)
+            break;
+        ok = line({ entry.time.toUTC().toString(Qt::ISODateWithMs), entry.accountName,
+                    serviceId(entry.service), nodeKindId(entry.kind), entry.itemRef, entry.name,
+                    entry.parentRef, entry.parentName, AuditEntry::outcomeId(entry.outcome),
+                    entry.httpStatus ? QString::number(entry.httpStatus) : QString(),
+                    QString::fromLatin1(entry.requestId), entry.message,
+                    QString::number(entry.batchId), QString::number(entry.attempt) });
+    }
+    return ok;
+}
+
+} // namespace Docket

@@ -1,0 +1,152 @@
+#pragma once
+
+#include "deletionitem.h"
+#include "sqlitesupport.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QLockFile>
+#include <QString>
+
+#include <memory>
+
+class QIODevice;
+
+namespace Docket {
+
+// One line of the audit trail: one DELETE sent (or, for a cancelled item, one not sent), with what
+// it was about and how it ended.
+struct AuditEntry
+{
+    // How one attempt ended.
+    enum class Outcome {
+        Sent, // no answer yet (this run is still waiting for it)
+        Deleted,
+        AlreadyGone,
+        Retrying, // it failed in a way worth retrying; another attempt follows
+        Failed,
+        NoAnswer, // Docket stopped before the answer came: the delete may have happened
+        Cancelled, // not sent: the user cancelled
+    };
+
+    qint64 id = 0;
+    qint64 batchId = 0;
+    qint64 itemId = 0;
+    int attempt = 0; // 1 for the first DELETE of the item; 0 for a cancellation
+    QDateTime time; // when it was sent (or cancelled)
+    QDateTime answered; // when the answer came (invalid: none)
+    QString accountId;
+    QString accountName;
+    ServiceKind service = ServiceKind::Scriptix;
+    NodeKind kind = NodeKind::Account;
+    QString itemRef; // the item's own id
+    QString name;
+    QString parentRef; // the id of the container it was in ("" at the top level)
+    QString parentName;
+    Outcome outcome = Outcome::Sent;
+    int httpStatus = 0;
+    QByteArray requestId;
+    QString message; // the reason of a failure, or a note
+
+    static QString outcomeId(Outcome outcome); // "deleted", "no-answer", ... for CSV and --json
+    static QString outcomeName(Outcome outcome); // for people
+    static std::optional<Outcome> outcomeFromId(const QString &id);
+};
+
+// Which entries to read, newest first.
+struct AuditQuery
+{
+    QString text; // matched (case-insensitively) against account, name, ids, message, request id
+    std::optional<AuditEntry::Outcome> outcome;
+    QString accountId;
+    QDateTime since;
+    int limit = 10000; // 0: no limit
+};
+
+// A batch that a run of Docket (this one or an earlier one) left with work owed.
+struct BatchSummary
+{
+    qint64 id = 0;
+    QDateTime created;
+    QString origin; // "window" or "cli"
+    int total = 0;
+    QHash<DeletionState, int> counts;
+    QStringList accounts; // account labels, as the batch recorded them
+
+    int count(DeletionState state) const { return counts.value(state); }
+};
+
+// Docket's record of deleting, in one SQLite file (Qt SQL):
+//  - the journal: every batch and each of its items with where it stands, written before the
+//    first request goes out and after every answer, so a batch survives Docket being killed;
+//  - the audit trail: every DELETE sent and its outcome (account, service, kind, id, name,
+//    parent, time, outcome, HTTP status, request id).
+// Holds ids, names and outcomes, never a secret. Values are always bound, never spliced into SQL:
+// ids and names come from services and are hostile input.
+//
+// The file is written through SQLite's write-ahead log with synchronous=NORMAL: a committed
+// write survives the process being killed at any point; only a power cut may lose the last few.
+// Each batch being worked on is claimed with a lock file (QLockFile), so a batch of a running
+// Docket (the window and docket-cli share the file) is never mistaken for an interrupted one.
+class AuditLog
+{
+public:
+    // `path` is a file, or ":memory:" for a throwaway log.
+    explicit AuditLog(const QString &path);
+    ~AuditLog();
+
+    bool open(QString *error);
+    bool isOpen() const { return m_open; }
+    QString path() const { return m_sqlite.path(); }
+    QString lastError() const { return m_lastError; }
+
+    // Saves a new batch with its items, in one transaction, and claims it; gives each item its
+    // id and the batch id. Returns the batch id, or 0 on failure (then nothing was saved).
+    qint64 createBatch(QList<DeletionItem> &items, const QString &origin);
+
+    // Before a DELETE is sent: the item becomes InFlight with one more attempt, and the attempt
+    // is recorded as Sent. Returns the attempt's id, or 0 on failure (then do not send).
+    qint64 recordAttempt(DeletionItem &item);
+    // The attempt's answer, and where the item stands after it (`item` as it is now).
+    bool recordOutcome(qint64 attemptId, const DeletionItem &item, AuditEntry::Outcome outcome);
+    // Where the item stands, without an attempt (back to Pending for a retry or a resume).
+    bool recordState(const DeletionItem &item);
+    // Items that end without a request being sent (cancelled, or their account is not open):
+    // their state, and one line each in the trail with `outcome`. One transaction.
+    bool recordUnsent(const QList<DeletionItem> &items, AuditEntry::Outcome outcome);
+
+    // Batches with work owed that no running Docket has claimed.
+    QList<BatchSummary> interruptedBatches();
+    // Claims an interrupted batch for this process: what was InFlight becomes Unconfirmed and its
+    // Sent attempt becomes NoAnswer. False if another running Docket holds it.
+    bool claimBatch(qint64 batchId);
+    // Lets go of a batch (when nothing is owed any more, or when this Docket stops).
+    void releaseBatch(qint64 batchId);
+    bool isClaimed(qint64 batchId) const { return m_claimed.contains(batchId); }
+    QList<DeletionItem> batchItems(qint64 batchId) const;
+    // The user chose not to resume: every item still owed becomes Cancelled.
+    bool discardBatch(qint64 batchId);
+
+    QList<AuditEntry> entries(const AuditQuery &query = {}) const;
+
+    // RFC 4180 CSV with a header row. Cells that a spreadsheet would run as a formula (=, +, -,
+    // @ first) get a leading apostrophe: names come from services and may be hostile.
+    static bool writeCsv(const QList<AuditEntry> &entries, QIODevice *device);
+
+    static constexpr int schemaVersion = 1;
+
+private:
+    bool upgrade(int from, QString *error);
+    bool updateItem(const DeletionItem &item);
+    bool fail(const QString &problem) const;
+    bool lockBatch(qint64 batchId);
+    QString lockPath(qint64 batchId) const;
+
+    SqliteConnection m_sqlite;
+    bool m_open = false;
+    mutable QString m_lastError;
+    QHash<qint64, std::shared_ptr<QLockFile>> m_claimed;
+};
+
+} // namespace Docket

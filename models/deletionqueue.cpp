@@ -1,0 +1,457 @@
+#include "deletionqueue.h"
+
+#include "auditlog.h"
+#include "connector.h"
+
+#include <QRandomGenerator>
+
+#include <deque>
+
+namespace Docket {
+
+namespace {
+
+// Failures after which the same DELETE may well succeed. Whether the first one took effect is
+// unknown for all but a 429 (refused before handling).
+bool isWorthRetrying(const ApiError &error)
+{
+    switch (error.kind) {
+    case ApiError::Kind::Timeout:
+    case ApiError::Kind::Connection:
+    case ApiError::Kind::MalformedResponse:
+        return true;
+    case ApiError::Kind::Http:
+        return error.httpStatus >= 500 || error.httpStatus == 408 || error.httpStatus == 429;
+    default:
+        return false;
+    }
+}
+
+RemoteItem remoteItemOf(const DeletionItem &item)
+{
+    RemoteItem remote;
+    remote.ref = item.ref;
+    remote.name = item.name;
+    return remote;
+}
+
+} // namespace
+
+// One account's share of the queue: what it has still to send, what is out, and how long it
+// pauses after a failure.
+struct DeletionQueue::AccountLane
+{
+    std::deque<qint64> pending; // front goes first (retries are put there)
+    int inFlight = 0;
+    qint64 pausedUntilMs = 0; // on m_clock
+};
+
+DeletionQueue::DeletionQueue(ConnectorLookup connectors, AuditLog *audit, QObject *parent)
+    : QObject(parent)
+    , m_connectors(std::move(connectors))
+    , m_audit(audit)
+{
+    qRegisterMetaType<DeletionItem>();
+    qRegisterMetaType<DeletionProgress>();
+    m_pumpTimer.setSingleShot(true);
+    connect(&m_pumpTimer, &QTimer::timeout, this, &DeletionQueue::pump);
+    m_clock.start();
+}
+
+DeletionQueue::~DeletionQueue()
+{
+    qDeleteAll(m_lanes);
+    // Batches still owed stay in the audit trail, unclaimed: the next start offers to resume.
+    if (m_audit) {
+        QSet<qint64> batches;
+        for (const DeletionItem &item : std::as_const(m_items))
+            batches.insert(item.batchId);
+        for (qint64 batch : std::as_const(batches))
+            m_audit->releaseBatch(batch);
+    }
+}
+
+qint64 DeletionQueue::submit(QList<DeletionItem> &items, QString *error)
+{
+    if (items.isEmpty())
+        return 0;
+    for (DeletionItem &item : items) {
+        item.state = DeletionState::Pending;
+        item.attempts = 0;
+        item.mayHaveTakenEffect = false;
+    }
+    qint64 batchId = 0;
+    if (m_audit) {
+        batchId = m_audit->createBatch(items, m_origin);
+        if (!batchId) {
+            if (error)
+                *error = tr("Nothing was deleted: the audit trail could not record the batch. %1")
+                             .arg(m_audit->lastError());
+            return 0;
+        }
+    } else {
+        batchId = -m_nextLocalId; // negative: never confused with a journal's batch
+        for (DeletionItem &item : items) {
+            item.batchId = batchId;
+            item.id = m_nextLocalId++;
+        }
+    }
+    admit(items);
+    return batchId;
+}
+
+bool DeletionQueue::resume(qint64 batchId, QString *error)
+{
+    if (!m_audit || !m_audit->claimBatch(batchId)) {
+        if (error)
+            *error = m_audit ? m_audit->lastError() : tr("There is no audit trail to resume from.");
+        return false;
+    }
+    QList<DeletionItem> owed;
+    for (DeletionItem item : m_audit->batchItems(batchId)) {
+        if (item.isFinished())
+            continue;
+        item.mayHaveTakenEffect = item.state == DeletionState::Unconfirmed || item.attempts > 0;
+        item.state = DeletionState::Pending;
+        owed.append(item);
+    }
+    if (owed.isEmpty()) {
+        m_audit->releaseBatch(batchId);
+        return true;
+    }
+    admit(owed);
+    return true;
+}
+
+void DeletionQueue::admit(const QList<DeletionItem> &items)
+{
+    if (m_progress.isIdle()) {
+        // A new run: what the last one did stays readable until now.
+        m_items.clear();
+        m_order.clear();
+        m_rateLimitRounds.clear();
+        m_progress = {};
+        m_clock.restart();
+        for (AccountLane *lane : std::as_const(m_lanes))
+            lane->pausedUntilMs = 0;
+    }
+    m_idleSignalled = false;
+    for (const DeletionItem &item : items) {
+        AccountLane *&lane = m_lanes[item.accountId];
+        if (!lane)
+            lane = new AccountLane;
+        lane->pending.push_back(item.id);
+        m_order.append(item.id);
+        ++m_progress.total;
+        m_items.insert(item.id, item);
+    }
+    updateProgress();
+    // Started from the event loop, never inside the caller's call: it may still be setting up.
+    QMetaObject::invokeMethod(this, &DeletionQueue::pump, Qt::QueuedConnection);
+}
+
+int DeletionQueue::retry(const QList<qint64> &itemIds)
+{
+    QList<DeletionItem> again;
+    for (qint64 id : itemIds) {
+        const auto found = m_items.find(id);
+        if (found == m_items.end()
+            || (found->state != DeletionState::Failed && found->state != DeletionState::Cancelled))
+            continue;
+        again.append(*found);
+    }
+    if (again.isEmpty())
+        return 0;
+    m_idleSignalled = false;
+    for (DeletionItem item : std::as_const(again)) {
+        if (m_audit && !m_audit->isClaimed(item.batchId))
+            m_audit->claimBatch(item.batchId);
+        DeletionItem &kept = m_items[item.id];
+        m_rateLimitRounds.remove(item.id);
+        kept.reason.clear();
+        setState(kept, DeletionState::Pending);
+        if (m_audit)
+            m_audit->recordState(kept);
+        m_lanes[kept.accountId]->pending.push_back(kept.id);
+    }
+    updateProgress();
+    QMetaObject::invokeMethod(this, &DeletionQueue::pump, Qt::QueuedConnection);
+    return int(again.size());
+}
+
+void DeletionQueue::cancel()
+{
+    QList<DeletionItem> cancelled;
+    for (AccountLane *lane : std::as_const(m_lanes)) {
+        for (qint64 id : lane->pending) {
+            DeletionItem &item = m_items[id];
+            item.reason = item.mayHaveTakenEffect
+                ? tr("Cancelled before it was sent again; an earlier attempt may have deleted it: "
+                     "refresh to see.")
+                : tr("Cancelled: not sent.");
+            setState(item, DeletionState::Cancelled);
+            cancelled.append(item);
+        }
+        lane->pending.clear();
+    }
+    m_cancelling = isBusy() || !cancelled.isEmpty();
+    if (cancelled.isEmpty())
+        return;
+    if (m_audit)
+        m_audit->recordUnsent(cancelled, AuditEntry::Outcome::Cancelled);
+    for (const DeletionItem &item : std::as_const(cancelled))
+        Q_EMIT itemFinished(item);
+    updateProgress();
+}
+
+QList<DeletionItem> DeletionQueue::items() const
+{
+    QList<DeletionItem> result;
+    result.reserve(m_order.size());
+    for (qint64 id : m_order)
+        result.append(m_items.value(id));
+    return result;
+}
+
+std::optional<DeletionItem> DeletionQueue::item(qint64 id) const
+{
+    const auto found = m_items.constFind(id);
+    if (found == m_items.constEnd())
+        return std::nullopt;
+    return *found;
+}
+
+void DeletionQueue::pump()
+{
+    const qint64 now = m_clock.elapsed();
+    qint64 nextWake = -1;
+    for (auto lane = m_lanes.cbegin(); lane != m_lanes.cend(); ++lane) {
+        AccountLane *state = lane.value();
+        if (state->pending.empty())
+            continue;
+        if (state->pausedUntilMs > now) {
+            const qint64 wait = state->pausedUntilMs - now;
+            nextWake = nextWake < 0 ? wait : qMin(nextWake, wait);
+            continue;
+        }
+        while (state->inFlight < m_maxConcurrent && !state->pending.empty()) {
+            const qint64 id = state->pending.front();
+            state->pending.pop_front();
+            send(id);
+        }
+    }
+    if (nextWake >= 0 && (!m_pumpTimer.isActive() || m_pumpTimer.remainingTime() > nextWake))
+        m_pumpTimer.start(int(nextWake));
+}
+
+void DeletionQueue::send(qint64 itemId)
+{
+    DeletionItem &item = m_items[itemId];
+    Connector *connector = m_connectors(item.accountId);
+    if (!connector || connector->session()->isSignedOut()) {
+        item.reason = connector && !connector->session()->signedOutReason().isEmpty()
+            ? connector->session()->signedOutReason()
+            : tr("Not sent: the account “%1” is not signed in. Sign in, then retry.")
+                  .arg(item.accountName);
+        setState(item, DeletionState::Failed);
+        if (m_audit)
+            m_audit->recordUnsent({ item }, AuditEntry::Outcome::Failed);
+        Q_EMIT itemFinished(item);
+        updateProgress();
+        return;
+    }
+
+    qint64 attemptId = 0;
+    if (m_audit) {
+        // Recorded before it is sent: if Docket dies now, the next start knows it may have gone.
+        const DeletionState before = item.state;
+        attemptId = m_audit->recordAttempt(item);
+        if (!attemptId) {
+            item.state = before;
+            item.reason
+                = tr("Not sent: the audit trail could not record it. %1").arg(m_audit->lastError());
+            setState(item, DeletionState::Failed);
+            Q_EMIT itemFinished(item);
+            updateProgress();
+            return;
+        }
+        // recordAttempt() moved it to InFlight; keep the counters in step.
+        const DeletionState now = item.state;
+        item.state = before;
+        setState(item, now);
+    } else {
+        ++item.attempts;
+        setState(item, DeletionState::InFlight);
+    }
+    AccountLane *lane = m_lanes.value(item.accountId);
+    ++lane->inFlight;
+    m_progress.current = item.name;
+    Q_EMIT itemStarted(item);
+    updateProgress();
+
+    DeleteJob *job = connector->remove(remoteItemOf(item));
+    connect(job, &ConnectorJob::finished, this, [this, itemId, attemptId](ConnectorJob *done) {
+        answered(itemId, attemptId, static_cast<DeleteJob *>(done));
+    });
+}
+
+void DeletionQueue::answered(qint64 itemId, qint64 attemptId, DeleteJob *job)
+{
+    const auto found = m_items.find(itemId);
+    if (found == m_items.end())
+        return;
+    DeletionItem &item = *found;
+    if (AccountLane *lane = m_lanes.value(item.accountId))
+        --lane->inFlight;
+    const ApiError &error = job->error();
+    item.error = error;
+    item.httpStatus = job->httpStatus() ? job->httpStatus() : error.httpStatus;
+    item.requestId = job->requestId().isEmpty() ? error.requestId : job->requestId();
+
+    if (!job->failed()) {
+        AuditEntry::Outcome outcome = AuditEntry::Outcome::Deleted;
+        if (job->outcome() == DeleteOutcome::Deleted) {
+            item.reason.clear();
+            setState(item, DeletionState::Deleted);
+        } else if (item.mayHaveTakenEffect) {
+            item.reason = tr("Gone when sent again: an earlier attempt deleted it.");
+            setState(item, DeletionState::Deleted);
+        } else {
+            item.reason = item.service == ServiceKind::Care360
+                ? tr("Care360 answered 404: already deleted, or not uploaded by this account.")
+                : tr("The service answered 404: it was already gone.");
+            outcome = AuditEntry::Outcome::AlreadyGone;
+            setState(item, DeletionState::AlreadyGone);
+        }
+        if (m_audit)
+            m_audit->recordOutcome(attemptId, item, outcome);
+        Q_EMIT itemFinished(item);
+    } else {
+        settle(item, attemptId, error);
+    }
+    updateProgress();
+    pump();
+}
+
+// A failed attempt: sent again after a pause when that may help, otherwise reported.
+void DeletionQueue::settle(DeletionItem &item, qint64 attemptId, const ApiError &error)
+{
+    if (isWorthRetrying(error)) {
+        const bool rateLimited = error.kind == ApiError::Kind::Http && error.httpStatus == 429;
+        // Only a 429 says for sure that nothing happened.
+        item.mayHaveTakenEffect = item.mayHaveTakenEffect || !rateLimited;
+        item.reason = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
+        if (!m_cancelling) {
+            if (rateLimited) {
+                const int round = ++m_rateLimitRounds[item.id];
+                if (round <= m_policy.maxRateLimitRounds) {
+                    scheduleRetry(item, attemptId, backoffFor(qMin(round, 6)));
+                    return;
+                }
+            } else if (item.attempts < m_policy.maxAttempts) {
+                scheduleRetry(item, attemptId, backoffFor(item.attempts));
+                return;
+            }
+        }
+    }
+    QString reason = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
+    if (isWorthRetrying(error) && m_cancelling)
+        reason += u' ' + tr("Not retried: the deleting was cancelled.");
+    else if (item.attempts > 1)
+        reason += u' ' + tr("(%n attempt(s))", nullptr, item.attempts);
+    item.reason = reason;
+    setState(item, DeletionState::Failed);
+    if (m_audit)
+        m_audit->recordOutcome(attemptId, item, AuditEntry::Outcome::Failed);
+    Q_EMIT itemFinished(item);
+}
+
+void DeletionQueue::scheduleRetry(DeletionItem &item, qint64 attemptId, int delayMs)
+{
+    setState(item, DeletionState::Waiting);
+    if (m_audit)
+        m_audit->recordOutcome(attemptId, item, AuditEntry::Outcome::Retrying);
+    AccountLane *lane = m_lanes.value(item.accountId);
+    lane->pending.push_front(item.id);
+    // The whole account pauses: a failing service is not helped by more requests.
+    lane->pausedUntilMs = qMax(lane->pausedUntilMs, m_clock.elapsed() + delayMs);
+    Q_EMIT itemRetrying(item, delayMs);
+}
+
+int DeletionQueue::backoffFor(int attempt) const
+{
+    const qint64 base = qMin<qint64>(qint64(m_policy.firstBackoffMs) << qMin(attempt - 1, 20),
+                                     m_policy.maxBackoffMs);
+    // ±20% jitter, so many items failing together do not all come back together.
+    const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
+    return int(qMax<qint64>(1, qint64(double(base) * jitter)));
+}
+
+void DeletionQueue::setState(DeletionItem &item, DeletionState state)
+{
+    const auto adjust = [this](DeletionState which, int delta) {
+        switch (which) {
+        case DeletionState::Deleted:
+        case DeletionState::AlreadyGone:
+            m_progress.deleted += delta;
+            break;
+        case DeletionState::Failed:
+            m_progress.failed += delta;
+            break;
+        case DeletionState::Cancelled:
+            m_progress.cancelled += delta;
+            break;
+        case DeletionState::InFlight:
+            m_progress.inFlight += delta;
+            break;
+        case DeletionState::Waiting:
+            m_progress.waiting += delta;
+            break;
+        default:
+            break;
+        }
+    };
+    adjust(item.state, -1);
+    adjust(state, +1);
+    item.state = state;
+    item.updated = QDateTime::currentDateTimeUtc();
+}
+
+void DeletionQueue::updateProgress()
+{
+    const int done = m_progress.finished();
+    if (done > 0 && done < m_progress.total) {
+        // The pace so far, over the whole run: steadier than the last few answers.
+        m_progress.millisecondsLeft = m_clock.elapsed() * (m_progress.total - done) / done;
+    } else {
+        m_progress.millisecondsLeft = done == m_progress.total ? 0 : -1;
+    }
+    m_progress.rateLimited = false;
+    for (auto rounds = m_rateLimitRounds.cbegin(); rounds != m_rateLimitRounds.cend(); ++rounds) {
+        const auto item = m_items.constFind(rounds.key());
+        if (item != m_items.constEnd() && item->state == DeletionState::Waiting) {
+            m_progress.rateLimited = true;
+            break;
+        }
+    }
+    Q_EMIT progressChanged(m_progress);
+    if (m_progress.isIdle() && !m_idleSignalled) {
+        m_idleSignalled = true;
+        m_cancelling = false;
+        releaseFinishedBatches();
+        Q_EMIT finished(m_progress);
+    }
+}
+
+void DeletionQueue::releaseFinishedBatches()
+{
+    if (!m_audit)
+        return;
+    QSet<qint64> batches;
+    for (const DeletionItem &item : std::as_const(m_items))
+        batches.insert(item.batchId);
+    for (qint64 batch : std::as_const(batches))
+        m_audit->releaseBatch(batch);
+}
+
+} // namespace Docket

@@ -1,0 +1,123 @@
+#pragma once
+
+#include "apierror.h"
+#include "deletionitem.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
+
+namespace Docket {
+
+class AuditLog;
+class Connector;
+class DeleteJob;
+
+// How a queue retries deletes that failed in a way that may pass: a timeout, a reset connection,
+// a malformed answer, a 5xx. A 429 is always waited out (AccountSession already honours
+// Retry-After several times before the queue sees it) and does not use up attempts.
+struct RetryPolicy
+{
+    int maxAttempts = 5; // DELETE requests per item, the first included
+    int firstBackoffMs = 1000; // the pause after the first failure; doubles after each
+    int maxBackoffMs = 30000;
+    int maxRateLimitRounds = 20; // 429s the queue waits out per item before reporting it
+};
+
+// Deletes many items, each to an outcome: used by the window and by docket-cli.
+//
+// - Items are sent in the order submitted, at most maxConcurrentPerAccount at a time per account;
+//   each account's session also keeps its requests within the service's rate limit (Scriptix:
+//   60 a minute) and waits out 429s.
+// - A failure worth retrying pauses that account's new requests for a back-off (doubling, with
+//   jitter) and sends the item again; a retried DELETE that meets 404 counts as deleted: the
+//   earlier request took effect.
+// - cancel() lets requests in flight finish and sends nothing more.
+// - With an AuditLog, each batch is saved before its first request, each attempt before it is
+//   sent and each answer when it comes: a batch survives Docket being killed and can be resumed.
+//
+// Nothing blocks: everything happens on the event loop, in the signals below.
+class DeletionQueue : public QObject
+{
+    Q_OBJECT
+
+public:
+    using ConnectorLookup = std::function<Connector *(const QString &accountId)>;
+
+    // `connectors` finds the connector of an account (null when it is not open); `audit` may be
+    // null (then nothing survives a restart).
+    DeletionQueue(ConnectorLookup connectors, AuditLog *audit, QObject *parent = nullptr);
+    ~DeletionQueue() override;
+
+    void setMaxConcurrentPerAccount(int count) { m_maxConcurrent = qMax(1, count); }
+    int maxConcurrentPerAccount() const { return m_maxConcurrent; }
+    void setRetryPolicy(const RetryPolicy &policy) { m_policy = policy; }
+    const RetryPolicy &retryPolicy() const { return m_policy; }
+    // "window" or "cli": recorded with each batch.
+    void setOrigin(const QString &origin) { m_origin = origin; }
+    AuditLog *auditLog() const { return m_audit; }
+
+    // Saves the items as one batch (before anything is sent), gives each its id, and starts on
+    // them. Returns the batch id, or 0 when the audit trail could not save it (*error says why;
+    // nothing was sent).
+    qint64 submit(QList<DeletionItem> &items, QString *error = nullptr);
+    // Takes over a batch that a stopped Docket left (AuditLog::interruptedBatches()) and sends
+    // what was never confirmed. Returns false (with *error) if it cannot be claimed.
+    bool resume(qint64 batchId, QString *error = nullptr);
+    // Sends again items that failed or were cancelled (ids from items()).
+    int retry(const QList<qint64> &itemIds);
+    // Sends nothing more: requests in flight finish, every item not sent becomes Cancelled.
+    void cancel();
+
+    bool isBusy() const { return !m_progress.isIdle(); }
+    DeletionProgress progress() const { return m_progress; }
+    // Everything submitted since the queue was last idle (and, once idle, until the next submit).
+    QList<DeletionItem> items() const;
+    std::optional<DeletionItem> item(qint64 id) const;
+
+Q_SIGNALS:
+    void itemStarted(const Docket::DeletionItem &item);
+    // The item reached an outcome (Deleted, AlreadyGone, Failed or Cancelled).
+    void itemFinished(const Docket::DeletionItem &item);
+    // A failure that will be retried after `milliseconds`.
+    void itemRetrying(const Docket::DeletionItem &item, int milliseconds);
+    void progressChanged(const Docket::DeletionProgress &progress);
+    // Every item has an outcome.
+    void finished(const Docket::DeletionProgress &progress);
+
+private:
+    struct AccountLane;
+    void admit(const QList<DeletionItem> &items);
+    void pump();
+    void send(qint64 itemId);
+    void answered(qint64 itemId, qint64 attemptId, DeleteJob *job);
+    void settle(DeletionItem &item, qint64 attemptId, const ApiError &error);
+    void scheduleRetry(DeletionItem &item, qint64 attemptId, int delayMs);
+    void setState(DeletionItem &item, DeletionState state);
+    int backoffFor(int attempt) const;
+    void updateProgress();
+    void releaseFinishedBatches();
+
+    ConnectorLookup m_connectors;
+    AuditLog *m_audit;
+    RetryPolicy m_policy;
+    QString m_origin = QStringLiteral("window");
+    int m_maxConcurrent = 8;
+    qint64 m_nextLocalId = 1; // item ids when there is no audit trail
+
+    QHash<qint64, DeletionItem> m_items; // by item id
+    QList<qint64> m_order; // submission order
+    QHash<QString, AccountLane *> m_lanes; // by account id
+    QHash<qint64, int> m_rateLimitRounds; // per item
+    QTimer m_pumpTimer; // wakes the queue when a back-off ends
+    QElapsedTimer m_clock; // since the queue last became busy, for the time left
+    bool m_idleSignalled = true;
+    bool m_cancelling = false; // until idle: nothing more is sent, nothing retried
+    DeletionProgress m_progress;
+};
+
+} // namespace Docket
