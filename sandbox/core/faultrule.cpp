@@ -32,6 +32,10 @@ bool validate(const FaultRule &rule, QString *error)
         *error = QStringLiteral("latency must be between 1 and 600000 ms");
         return false;
     }
+    if (rule.retryAfterSeconds > 3600) {
+        *error = QStringLiteral("retryAfter must be at most 3600 seconds");
+        return false;
+    }
     if (rule.remaining == 0 || rule.remaining < -1) {
         *error = QStringLiteral("count must be a positive number (or absent for every request)");
         return false;
@@ -84,6 +88,8 @@ QJsonObject FaultRule::toJson() const
                          { QStringLiteral("mode"), modeName(mode) } };
     if (mode == Mode::Status)
         object.insert(QStringLiteral("status"), status);
+    if (mode == Mode::Status && retryAfterSeconds >= 0)
+        object.insert(QStringLiteral("retryAfter"), retryAfterSeconds);
     if (mode == Mode::Latency)
         object.insert(QStringLiteral("latencyMs"), latencyMs);
     object.insert(QStringLiteral("count"), remaining < 0 ? QJsonValue() : QJsonValue(remaining));
@@ -104,6 +110,7 @@ std::optional<FaultRule> FaultRule::fromJson(const QJsonObject &object, QString 
     rule.mode = *mode;
     rule.status = object.value(QStringLiteral("status")).toInt(500);
     rule.latencyMs = object.value(QStringLiteral("latencyMs")).toInt(0);
+    rule.retryAfterSeconds = object.value(QStringLiteral("retryAfter")).toInt(-1);
     const QJsonValue count = object.value(QStringLiteral("count"));
     rule.remaining = count.isUndefined() || count.isNull() ? -1 : count.toInt(0);
     if (!validate(rule, error))

@@ -26,12 +26,14 @@ struct FaultRule
     Mode mode = Mode::Status;
     int status = 500;
     int latencyMs = 0;
+    int retryAfterSeconds = -1; // status mode: sent as Retry-After when >= 0 (a 429 storm)
     int remaining = -1; // requests left to affect; -1 means every request until cleared
 
     bool matches(const QString &serviceId, const QString &routeName) const;
 
     QJsonObject toJson() const;
-    // From the control endpoint's JSON: {"service","route","mode","status","latencyMs","count"}.
+    // From the control endpoint's JSON:
+    // {"service","route","mode","status","latencyMs","retryAfter","count"}.
     static std::optional<FaultRule> fromJson(const QJsonObject &object, QString *error);
     // From the command line: SERVICE[:ROUTE]=MODE[:ARG][@COUNT], e.g.
     // "scriptix:session.delete=status:503@3", "care360=latency:2000", "*=reset@1".

@@ -175,9 +175,11 @@ void SandboxServer::handle(ServiceSlot &slot, const SandboxRequest &request,
     if (fault)
         entry.fault = FaultRule::modeName(fault->mode);
     if (fault && fault->mode == FaultRule::Mode::Status) {
-        const SandboxReply reply = finish(service.errorReply(
+        SandboxReply reply = finish(service.errorReply(
             fault->status, QStringLiteral("injected_fault"),
             QStringLiteral("Injected fault: HTTP %1 from the sandbox").arg(fault->status)));
+        if (fault->retryAfterSeconds >= 0)
+            reply.withHeader("Retry-After", QByteArray::number(fault->retryAfterSeconds));
         m_journal.record(entry);
         response->send(reply);
         return;
