@@ -118,6 +118,11 @@ QJsonObject BenchSandbox::credentials(const QString &service) const
         .toObject();
 }
 
+QUrl BenchSandbox::controlUrl() const
+{
+    return QUrl(m_addresses.value(QStringLiteral("control")).toString());
+}
+
 qint64 timeCurl(const QStringList &urls, const QStringList &headers, int parallel)
 {
     QTemporaryDir dir;

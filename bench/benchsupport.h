@@ -42,6 +42,8 @@ public:
     ~BenchSandbox();
     QUrl baseUrl(const QString &service) const;
     QJsonObject credentials(const QString &service) const;
+    // The control API (POST /reset, GET /state, ...), for checking what the service holds.
+    QUrl controlUrl() const;
 
 private:
     QProcess m_process;
