@@ -18,7 +18,12 @@ const char *const commandHelp = R"(Commands:
   signout NAME                      sign out and delete the account's secrets
   ls [PATH] [--all]                 list what is under PATH (/ lists accounts);
                                     Care360: --file-type phi|general
-  rm PATH... [--yes] [--dry-run]    delete items; asks first unless --yes
+  rm PATH... [--yes] [--dry-run]    delete items; asks first unless --yes; every delete is
+                                    recorded in the audit trail first
+  audit [--account NAME] [--outcome OUTCOME] [--since DATE] [--limit N] [--csv]
+                                    the audit trail, newest first: a table, --json or --csv
+  resume [BATCH] [--yes] [--discard]   list batches a stopped Docket left unfinished; with
+                                    BATCH send what is owed (or --discard: give it up)
   invox upload NAME CONSULTATION FILE   upload a PDF or TXT document (signed URL, then PUT)
   invox add NAME CONSULTATION DOCUMENT_ID   record a known Invox document id
 
@@ -28,6 +33,10 @@ Paths: /ACCOUNT/ID/ID... - e.g. /scriptix/SESSION/DOCUMENT/COMMENT, /care360/CAS
 Secrets: signin stores them in the OS keychain. For scripts without a keychain, set
 DOCKET_SECRET_<ACCOUNT>_<SECRET> (account name upper-cased, other characters as _; SECRET is
 TOKEN for Scriptix, API_KEY for Invox and DocumentPro, TENANT_KEY and REFRESH_TOKEN for Care360).
+
+Audit trail: ~/.local/share/Docket/audit.sqlite (the platform's data folder), shared with the
+window; with --config, audit.sqlite beside that file. --audit-file or DOCKET_AUDIT_FILE names
+another. rm and resume refuse to delete when it cannot be opened.
 
 Exit status: 0 success, 1 a request or delete failed, 2 usage error, 3 declined at the prompt.)";
 
@@ -48,7 +57,7 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print one JSON document."));
-    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("rm: do not ask."));
+    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("rm, resume: do not ask."));
     const QCommandLineOption dryRun(
         QStringLiteral("dry-run"),
         QStringLiteral("rm: say what would be deleted, delete nothing."));
@@ -104,9 +113,36 @@ int main(int argc, char *argv[])
                                   QStringLiteral("name"));
     const QCommandLineOption type(QStringLiteral("type"), QStringLiteral("invox: PDF or TXT."),
                                   QStringLiteral("type"));
-    parser.addOptions({ json, yes, dryRun, all, config, timeout, secretStdin, code, baseUrl,
-                        staging, appId, tokenPath, apiVersion, login, header, rate, fileType, name,
-                        type });
+    const QCommandLineOption auditFile(
+        QStringLiteral("audit-file"),
+        QStringLiteral("Use this audit trail (SQLite) instead of Docket's; also "
+                       "DOCKET_AUDIT_FILE."),
+        QStringLiteral("file"));
+    const QCommandLineOption account(QStringLiteral("account"),
+                                     QStringLiteral("audit: only this account's entries."),
+                                     QStringLiteral("name"));
+    const QCommandLineOption outcome(
+        QStringLiteral("outcome"),
+        QStringLiteral("audit: only entries with this outcome (deleted, already-gone, failed, "
+                       "retrying, no-answer, cancelled, sent)."),
+        QStringLiteral("outcome"));
+    const QCommandLineOption since(
+        QStringLiteral("since"),
+        QStringLiteral("audit: only entries from this ISO 8601 date or date and time on."),
+        QStringLiteral("date"));
+    const QCommandLineOption limit(QStringLiteral("limit"),
+                                   QStringLiteral("audit: at most this many entries (default: "
+                                                  "all)."),
+                                   QStringLiteral("n"));
+    const QCommandLineOption csv(QStringLiteral("csv"),
+                                 QStringLiteral("audit: print CSV (RFC 4180) instead of a table."));
+    const QCommandLineOption discard(
+        QStringLiteral("discard"),
+        QStringLiteral("resume: give the batch up; what is owed is marked cancelled, not sent."));
+    parser.addOptions({ json,    yes,     dryRun,   all,   config,    timeout,    secretStdin,
+                        code,    baseUrl, staging,  appId, tokenPath, apiVersion, login,
+                        header,  rate,    fileType, name,  type,      auditFile,  account,
+                        outcome, since,   limit,    csv,   discard });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."));
     parser.process(app);
 
@@ -130,11 +166,23 @@ int main(int argc, char *argv[])
     request.requestsPerMinute = parser.isSet(rate) ? parser.value(rate).toInt() : -1;
     request.documentName = parser.value(name);
     request.documentType = parser.value(type);
+    request.account = parser.value(account);
+    request.outcome = parser.value(outcome);
+    request.since = parser.value(since);
+    if (parser.isSet(limit)) {
+        bool ok = false;
+        request.limit = parser.value(limit).toInt(&ok);
+        if (!ok)
+            request.limit = -1; // the command says what it takes
+    }
+    request.csv = parser.isSet(csv);
+    request.discard = parser.isSet(discard);
 
     CliContext::Options options;
     options.json = parser.isSet(json);
     options.configFile = parser.value(config);
     options.timeoutMs = qBound(1, parser.value(timeout).toInt(), 3600) * 1000;
+    options.auditFile = parser.value(auditFile);
     CliContext context(options);
 
     using Runner = void (*)(CliContext *, const CliRequest &);
@@ -145,6 +193,8 @@ int main(int argc, char *argv[])
         { QStringLiteral("signout"), runSignOutCommand },
         { QStringLiteral("ls"), runListCommand },
         { QStringLiteral("rm"), runRemoveCommand },
+        { QStringLiteral("audit"), runAuditCommand },
+        { QStringLiteral("resume"), runResumeCommand },
         { QStringLiteral("invox"), runInvoxCommand },
     };
     const Runner runner = runners.value(request.command);

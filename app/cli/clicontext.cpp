@@ -1,5 +1,7 @@
 #include "clicontext.h"
 
+#include "auditlogpath.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -21,6 +23,37 @@ CliContext::CliContext(const Options &options, QObject *parent)
     m_network.setDefaultTimeout(options.timeoutMs);
     for (const Account &account : m_accounts->accounts())
         m_credentials.setAccountName(account.id, account.name);
+}
+
+CliContext::~CliContext()
+{
+    // Commands, sessions and connectors are children, and use the audit trail, the network and
+    // the stores below: they go first.
+    qDeleteAll(findChildren<QObject *>(QString(), Qt::FindDirectChildrenOnly));
+}
+
+QString CliContext::auditLogFile() const
+{
+    if (!m_options.auditFile.isEmpty())
+        return m_options.auditFile;
+    const QString fromEnvironment = qEnvironmentVariable("DOCKET_AUDIT_FILE");
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    // A private settings file keeps its data beside it, like the Invox index.
+    if (!m_options.configFile.isEmpty())
+        return QFileInfo(m_options.configFile).absolutePath() + QStringLiteral("/audit.sqlite");
+    return auditLogPath();
+}
+
+AuditLog *CliContext::auditLog(QString *error)
+{
+    if (m_auditLog)
+        return m_auditLog.get();
+    auto log = std::make_unique<AuditLog>(auditLogFile());
+    if (!log->open(error))
+        return nullptr;
+    m_auditLog = std::move(log);
+    return m_auditLog.get();
 }
 
 InvoxIndex *CliContext::invoxIndex(QString *error)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accountstore.h"
+#include "auditlog.h"
 #include "connector.h"
 #include "connectors/invoxindex.h"
 #include "keychaincredentialstore.h"
@@ -25,9 +26,13 @@ public:
         bool json = false;
         QString configFile; // empty: the platform's settings; else an INI file (data beside it)
         int timeoutMs = 30000;
+        // The audit trail: --audit-file, else $DOCKET_AUDIT_FILE, else beside --config, else the
+        // window's (Docket::auditLogPath()).
+        QString auditFile;
     };
 
     explicit CliContext(const Options &options, QObject *parent = nullptr);
+    ~CliContext() override;
 
     bool json() const { return m_options.json; }
     Docket::AccountStore &accounts() { return *m_accounts; }
@@ -36,6 +41,10 @@ public:
     Terminal *terminal() { return &m_terminal; }
     // Opens the index on first use; null (with *error) if it cannot be opened.
     Docket::InvoxIndex *invoxIndex(QString *error);
+    // Opens the audit trail on first use; null (with *error) if it cannot be opened. Deleting
+    // needs it: without a record, a batch cannot be resumed after a crash.
+    Docket::AuditLog *auditLog(QString *error);
+    QString auditLogFile() const;
 
     // Loads the account's secrets and creates its connector. `done` gets null and an error sentence
     // when the account is unknown or its secrets cannot be read.
@@ -59,6 +68,7 @@ private:
     Docket::KeychainCredentialStore m_keychain;
     Docket::EnvironmentCredentialStore m_credentials;
     std::unique_ptr<Docket::InvoxIndex> m_invoxIndex;
+    std::unique_ptr<Docket::AuditLog> m_auditLog;
     Terminal m_terminal;
     QJsonValue m_jsonResult;
     bool m_finished = false;

@@ -7,7 +7,8 @@ class CliContext;
 // What the user asked for on the command line, after parsing.
 struct CliRequest
 {
-    QString command; // "accounts", "account", "signin", "signout", "ls", "rm", "invox"
+    QString command; // "accounts", "account", "signin", "signout", "ls", "rm", "audit", "resume",
+                     // "invox"
     QStringList arguments; // the positional arguments after the command
     bool yes = false;
     bool dryRun = false;
@@ -27,6 +28,14 @@ struct CliRequest
     // invox
     QString documentName;
     QString documentType;
+    // audit
+    QString account; // a name (or id) from the account store
+    QString outcome; // an AuditEntry::outcomeId()
+    QString since; // an ISO 8601 date or date and time
+    int limit = 0; // 0: every entry
+    bool csv = false;
+    // resume
+    bool discard = false;
 };
 
 // Each starts the command; the command ends by calling CliContext::finish().
@@ -36,4 +45,6 @@ void runSignInCommand(CliContext *context, const CliRequest &request);
 void runSignOutCommand(CliContext *context, const CliRequest &request);
 void runListCommand(CliContext *context, const CliRequest &request);
 void runRemoveCommand(CliContext *context, const CliRequest &request);
+void runAuditCommand(CliContext *context, const CliRequest &request);
+void runResumeCommand(CliContext *context, const CliRequest &request);
 void runInvoxCommand(CliContext *context, const CliRequest &request);

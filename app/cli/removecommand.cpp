@@ -1,5 +1,6 @@
 // docket-cli rm PATH... [--yes] [--dry-run]
 
+#include "batchrun.h"
 #include "clicontext.h"
 #include "commands.h"
 #include "itemformat.h"
@@ -26,13 +27,15 @@ struct Target
     RemoteItem item;
     DeletePlan plan;
     int children = -1; // what goes with it, counted before asking
-    QString outcome; // "deleted", "already-gone", "failed"
+    QString outcome; // "deleted", "already-gone", "failed", "cancelled"
     QString error;
     int httpStatus = 0;
+    QString requestId;
 };
 
-// Resolves every path, says what will happen, asks, deletes, reports. Deletes run concurrently;
-// each account's session paces them within its rate limit.
+// Resolves every path, says what will happen, asks, deletes, reports. Deletes go through the
+// deletion queue: a few at a time per account, paced within its rate limit, retried when that
+// may help, each recorded in the audit trail.
 class Remover : public QObject
 {
 public:
@@ -49,7 +52,22 @@ public:
         }
     }
 
-    void start() { resolve(0); }
+    void start()
+    {
+        if (!m_request.dryRun) {
+            // The trail is required: checked before anything is asked or sent.
+            QString error;
+            m_audit = m_context->auditLog(&error);
+            if (!m_audit) {
+                m_context->finish(CliContext::Failure,
+                                  error + u' '
+                                      + tr("Nothing was deleted: docket-cli deletes only what it "
+                                           "can record."));
+                return;
+            }
+        }
+        resolve(0);
+    }
 
 private:
     // Opens each account's connector (one per account, shared) and checks the path.
@@ -172,42 +190,58 @@ private:
         });
     }
 
+    // Through the deletion queue, with the audit trail: the batch is saved before the first
+    // request, so a docket-cli that is killed mid-way leaves a batch `resume` can finish.
     void deleteAll()
     {
-        m_remaining = int(m_targets.size());
-        for (int index = 0; index < m_targets.size(); ++index) {
-            Target &target = m_targets[index];
-            DeleteJob *job = target.connector->remove(target.item);
-            connect(job, &ConnectorJob::finished, this, [this, index](ConnectorJob *finished) {
-                auto *deleteJob = static_cast<DeleteJob *>(finished);
-                Target &target = m_targets[index];
-                target.httpStatus = deleteJob->httpStatus();
-                if (deleteJob->failed()) {
-                    target.outcome = QStringLiteral("failed");
-                    target.error = deleteJob->error().userMessage;
-                    m_context->note(tr("FAILED    %1: %2").arg(target.path, target.error));
-                } else if (deleteJob->outcome() == DeleteOutcome::AlreadyGone) {
-                    target.outcome = QStringLiteral("already-gone");
-                    // Care360 answers 404 alike for a deleted file and for one this patient did
-                    // not upload: say both.
-                    m_context->print(
-                        target.connector->service() == ServiceKind::Care360
-                            ? tr("not found %1 (already deleted, or uploaded by someone "
-                                 "else: Care360 lets only the uploader delete)")
-                                  .arg(target.path)
-                            : tr("gone      %1 (it was already deleted)").arg(target.path));
-                } else {
-                    target.outcome = QStringLiteral("deleted");
-                    m_context->print(tr("deleted   %1").arg(target.path));
-                }
-                if (--m_remaining == 0)
-                    report(false);
-            });
+        QHash<QString, Connector *> byAccountId;
+        QList<DeletionItem> items;
+        for (const Target &target : std::as_const(m_targets)) {
+            const Account &account = target.connector->account();
+            byAccountId.insert(account.id, target.connector);
+            DeletionItem item;
+            item.accountId = account.id;
+            item.accountName = account.label();
+            item.service = target.connector->service();
+            item.ref = target.item.ref;
+            item.name = target.item.name;
+            // The CLI knows its containers by id only.
+            if (target.item.ref.ids.size() > 1)
+                item.parentName = target.item.ref.ids.at(target.item.ref.ids.size() - 2);
+            items.append(item);
         }
+        m_run = new BatchRun(
+            m_context, m_audit,
+            [byAccountId](const QString &accountId) { return byAccountId.value(accountId); },
+            [this](const DeletionItem &item) {
+                const int index = m_targetByItem.value(item.id, -1);
+                return index >= 0 ? m_targets.at(index).path : item.ref.id();
+            },
+            this);
+        connect(m_run, &BatchRun::finished, this, [this] { report(false); });
+        QString error;
+        m_batchId = m_run->submit(items, &error);
+        if (!m_batchId) {
+            m_context->finish(CliContext::Failure, error);
+            return;
+        }
+        // submit() gave each item its id, in order.
+        for (int index = 0; index < items.size(); ++index)
+            m_targetByItem.insert(items.at(index).id, index);
     }
 
     void report(bool dryRun)
     {
+        if (!dryRun) {
+            for (const DeletionItem &item : m_run->items()) {
+                Target &target = m_targets[m_targetByItem.value(item.id)];
+                target.outcome = BatchRun::outcomeId(item);
+                target.httpStatus = item.httpStatus;
+                target.requestId = QString::fromLatin1(item.requestId);
+                if (!isGone(item.state))
+                    target.error = item.reason;
+            }
+        }
         QJsonArray items;
         int failures = 0;
         for (const Target &target : std::as_const(m_targets)) {
@@ -222,16 +256,25 @@ private:
                 object.insert(QStringLiteral("outcome"), target.outcome);
                 if (target.httpStatus)
                     object.insert(QStringLiteral("httpStatus"), target.httpStatus);
+                if (!target.requestId.isEmpty())
+                    object.insert(QStringLiteral("requestId"), target.requestId);
                 if (!target.error.isEmpty())
                     object.insert(QStringLiteral("error"), target.error);
             }
-            failures += target.outcome == QLatin1String("failed");
+            failures += !dryRun && target.outcome != QLatin1String("deleted")
+                && target.outcome != QLatin1String("already-gone");
             items.append(object);
         }
-        m_context->setJsonResult(QJsonObject { { QStringLiteral("dryRun"), dryRun },
-                                               { QStringLiteral("items"), items } });
+        QJsonObject result { { QStringLiteral("dryRun"), dryRun },
+                             { QStringLiteral("items"), items } };
+        if (!dryRun) {
+            result.insert(QStringLiteral("batch"), m_batchId);
+            result.insert(QStringLiteral("summary"), m_run->summary());
+        }
+        m_context->setJsonResult(result);
         if (failures)
-            m_context->finish(CliContext::Failure, tr("%n delete(s) failed.", nullptr, failures));
+            m_context->finish(CliContext::Failure,
+                              tr("%n item(s) not deleted.", nullptr, failures));
         else
             m_context->finish(CliContext::Success);
     }
@@ -239,8 +282,11 @@ private:
     CliContext *m_context;
     CliRequest m_request;
     QList<Target> m_targets;
-    QHash<QString, Connector *> m_connectors;
-    int m_remaining = 0;
+    QHash<QString, Connector *> m_connectors; // by account name, lower case
+    AuditLog *m_audit = nullptr;
+    BatchRun *m_run = nullptr;
+    qint64 m_batchId = 0;
+    QHash<qint64, int> m_targetByItem; // deletion item id -> index in m_targets
 };
 
 } // namespace

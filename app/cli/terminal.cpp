@@ -83,6 +83,15 @@ bool Terminal::isInteractive()
 #endif
 }
 
+bool Terminal::showsErrors()
+{
+#ifdef Q_OS_WIN
+    return _isatty(_fileno(stderr));
+#else
+    return isatty(STDERR_FILENO);
+#endif
+}
+
 void Terminal::ask(const QString &prompt, bool secret,
                    std::function<void(std::optional<QString>)> done)
 {

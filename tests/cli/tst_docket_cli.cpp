@@ -4,6 +4,7 @@
 #include "sandboxprocess.h"
 #include "testhttp.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -44,6 +45,9 @@ private Q_SLOTS:
     void care360SignInWithCodeThenSoftDelete();
     void invoxUploadListDelete();
     void rejectsPathsDeeperThanTheService();
+    void auditShowsEveryDeleteAsTableJsonAndCsv();
+    void rmRefusesWithoutAnAuditTrail();
+    void resumeWithNothingOwed();
 
 private:
     CliRun run(const QStringList &arguments, const QProcessEnvironment &extra = {},
@@ -473,6 +477,121 @@ void TestDocketCli::rejectsPathsDeeperThanTheService()
     const CliRun unknown = run({ QStringLiteral("ls"), QStringLiteral("/nobody") });
     QCOMPARE(unknown.exitCode, 1);
     QVERIFY(unknown.err.contains(QStringLiteral("No account named")));
+}
+
+void TestDocketCli::auditShowsEveryDeleteAsTableJsonAndCsv()
+{
+    const QStringList trail
+        = { QStringLiteral("--audit-file"), m_dir.filePath(QStringLiteral("audit-shown.sqlite")) };
+    const QString session = firstSessionId();
+    const CliRun removed = run(trail
+                                   + QStringList { QStringLiteral("--json"), QStringLiteral("rm"),
+                                                   QStringLiteral("--yes"),
+                                                   QStringLiteral("/sbx-scriptix/") + session,
+                                                   QStringLiteral("/sbx-scriptix/") + session },
+                               scriptixSecret());
+    QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
+    const QJsonObject result = removed.json().value(QStringLiteral("result")).toObject();
+    QVERIFY(result.value(QStringLiteral("batch")).toInteger() > 0);
+    QCOMPARE(
+        result.value(QStringLiteral("summary")).toObject().value(QStringLiteral("total")).toInt(),
+        2);
+    // The summary line, on stderr.
+    QVERIFY2(removed.err.contains(QStringLiteral("2 of 2 deleted")), qPrintable(removed.err));
+
+    const CliRun json
+        = run(trail + QStringList { QStringLiteral("--json"), QStringLiteral("audit") });
+    QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+    const QJsonArray entries = json.json().value(QStringLiteral("result")).toArray();
+    QCOMPARE(entries.size(), 2); // the same session twice: one deleted, one already gone
+    QStringList outcomes;
+    for (const QJsonValue &value : entries) {
+        const QJsonObject entry = value.toObject();
+        QCOMPARE(entry.value(QStringLiteral("id")).toString(), session);
+        QCOMPARE(entry.value(QStringLiteral("kind")).toString(), QStringLiteral("session"));
+        QCOMPARE(entry.value(QStringLiteral("service")).toString(), QStringLiteral("scriptix"));
+        QVERIFY(!entry.value(QStringLiteral("requestId")).toString().isEmpty());
+        QVERIFY(entry.value(QStringLiteral("time")).toString().endsWith(u'Z'));
+        for (const QString &key :
+             { QStringLiteral("account"), QStringLiteral("name"), QStringLiteral("httpStatus"),
+               QStringLiteral("message"), QStringLiteral("batch") })
+            QVERIFY2(entry.contains(key), qPrintable(key));
+        outcomes.append(entry.value(QStringLiteral("outcome")).toString());
+    }
+    outcomes.sort();
+    QCOMPARE(outcomes, (QStringList { QStringLiteral("already-gone"), QStringLiteral("deleted") }));
+
+    const CliRun table = run(trail + QStringList { QStringLiteral("audit") });
+    QCOMPARE(table.exitCode, 0);
+    QVERIFY(table.out.startsWith(QStringLiteral("TIME")));
+    QVERIFY(table.out.contains(QStringLiteral("sbx-scriptix")));
+    QVERIFY(table.out.contains(session));
+    QCOMPARE(table.out.count(u'\n'), 3);
+
+    const CliRun csv
+        = run(trail + QStringList { QStringLiteral("audit"), QStringLiteral("--csv") });
+    QCOMPARE(csv.exitCode, 0);
+    QVERIFY(csv.out.startsWith(QStringLiteral("time,account,service,kind,id,name")));
+    QCOMPARE(csv.out.count(QStringLiteral("\r\n")), 3);
+
+    const auto count = [&](const QStringList &filter) {
+        const CliRun filtered = run(
+            trail + QStringList { QStringLiteral("--json"), QStringLiteral("audit") } + filter);
+        return filtered.exitCode == 0
+            ? int(filtered.json().value(QStringLiteral("result")).toArray().size())
+            : -filtered.exitCode;
+    };
+    QCOMPARE(count({ QStringLiteral("--outcome"), QStringLiteral("deleted") }), 1);
+    QCOMPARE(count({ QStringLiteral("--outcome"), QStringLiteral("failed") }), 0);
+    QCOMPARE(count({ QStringLiteral("--limit"), QStringLiteral("1") }), 1);
+    QCOMPARE(count({ QStringLiteral("--account"), QStringLiteral("SBX-Scriptix") }), 2);
+    QCOMPARE(count({ QStringLiteral("--since"), QStringLiteral("2999-01-01") }), 0);
+    QCOMPARE(count({ QStringLiteral("--since"), QStringLiteral("2020-01-01T00:00:00Z") }), 2);
+    QCOMPARE(count({ QStringLiteral("--outcome"), QStringLiteral("gone") }), -2);
+    QCOMPARE(count({ QStringLiteral("--since"), QStringLiteral("yesterday") }), -2);
+    QCOMPARE(count({ QStringLiteral("--account"), QStringLiteral("nobody") }), -2);
+    QCOMPARE(count({ QStringLiteral("--csv") }), -2); // not with --json
+}
+
+void TestDocketCli::rmRefusesWithoutAnAuditTrail()
+{
+    const QString session = firstSessionId();
+    // A directory where the file should be: SQLite cannot open it.
+    const QString directory = m_dir.filePath(QStringLiteral("not-a-file.sqlite"));
+    QVERIFY(QDir().mkpath(directory));
+    QProcessEnvironment environment = scriptixSecret();
+    environment.insert(QStringLiteral("DOCKET_AUDIT_FILE"), directory);
+    const CliRun refused = run({ QStringLiteral("rm"), QStringLiteral("--yes"),
+                                 QStringLiteral("/sbx-scriptix/") + session },
+                               environment);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("audit trail"))
+                 && refused.err.contains(QStringLiteral("Nothing was deleted")),
+             qPrintable(refused.err));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
+             0);
+    // --dry-run deletes nothing, so it needs no trail.
+    QCOMPARE(run({ QStringLiteral("rm"), QStringLiteral("--dry-run"),
+                   QStringLiteral("/sbx-scriptix/") + session },
+                 environment)
+                 .exitCode,
+             0);
+}
+
+void TestDocketCli::resumeWithNothingOwed()
+{
+    const QStringList trail
+        = { QStringLiteral("--audit-file"), m_dir.filePath(QStringLiteral("audit-empty.sqlite")) };
+    const CliRun listed
+        = run(trail + QStringList { QStringLiteral("--json"), QStringLiteral("resume") });
+    QCOMPARE(listed.exitCode, 0);
+    QVERIFY(listed.json().value(QStringLiteral("result")).toArray().isEmpty());
+    QVERIFY(run(trail + QStringList { QStringLiteral("resume") })
+                .err.contains(QStringLiteral("nothing to resume")));
+    QCOMPARE(run(trail + QStringList { QStringLiteral("resume"), QStringLiteral("42") }).exitCode,
+             2);
+    QCOMPARE(run(trail + QStringList { QStringLiteral("resume"), QStringLiteral("x") }).exitCode,
+             2);
 }
 
 QTEST_GUILESS_MAIN(TestDocketCli)

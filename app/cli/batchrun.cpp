@@ -1,0 +1,180 @@
+#include "batchrun.h"
+
+#include "clicontext.h"
+#include "itemformat.h"
+
+#include <cstdio>
+
+using namespace Docket;
+
+namespace {
+
+// Redraws of the progress line: often enough to look alive, seldom enough to cost nothing.
+constexpr qint64 progressIntervalMs = 100;
+
+} // namespace
+
+BatchRun::BatchRun(CliContext *context, AuditLog *audit, DeletionQueue::ConnectorLookup connectors,
+                   PathOf pathOf, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_queue(std::move(connectors), audit)
+    , m_pathOf(std::move(pathOf))
+    , m_showProgress(Terminal::showsErrors())
+{
+    m_queue.setOrigin(QStringLiteral("cli"));
+    connect(&m_queue, &DeletionQueue::itemFinished, this, &BatchRun::itemFinished);
+    connect(&m_queue, &DeletionQueue::itemRetrying, this, &BatchRun::itemRetrying);
+    connect(&m_queue, &DeletionQueue::progressChanged, this,
+            [this](const DeletionProgress &progress) { showProgress(progress); });
+    connect(&m_queue, &DeletionQueue::finished, this, &BatchRun::done);
+}
+
+qint64 BatchRun::submit(QList<DeletionItem> &items, QString *error)
+{
+    m_clock.start();
+    return m_queue.submit(items, error);
+}
+
+bool BatchRun::resume(qint64 batchId, QString *error)
+{
+    m_clock.start();
+    if (!m_queue.resume(batchId, error))
+        return false;
+    // Nothing was owed after all: the queue has nothing to finish, so say so from here.
+    if (!m_queue.isBusy())
+        QMetaObject::invokeMethod(this, &BatchRun::done, Qt::QueuedConnection);
+    return true;
+}
+
+QString BatchRun::outcomeId(const DeletionItem &item)
+{
+    return deletionStateId(item.state);
+}
+
+QJsonObject BatchRun::summary() const
+{
+    int deleted = 0, alreadyGone = 0, failed = 0, cancelled = 0;
+    const QList<DeletionItem> all = m_queue.items();
+    for (const DeletionItem &item : all) {
+        deleted += item.state == DeletionState::Deleted;
+        alreadyGone += item.state == DeletionState::AlreadyGone;
+        failed += item.state == DeletionState::Failed;
+        cancelled += item.state == DeletionState::Cancelled;
+    }
+    return { { QStringLiteral("total"), int(all.size()) },
+             { QStringLiteral("deleted"), deleted },
+             { QStringLiteral("alreadyGone"), alreadyGone },
+             { QStringLiteral("failed"), failed },
+             { QStringLiteral("cancelled"), cancelled },
+             { QStringLiteral("seconds"), double(m_clock.elapsed()) / 1000.0 } };
+}
+
+void BatchRun::itemFinished(const DeletionItem &item)
+{
+    const QString path = m_pathOf(item);
+    switch (item.state) {
+    case DeletionState::Deleted:
+        // A 404 to a DELETE sent again: an earlier one (maybe a run that was killed) did it.
+        print(item.reason.isEmpty() ? tr("deleted   %1").arg(path)
+                                    : tr("deleted   %1 (%2)").arg(path, item.reason));
+        break;
+    case DeletionState::AlreadyGone:
+        // Care360 answers 404 alike for a deleted file and for one this patient did not upload:
+        // say both.
+        print(item.service == ServiceKind::Care360
+                  ? tr("not found %1 (already deleted, or uploaded by someone else: Care360 lets "
+                       "only the uploader delete)")
+                        .arg(path)
+                  : tr("gone      %1 (it was already deleted)").arg(path));
+        break;
+    case DeletionState::Failed:
+        note(tr("FAILED    %1: %2").arg(path, item.reason));
+        break;
+    case DeletionState::Cancelled:
+        note(tr("cancelled %1: %2").arg(path, item.reason));
+        break;
+    default:
+        break;
+    }
+}
+
+void BatchRun::itemRetrying(const DeletionItem &item, int milliseconds)
+{
+    note(tr("retrying  %1 in %2 s: %3")
+             .arg(m_pathOf(item), QString::number(double(milliseconds) / 1000.0, 'f', 1),
+                  item.reason));
+}
+
+void BatchRun::showProgress(const DeletionProgress &progress, bool force)
+{
+    if (!m_showProgress || progress.total == 0)
+        return;
+    if (!force && m_sinceDrawn.isValid() && m_sinceDrawn.elapsed() < progressIntervalMs)
+        return;
+    m_sinceDrawn.start();
+    QString line = tr("%1 of %2 done").arg(progress.finished()).arg(progress.total);
+    if (progress.failed)
+        line += u", " + tr("%n failed", nullptr, progress.failed);
+    if (progress.rateLimited)
+        line += u", " + tr("slowed down by the service");
+    if (progress.millisecondsLeft > 0)
+        line += u", "
+            + tr("about %1 left")
+                  .arg(formatDuration(int((progress.millisecondsLeft + 999) / 1000)));
+    if (!progress.current.isEmpty())
+        line += QStringLiteral(" — ") + progress.current;
+    // Kept to one line of an ordinary terminal, or it would scroll instead of being redrawn.
+    if (line.size() > 79)
+        line = line.left(78) + u'…';
+    const int width = int(line.size());
+    if (width < m_progressWidth)
+        line += QString(m_progressWidth - width, u' ');
+    std::fputs((u'\r' + line).toLocal8Bit().constData(), stderr);
+    std::fflush(stderr);
+    m_progressWidth = width;
+}
+
+void BatchRun::clearProgress()
+{
+    if (m_progressWidth == 0)
+        return;
+    std::fputs((u'\r' + QString(m_progressWidth, u' ') + u'\r').toLocal8Bit().constData(), stderr);
+    std::fflush(stderr);
+    m_progressWidth = 0;
+}
+
+void BatchRun::print(const QString &line)
+{
+    clearProgress();
+    m_context->print(line);
+    std::fflush(stdout);
+}
+
+void BatchRun::note(const QString &line)
+{
+    clearProgress();
+    m_context->note(line);
+}
+
+void BatchRun::done()
+{
+    clearProgress();
+    const QJsonObject counts = summary();
+    const int gone = counts.value(QStringLiteral("deleted")).toInt()
+        + counts.value(QStringLiteral("alreadyGone")).toInt();
+    QString line
+        = tr("%1 of %2 deleted").arg(gone).arg(counts.value(QStringLiteral("total")).toInt());
+    if (const int already = counts.value(QStringLiteral("alreadyGone")).toInt())
+        line += QStringLiteral(" (") + tr("%n already gone", nullptr, already) + u')';
+    if (const int failed = counts.value(QStringLiteral("failed")).toInt())
+        line += u", " + tr("%n failed", nullptr, failed);
+    if (const int cancelled = counts.value(QStringLiteral("cancelled")).toInt())
+        line += u", " + tr("%n cancelled", nullptr, cancelled);
+    line += u", "
+        + tr("in %1 s").arg(
+            QString::number(counts.value(QStringLiteral("seconds")).toDouble(), 'f', 1))
+        + u'.';
+    m_context->note(line);
+    Q_EMIT finished();
+}
