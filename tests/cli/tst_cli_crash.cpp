@@ -1,0 +1,322 @@
+// Crash safety, end to end, as issue 5 asks: docket-cli is killed (SIGKILL) in the middle of a
+// 500-item delete on the sandbox, `resume` lists the batch and finishes it, and then the sandbox's
+// state and the audit trail must agree: nothing lost, every item accounted for.
+
+#include "auditlog.h"
+#include "sandboxprocess.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Docket;
+
+namespace {
+
+const QString service = QStringLiteral("scriptix");
+const QString account = QStringLiteral("crash");
+constexpr int batchSize = 500;
+
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+
+QSet<QString> toSet(const QStringList &list)
+{
+    return QSet<QString>(list.cbegin(), list.cend());
+}
+
+} // namespace
+
+class TestCliCrash : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void killedMidBatchThenResumedLosesNothing();
+
+private:
+    QProcessEnvironment environment() const;
+    CliRun run(const QStringList &arguments);
+    QStringList deletedSessions() const;
+
+    // 1,000 sessions and no rate limit: a 500-item delete in a few seconds.
+    SandboxProcess m_sandbox { { QStringLiteral("--scale"), QStringLiteral("1000"),
+                                 QStringLiteral("--rate-limit"), QStringLiteral("scriptix=0") } };
+    QTemporaryDir m_home; // HOME, XDG folders, settings and the audit trail: nothing real
+    QString m_config;
+    QString m_auditFile;
+};
+
+void TestCliCrash::initTestCase()
+{
+    QVERIFY(m_home.isValid());
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+    m_config = m_home.filePath(QStringLiteral("config/accounts.ini"));
+    m_auditFile = m_home.filePath(QStringLiteral("data/audit.sqlite"));
+    const CliRun added = run({ QStringLiteral("account"), QStringLiteral("add"), service, account,
+                               QStringLiteral("--base-url"), m_sandbox.baseUrl(service).toString(),
+                               QStringLiteral("--requests-per-minute"), QStringLiteral("0") });
+    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+}
+
+QProcessEnvironment TestCliCrash::environment() const
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &variable :
+         { QStringLiteral("HOME"), QStringLiteral("XDG_DATA_HOME"),
+           QStringLiteral("XDG_CONFIG_HOME"), QStringLiteral("XDG_CACHE_HOME") })
+        environment.insert(variable, m_home.filePath(variable.toLower()));
+    // No keychain: the secret comes from the environment, the trail from DOCKET_AUDIT_FILE.
+    environment.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                       QStringLiteral("unix:path=/nonexistent"));
+    environment.insert(QStringLiteral("DOCKET_SECRET_CRASH_TOKEN"),
+                       m_sandbox.credentials(service).value(QStringLiteral("token")).toString());
+    environment.insert(QStringLiteral("DOCKET_AUDIT_FILE"), m_auditFile);
+    return environment;
+}
+
+CliRun TestCliCrash::run(const QStringList &arguments)
+{
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.start(QStringLiteral(DOCKET_CLI_PATH),
+                  QStringList { QStringLiteral("--config"), m_config } + arguments);
+    process.closeWriteChannel();
+    CliRun result;
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+QStringList TestCliCrash::deletedSessions() const
+{
+    return m_sandbox.state()
+        .value(QStringLiteral("services"))
+        .toObject()
+        .value(service)
+        .toObject()
+        .value(QStringLiteral("deleted"))
+        .toObject()
+        .value(QStringLiteral("sessions"))
+        .toVariant()
+        .toStringList();
+}
+
+void TestCliCrash::killedMidBatchThenResumedLosesNothing()
+{
+    // 500 of the demo token's sessions.
+    const QString token = m_sandbox.credentials(service).value(QStringLiteral("token")).toString();
+    QStringList targets;
+    for (const QJsonValue &value :
+         m_sandbox.state(service).value(QStringLiteral("sessions")).toArray()) {
+        const QJsonObject session = value.toObject();
+        if (session.value(QStringLiteral("owner")).toString() == token
+            && !session.value(QStringLiteral("deleted")).toBool() && targets.size() < batchSize)
+            targets.append(session.value(QStringLiteral("session_id")).toString());
+    }
+    QCOMPARE(targets.size(), batchSize);
+    const QSet<QString> targetSet = toSet(targets);
+    QStringList paths;
+    for (const QString &id : std::as_const(targets))
+        paths.append(u'/' + account + u'/' + id);
+
+    // Every answer 40 ms late (the delete itself happens at once): eight at a time, the batch
+    // takes seconds, and a kill always finds requests out.
+    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), service },
+                                 { QStringLiteral("route"), QStringLiteral("session.delete") },
+                                 { QStringLiteral("mode"), QStringLiteral("latency") },
+                                 { QStringLiteral("latencyMs"), 40 } }));
+
+    QProcess rm;
+    rm.setProcessEnvironment(environment());
+    rm.start(QStringLiteral(DOCKET_CLI_PATH),
+             QStringList { QStringLiteral("--config"), m_config, QStringLiteral("rm"),
+                           QStringLiteral("--yes") }
+                 + paths);
+    QVERIFY(rm.waitForStarted());
+    rm.closeWriteChannel();
+    QElapsedTimer waited;
+    waited.start();
+    int deletedAtKill = 0;
+    while (waited.elapsed() < 30000 && rm.state() == QProcess::Running) {
+        deletedAtKill = int(deletedSessions().size());
+        if (deletedAtKill >= 150)
+            break;
+        QTest::qWait(15);
+    }
+    QVERIFY2(rm.state() == QProcess::Running,
+             qPrintable(QStringLiteral("rm ended before the kill: %1")
+                            .arg(QString::fromUtf8(rm.readAllStandardError()))));
+    QVERIFY2(deletedAtKill >= 100, qPrintable(QString::number(deletedAtKill)));
+    rm.kill(); // SIGKILL: no chance to tidy up
+    QVERIFY(rm.waitForFinished(10000));
+    QCOMPARE(rm.exitStatus(), QProcess::CrashExit);
+    // Requests already in the sandbox's socket buffers are still handled after the kill.
+    QTest::qWait(300);
+    QVERIFY(m_sandbox.clearFaults());
+
+    // What the server did by the kill (answers still owed by its timers change nothing: the
+    // deletes happened when the requests arrived), and what the trail knew.
+    const QSet<QString> deletedByKill = toSet(deletedSessions());
+    QVERIFY2(deletedByKill.size() < batchSize, "the kill came too late to test anything");
+    QVERIFY(deletedByKill.size() >= deletedAtKill);
+    QVERIFY(targetSet.contains(deletedByKill));
+    QSet<QString> confirmedAtKill, sentAtKill;
+    {
+        AuditLog audit(m_auditFile);
+        QVERIFY2(audit.open(nullptr), qPrintable(audit.lastError()));
+        for (const AuditEntry &entry : audit.entries({})) {
+            if (entry.outcome == AuditEntry::Outcome::Deleted)
+                confirmedAtKill.insert(entry.itemRef);
+            else if (entry.outcome == AuditEntry::Outcome::Sent)
+                sentAtKill.insert(entry.itemRef);
+            else
+                QFAIL(qPrintable(QStringLiteral("unexpected outcome before the kill: %1")
+                                     .arg(AuditEntry::outcomeId(entry.outcome))));
+        }
+    }
+    // Nothing the server deleted is unknown to the trail: confirmed, or recorded as sent before
+    // it went out. Nothing is confirmed that the server did not do.
+    QVERIFY(deletedByKill.contains(confirmedAtKill));
+    QVERIFY(!sentAtKill.isEmpty());
+    QVERIFY((confirmedAtKill + sentAtKill).contains(deletedByKill));
+    QVERIFY(!confirmedAtKill.intersects(sentAtKill));
+
+    qInfo("killed with %lld deleted on the server: %lld confirmed in the trail, %lld sent without "
+          "an answer",
+          qint64(deletedByKill.size()), qint64(confirmedAtKill.size()), qint64(sentAtKill.size()));
+
+    // resume lists the batch, with where each item stands.
+    const CliRun listed = run({ QStringLiteral("--json"), QStringLiteral("resume") });
+    QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
+    const QJsonArray batches = listed.json().value(QStringLiteral("result")).toArray();
+    QCOMPARE(batches.size(), 1);
+    const QJsonObject batch = batches.at(0).toObject();
+    const qint64 batchId = batch.value(QStringLiteral("batch")).toInteger();
+    QVERIFY(batchId > 0);
+    QCOMPARE(batch.value(QStringLiteral("origin")).toString(), QStringLiteral("cli"));
+    QCOMPARE(batch.value(QStringLiteral("total")).toInt(), batchSize);
+    QCOMPARE(batch.value(QStringLiteral("deleted")).toInt(), confirmedAtKill.size());
+    QCOMPARE(batch.value(QStringLiteral("unconfirmed")).toInt(), sentAtKill.size());
+    QCOMPARE(batch.value(QStringLiteral("notStarted")).toInt(),
+             batchSize - confirmedAtKill.size() - sentAtKill.size());
+    QCOMPARE(batch.value(QStringLiteral("failed")).toInt(), 0);
+    const CliRun listedText = run({ QStringLiteral("resume") });
+    QCOMPARE(listedText.exitCode, 0);
+    QVERIFY2(listedText.out.contains(QStringLiteral("batch %1").arg(batchId)),
+             qPrintable(listedText.out));
+    QVERIFY(listedText.out.contains(QStringLiteral("%1 confirmed deleted, %2 sent but unconfirmed")
+                                        .arg(confirmedAtKill.size())
+                                        .arg(sentAtKill.size())));
+
+    // Resume it: every item ends gone.
+    const CliRun resumed = run({ QStringLiteral("--json"), QStringLiteral("resume"),
+                                 QString::number(batchId), QStringLiteral("--yes") });
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+    const QJsonObject summary = resumed.json()
+                                    .value(QStringLiteral("result"))
+                                    .toObject()
+                                    .value(QStringLiteral("summary"))
+                                    .toObject();
+    QCOMPARE(summary.value(QStringLiteral("total")).toInt(), batchSize - confirmedAtKill.size());
+    QCOMPARE(summary.value(QStringLiteral("failed")).toInt(), 0);
+    QVERIFY(run({ QStringLiteral("--json"), QStringLiteral("resume") })
+                .json()
+                .value(QStringLiteral("result"))
+                .toArray()
+                .isEmpty());
+
+    // The server: exactly the 500 are deleted, each once, and nothing else.
+    const QStringList deletedInOrder = deletedSessions();
+    QCOMPARE(deletedInOrder.size(), batchSize);
+    QCOMPARE(toSet(deletedInOrder), targetSet);
+    // Cascades (a session's documents and comments) go with their sessions; nothing was sent
+    // to any other route.
+    QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("document.delete")), 0);
+    QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("comment.delete")), 0);
+
+    // The trail, as `audit --json` prints it: every item deleted (none "already gone": nothing
+    // else removed them), one no-answer entry for each request out at the kill.
+    const CliRun audited = run({ QStringLiteral("--json"), QStringLiteral("audit") });
+    QVERIFY2(audited.exitCode == 0, qPrintable(audited.err));
+    const QJsonArray entries = audited.json().value(QStringLiteral("result")).toArray();
+    QHash<QString, QStringList> outcomesById;
+    QHash<QString, QString> itemByRequestId;
+    QSet<QString> noAnswer;
+    for (const QJsonValue &value : entries) {
+        const QJsonObject entry = value.toObject();
+        const QString id = entry.value(QStringLiteral("id")).toString();
+        const QString outcome = entry.value(QStringLiteral("outcome")).toString();
+        QCOMPARE(entry.value(QStringLiteral("batch")).toInteger(), batchId);
+        outcomesById[id].append(outcome);
+        if (outcome == QLatin1String("no-answer"))
+            noAnswer.insert(id);
+        const QString requestId = entry.value(QStringLiteral("requestId")).toString();
+        if (!requestId.isEmpty())
+            itemByRequestId.insert(requestId, id);
+    }
+    QCOMPARE(toSet(outcomesById.keys()), targetSet);
+    QCOMPARE(noAnswer, sentAtKill);
+    for (auto item = outcomesById.cbegin(); item != outcomesById.cend(); ++item) {
+        QVERIFY2(item->contains(QStringLiteral("deleted")),
+                 qPrintable(item.key() + u' ' + item->join(u',')));
+        QVERIFY(!item->contains(QStringLiteral("failed")));
+    }
+    {
+        AuditLog audit(m_auditFile);
+        QVERIFY(audit.open(nullptr));
+        const QList<DeletionItem> items = audit.batchItems(batchId);
+        QCOMPARE(items.size(), batchSize);
+        for (const DeletionItem &item : items) {
+            QVERIFY2(item.state == DeletionState::Deleted, qPrintable(item.ref.id()));
+            // Sent before the kill and again on resume: the server said 404, the first did it.
+            if (noAnswer.contains(item.ref.id()) && deletedByKill.contains(item.ref.id()))
+                QCOMPARE(item.httpStatus, 404);
+        }
+    }
+
+    // Every DELETE the server saw is in the trail: by its X-Request-ID, or, for a request out
+    // at the kill (whose answer never came, so whose id was never recorded), as that item's
+    // no-answer entry. At most one such request per no-answer entry.
+    const QJsonArray requests
+        = m_sandbox.requestLog(service).value(QStringLiteral("requests")).toArray();
+    QHash<QString, int> unanswered;
+    int deletes = 0;
+    for (const QJsonValue &value : requests) {
+        const QJsonObject request = value.toObject();
+        if (request.value(QStringLiteral("route")).toString() != QLatin1String("session.delete"))
+            continue;
+        ++deletes;
+        const QString id = request.value(QStringLiteral("path")).toString().section(u'/', -1);
+        QVERIFY2(targetSet.contains(id), qPrintable(id));
+        const QString requestId = request.value(QStringLiteral("requestId")).toString();
+        QVERIFY(!requestId.isEmpty());
+        if (itemByRequestId.contains(requestId)) {
+            QCOMPARE(itemByRequestId.value(requestId), id);
+        } else {
+            QVERIFY2(noAnswer.contains(id), qPrintable(id + u' ' + requestId));
+            QVERIFY(++unanswered[id] == 1);
+        }
+    }
+    QCOMPARE(deletes, itemByRequestId.size() + unanswered.size());
+    QCOMPARE(toSet(unanswered.keys()), deletedByKill - confirmedAtKill);
+}
+
+QTEST_GUILESS_MAIN(TestCliCrash)
+#include "tst_cli_crash.moc"
