@@ -1074,8 +1074,10 @@ void DocumentTreeModel::requestPage(Node *node, const QVariant &cursor)
     const quint64 runId = run->id;
     const quint64 slotId = slot.id;
 
-    ListJob *job
-        = connector ? connector->list(refOf(node), PageRequest { cursor, run->limit }) : nullptr;
+    // Rows keep no details (see item()): the connector need not build them.
+    ListJob *job = connector
+        ? connector->list(refOf(node), PageRequest { cursor, run->limit, false })
+        : nullptr;
     slot.job = job;
     run->slots.push_back(std::move(slot));
     if (!job) {

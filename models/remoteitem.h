@@ -60,6 +60,10 @@ struct PageRequest
 {
     QVariant cursor;
     int limit = 100;
+    // False when the caller keeps no RemoteItem::details (the tree model): a connector may then
+    // leave them out. For Care360's unpaginated lists building them costs more than reading the
+    // answer.
+    bool withDetails = true;
 };
 
 // What a delete will do, said before it is done, so the window and the CLI can tell the user.

@@ -410,23 +410,36 @@ struct StatusWords
     QString texts[3][2];
 };
 
-// Turns the files of one answer into rows of one case.
+// A case as its file rows name it.
+struct CaseOfRows
+{
+    explicit CaseOfRows(const NodeRef &ref)
+        : ref(ref)
+        , idUtf8(ref.id().toUtf8())
+    { }
+    NodeRef ref;
+    QByteArray idUtf8;
+};
+
+// Turns the files of one answer into rows of a case (one case for a case's list, each file's own
+// for the account listing's files).
 class FileRowMaker
 {
 public:
-    explicit FileRowMaker(const NodeRef &caseRef)
-        : m_caseRef(caseRef)
-        , m_caseIdUtf8(caseRef.id().toUtf8())
+    // Without details, a row is only what the tree shows: that is most of the work saved.
+    explicit FileRowMaker(bool withDetails)
+        : m_withDetails(withDetails)
     { }
 
-    // One file as a row. Every field is optional but the id.
-    RemoteItem row(const FileFields &file)
+    // One file as a row of `caseOfRows`. Every field is optional but the id.
+    RemoteItem row(const FileFields &file, const CaseOfRows &caseOfRows)
     {
+        const NodeRef &caseRef = caseOfRows.ref;
         RemoteItem item;
         const QString id = m_texts.idText(file.id);
         item.ref.kind = NodeKind::Care360File;
-        item.ref.ids.reserve(m_caseRef.ids.size() + 1);
-        item.ref.ids.append(m_caseRef.ids);
+        item.ref.ids.reserve(caseRef.ids.size() + 1);
+        item.ref.ids.append(caseRef.ids);
         item.ref.ids.append(id);
         const QString fileName
             = m_texts.text(firstPresent({ &file.fileName, &file.name, &file.fileNameSnake }));
@@ -440,11 +453,13 @@ public:
         const bool hasPHI = file.isPHI.kind == Member::Kind::Bool;
         const bool restricted = file.isRestricted.toBool(false);
         item.status = m_words.texts[hasPHI ? (file.isPHI.boolean ? 1 : 2) : 0][restricted];
+        if (!m_withDetails)
+            return item;
 
         // The file's own case id is nearly always the case listed: share its QString.
         const QString caseId = file.caseId.isString() && file.caseId.isUtf8
-                && file.caseId.utf8 == QByteArrayView(m_caseIdUtf8)
-            ? m_caseRef.id()
+                && file.caseId.utf8 == QByteArrayView(caseOfRows.idUtf8)
+            ? caseRef.id()
             : m_texts.sharedIdText(file.caseId);
         const QString uploader
             = m_texts.uploaderName(file.uploaderFirstName, file.uploaderLastName);
@@ -478,8 +493,7 @@ public:
     }
 
 private:
-    const NodeRef m_caseRef;
-    const QByteArray m_caseIdUtf8;
+    const bool m_withDetails;
     const StatusWords m_words;
     TextMaker m_texts;
 };
@@ -676,6 +690,93 @@ QString forEachFile(const QByteArray &body, JsonParser parser, bool withUploader
     return {};
 }
 
+// The all-files answer as case rows into `cases` and, unless `filesByCase` is null, each case's
+// file rows (as parseFileList would make them of the case's own list) into `filesByCase`. Returns
+// why the body is not a list answer, or an empty string.
+QString readCases(const QByteArray &body, JsonParser parser, ListPage *cases,
+                  QHash<QString, ListPage> *filesByCase, bool withDetails)
+{
+    // Without filesByCase only what a case row shows is read: no file rows are built (there may
+    // be 50,000).
+    struct CaseRow
+    {
+        CaseOfRows caseOfRows;
+        int files = 0;
+        int phiFiles = 0;
+        bool hasNewest = false;
+        qint64 newestMSecs = 0;
+        QList<RemoteItem> items;
+    };
+    std::vector<CaseRow> rows; // in the order their newest file comes (the server's order)
+    // By the caseId's UTF-8 bytes: looking up a case costs no QString per file.
+    QHash<QByteArray, size_t> indexById;
+    FileRowMaker fileRows(withDetails);
+    // The uploader is only in the details.
+    const bool withUploader = filesByCase && withDetails;
+    const QString problem = forEachFile(body, parser, withUploader, [&](const FileFields &file) {
+        // Counted as the case's file list will show them: only files with an id.
+        if (!file.caseId.hasIdText() || !file.id.hasIdText())
+            return;
+        const Member &caseId = file.caseId;
+        const QByteArray key = caseId.isString() && caseId.isUtf8
+            ? QByteArray::fromRawData(caseId.utf8.data(), caseId.utf8.size())
+            : TextMaker().idText(caseId).toUtf8();
+        auto found = indexById.constFind(key);
+        if (found == indexById.constEnd()) {
+            // A deep copy: `key` may point into the parser's buffer.
+            found = indexById.insert(QByteArray(key.constData(), key.size()), rows.size());
+            rows.push_back({ CaseOfRows({ NodeKind::Care360Case, { QString::fromUtf8(key) } }),
+                             0,
+                             0,
+                             false,
+                             0,
+                             {} });
+        }
+        CaseRow &row = rows[*found];
+        ++row.files;
+        if (file.isPHI.toBool(false))
+            ++row.phiFiles;
+        qint64 created = 0;
+        if (firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created)
+            && (!row.hasNewest || created > row.newestMSecs)) {
+            row.hasNewest = true;
+            row.newestMSecs = created;
+        }
+        if (filesByCase)
+            row.items.append(fileRows.row(file, row.caseOfRows));
+    });
+    if (!problem.isEmpty())
+        return problem;
+    cases->items.reserve(qsizetype(rows.size()));
+    if (filesByCase)
+        filesByCase->reserve(qsizetype(rows.size()));
+    for (CaseRow &row : rows) {
+        const QString &id = row.caseOfRows.ref.ids.first();
+        RemoteItem item;
+        item.ref = row.caseOfRows.ref;
+        item.name = tr("Case %1").arg(id.left(8));
+        if (row.hasNewest)
+            item.created = QDateTime::fromMSecsSinceEpoch(row.newestMSecs, Qt::UTC);
+        // Spelled out: without a translation loaded, "%n file(s)" would show as is.
+        item.status = row.files == 1 ? tr("1 file") : tr("%1 files").arg(row.files);
+        item.childCount = row.files;
+        item.details = { { QStringLiteral("caseId"), id },
+                         { QStringLiteral("fileCount"), row.files },
+                         { QStringLiteral("phiFileCount"), row.phiFiles } };
+        if (item.created.isValid())
+            item.details.insert(QStringLiteral("newestFile"), item.created);
+        cases->items.append(item);
+        if (filesByCase) {
+            ListPage files;
+            files.total = int(row.items.size());
+            files.items = std::move(row.items);
+            filesByCase->insert(id, std::move(files));
+        }
+    }
+    cases->total = int(cases->items.size());
+    return {};
+}
+
 // The "data" object of a single-item answer (metadata, download).
 std::optional<QJsonObject> dataOf(const QJsonObject &body)
 {
@@ -848,6 +949,67 @@ Care360Connector::Care360Connector(AccountSession *session, QObject *parent)
     auto authenticator = std::make_unique<Care360Authenticator>(session);
     m_authenticator = authenticator.get();
     session->setAuthenticator(std::move(authenticator));
+    m_knownFilesExpiry.setSingleShot(true);
+    connect(&m_knownFilesExpiry, &QTimer::timeout, this, &Care360Connector::forgetKnownFiles);
+}
+
+void Care360Connector::setFileTypeFilter(const QString &type)
+{
+    if (type != m_typeFilter)
+        forgetKnownFiles();
+    m_typeFilter = type;
+}
+
+void Care360Connector::setKnownFilesLifetime(int milliseconds)
+{
+    m_knownFilesLifetimeMs = qMax(0, milliseconds);
+    forgetKnownFiles();
+}
+
+std::optional<ListPage> Care360Connector::takeKnownFiles(const QString &caseId, bool withDetails)
+{
+    if (m_knownFiles.byCase.isEmpty() || m_knownFiles.typeFilter != m_typeFilter
+        || (withDetails && !m_knownFiles.withDetails)
+        || m_knownFiles.age.hasExpired(m_knownFilesLifetimeMs))
+        return std::nullopt;
+    const auto found = m_knownFiles.byCase.find(caseId);
+    if (found == m_knownFiles.byCase.end())
+        return std::nullopt;
+    ListPage page = std::move(*found);
+    m_knownFiles.byCase.erase(found);
+    if (m_knownFiles.byCase.isEmpty())
+        forgetKnownFiles();
+    return page;
+}
+
+void Care360Connector::answerFromKnownFiles(ListJob *job, ListPage page)
+{
+    m_knownAnswers.push_back({ job, std::move(page) });
+    if (m_knownAnswers.size() == 1)
+        QTimer::singleShot(0, this, &Care360Connector::deliverKnownAnswer);
+}
+
+void Care360Connector::deliverKnownAnswer()
+{
+    // One per turn of the event loop: whoever lists every case at once (a select-all, a filter)
+    // would otherwise get all the pages, and insert all the rows, in one go. What is posted while
+    // posted events are being handled waits for the next turn.
+    if (m_knownAnswers.empty())
+        return;
+    auto [job, page] = std::move(m_knownAnswers.front());
+    m_knownAnswers.pop_front();
+    if (!m_knownAnswers.empty())
+        QTimer::singleShot(0, this, &Care360Connector::deliverKnownAnswer);
+    if (!job || job->isFinished())
+        return; // aborted meanwhile
+    job->setPage(std::move(page));
+    job->finish();
+}
+
+void Care360Connector::forgetKnownFiles()
+{
+    m_knownFilesExpiry.stop();
+    m_knownFiles = KnownFiles();
 }
 
 ApiRequest Care360Connector::authRequest(const QString &call, const QJsonObject &body) const
@@ -877,14 +1039,18 @@ bool Care360Connector::looksLikePhoneNumber(const QString &login)
     return phone.match(compact).hasMatch();
 }
 
-ListJob *Care360Connector::list(const NodeRef &parent, const PageRequest &)
+ListJob *Care360Connector::list(const NodeRef &parent, const PageRequest &page)
 {
     // Care360 has no pagination: every list is one request, whatever page was asked for.
     auto *job = new ListJob(parent, this);
     if (parent.kind == NodeKind::Account) {
-        listCases(job);
+        listCases(job, page.withDetails);
     } else if (parent.kind == NodeKind::Care360Case && !parent.id().isEmpty()) {
-        listFiles(job, parent.id());
+        if (std::optional<ListPage> known = takeKnownFiles(parent.id(), page.withDetails)) {
+            answerFromKnownFiles(job, std::move(*known));
+            return job;
+        }
+        listFiles(job, parent.id(), page.withDetails);
     } else {
         job->finish(ApiError::make(
             ApiError::Kind::InvalidInput,
@@ -916,7 +1082,7 @@ void finishListOffThread(ListJob *job, const QByteArray &requestId, Parse &&pars
 
 } // namespace
 
-void Care360Connector::listCases(ListJob *job)
+void Care360Connector::listCases(ListJob *job, bool withDetails)
 {
     // There is no case list: the cases are the distinct caseIds of the patient's files (files
     // uploaded without a case are not listed by Care360 at all).
@@ -925,25 +1091,60 @@ void Care360Connector::listCases(ListJob *job)
         query.append({ QStringLiteral("type"), m_typeFilter.toLower() });
     ApiRequest request;
     request.url = filesUrl({}, query);
-    session()->send(request, job, [job](const ApiResult &result) {
-        if (!result.ok()) {
-            job->finish(care360Error(result));
-            return;
-        }
-        // The body is owned by the worker's copy (QByteArray shares, it does not copy).
-        finishListOffThread(job, result.requestId,
-                            [body = result.body] { return parseCaseList(body); });
-    });
+    // The job is the connector's child: while it lives, so does `this`.
+    const bool keepFiles = m_knownFilesLifetimeMs > 0;
+    session()->send(
+        request, job,
+        [this, job, withDetails, keepFiles, filter = m_typeFilter,
+         removals = m_removalsStarted](const ApiResult &result) {
+            if (!result.ok()) {
+                job->finish(care360Error(result));
+                return;
+            }
+            // The body is owned by the worker's copy (QByteArray shares, it does not copy).
+            runOffThread(
+                job,
+                [body = result.body, withDetails, keepFiles] {
+                    ParsedAccount parsed;
+                    if (keepFiles)
+                        parsed = parseAccountList(body, defaultJsonParser(), withDetails);
+                    else
+                        parsed.cases = parseCaseList(body); // no file rows are built
+                    return parsed;
+                },
+                [this, job, filter, withDetails, removals,
+                 requestId = result.requestId](ParsedAccount parsed) {
+                    if (job->isFinished())
+                        return; // aborted meanwhile
+                    if (!parsed.cases.problem.isEmpty()) {
+                        job->finish(ApiError::malformed(parsed.cases.problem, requestId));
+                        return;
+                    }
+                    // Newer than any rows kept before, which it replaces. Not kept when a
+                    // delete started since the request went out: the answer may predate it.
+                    forgetKnownFiles();
+                    if (filter == m_typeFilter && m_knownFilesLifetimeMs > 0
+                        && removals == m_removalsStarted && !parsed.filesByCase.isEmpty()) {
+                        m_knownFiles.typeFilter = filter;
+                        m_knownFiles.withDetails = withDetails;
+                        m_knownFiles.byCase = std::move(parsed.filesByCase);
+                        m_knownFiles.age.start();
+                        m_knownFilesExpiry.start(m_knownFilesLifetimeMs);
+                    }
+                    job->setPage(std::move(parsed.cases.page));
+                    job->finish();
+                });
+        });
 }
 
-void Care360Connector::listFiles(ListJob *job, const QString &caseId)
+void Care360Connector::listFiles(ListJob *job, const QString &caseId, bool withDetails)
 {
     QList<QPair<QString, QString>> query { { QStringLiteral("caseId"), caseId } };
     if (!m_typeFilter.isEmpty())
         query.append({ QStringLiteral("type"), m_typeFilter.toLower() });
     ApiRequest request;
     request.url = filesUrl({}, query);
-    session()->send(request, job, [job](const ApiResult &result) {
+    session()->send(request, job, [job, withDetails](const ApiResult &result) {
         if (!result.ok()) {
             ApiError error = care360Error(result);
             if (error.httpStatus == 403)
@@ -952,21 +1153,24 @@ void Care360Connector::listFiles(ListJob *job, const QString &caseId)
             job->finish(error);
             return;
         }
-        finishListOffThread(job, result.requestId, [body = result.body, parent = job->parentRef()] {
-            return parseFileList(body, parent);
-        });
+        finishListOffThread(
+            job, result.requestId, [body = result.body, parent = job->parentRef(), withDetails] {
+                return parseFileList(body, parent, defaultJsonParser(), withDetails);
+            });
     });
 }
 
-Care360Connector::ParsedList
-Care360Connector::parseFileList(const QByteArray &body, const NodeRef &caseRef, JsonParser parser)
+Care360Connector::ParsedList Care360Connector::parseFileList(const QByteArray &body,
+                                                             const NodeRef &caseRef,
+                                                             JsonParser parser, bool withDetails)
 {
     ParsedList parsed;
-    FileRowMaker rows(caseRef);
-    parsed.problem = forEachFile(body, parser, true, [&](const FileFields &file) {
+    FileRowMaker rows(withDetails);
+    const CaseOfRows caseOfRows(caseRef);
+    parsed.problem = forEachFile(body, parser, withDetails, [&](const FileFields &file) {
         if (!file.id.hasIdText())
             return; // nothing Docket could show, open or delete
-        parsed.page.items.append(rows.row(file));
+        parsed.page.items.append(rows.row(file, caseOfRows));
     });
     if (!parsed.problem.isEmpty())
         parsed.page = ListPage();
@@ -978,65 +1182,17 @@ Care360Connector::parseFileList(const QByteArray &body, const NodeRef &caseRef, 
 Care360Connector::ParsedList Care360Connector::parseCaseList(const QByteArray &body,
                                                              JsonParser parser)
 {
-    // Only what a case row shows is read: no file rows are built for this (there may be 50,000).
-    struct CaseRow
-    {
-        QString id;
-        int files = 0;
-        int phiFiles = 0;
-        bool hasNewest = false;
-        qint64 newestMSecs = 0;
-    };
-    QList<CaseRow> cases; // in the order their newest file comes (the server's order)
-    // By the caseId's UTF-8 bytes: looking up a case costs no QString per file.
-    QHash<QByteArray, qsizetype> indexById;
     ParsedList parsed;
-    parsed.problem = forEachFile(body, parser, false, [&](const FileFields &file) {
-        // Counted as the case's file list will show them: only files with an id.
-        if (!file.caseId.hasIdText() || !file.id.hasIdText())
-            return;
-        const Member &caseId = file.caseId;
-        const QByteArray key = caseId.isString() && caseId.isUtf8
-            ? QByteArray::fromRawData(caseId.utf8.data(), caseId.utf8.size())
-            : TextMaker().idText(caseId).toUtf8();
-        auto found = indexById.constFind(key);
-        if (found == indexById.constEnd()) {
-            // A deep copy: `key` may point into the parser's buffer.
-            found = indexById.insert(QByteArray(key.constData(), key.size()), cases.size());
-            cases.append({ QString::fromUtf8(key), 0, 0, false, 0 });
-        }
-        CaseRow &row = cases[*found];
-        ++row.files;
-        if (file.isPHI.toBool(false))
-            ++row.phiFiles;
-        qint64 created = 0;
-        if (firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created)
-            && (!row.hasNewest || created > row.newestMSecs)) {
-            row.hasNewest = true;
-            row.newestMSecs = created;
-        }
-    });
-    if (!parsed.problem.isEmpty())
-        return parsed;
-    ListPage &page = parsed.page;
-    page.items.reserve(cases.size());
-    for (const CaseRow &row : std::as_const(cases)) {
-        RemoteItem item;
-        item.ref = { NodeKind::Care360Case, { row.id } };
-        item.name = tr("Case %1").arg(row.id.left(8));
-        if (row.hasNewest)
-            item.created = QDateTime::fromMSecsSinceEpoch(row.newestMSecs, Qt::UTC);
-        // Spelled out: without a translation loaded, "%n file(s)" would show as is.
-        item.status = row.files == 1 ? tr("1 file") : tr("%1 files").arg(row.files);
-        item.childCount = row.files;
-        item.details = { { QStringLiteral("caseId"), row.id },
-                         { QStringLiteral("fileCount"), row.files },
-                         { QStringLiteral("phiFileCount"), row.phiFiles } };
-        if (item.created.isValid())
-            item.details.insert(QStringLiteral("newestFile"), item.created);
-        page.items.append(item);
-    }
-    page.total = int(page.items.size());
+    parsed.problem = readCases(body, parser, &parsed.page, nullptr, false);
+    return parsed;
+}
+
+Care360Connector::ParsedAccount
+Care360Connector::parseAccountList(const QByteArray &body, JsonParser parser, bool withDetails)
+{
+    ParsedAccount parsed;
+    parsed.cases.problem
+        = readCases(body, parser, &parsed.cases.page, &parsed.filesByCase, withDetails);
     return parsed;
 }
 
@@ -1070,6 +1226,13 @@ DeleteJob *Care360Connector::remove(const RemoteItem &item)
             ApiError::make(ApiError::Kind::InvalidInput, tr("Only Care360 files can be deleted.")));
         return job;
     }
+    ++m_removalsStarted;
+    // The case's kept rows still list the file: whatever the outcome, its next list asks Care360.
+    // (A file named without its case could be in any of them.)
+    if (item.ref.ids.size() >= 2)
+        m_knownFiles.byCase.remove(item.ref.ids.first());
+    else
+        forgetKnownFiles();
     ApiRequest request;
     request.method = "DELETE";
     request.url = filesUrl({ item.ref.id() });

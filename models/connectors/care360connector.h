@@ -3,6 +3,15 @@
 #include "connector.h"
 #include "jsonparsing.h"
 
+#include <QElapsedTimer>
+#include <QHash>
+#include <QPointer>
+#include <QTimer>
+
+#include <deque>
+#include <optional>
+#include <utility>
+
 namespace Docket {
 
 class Care360Authenticator;
@@ -37,7 +46,7 @@ public:
     // logout call failed; data() then has "serviceLogout": false and "serviceLogoutError").
     SimpleJob *signOut() override;
     // "phi", "general" or empty (both): the documented type filter for file lists.
-    void setFileTypeFilter(const QString &type) { m_typeFilter = type; }
+    void setFileTypeFilter(const QString &type);
     QString fileTypeFilter() const { return m_typeFilter; }
 
     // For the details pane. data(): the file's fields as Care360 sends them, plus
@@ -53,28 +62,74 @@ public:
     // The pure halves of listing, run on a worker thread (Care360 does not paginate: one answer
     // may hold 50,000 files, 17 MB) and public for tests. parseFileList: a file list answer as
     // the rows of `caseRef`. parseCaseList: the all-files answer as case rows (caseId, file
-    // counts, newest file), without building a row per file. Either parser gives the same page.
+    // counts, newest file), without building a row per file. parseAccountList: the same case
+    // rows and, per case id, the rows parseFileList would make of that case's own list (the
+    // server lists newest first in both, so a case's files keep their order). Either parser gives
+    // the same pages.
     struct ParsedList
     {
         ListPage page;
         QString problem; // why the body is not a list answer (then `page` is empty); or empty
     };
+    struct ParsedAccount
+    {
+        ParsedList cases;
+        QHash<QString, ListPage> filesByCase;
+    };
+    // Without `withDetails` file rows have no RemoteItem::details (PageRequest::withDetails).
     static ParsedList parseFileList(const QByteArray &body, const NodeRef &caseRef,
-                                    JsonParser parser = defaultJsonParser());
+                                    JsonParser parser = defaultJsonParser(),
+                                    bool withDetails = true);
     static ParsedList parseCaseList(const QByteArray &body,
                                     JsonParser parser = defaultJsonParser());
+    static ParsedAccount parseAccountList(const QByteArray &body,
+                                          JsonParser parser = defaultJsonParser(),
+                                          bool withDetails = true);
+
+    // How long the file rows of an account listing may answer a case's first list instead of
+    // asking Care360 again (see list()): by default kCaseFilesFreshMs; 0 always asks.
+    static constexpr int kCaseFilesFreshMs = 10000;
+    void setKnownFilesLifetime(int milliseconds);
 
 private:
     // The request for one of the /api/v1/users/auth/... calls (cv-api-key, JSON body).
     ApiRequest authRequest(const QString &call, const QJsonObject &body) const;
     QUrl filesUrl(const QStringList &segments,
                   const QList<QPair<QString, QString>> &query = {}) const;
-    void listCases(ListJob *job);
-    void listFiles(ListJob *job, const QString &caseId);
+    void listCases(ListJob *job, bool withDetails);
+    void listFiles(ListJob *job, const QString &caseId, bool withDetails);
+    // The rows of `caseId` from the last account listing, taken (each is used once), when that
+    // listing is fresh, was made with the current type filter and has details if they are
+    // wanted; otherwise nullopt.
+    std::optional<ListPage> takeKnownFiles(const QString &caseId, bool withDetails);
+    void forgetKnownFiles();
+    // Ends `job` with `page`, later, one such job per turn of the event loop.
+    void answerFromKnownFiles(ListJob *job, ListPage page);
+    void deliverKnownAnswer();
     SimpleJob *fetchFileData(const NodeRef &file, const QString &call);
 
     Care360Authenticator *m_authenticator; // owned by the session
     QString m_typeFilter;
+
+    // Care360 has no case list: the account listing fetches every file to find the cases. Those
+    // files are exactly what each case's own list would return (the same query with a caseId), so
+    // the rows are kept, briefly, to answer the first list of each case without fetching and
+    // reading the same bytes again. Used once per case: a later list of a case (a refresh, the
+    // re-list after a delete) always asks the server. A delete also drops its case's rows (and
+    // an account listing that a delete overlapped keeps none), and they expire after
+    // m_knownFilesLifetimeMs, when the timer frees them.
+    struct KnownFiles
+    {
+        QString typeFilter;
+        bool withDetails = true;
+        QElapsedTimer age;
+        QHash<QString, ListPage> byCase;
+    };
+    KnownFiles m_knownFiles;
+    QTimer m_knownFilesExpiry;
+    int m_knownFilesLifetimeMs = kCaseFilesFreshMs;
+    quint64 m_removalsStarted = 0; // deletes sent, so a listing knows whether one overlapped it
+    std::deque<std::pair<QPointer<ListJob>, ListPage>> m_knownAnswers;
 };
 
 } // namespace Docket

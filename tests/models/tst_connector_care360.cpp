@@ -37,6 +37,44 @@ QString str(const QJsonObject &object, const char *key)
     return object.value(QLatin1String(key)).toString();
 }
 
+// A row as text, every field included (and the date's time spec), so a difference shows in full.
+QString describe(const RemoteItem &item)
+{
+    const QJsonObject details = QJsonObject::fromVariantMap(item.details);
+    return QStringLiteral("%1 %2 | %3 | %4 %5 | %6 | %7 %8 %9 | %10 | %11")
+        .arg(int(item.ref.kind))
+        .arg(item.ref.ids.join(u'/'), item.name, item.created.toString(Qt::ISODateWithMs))
+        .arg(item.created.isValid() ? int(item.created.timeSpec()) : -1)
+        .arg(item.status)
+        .arg(item.sizeBytes)
+        .arg(item.pages)
+        .arg(item.durationSeconds)
+        .arg(item.childCount)
+        .arg(QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
+}
+
+QStringList describe(const Care360Connector::ParsedList &parsed)
+{
+    QStringList lines { QStringLiteral("problem: ") + parsed.problem,
+                        QStringLiteral("total: %1").arg(parsed.page.total) };
+    for (const RemoteItem &item : parsed.page.items)
+        lines << describe(item);
+    return lines;
+}
+
+// The case rows, then each case's file rows in the order of the cases.
+QStringList describe(const Care360Connector::ParsedAccount &parsed)
+{
+    QStringList lines = describe(parsed.cases);
+    lines << QStringLiteral("cases with files: %1").arg(parsed.filesByCase.size());
+    for (const RemoteItem &caseItem : parsed.cases.page.items) {
+        lines << QStringLiteral("files of ") + caseItem.ref.id();
+        lines << describe(
+            Care360Connector::ParsedList { parsed.filesByCase.value(caseItem.ref.id()), {} });
+    }
+    return lines;
+}
+
 // What a finished job left behind, copied before the job deletes itself.
 struct Outcome
 {
@@ -196,6 +234,9 @@ private Q_SLOTS:
     void unknownTenantIsClear();
     void listsCasesFromFiles();
     void listsEveryFileOfEveryCase();
+    void caseListsComeOnceFromTheAccountListing();
+    void knownFilesNeverOutliveADeleteOrAFilter();
+    void rowsWithoutDetails();
     void typeFilterIsSent();
     void foreignCaseIsForbidden();
     void nothingToListUnderAFile();
@@ -221,6 +262,8 @@ private Q_SLOTS:
     void tolerantFileItemsAndWrongShapes();
     void parsersAgreeOnTrickyBodies_data();
     void parsersAgreeOnTrickyBodies();
+    void accountListingGroupsFilesAsCaseListsWould_data() { parsersAgreeOnTrickyBodies_data(); }
+    void accountListingGroupsFilesAsCaseListsWould();
     void serviceDatesReadFastAsQtReadsThem();
     void offThreadResultIsDroppedWithItsOwner();
     void bigListingsAreReadOffTheEventLoop();
@@ -516,6 +559,175 @@ void TestConnectorCare360::listsEveryFileOfEveryCase()
     // Tokens never travel in a URL.
     for (const QJsonValue &entry : requestLog())
         QVERIFY(!str(entry.toObject(), "path").contains(h->session->secret(Secret::accessToken)));
+}
+
+void TestConnectorCare360::caseListsComeOnceFromTheAccountListing()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const auto expected = expectedFilesByCase();
+    const Outcome cases = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!cases.error.isError(), qPrintable(cases.error.summary()));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 1);
+
+    // Each case's first list: what the server holds, without asking it again.
+    for (const RemoteItem &caseItem : cases.page.items) {
+        const Outcome files = run(h->connector->list(caseItem.ref, {}));
+        QVERIFY2(!files.error.isError(), qPrintable(files.error.summary()));
+        const QList<QJsonObject> &server = expected.value(caseItem.ref.id());
+        QCOMPARE(files.page.items.size(), server.size());
+        QCOMPARE(files.page.total, int(server.size()));
+        for (qsizetype i = 0; i < server.size(); ++i) {
+            const RemoteItem &item = files.page.items.at(i);
+            QCOMPARE(item.ref, caseItem.ref.child(NodeKind::Care360File, str(server.at(i), "id")));
+            QCOMPARE(item.name, str(server.at(i), "fileName"));
+            QCOMPARE(item.details.value(QStringLiteral("mimeType")).toString(),
+                     str(server.at(i), "mimeType"));
+        }
+    }
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 1);
+
+    // The same rows as the server's own list of that case.
+    const NodeRef first = cases.page.items.first().ref;
+    auto other = signedIn();
+    QVERIFY(other);
+    const Outcome own = run(other->connector->list(first, {}));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 2);
+    auto fresh = signedIn();
+    QVERIFY(fresh);
+    run(fresh->connector->list({ NodeKind::Account, {} }, {}));
+    const Outcome grouped = run(fresh->connector->list(first, {}));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 3);
+    QCOMPARE(describe(Care360Connector::ParsedList { grouped.page, {} }),
+             describe(Care360Connector::ParsedList { own.page, {} }));
+
+    // A second list of a case (a refresh) asks Care360.
+    const Outcome again = run(h->connector->list(first, {}));
+    QVERIFY2(!again.error.isError(), qPrintable(again.error.summary()));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 4);
+    QVERIFY(str(requestLog().last().toObject(), "path").contains(u"caseId=" + first.id()));
+
+    // Too old to be used: asked for as well.
+    h->connector->setKnownFilesLifetime(200);
+    run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QTest::qWait(300);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 5);
+    run(h->connector->list(first, {}));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 6);
+    // Turned off: every case list is asked for.
+    h->connector->setKnownFilesLifetime(0);
+    run(h->connector->list({ NodeKind::Account, {} }, {}));
+    run(h->connector->list(first, {}));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 8);
+}
+
+void TestConnectorCare360::knownFilesNeverOutliveADeleteOrAFilter()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    const auto expected = expectedFilesByCase();
+    const QString patientId = str(m_credentials, "patientId");
+    QList<RemoteItem> targets; // files the patient uploaded, so may delete
+    for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+        for (const QJsonObject &file : it.value()) {
+            if (str(file.value(QStringLiteral("uploadedBy")).toObject(), "id") == patientId) {
+                RemoteItem target;
+                target.ref = { NodeKind::Care360File, { it.key(), str(file, "id") } };
+                target.name = str(file, "fileName");
+                targets.append(target);
+            }
+        }
+    }
+    QVERIFY(targets.size() >= 2);
+    const auto caseOf = [](const RemoteItem &file) {
+        return NodeRef { NodeKind::Care360Case, { file.ref.ids.first() } };
+    };
+
+    // A delete: the case's next list asks Care360, which no longer lists the file.
+    const RemoteItem &target = targets.at(0);
+    const NodeRef caseRef = caseOf(target);
+    QVERIFY(!run(h->connector->list({ NodeKind::Account, {} }, {})).error.isError());
+    const Outcome removed = run(h->connector->remove(target));
+    QVERIFY2(!removed.error.isError(), qPrintable(removed.error.summary()));
+    const Outcome relisted = run(h->connector->list(caseRef, {}));
+    QVERIFY2(!relisted.error.isError(), qPrintable(relisted.error.summary()));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 2);
+    QCOMPARE(relisted.page.items.size(), expected.value(caseRef.id()).size() - 1);
+    for (const RemoteItem &item : relisted.page.items)
+        QVERIFY(item.ref.id() != target.ref.id());
+
+    // A delete while an account listing is out: its answer may predate the delete, so it fills
+    // no case.
+    Outcome overlapped;
+    capture(h->connector->list({ NodeKind::Account, {} }, {}), &overlapped);
+    const Outcome removedMeanwhile = run(h->connector->remove(targets.at(1)));
+    QVERIFY2(!removedMeanwhile.error.isError(), qPrintable(removedMeanwhile.error.summary()));
+    QTRY_VERIFY_WITH_TIMEOUT(overlapped.finished, 10000);
+    QVERIFY(!overlapped.error.isError());
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 3);
+    for (const RemoteItem &caseItem : overlapped.page.items) {
+        const Outcome files = run(h->connector->list(caseItem.ref, {}));
+        for (const RemoteItem &item : files.page.items)
+            QVERIFY(item.ref.id() != targets.at(1).ref.id());
+    }
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")),
+             3 + int(overlapped.page.items.size()));
+    const int listsSoFar = m_sandbox.requestCount(kService, QStringLiteral("file.list"));
+
+    // Another type filter: the rows listed without it are not used.
+    QVERIFY(!run(h->connector->list({ NodeKind::Account, {} }, {})).error.isError());
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), listsSoFar + 1);
+    h->connector->setFileTypeFilter(QStringLiteral("phi"));
+    const Outcome phi = run(h->connector->list(caseRef, {}));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), listsSoFar + 2);
+    const QString phiPath = str(requestLog().last().toObject(), "path");
+    QVERIFY2(phiPath.contains(u"caseId=" + caseRef.id()) && phiPath.contains(u"type=phi"),
+             qPrintable(phiPath));
+    for (const RemoteItem &item : phi.page.items)
+        QVERIFY(item.details.value(QStringLiteral("isPHI")).toBool());
+    // With the filter, the account's answer has only PHI files, and so do the cases it fills.
+    const Outcome phiCases = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), listsSoFar + 3);
+    for (const RemoteItem &caseItem : phiCases.page.items) {
+        const Outcome files = run(h->connector->list(caseItem.ref, {}));
+        QCOMPARE(files.page.items.size(), caseItem.childCount);
+        for (const RemoteItem &item : files.page.items)
+            QVERIFY(item.details.value(QStringLiteral("isPHI")).toBool());
+    }
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), listsSoFar + 3);
+}
+
+void TestConnectorCare360::rowsWithoutDetails()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    PageRequest bare;
+    bare.withDetails = false;
+    const Outcome cases = run(h->connector->list({ NodeKind::Account, {} }, bare));
+    QVERIFY2(!cases.error.isError(), qPrintable(cases.error.summary()));
+    QVERIFY(cases.page.items.size() >= 2);
+    const NodeRef first = cases.page.items.at(0).ref;
+    const NodeRef second = cases.page.items.at(1).ref;
+
+    // Rows without details are not enough for who wants them: asked for.
+    const Outcome full = run(h->connector->list(first, {}));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 2);
+    QVERIFY(!full.page.items.isEmpty());
+    QVERIFY(!full.page.items.first().details.isEmpty());
+    // Enough for who does not.
+    const Outcome known = run(h->connector->list(second, bare));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 2);
+    const Outcome asked = run(h->connector->list(second, bare));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 3);
+    QVERIFY(!known.page.items.isEmpty());
+    QCOMPARE(describe(Care360Connector::ParsedList { known.page, {} }),
+             describe(Care360Connector::ParsedList { asked.page, {} }));
+    for (const RemoteItem &item : known.page.items) {
+        QVERIFY(item.details.isEmpty());
+        QVERIFY(!item.name.isEmpty());
+        QVERIFY(item.created.isValid());
+        QVERIFY(!item.status.isEmpty());
+    }
 }
 
 void TestConnectorCare360::typeFilterIsSent()
@@ -1187,9 +1399,32 @@ void TestConnectorCare360::tolerantFileItemsAndWrongShapes()
     QCOMPARE(cases.page.items.at(1).ref.id(), QStringLiteral("42"));
     QVERIFY(!cases.page.items.at(1).created.isValid());
 
+    // The first list of c1 comes from the account's answer: its files with caseId "c1".
+    const qsizetype requestsBefore = fake.requests.size();
+    const Outcome known
+        = run(h.connector->list({ NodeKind::Care360Case, { QStringLiteral("c1") } }, {}));
+    QVERIFY2(!known.error.isError(), qPrintable(known.error.summary()));
+    QCOMPARE(fake.requests.size(), requestsBefore);
+    QCOMPARE(known.page.items.size(), 2);
+    QCOMPARE(known.page.total, 2);
+    QCOMPARE(known.page.items.at(0).ref.id(), QStringLiteral("f1"));
+    QCOMPARE(known.page.items.at(1).ref.id(), QStringLiteral("f4"));
+    QCOMPARE(known.page.items.at(1).status, QStringLiteral("General, restricted"));
+    QCOMPARE(known.page.items.at(1).details.value(QStringLiteral("uploadedBy")).toString(),
+             QStringLiteral("Ana"));
+    const Outcome numbered
+        = run(h.connector->list({ NodeKind::Care360Case, { QStringLiteral("42") } }, {}));
+    QCOMPARE(numbered.page.items.size(), 1);
+    QCOMPARE(numbered.page.items.at(0).ref,
+             NodeRef({ NodeKind::Care360File, { QStringLiteral("42"), QStringLiteral("f2") } }));
+    QCOMPARE(fake.requests.size(), requestsBefore);
+
+    // Listed again, c1 is asked for: the fake answers every list with every file.
     const Outcome files
         = run(h.connector->list({ NodeKind::Care360Case, { QStringLiteral("c1") } }, {}));
     QVERIFY2(!files.error.isError(), qPrintable(files.error.summary()));
+    QCOMPARE(fake.requests.size(), requestsBefore + 1);
+    QVERIFY(fake.requests.last().target.contains("caseId=c1"));
     QCOMPARE(files.page.items.size(), 4); // f1, f2, f3, f4: the one without an id is left out
     const RemoteItem &bare = files.page.items.at(0);
     QCOMPARE(bare.name, QStringLiteral("f1"));
@@ -1228,31 +1463,6 @@ void TestConnectorCare360::tolerantFileItemsAndWrongShapes()
 // -----------------------------------
 
 namespace {
-
-// A row as text, every field included (and the date's time spec), so a difference shows in full.
-QString describe(const RemoteItem &item)
-{
-    const QJsonObject details = QJsonObject::fromVariantMap(item.details);
-    return QStringLiteral("%1 %2 | %3 | %4 %5 | %6 | %7 %8 %9 | %10 | %11")
-        .arg(int(item.ref.kind))
-        .arg(item.ref.ids.join(u'/'), item.name, item.created.toString(Qt::ISODateWithMs))
-        .arg(item.created.isValid() ? int(item.created.timeSpec()) : -1)
-        .arg(item.status)
-        .arg(item.sizeBytes)
-        .arg(item.pages)
-        .arg(item.durationSeconds)
-        .arg(item.childCount)
-        .arg(QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
-}
-
-QStringList describe(const Care360Connector::ParsedList &parsed)
-{
-    QStringList lines { QStringLiteral("problem: ") + parsed.problem,
-                        QStringLiteral("total: %1").arg(parsed.page.total) };
-    for (const RemoteItem &item : parsed.page.items)
-        lines << describe(item);
-    return lines;
-}
 
 // `count` generated files over `cases` cases, newest first, as Care360 lists them.
 QByteArray bigListBody(int count, int cases)
@@ -1418,6 +1628,50 @@ void TestConnectorCare360::parsersAgreeOnTrickyBodies()
              describe(qtFiles));
     QCOMPARE(describe(Care360Connector::parseCaseList(body, JsonParser::Simdjson)),
              describe(qtCases));
+    QCOMPARE(describe(Care360Connector::parseAccountList(body, JsonParser::Simdjson)),
+             describe(Care360Connector::parseAccountList(body, JsonParser::Qt)));
+    QCOMPARE(describe(Care360Connector::parseAccountList(body, JsonParser::Simdjson, false)),
+             describe(Care360Connector::parseAccountList(body, JsonParser::Qt, false)));
+    QCOMPARE(describe(Care360Connector::parseFileList(body, caseRef, JsonParser::Simdjson, false)),
+             describe(Care360Connector::parseFileList(body, caseRef, JsonParser::Qt, false)));
+}
+
+void TestConnectorCare360::accountListingGroupsFilesAsCaseListsWould()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, listable);
+    for (const JsonParser parser : { JsonParser::Qt, JsonParser::Simdjson }) {
+        const auto account = Care360Connector::parseAccountList(body, parser);
+        // The case rows are the case listing's.
+        QCOMPARE(describe(account.cases), describe(Care360Connector::parseCaseList(body, parser)));
+        if (!listable) {
+            QVERIFY(account.filesByCase.isEmpty());
+            continue;
+        }
+        QCOMPARE(account.filesByCase.size(), account.cases.page.items.size());
+        for (const RemoteItem &caseItem : account.cases.page.items) {
+            // What the case's own list would give: the files naming that case, in their order.
+            ListPage expected = Care360Connector::parseFileList(body, caseItem.ref, parser).page;
+            expected.items.removeIf([&](const RemoteItem &file) {
+                return file.details.value(QStringLiteral("caseId")).toString() != caseItem.ref.id();
+            });
+            expected.total = int(expected.items.size());
+            const ListPage files = account.filesByCase.value(caseItem.ref.id());
+            QCOMPARE(describe(Care360Connector::ParsedList { files, {} }),
+                     describe(Care360Connector::ParsedList { expected, {} }));
+            QCOMPARE(files.items.size(), caseItem.childCount);
+            // Without details, the same rows with none.
+            const ListPage bare = Care360Connector::parseAccountList(body, parser, false)
+                                      .filesByCase.value(caseItem.ref.id());
+            QCOMPARE(bare.items.size(), files.items.size());
+            for (qsizetype i = 0; i < bare.items.size(); ++i) {
+                QVERIFY(bare.items.at(i).details.isEmpty());
+                RemoteItem withDetails = files.items.at(i);
+                withDetails.details.clear();
+                QCOMPARE(describe(bare.items.at(i)), describe(withDetails));
+            }
+        }
+    }
 }
 
 void TestConnectorCare360::serviceDatesReadFastAsQtReadsThem()
@@ -1576,9 +1830,26 @@ void TestConnectorCare360::bigListingsAreReadOffTheEventLoop()
         QCOMPARE(item.details.value(QStringLiteral("phiFileCount")).toInt(), phi);
     }
 
+    // A case's first list comes from the account's answer, read on the worker with it.
     const NodeRef caseRef { NodeKind::Care360Case, { QStringLiteral("case-0") } };
+    const qsizetype requestsBefore = fake.requests.size();
+    const Outcome known = run(h.connector->list(caseRef, {}));
+    QVERIFY2(!known.error.isError(), qPrintable(known.error.summary()));
+    QCOMPARE(fake.requests.size(), requestsBefore);
+    QCOMPARE(known.page.items.size(), 5000);
+    QCOMPARE(known.page.total, 5000);
+    for (int i : { 0, 1, 4999 }) {
+        const RemoteItem &item = known.page.items.at(i);
+        QCOMPARE(item.ref,
+                 caseRef.child(NodeKind::Care360File, QStringLiteral("file-%1").arg(i * 4)));
+        QCOMPARE(item.name, QStringLiteral("Lab results %1.pdf").arg(i * 4));
+        QCOMPARE(item.details.value(QStringLiteral("caseId")).toString(), caseRef.id());
+    }
+
+    // Listed again, it is asked for.
     const Outcome files = run(h.connector->list(caseRef, {}));
     QVERIFY2(!files.error.isError(), qPrintable(files.error.summary()));
+    QCOMPARE(fake.requests.size(), requestsBefore + 1);
     QCOMPARE(files.page.items.size(), 20000); // the fake answers every case with every file
     QCOMPARE(files.page.total, 20000);
     for (int i : { 0, 1, 19999 }) {
