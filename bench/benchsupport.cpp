@@ -2,8 +2,10 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
+#include <QNetworkReply>
 #include <QThread>
 #include <QUrl>
 
@@ -147,4 +149,34 @@ qint64 timeCurl(const QStringList &urls, const QStringList &headers, int paralle
     if (!curl.waitForFinished(600000) || curl.exitCode() != 0)
         return -1;
     return clock.elapsed();
+}
+
+qint64 timeQtFetch(QNetworkAccessManager *manager, const QStringList &urls,
+                   const QStringList &headers)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QEventLoop loop;
+    qsizetype remaining = urls.size();
+    bool failed = false;
+    for (const QString &url : urls) {
+        QNetworkRequest request { QUrl(url) };
+        for (const QString &header : headers) {
+            const qsizetype colon = header.indexOf(u':');
+            request.setRawHeader(header.left(colon).trimmed().toUtf8(),
+                                 header.mid(colon + 1).trimmed().toUtf8());
+        }
+        QNetworkReply *reply = manager->get(request);
+        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
+            // Read whole, as Docket's NetworkClient does.
+            const QByteArray body = reply->readAll();
+            failed = failed || reply->error() != QNetworkReply::NoError || body.isEmpty();
+            reply->deleteLater();
+            if (--remaining == 0)
+                loop.quit();
+        });
+    }
+    if (remaining > 0)
+        loop.exec();
+    return failed ? -1 : clock.elapsed();
 }
