@@ -147,6 +147,10 @@ private:
     bool m_open = false;
     mutable QString m_lastError;
     QHash<qint64, std::shared_ptr<QLockFile>> m_claimed;
+    // The statements every item runs, prepared once when the file is opened (see open()).
+    // Declared after m_sqlite: they must be gone before the connection is.
+    struct Statements;
+    std::unique_ptr<Statements> m_statements;
 };
 
 } // namespace Docket
