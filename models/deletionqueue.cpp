@@ -415,6 +415,10 @@ void DeletionQueue::setState(DeletionItem &item, DeletionState state)
     adjust(state, +1);
     item.state = state;
     item.updated = QDateTime::currentDateTimeUtc();
+    // Rounds matter only while an item is owed (retry() starts them afresh). updateProgress()
+    // walks them on every change: keeping finished items would make a long 429 storm quadratic.
+    if (isOutcome(state))
+        m_rateLimitRounds.remove(item.id);
 }
 
 void DeletionQueue::updateProgress()
