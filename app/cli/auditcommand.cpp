@@ -116,6 +116,9 @@ void printTable(CliContext *context, const QList<AuditEntry> &entries)
             else
                 text += cells.at(column);
         }
+        // An empty message would leave the padding of the column before it.
+        while (text.endsWith(u' '))
+            text.chop(1);
         return text;
     };
     context->print(line(header));

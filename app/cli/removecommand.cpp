@@ -59,6 +59,8 @@ public:
             QString error;
             m_audit = m_context->auditLog(&error);
             if (!m_audit) {
+                if (!error.endsWith(u'.'))
+                    error += u'.';
                 m_context->finish(CliContext::Failure,
                                   error + u' '
                                       + tr("Nothing was deleted: docket-cli deletes only what it "
