@@ -169,7 +169,12 @@ int main(int argc, char *argv[])
                                       QStringLiteral("100000"));
     const QCommandLineOption files(QStringLiteral("files"), QStringLiteral("Care360 files."),
                                    QStringLiteral("n"), QStringLiteral("50000"));
-    parser.addOptions({ sessions, files });
+    // The other way to fill the cases: fetch and read each case's own list, as Docket did before
+    // it kept the account's answer (see Care360Connector::setKnownFilesLifetime). The baseline
+    // follows: curl then fetches those lists too.
+    const QCommandLineOption caseLists(QStringLiteral("care360-case-lists"),
+                                       QStringLiteral("Fetch every Care360 case's own list."));
+    parser.addOptions({ sessions, files, caseLists });
     parser.process(app);
     const int sessionCount = parser.value(sessions).toInt();
     const int fileCount = parser.value(files).toInt();
@@ -235,6 +240,8 @@ int main(int argc, char *argv[])
     runUntil([&] { return stored; });
     auto care360Connector = createConnector(&care360Session, nullptr);
     auto *care360Typed = static_cast<Care360Connector *>(care360Connector.get());
+    if (parser.isSet(caseLists))
+        care360Typed->setKnownFilesLifetime(0);
     bool signedIn = false;
     QObject::connect(care360Typed->requestCode(), &ConnectorJob::finished, &app, [&] {
         QObject::connect(care360Typed->verifyCode(cv.value(QStringLiteral("otpCode")).toString()),
