@@ -532,8 +532,7 @@ QList<BatchSummary> AuditLog::interruptedBatches()
     QSqlQuery query(m_sqlite.database());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
-        "SELECT batches.id, batches.created, batches.origin, items.state, COUNT(*),"
-        " GROUP_CONCAT(DISTINCT items.account_name)"
+        "SELECT batches.id, batches.created, batches.origin, items.state, COUNT(*)"
         " FROM batches JOIN items ON items.batch_id = batches.id"
         " WHERE batches.id IN (SELECT DISTINCT batch_id FROM items"
         "                      WHERE state IN ('pending', 'in-flight', 'waiting', 'unconfirmed'))"
@@ -557,12 +556,19 @@ QList<BatchSummary> AuditLog::interruptedBatches()
         summary
             .counts[deletionStateFromId(query.value(3).toString()).value_or(DeletionState::Pending)]
             += count;
-        for (const QString &account : query.value(5).toString().split(u',')) {
-            if (!summary.accounts.contains(account))
-                summary.accounts.append(account);
-        }
     }
     query.finish();
+    query.prepare(QStringLiteral("SELECT DISTINCT account_id, account_name FROM items"
+                                 " WHERE batch_id = ? ORDER BY account_name"));
+    for (BatchSummary &summary : batches) {
+        query.addBindValue(summary.id);
+        if (!query.exec())
+            continue;
+        while (query.next()) {
+            summary.accountIds.append(query.value(0).toString());
+            summary.accounts.append(query.value(1).toString());
+        }
+    }
     // Batches that this process or another running Docket is working on are not interrupted.
     QList<BatchSummary> interrupted;
     for (const BatchSummary &batch : std::as_const(batches)) {

@@ -73,6 +73,7 @@ struct BatchSummary
     int total = 0;
     QHash<DeletionState, int> counts;
     QStringList accounts; // account labels, as the batch recorded them
+    QStringList accountIds;
 
     int count(DeletionState state) const { return counts.value(state); }
 };

@@ -1404,6 +1404,8 @@ void DocumentTreeModel::setDeletionQueue(DeletionQueue *queue)
         disconnect(m_queue, nullptr, this, nullptr);
     m_queue = queue;
     if (m_queue) {
+        connect(m_queue, &DeletionQueue::itemStarted, this,
+                &DocumentTreeModel::deletionItemStarted);
         connect(m_queue, &DeletionQueue::itemFinished, this,
                 &DocumentTreeModel::deletionItemFinished);
     }
@@ -1462,22 +1464,36 @@ int DocumentTreeModel::deleteItems(const QModelIndexList &indexes)
         }
         return 0;
     }
-    for (int i = 0; i < sent.size(); ++i) {
-        Node *node = sent.at(i);
-        node->busy = true;
-        if (node->hasActionError) {
-            m_actionErrors.remove(node);
-            node->hasActionError = false;
-        }
-        // The answer finds the row through the item id (never a pointer that may have been
-        // freed: forget() drops the entry with the row).
-        const quint64 parentSerial = node->parent->box->serial;
-        m_deleting.insert(node, items.at(i).id);
-        m_deletingRows.insert(items.at(i).id, { node, parentSerial });
-        ++m_deletesUnder[parentSerial].pending;
-        emitRowChanged(node);
-    }
+    for (int i = 0; i < sent.size(); ++i)
+        markDeleting(sent.at(i), items.at(i).id);
     return int(sent.size());
+}
+
+void DocumentTreeModel::markDeleting(Node *node, qint64 itemId)
+{
+    node->busy = true;
+    if (node->hasActionError) {
+        m_actionErrors.remove(node);
+        node->hasActionError = false;
+    }
+    // The answer finds the row through the item id (never a pointer that may have been freed:
+    // forget() clears the ticket's row when the row leaves).
+    const quint64 parentSerial = node->parent->box->serial;
+    m_deleting.insert(node, itemId);
+    m_deletingRows.insert(itemId, { node, parentSerial });
+    ++m_deletesUnder[parentSerial].pending;
+    emitRowChanged(node);
+}
+
+void DocumentTreeModel::deletionItemStarted(const DeletionItem &item)
+{
+    // A delete this model did not ask for (a resumed batch, a retry from the summary): the row,
+    // if it is shown, is busy like any other.
+    if (m_deletingRows.contains(item.id))
+        return;
+    Node *node = nodeFor(indexFor(item.accountId, item.ref));
+    if (node && node->parent != m_root.get() && !node->busy)
+        markDeleting(node, item.id);
 }
 
 void DocumentTreeModel::deletionItemFinished(const DeletionItem &item)

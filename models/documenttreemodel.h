@@ -169,6 +169,8 @@ private:
     void forget(Node *node);
     void removeChildRows(Node *parent, int first, int last);
     void renumber(Node *parent, int from);
+    void markDeleting(Node *node, qint64 itemId);
+    void deletionItemStarted(const DeletionItem &item);
     void deletionItemFinished(const DeletionItem &item);
     void relistAfterDeletes(Node *parent);
 
@@ -198,7 +200,7 @@ private:
         bool anyGone = false;
     };
     QHash<quint64, DeletesUnder> m_deletesUnder;
-    DeletionQueue *m_queue = nullptr;
+    QPointer<DeletionQueue> m_queue; // not owned, unless it is m_ownQueue
     std::unique_ptr<DeletionQueue> m_ownQueue;
     // Why the last delete of a row failed: only rows with such an error pay for it.
     QHash<const Node *, QString> m_actionErrors;
