@@ -1,10 +1,14 @@
 // docket: the desktop window.
 
+#include "aboutdialog.h"
 #include "accountmanager.h"
 #include "accountstore.h"
 #include "applicationinfo.h"
+#include "auditlog.h"
+#include "auditlogpath.h"
 #include "connector.h"
 #include "connectors/invoxindex.h"
+#include "deletionqueue.h"
 #include "documenttreemodel.h"
 #include "fallbackcredentialstore.h"
 #include "keychaincredentialstore.h"
@@ -19,6 +23,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include <docketversion.h>
+
 using namespace Docket;
 
 int main(int argc, char *argv[])
@@ -26,6 +32,9 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     Docket::setApplicationInfo(QStringLiteral("docket"));
     QApplication::setApplicationDisplayName(QStringLiteral("Docket"));
+    QApplication::setWindowIcon(Docket::applicationIcon());
+    // So Wayland matches the window to its desktop entry.
+    QGuiApplication::setDesktopFileName(QStringLiteral(DOCKET_APP_ID));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -65,7 +74,18 @@ int main(int argc, char *argv[])
     auto store = practice
         ? std::make_unique<AccountStore>(practiceDir.path() + QStringLiteral("/accounts.ini"))
         : std::make_unique<AccountStore>();
+    // The audit trail, which is also the journal that lets a batch survive a crash. Practice
+    // deletes are kept in their own file (see auditLogPath()).
+    AuditLog audit(auditLogPath(practice));
+    QString auditError;
+    const bool auditOpen = audit.open(&auditError);
+    // Without its trail Docket refuses to delete (the queue cannot record a batch): it says why.
+    DeletionQueue deletions([&accounts](const QString &id) { return accounts.connector(id); },
+                            &audit);
+    deletions.setOrigin(QStringLiteral("window"));
+
     MainWindow window(&model);
+    window.setDeletionQueue(&deletions);
     if (practice)
         window.setWindowTitle(QApplication::translate("main", "Docket — practice (sandbox)"));
 
@@ -84,6 +104,9 @@ int main(int argc, char *argv[])
                      });
     if (!indexOpen)
         window.showStatus(indexError, 0);
+    if (!auditOpen)
+        window.showStatus(
+            auditError + u' ' + QApplication::translate("main", "Deleting is not possible."), 0);
     QObject::connect(&secrets, &FallbackCredentialStore::keychainUnavailable, &window,
                      &MainWindow::showKeychainUnavailable);
     window.setAccountServices(&accounts, store.get(),
@@ -116,5 +139,8 @@ int main(int argc, char *argv[])
     }
 
     window.show();
+    // Batches a stopped Docket left: asked about once the window is up.
+    QMetaObject::invokeMethod(&window, &MainWindow::offerToResumeInterruptedBatches,
+                              Qt::QueuedConnection);
     return app.exec();
 }

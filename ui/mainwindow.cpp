@@ -1,14 +1,21 @@
 #include "mainwindow.h"
 
+#include "aboutdialog.h"
+#include "accountmanager.h"
 #include "accountsdialog.h"
+#include "activitydialog.h"
 #include "applicationinfo.h"
+#include "auditlog.h"
 #include "confirmdeletedialog.h"
 #include "connector.h"
+#include "deletionprogresspanel.h"
+#include "deletionqueue.h"
 #include "detailspane.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"
 #include "documenttreeview.h"
 #include "emptystatewidget.h"
+#include "interruptedbatchdialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -16,10 +23,12 @@
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -47,10 +56,11 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
     m_tree->sortByColumn(-1, Qt::AscendingOrder); // the services' own order until the user sorts
     m_tree->header()->setSectionResizeMode(DocumentTreeModel::NameColumn, QHeaderView::Stretch);
     m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->resizeSection(DocumentTreeModel::KindColumn, 150);
-    m_tree->header()->resizeSection(DocumentTreeModel::CreatedColumn, 150);
-    m_tree->header()->resizeSection(DocumentTreeModel::SizeColumn, 110);
-    m_tree->header()->resizeSection(DocumentTreeModel::StatusColumn, 220);
+    // Narrow enough that the name (which stretches) keeps most of a 1100-pixel window.
+    m_tree->header()->resizeSection(DocumentTreeModel::KindColumn, 130);
+    m_tree->header()->resizeSection(DocumentTreeModel::CreatedColumn, 140);
+    m_tree->header()->resizeSection(DocumentTreeModel::SizeColumn, 80);
+    m_tree->header()->resizeSection(DocumentTreeModel::StatusColumn, 170);
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_tree->setEmptyStateText(tr("No accounts yet"),
                               tr("Docket shows the documents of the services you sign in to. "
@@ -74,23 +84,9 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
     connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::updateActions);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
-    connect(
-        m_model, &DocumentTreeModel::deleteFinished, this,
-        [this](const QString &, const NodeRef &ref, DeleteOutcome outcome, const ApiError &error) {
-            if (error.isError())
-                showStatus(tr("Not deleted: %1").arg(error.userMessage), 0);
-            else if (outcome == DeleteOutcome::AlreadyGone && ref.kind == NodeKind::Care360File)
-                // Care360 answers 404 alike for a deleted file and for one this patient did not
-                // upload; the re-list shows which it was.
-                showStatus(tr("Care360 did not find file %1: it was already deleted, or it was "
-                              "uploaded by someone else (only the uploader may delete it).")
-                               .arg(ref.id()),
-                           0);
-            else if (outcome == DeleteOutcome::AlreadyGone)
-                showStatus(tr("%1 %2 was already gone.").arg(nodeKindName(ref.kind), ref.id()));
-            else
-                showStatus(tr("Deleted %1 %2.").arg(nodeKindName(ref.kind).toLower(), ref.id()));
-        });
+    connect(m_model, &DocumentTreeModel::deleteFinished, this,
+            [this](const QString &, const NodeRef &ref, DeleteOutcome outcome,
+                   const ApiError &error) { showDeleteOutcome(ref, outcome, error); });
     connect(m_model, &DocumentTreeModel::loadFailed, this,
             [this](const QString &, const NodeRef &, const ApiError &error) {
                 showStatus(tr("Could not list: %1 Press F5 to try again.").arg(error.userMessage),
@@ -123,6 +119,29 @@ void MainWindow::restoreLayout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_queue && m_queue->isBusy() && !m_quitWhileDeleting) {
+        // Never lose a batch silently: ask, without blocking.
+        event->ignore();
+        const DeletionProgress progress = m_queue->progress();
+        auto *box = new QMessageBox(QMessageBox::Question, tr("Deletes are still being sent"),
+                                    tr("Quit while deleting? %n item(s) are not finished.", nullptr,
+                                       progress.total - progress.finished()),
+                                    QMessageBox::NoButton, this);
+        box->setObjectName(QStringLiteral("quitWhileDeletingBox"));
+        box->setInformativeText(tr("Deletes already sent may still happen. Nothing more is "
+                                   "sent; the next time Docket starts it offers to resume."));
+        QPushButton *quit = box->addButton(tr("&Quit anyway"), QMessageBox::DestructiveRole);
+        QPushButton *stay = box->addButton(tr("&Keep deleting"), QMessageBox::RejectRole);
+        box->setDefaultButton(stay);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(quit, &QPushButton::clicked, this, [this] {
+            m_quitWhileDeleting = true;
+            close();
+        });
+        box->open();
+        return;
+    }
+
     QSettings settings = layoutSettings();
     settings.beginGroup(QStringLiteral("window"));
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
@@ -159,6 +178,15 @@ void MainWindow::createActions()
     m_quitAction->setObjectName(QStringLiteral("actionQuit"));
     m_quitAction->setShortcut(QKeySequence::Quit);
     connect(m_quitAction, &QAction::triggered, qApp, &QApplication::closeAllWindows);
+
+    m_activityAction
+        = new QAction(QIcon::fromTheme(QStringLiteral("view-history")), tr("&Activity…"), this);
+    m_activityAction->setObjectName(QStringLiteral("actionActivity"));
+    m_activityAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    m_activityAction->setToolTip(tr("Every delete Docket sent, and how it ended (Ctrl+H)"));
+    m_activityAction->setEnabled(false); // until setDeletionQueue()
+    connect(m_activityAction, &QAction::triggered, this, &MainWindow::showActivity);
+    addAction(m_activityAction);
 
     m_aboutAction = new QAction(tr("&About Docket"), this);
     m_aboutAction->setObjectName(QStringLiteral("actionAbout"));
@@ -202,6 +230,7 @@ void MainWindow::createMenusAndToolBar()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_refreshAction);
     view->addAction(m_detailsAction);
+    view->addAction(m_activityAction);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
 
@@ -292,7 +321,9 @@ void MainWindow::deleteSelection()
                 indexes.append(target);
         }
         const int started = m_model->deleteItems(indexes);
-        showStatus(tr("Deleting %n item(s)…", nullptr, started), 0);
+        // A batch has its panel; a single delete is said here.
+        if (started == 1)
+            showStatus(tr("Deleting…"), 0);
     });
     dialog->open();
 }
@@ -311,13 +342,129 @@ void MainWindow::refreshSelection()
 
 void MainWindow::showAbout()
 {
-    auto *box = new QMessageBox(QMessageBox::Information, tr("About Docket"),
-                                tr("<b>Docket %1</b><p>Review and delete documents held by the "
-                                   "document services your organisation uses.</p>")
-                                    .arg(Docket::version().toHtmlEscaped()),
-                                QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    auto *about = new Docket::AboutDialog(this);
+    about->setAttribute(Qt::WA_DeleteOnClose);
+    about->open();
+}
+
+void MainWindow::showDeleteOutcome(const NodeRef &ref, DeleteOutcome outcome, const ApiError &error)
+{
+    // A batch has its own panel; the status bar speaks for single deletes.
+    if (m_queue && m_queue->progress().total > 1)
+        return;
+    if (error.isError())
+        showStatus(tr("Not deleted: %1").arg(error.userMessage), 0);
+    else if (outcome == DeleteOutcome::AlreadyGone && ref.kind == NodeKind::Care360File)
+        // Care360 answers 404 alike for a deleted file and for one this patient did not upload;
+        // the re-list shows which it was.
+        showStatus(tr("Care360 did not find file %1: it was already deleted, or it was uploaded "
+                      "by someone else (only the uploader may delete it).")
+                       .arg(ref.id()),
+                   0);
+    else if (outcome == DeleteOutcome::AlreadyGone)
+        showStatus(tr("%1 %2 was already gone.").arg(nodeKindName(ref.kind), ref.id()));
+    else
+        showStatus(tr("Deleted %1 %2.").arg(nodeKindName(ref.kind).toLower(), ref.id()));
+}
+
+void MainWindow::setDeletionQueue(DeletionQueue *queue)
+{
+    if (m_queue || !queue)
+        return; // one queue for the window's life
+    m_queue = queue;
+    m_model->setDeletionQueue(queue);
+    m_activityAction->setEnabled(queue->auditLog() != nullptr);
+
+    m_progress = new DeletionProgressPanel(queue, this);
+    m_progressDock = new QDockWidget(tr("Deleting"), this);
+    m_progressDock->setObjectName(QStringLiteral("deletionDock"));
+    m_progressDock->setAccessibleName(tr("Deleting"));
+    m_progressDock->setFeatures(QDockWidget::NoDockWidgetFeatures);
+    m_progressDock->setWidget(m_progress);
+    addDockWidget(Qt::BottomDockWidgetArea, m_progressDock);
+    m_progressDock->hide();
+    connect(m_progress, &DeletionProgressPanel::closeRequested, m_progressDock, &QWidget::hide);
+    connect(queue, &DeletionQueue::progressChanged, this, [this](const DeletionProgress &progress) {
+        if (progress.total > 1 && !progress.isIdle() && m_progressDock->isHidden())
+            m_progressDock->show();
+    });
+    connect(queue, &DeletionQueue::finished, this, [this](const DeletionProgress &progress) {
+        if (progress.total > 1)
+            showStatus(m_progress->headline()->text(), 0);
+        if (m_quitWhileDeleting)
+            close();
+    });
+}
+
+void MainWindow::showActivity()
+{
+    if (!m_queue || !m_queue->auditLog())
+        return;
+    if (auto *open = findChild<ActivityDialog *>()) {
+        open->reload();
+        open->show();
+        open->raise();
+        open->activateWindow();
+        return;
+    }
+    auto *dialog = new ActivityDialog(m_queue->auditLog(), m_queue, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show(); // not modal: it follows a batch as it runs
+}
+
+void MainWindow::offerToResumeInterruptedBatches()
+{
+    if (!m_queue || !m_queue->auditLog() || m_resumeDialog)
+        return;
+    for (const BatchSummary &batch : m_queue->auditLog()->interruptedBatches()) {
+        if (!m_batchesOffered.contains(batch.id)) {
+            m_batchesOffered.append(batch.id);
+            offerToResume(batch);
+            return;
+        }
+    }
+}
+
+void MainWindow::offerToResume(const BatchSummary &batch)
+{
+    m_resumeDialog = new InterruptedBatchDialog(batch, this);
+    m_resumeDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_resumeDialog, &InterruptedBatchDialog::resumeRequested, this, [this](qint64 id) {
+        QString error;
+        if (m_queue->resume(id, &error))
+            showStatus(tr("Resuming the interrupted deletes…"), 0);
+        else
+            showStatus(tr("Could not resume: %1").arg(error), 0);
+    });
+    connect(m_resumeDialog, &InterruptedBatchDialog::discardRequested, this, [this](qint64 id) {
+        if (m_queue->auditLog()->discardBatch(id))
+            showStatus(tr("Discarded: nothing more of that batch will be sent."));
+        else
+            showStatus(tr("Could not discard: %1").arg(m_queue->auditLog()->lastError()), 0);
+    });
+    // The next batch, if any, once this one is answered.
+    connect(m_resumeDialog, &QDialog::finished, this, [this] {
+        m_resumeDialog = nullptr;
+        QMetaObject::invokeMethod(this, &MainWindow::offerToResumeInterruptedBatches,
+                                  Qt::QueuedConnection);
+    });
+    updateResumeReadiness();
+    m_resumeDialog->open();
+}
+
+void MainWindow::updateResumeReadiness()
+{
+    if (!m_resumeDialog)
+        return;
+    const BatchSummary &batch = m_resumeDialog->batch();
+    QStringList waiting;
+    for (int i = 0; i < batch.accountIds.size(); ++i) {
+        Connector *connector
+            = m_accountManager ? m_accountManager->connector(batch.accountIds.at(i)) : nullptr;
+        if (!connector || connector->session()->isSignedOut())
+            waiting.append(batch.accounts.value(i));
+    }
+    m_resumeDialog->setWaitingFor(waiting);
 }
 
 void MainWindow::setAccountServices(AccountManager *manager, AccountStore *store,
@@ -327,6 +474,9 @@ void MainWindow::setAccountServices(AccountManager *manager, AccountStore *store
     m_accountStore = store;
     m_credentials = credentials;
     m_accountsAction->setEnabled(manager && store && credentials);
+    if (manager) {
+        connect(manager, &AccountManager::accountReady, this, &MainWindow::updateResumeReadiness);
+    }
 }
 
 void MainWindow::showAccounts()

@@ -1,11 +1,17 @@
 #pragma once
 
+#include "apierror.h"
+#include "remoteitem.h"
+
 #include <QMainWindow>
 #include <QPersistentModelIndex>
 
+class DeletionProgressPanel;
 class DetailsPane;
 class DocumentTreeView;
+class InterruptedBatchDialog;
 class QAction;
+class QDockWidget;
 class QLineEdit;
 
 namespace Docket {
@@ -16,6 +22,8 @@ namespace Docket {
 class AccountManager;
 class AccountStore;
 class CredentialStore;
+class DeletionQueue;
+struct BatchSummary;
 } // namespace Docket
 
 // Docket's one window: every signed-in account in one tree, a filter, and deleting with a clear
@@ -44,6 +52,16 @@ public:
     // Says, without blocking, that the keychain failed and secrets stay in memory for this run.
     void showKeychainUnavailable(const QString &reason);
 
+    // The queue the model deletes through (with its audit trail): its progress and summary show
+    // in a panel at the bottom, and View > Activity shows its trail.
+    void setDeletionQueue(Docket::DeletionQueue *queue);
+    DeletionProgressPanel *progressPanel() const { return m_progress; }
+    // Opens View > Activity.
+    void showActivity();
+    // Asks, one batch at a time, what to do with batches a stopped Docket left unfinished. Resume
+    // waits until the batch's accounts are signed in (setAccountServices' manager says when).
+    void offerToResumeInterruptedBatches();
+
 protected:
     // The window's size, dock and column layout are kept between runs (never anything else).
     void closeEvent(QCloseEvent *event) override;
@@ -60,6 +78,10 @@ private:
     void updateActions();
     QModelIndexList selectedSourceRows() const;
     void showAbout();
+    void showDeleteOutcome(const Docket::NodeRef &ref, Docket::DeleteOutcome outcome,
+                           const Docket::ApiError &error);
+    void offerToResume(const Docket::BatchSummary &batch);
+    void updateResumeReadiness();
 
     Docket::DocumentTreeModel *m_model;
     Docket::DocumentFilterProxyModel *m_proxy;
@@ -76,4 +98,11 @@ private:
     Docket::CredentialStore *m_credentials = nullptr;
     DetailsPane *m_details = nullptr;
     QAction *m_detailsAction = nullptr;
+    QAction *m_activityAction = nullptr;
+    Docket::DeletionQueue *m_queue = nullptr;
+    DeletionProgressPanel *m_progress = nullptr;
+    QDockWidget *m_progressDock = nullptr;
+    InterruptedBatchDialog *m_resumeDialog = nullptr;
+    QList<qint64> m_batchesOffered; // this run: each interrupted batch is asked about once
+    bool m_quitWhileDeleting = false; // the user confirmed quitting with deletes still owed
 };

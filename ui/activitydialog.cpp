@@ -1,0 +1,173 @@
+#include "activitydialog.h"
+
+#include "activitymodel.h"
+#include "auditlog.h"
+#include "deletionqueue.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QVBoxLayout>
+
+using namespace Docket;
+
+ActivityDialog::ActivityDialog(AuditLog *audit, DeletionQueue *queue, QWidget *parent)
+    : QDialog(parent)
+    , m_audit(audit)
+    , m_model(new ActivityModel(this))
+    , m_sorted(new QSortFilterProxyModel(this))
+    , m_filter(new QLineEdit(this))
+    , m_outcome(new QComboBox(this))
+    , m_table(new QTableView(this))
+    , m_count(new QLabel(this))
+    , m_export(new QPushButton(tr("&Export CSV…"), this))
+{
+    setObjectName(QStringLiteral("activityDialog"));
+    setWindowTitle(tr("Activity — every delete Docket sent"));
+    setAccessibleName(tr("Activity"));
+    resize(1180, 560);
+
+    m_filter->setObjectName(QStringLiteral("activityFilter"));
+    m_filter->setPlaceholderText(tr("Filter by account, item, id, request id or reason"));
+    m_filter->setAccessibleName(tr("Filter activity"));
+    m_filter->setClearButtonEnabled(true);
+    m_outcome->setObjectName(QStringLiteral("activityOutcome"));
+    m_outcome->setAccessibleName(tr("Outcome"));
+    m_outcome->addItem(tr("Every outcome"));
+    for (AuditEntry::Outcome outcome :
+         { AuditEntry::Outcome::Deleted, AuditEntry::Outcome::AlreadyGone,
+           AuditEntry::Outcome::Failed, AuditEntry::Outcome::Retrying,
+           AuditEntry::Outcome::NoAnswer, AuditEntry::Outcome::Cancelled,
+           AuditEntry::Outcome::Sent })
+        m_outcome->addItem(AuditEntry::outcomeName(outcome), int(outcome));
+
+    m_sorted->setSourceModel(m_model);
+    m_sorted->setSortRole(ActivityModel::SortRole);
+    m_table->setObjectName(QStringLiteral("activityTable"));
+    m_table->setAccessibleName(tr("Delete attempts"));
+    m_table->setModel(m_sorted);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ActivityModel::TimeColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    // One line per attempt, as compact as a list (the trail may hold thousands).
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setStretchLastSection(true);
+    const QString sampleTime = QLocale().toString(QDateTime(QDate(2026, 12, 28), QTime(23, 59, 59)),
+                                                  QLocale::ShortFormat);
+    header->resizeSection(ActivityModel::TimeColumn,
+                          fontMetrics().horizontalAdvance(sampleTime) + 24);
+    header->resizeSection(ActivityModel::AccountColumn, 210);
+    header->resizeSection(ActivityModel::KindColumn, 110);
+    header->resizeSection(ActivityModel::NameColumn, 210);
+    header->resizeSection(ActivityModel::ParentColumn, 120);
+    header->resizeSection(ActivityModel::OutcomeColumn, 130);
+    header->resizeSection(ActivityModel::HttpStatusColumn, 50);
+    // Request ids are for matching a service's logs: there, not in the way.
+    m_table->setColumnHidden(ActivityModel::RequestIdColumn, true);
+
+    m_export->setObjectName(QStringLiteral("activityExportButton"));
+    connect(m_export, &QPushButton::clicked, this, &ActivityDialog::chooseExportFile);
+    auto *close = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(m_filter, 1);
+    filters->addWidget(m_outcome);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_count, 1);
+    bottom->addWidget(m_export);
+    bottom->addWidget(close);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(filters);
+    layout->addWidget(m_table, 1);
+    layout->addLayout(bottom);
+
+    m_reloadSoon.setSingleShot(true);
+    m_reloadSoon.setInterval(250);
+    connect(&m_reloadSoon, &QTimer::timeout, this, &ActivityDialog::reload);
+    connect(m_filter, &QLineEdit::textChanged, &m_reloadSoon, qOverload<>(&QTimer::start));
+    connect(m_outcome, &QComboBox::currentIndexChanged, this, &ActivityDialog::reload);
+    if (queue) {
+        connect(queue, &DeletionQueue::itemFinished, this, [this] {
+            if (isVisible() && !m_reloadSoon.isActive())
+                m_reloadSoon.start();
+        });
+        connect(queue, &DeletionQueue::itemStarted, this, [this] {
+            if (isVisible() && !m_reloadSoon.isActive())
+                m_reloadSoon.start();
+        });
+    }
+    reload();
+}
+
+void ActivityDialog::reload()
+{
+    AuditQuery query;
+    query.text = m_filter->text().trimmed();
+    if (m_outcome->currentIndex() > 0)
+        query.outcome = AuditEntry::Outcome(m_outcome->currentData().toInt());
+    m_model->setEntries(m_audit ? m_audit->entries(query) : QList<AuditEntry>());
+    const int shown = m_model->rowCount();
+    if (!m_audit || !m_audit->isOpen())
+        m_count->setText(tr("The audit trail is not available: %1")
+                             .arg(m_audit ? m_audit->lastError() : QString()));
+    else if (shown == query.limit)
+        m_count->setText(
+            tr("The newest %n attempt(s); narrow the filter to see older ones.", nullptr, shown));
+    else
+        m_count->setText(tr("Attempts shown: %1").arg(shown));
+    m_export->setEnabled(shown > 0);
+}
+
+void ActivityDialog::chooseExportFile()
+{
+    auto *dialog = new QFileDialog(this, tr("Export the activity as CSV"));
+    dialog->setObjectName(QStringLiteral("activityExportDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setNameFilter(tr("CSV files (*.csv)"));
+    dialog->setDefaultSuffix(QStringLiteral("csv"));
+    dialog->setDirectory(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation));
+    dialog->selectFile(
+        tr("docket-activity-%1.csv").arg(QDate::currentDate().toString(Qt::ISODate)));
+    connect(dialog, &QFileDialog::fileSelected, this, &ActivityDialog::exportTo);
+    dialog->open();
+}
+
+bool ActivityDialog::exportTo(const QString &path)
+{
+    // What the table shows, in its order.
+    QList<AuditEntry> shown;
+    shown.reserve(m_sorted->rowCount());
+    for (int row = 0; row < m_sorted->rowCount(); ++row)
+        shown.append(m_model->entries().at(m_sorted->mapToSource(m_sorted->index(row, 0)).row()));
+    // Written whole or not at all.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !AuditLog::writeCsv(shown, &file) || !file.commit()) {
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Export failed"),
+                                    tr("Docket could not write “%1”: %2")
+                                        .arg(QDir::toNativeSeparators(path), file.errorString()),
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return false;
+    }
+    m_count->setText(tr("Exported %n attempt(s) to %1.", nullptr, int(shown.size()))
+                         .arg(QDir::toNativeSeparators(path)));
+    return true;
+}
