@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUuid>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace Docket {
 
@@ -102,6 +104,27 @@ QString csvCell(const QString &value)
         cell = u'"' + cell.replace(u'"', QLatin1String("\"\"")) + u'"';
     return cell;
 }
+
+// A checkpoint (the write-ahead log copied into the database file) with a connection of its own:
+// run on a worker thread, and Qt SQL connections belong to the thread that made them.
+void checkpoint(const QString &path)
+{
+    const QString name = QStringLiteral("docket-audit-checkpoint-")
+        + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        if (db.open()) {
+            // PASSIVE: copies what it can, never waiting for the writer nor blocking it.
+            QSqlQuery(db).exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+// Commits between two background checkpoints: about 400 pages of log (an item commits twice).
+constexpr int checkpointEvery = 100;
 
 } // namespace
 
@@ -266,6 +289,7 @@ AuditLog::AuditLog(const QString &path)
 
 AuditLog::~AuditLog()
 {
+    m_checkpoint.waitForFinished();
     m_statements.reset(); // before the connection goes
     for (const auto &lock : std::as_const(m_claimed))
         lock->unlock();
@@ -288,7 +312,10 @@ bool AuditLog::open(QString *error)
         QSqlQuery pragma(m_sqlite.database());
         // See the class comment: survives a kill at any point, and each write is cheap.
         m_open = (m_sqlite.isMemory() || pragma.exec(QStringLiteral("PRAGMA journal_mode = WAL")))
-            && pragma.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+            && pragma.exec(QStringLiteral("PRAGMA synchronous = NORMAL"))
+            // SQLite's own checkpoints (kept as a backstop, should the worker's fall behind)
+            // would sync on this thread: see committed().
+            && pragma.exec(QStringLiteral("PRAGMA wal_autocheckpoint = 10000"));
         if (!m_open)
             problem = sqlProblem(pragma.lastError());
     }
@@ -396,6 +423,7 @@ qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
         db.rollback();
         return fail(problem), 0;
     }
+    committed();
     if (!lockBatch(batchId))
         return 0;
     return batchId;
@@ -424,6 +452,7 @@ qint64 AuditLog::recordAttempt(DeletionItem &item)
         db.rollback();
         return fail(problem.isEmpty() ? sqlProblem(db.lastError()) : problem), 0;
     }
+    committed();
     item = sent;
     return attemptId;
 }
@@ -448,7 +477,21 @@ bool AuditLog::recordOutcome(qint64 attemptId, const DeletionItem &item,
         db.rollback();
         return fail(problem);
     }
+    committed();
     return true;
+}
+
+// With synchronous=NORMAL a commit does not wait for the disk, but a checkpoint syncs it twice.
+// SQLite's automatic one ran in the commit that crossed 1,000 pages, on the event loop: up to
+// 60 ms each on a busy disk, every hundred items or so. So checkpoints run on a worker instead
+// (bench_deletion: 1,000 deletes 20% faster, no stall above 27 ms where there were 200 ms ones).
+void AuditLog::committed()
+{
+    if (m_sqlite.isMemory() || ++m_commitsSinceCheckpoint < checkpointEvery
+        || m_checkpoint.isRunning())
+        return;
+    m_commitsSinceCheckpoint = 0;
+    m_checkpoint = QtConcurrent::run(checkpoint, m_sqlite.path());
 }
 
 bool AuditLog::recordState(const DeletionItem &item)

@@ -4,6 +4,7 @@
 #include "sqlitesupport.h"
 
 #include <QDateTime>
+#include <QFuture>
 #include <QHash>
 #include <QList>
 #include <QLockFile>
@@ -152,6 +153,10 @@ private:
     // Declared after m_sqlite: they must be gone before the connection is.
     struct Statements;
     std::unique_ptr<Statements> m_statements;
+    // Checkpoints run on a worker thread (see committed()).
+    void committed();
+    QFuture<void> m_checkpoint;
+    int m_commitsSinceCheckpoint = 0;
 };
 
 } // namespace Docket
