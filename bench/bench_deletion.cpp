@@ -54,8 +54,8 @@ qint64 cpuMicroseconds()
 }
 
 // Alongside StallMeter: the most CPU time the main thread spent between two ticks of a 5 ms
-// timer. On a machine busy with other work a long gap can be the scheduler's (the thread waiting
-// for a core); this tells how much of it was Docket keeping the event loop busy.
+// timer: how much of a stall was Docket's code running. The rest of a gap the thread waited: for
+// a core on a machine busy with other work, or in a blocking call (a disk sync, say).
 class BusyMeter : public QObject
 {
 public:
@@ -483,7 +483,7 @@ void print(const Figures &figures, int items)
                 stall <= 50 ? "met" : "MISSED");
     std::printf(
         "  longest the event loop was busy      %lld ms over all runs [%s] (the rest of a "
-        "stall is waiting for a core)\n",
+        "stall the thread waited: for a core, or blocked)\n",
         static_cast<long long>(*std::max_element(figures.busyMs.cbegin(), figures.busyMs.cend())),
         qPrintable(list(figures.busyMs)));
 }
