@@ -142,8 +142,8 @@ struct AuditLog::Statements
     bool prepare(QString *error)
     {
         const bool ok = insertAttempt.prepare(
-                            QStringLiteral("INSERT INTO attempts (item_id, attempt, time, outcome) "
-                                           "VALUES (?, ?, ?, ?)"))
+                            QStringLiteral("INSERT INTO attempts (item_id, attempt, time, outcome, "
+                                           "request_id) VALUES (?, ?, ?, ?, ?)"))
             && answerAttempt.prepare(
                 QStringLiteral("UPDATE attempts SET answered = ?, outcome = ?, http_status = ?, "
                                "request_id = ?, message = ? WHERE id = ?"))
@@ -445,6 +445,9 @@ qint64 AuditLog::recordAttempt(DeletionItem &item)
     query.addBindValue(sent.attempts);
     query.addBindValue(msecs(sent.updated));
     query.addBindValue(AuditEntry::outcomeId(AuditEntry::Outcome::Sent));
+    // Known before it goes out, so a request that never got an answer can still be matched
+    // with the service's logs.
+    query.addBindValue(sqlText(QString::fromLatin1(item.requestId)));
     const bool inserted = query.exec();
     const qint64 attemptId = query.lastInsertId().toLongLong();
     if (!inserted || !updateItem(sent) || !db.commit()) {

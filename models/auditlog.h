@@ -108,7 +108,8 @@ public:
     qint64 createBatch(QList<DeletionItem> &items, const QString &origin);
 
     // Before a DELETE is sent: the item becomes InFlight with one more attempt, and the attempt
-    // is recorded as Sent. Returns the attempt's id, or 0 on failure (then do not send).
+    // is recorded as Sent with the item's requestId (the X-Request-ID it will go out with).
+    // Returns the attempt's id, or 0 on failure (then do not send).
     qint64 recordAttempt(DeletionItem &item);
     // The attempt's answer, and where the item stands after it (`item` as it is now).
     bool recordOutcome(qint64 attemptId, const DeletionItem &item, AuditEntry::Outcome outcome);

@@ -114,7 +114,12 @@ public:
     virtual int pageSize(NodeKind parentKind) const;
     virtual bool canDelete(NodeKind kind) const = 0;
     virtual DeletePlan describeDelete(const RemoteItem &item) const = 0;
-    virtual DeleteJob *remove(const RemoteItem &item) = 0;
+    // Deletes the item. `requestId` is the X-Request-ID the DELETE goes out with (empty: a new
+    // one), so the audit trail can name it before it is sent.
+    DeleteJob *remove(const RemoteItem &item, const QByteArray &requestId = {})
+    {
+        return startRemove(item, requestId);
+    }
 
     // Checks the secrets already in the session with the service (a cheap authenticated call or
     // the token exchange) and marks the session signed in. Care360 signs in with a one-time code
@@ -123,6 +128,9 @@ public:
     virtual SimpleJob *signIn() = 0;
     // Ends the sign-in at the service where it has such a call, then forgets every secret.
     virtual SimpleJob *signOut();
+
+protected:
+    virtual DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) = 0;
 
 private:
     AccountSession *m_session;

@@ -2,6 +2,7 @@
 
 #include "auditlog.h"
 #include "connector.h"
+#include "networkclient.h"
 
 #include <QRandomGenerator>
 
@@ -261,6 +262,8 @@ void DeletionQueue::send(qint64 itemId)
         return;
     }
 
+    // The request's id is chosen here, so the trail names it even if no answer ever comes.
+    item.requestId = NetworkClient::newRequestId();
     qint64 attemptId = 0;
     if (m_audit) {
         // Recorded before it is sent: if Docket dies now, the next start knows it may have gone.
@@ -289,7 +292,7 @@ void DeletionQueue::send(qint64 itemId)
     Q_EMIT itemStarted(item);
     updateProgress();
 
-    DeleteJob *job = connector->remove(remoteItemOf(item));
+    DeleteJob *job = connector->remove(remoteItemOf(item), item.requestId);
     connect(job, &ConnectorJob::finished, this, [this, itemId, attemptId](ConnectorJob *done) {
         answered(itemId, attemptId, static_cast<DeleteJob *>(done));
     });
@@ -306,7 +309,8 @@ void DeletionQueue::answered(qint64 itemId, qint64 attemptId, DeleteJob *job)
     const ApiError &error = job->error();
     item.error = error;
     item.httpStatus = job->httpStatus() ? job->httpStatus() : error.httpStatus;
-    item.requestId = job->requestId().isEmpty() ? error.requestId : job->requestId();
+    if (!job->requestId().isEmpty())
+        item.requestId = job->requestId();
 
     if (!job->failed()) {
         AuditEntry::Outcome outcome = AuditEntry::Outcome::Deleted;

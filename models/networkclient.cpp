@@ -109,7 +109,7 @@ QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
         return nullptr;
     }
     QNetworkRequest networkRequest(request.url);
-    const QByteArray requestId = newRequestId();
+    const QByteArray requestId = request.requestId.isEmpty() ? newRequestId() : request.requestId;
     networkRequest.setRawHeader("User-Agent", userAgent());
     networkRequest.setRawHeader("Accept", "application/json");
     networkRequest.setRawHeader("X-Request-ID", requestId);

@@ -26,6 +26,9 @@ struct ApiRequest
     HeaderList headers;
     QByteArray body; // sent when non-empty, or always for POST/PUT/PATCH
     int timeoutMs = 0; // 0: the client's default
+    // The X-Request-ID to send; empty: a new one. A caller that must record the id before the
+    // request goes out (the deletion queue's audit trail) chooses it.
+    QByteArray requestId;
 };
 
 // What came back. `error` is set for transport failures and non-2xx statuses alike.

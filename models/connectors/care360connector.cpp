@@ -1218,7 +1218,7 @@ DeletePlan Care360Connector::describeDelete(const RemoteItem &item) const
     return plan;
 }
 
-DeleteJob *Care360Connector::remove(const RemoteItem &item)
+DeleteJob *Care360Connector::startRemove(const RemoteItem &item, const QByteArray &requestId)
 {
     auto *job = new DeleteJob(item, this);
     if (!canDelete(item.ref.kind) || item.ref.id().isEmpty()) {
@@ -1236,6 +1236,7 @@ DeleteJob *Care360Connector::remove(const RemoteItem &item)
     ApiRequest request;
     request.method = "DELETE";
     request.url = filesUrl({ item.ref.id() });
+    request.requestId = requestId;
     session()->send(request, job, [job](const ApiResult &result) {
         // Care360's 404 is uniform (missing, already deleted, another patient's, or not uploaded
         // by this patient): all are "already gone" as far as Docket can tell. An unknown tenant

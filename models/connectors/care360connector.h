@@ -32,7 +32,6 @@ public:
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
-    DeleteJob *remove(const RemoteItem &item) override;
     // Renews with the stored refresh token (Secret::refreshToken): Care360 has no other way to
     // check a sign-in. Without one, fails with SignedOut: sign in with a code instead.
     SimpleJob *signIn() override;
@@ -90,6 +89,9 @@ public:
     // asking Care360 again (see list()): by default kCaseFilesFreshMs; 0 always asks.
     static constexpr int kCaseFilesFreshMs = 10000;
     void setKnownFilesLifetime(int milliseconds);
+
+protected:
+    DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
 
 private:
     // The request for one of the /api/v1/users/auth/... calls (cv-api-key, JSON body).

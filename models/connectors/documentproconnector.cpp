@@ -207,7 +207,8 @@ void DocumentProConnector::send(ConnectorJob *job, const QByteArray &method,
                                 const QStringList &path,
                                 const QList<QPair<QString, QString>> &query,
                                 std::function<void(const ApiResult &)> done,
-                                std::function<bool(const ApiResult &)> onFailure)
+                                std::function<bool(const ApiResult &)> onFailure,
+                                const QByteArray &requestId)
 {
     if (const QString problem = baseUrlProblem(account().baseUrl); !problem.isEmpty()) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
@@ -216,6 +217,7 @@ void DocumentProConnector::send(ConnectorJob *job, const QByteArray &method,
     ApiRequest request;
     request.method = method;
     request.url = urlWithSegments(account().baseUrl, path, query);
+    request.requestId = requestId;
     session()->send(
         request, job,
         [job, done = std::move(done), onFailure = std::move(onFailure)](const ApiResult &result) {
@@ -410,7 +412,7 @@ DeletePlan DocumentProConnector::describeDelete(const RemoteItem &item) const
     return plan;
 }
 
-DeleteJob *DocumentProConnector::remove(const RemoteItem &item)
+DeleteJob *DocumentProConnector::startRemove(const RemoteItem &item, const QByteArray &requestId)
 {
     auto *job = new DeleteJob(item, this);
     if (item.ref.kind != NodeKind::DocumentProResult) {
@@ -430,7 +432,8 @@ DeleteJob *DocumentProConnector::remove(const RemoteItem &item)
         job->finishFromResult(result);
         return true;
     };
-    send(job, "DELETE", filesPath, { { requestIdParameter, item.ref.id() } }, finish, finish);
+    send(job, "DELETE", filesPath, { { requestIdParameter, item.ref.id() } }, finish, finish,
+         requestId);
     return job;
 }
 

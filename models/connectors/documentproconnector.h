@@ -29,7 +29,6 @@ public:
     int pageSize(NodeKind parentKind) const override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
-    DeleteJob *remove(const RemoteItem &item) override;
     SimpleJob *signIn() override;
 
     // One parser result for the details pane: data() holds "request_id", "request_status",
@@ -46,6 +45,9 @@ public:
     // The documented maximum of /v1/documents' limit.
     static constexpr int maxPageSize = 100;
 
+protected:
+    DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
+
 private:
     void listDocuments(ListJob *job, const PageRequest &page);
     void listResults(ListJob *job);
@@ -55,7 +57,8 @@ private:
     void send(ConnectorJob *job, const QByteArray &method, const QStringList &path,
               const QList<QPair<QString, QString>> &query,
               std::function<void(const ApiResult &)> done,
-              std::function<bool(const ApiResult &)> onFailure = {});
+              std::function<bool(const ApiResult &)> onFailure = {},
+              const QByteArray &requestId = {});
 };
 
 } // namespace Docket

@@ -357,7 +357,7 @@ DeletePlan InvoxConnector::describeDelete(const RemoteItem &item) const
     return plan;
 }
 
-DeleteJob *InvoxConnector::remove(const RemoteItem &item)
+DeleteJob *InvoxConnector::startRemove(const RemoteItem &item, const QByteArray &requestId)
 {
     auto *job = new DeleteJob(item, this);
     if (item.ref.kind != NodeKind::InvoxDocument || item.ref.ids.size() != 2
@@ -369,9 +369,10 @@ DeleteJob *InvoxConnector::remove(const RemoteItem &item)
     const QString documentId = item.ref.id();
     QString problem;
     // [doc] a DELETE with a JSON body: the id never goes into the URL.
-    const ApiRequest request = documentRequest(
+    ApiRequest request = documentRequest(
         QByteArrayLiteral("DELETE"), { QStringLiteral("v1"), QStringLiteral("delete-document") },
         { { QStringLiteral("documentId"), documentId } }, &problem);
+    request.requestId = requestId;
     if (!problem.isEmpty()) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
         return job;

@@ -23,7 +23,6 @@ public:
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
-    DeleteJob *remove(const RemoteItem &item) override;
     SimpleJob *signIn() override;
 
     // Invox has no list endpoint: the tree comes from the local index (documents uploaded through
@@ -43,6 +42,9 @@ public:
     static QString newConsultationSessionId();
     // "PDF" or "TXT" for any spelling of those ("pdf", " Txt "); empty for anything else.
     static QString normalizedDocumentType(const QString &type);
+
+protected:
+    DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
 
 private:
     // A request to a document endpoint of the account's base URL; *problem is set instead when the

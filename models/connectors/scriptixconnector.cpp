@@ -455,7 +455,7 @@ DeletePlan ScriptixConnector::describeDelete(const RemoteItem &item) const
     return plan;
 }
 
-DeleteJob *ScriptixConnector::remove(const RemoteItem &item)
+DeleteJob *ScriptixConnector::startRemove(const RemoteItem &item, const QByteArray &requestId)
 {
     auto *job = new DeleteJob(item, this);
     const NodeRef &ref = item.ref;
@@ -481,6 +481,7 @@ DeleteJob *ScriptixConnector::remove(const RemoteItem &item)
     ApiRequest request;
     request.method = "DELETE";
     request.url = urlWithSegments(account().baseUrl, segments);
+    request.requestId = requestId;
     session()->send(request, job, [job](const ApiResult &result) {
         if (job->isFinished())
             return;

@@ -28,7 +28,6 @@ public:
     int pageSize(NodeKind parentKind) const override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
-    DeleteJob *remove(const RemoteItem &item) override;
     SimpleJob *signIn() override;
 
     // A document's transcript for the details pane: data() holds "segments" (a list of maps with
@@ -38,6 +37,9 @@ public:
 
     // The documented maximum page size of every paginated Scriptix list.
     static constexpr int maxPageSize = 100;
+
+protected:
+    DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
 
 private:
     void listSessions(ListJob *job, const PageRequest &page);

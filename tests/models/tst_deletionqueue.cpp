@@ -522,7 +522,17 @@ void TestDeletionQueue::resumesABatchAStoppedDocketLeft()
     QCOMPARE(QSet<QString>(deleted.cbegin(), deleted.cend()), gone);
     AuditQuery noAnswer;
     noAnswer.outcome = AuditEntry::Outcome::NoAnswer;
-    QCOMPARE(audit.entries(noAnswer).size(), 4);
+    const QList<AuditEntry> unanswered = audit.entries(noAnswer);
+    QCOMPARE(unanswered.size(), 4);
+    // Their request ids were recorded before they went out: the server's log has each one.
+    QSet<QString> logged;
+    for (const QJsonValue &request :
+         m_sandbox.requestLog(service).value(QStringLiteral("requests")).toArray())
+        logged.insert(request.toObject().value(QStringLiteral("requestId")).toString());
+    for (const AuditEntry &entry : unanswered) {
+        QVERIFY(!entry.requestId.isEmpty());
+        QVERIFY2(logged.contains(QString::fromLatin1(entry.requestId)), entry.requestId);
+    }
     QVERIFY(audit.interruptedBatches().isEmpty());
 }
 

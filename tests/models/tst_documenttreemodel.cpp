@@ -107,7 +107,7 @@ public:
         return job;
     }
 
-    DeleteJob *remove(const RemoteItem &item) override
+    DeleteJob *startRemove(const RemoteItem &item, const QByteArray &) override
     {
         auto *job = new DeleteJob(item, this);
         removed.append(item.ref);

@@ -172,7 +172,7 @@ void TestModelsCore::dotSegmentsAreRefused()
     // NetworkClient sends nothing for such a URL and says why, later.
     NetworkClient network;
     std::optional<ApiResult> result;
-    QCOMPARE(network.send({ "DELETE", QUrl(), {}, {}, 0 }, this,
+    QCOMPARE(network.send({ "DELETE", QUrl(), {}, {}, 0, {} }, this,
                           [&](const ApiResult &answer) { result = answer; }),
              nullptr);
     QVERIFY(!result);
