@@ -6,6 +6,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QTextStream>
 #include <QTimer>
 
 namespace {
@@ -18,7 +19,8 @@ const char *const commandHelp = R"(Commands:
   signout NAME                      sign out and delete the account's secrets
   ls [PATH] [--all]                 list what is under PATH (/ lists accounts);
                                     Care360: --file-type phi|general
-  rm PATH... [--yes] [--dry-run]    delete items; asks first unless --yes; every delete is
+  rm PATH... [--yes] [--dry-run] [--retries N]
+                                    delete items; asks first unless --yes; every delete is
                                     recorded in the audit trail first
   audit [--account NAME] [--outcome OUTCOME] [--since DATE] [--limit N] [--csv]
                                     the audit trail, newest first: a table, --json or --csv
@@ -134,6 +136,12 @@ int main(int argc, char *argv[])
                                    QStringLiteral("audit: at most this many entries (default: "
                                                   "all)."),
                                    QStringLiteral("n"));
+    const QCommandLineOption retries(
+        QStringLiteral("retries"),
+        QStringLiteral("rm, resume: send a delete that failed in a way that may pass (timeout, "
+                       "reset, 5xx) at most n more times, waiting longer each time (default 4; "
+                       "0: report it at once). 429s are always waited out."),
+        QStringLiteral("n"));
     const QCommandLineOption csv(QStringLiteral("csv"),
                                  QStringLiteral("audit: print CSV (RFC 4180) instead of a table."));
     const QCommandLineOption discard(
@@ -142,7 +150,7 @@ int main(int argc, char *argv[])
     parser.addOptions({ json,    yes,     dryRun,   all,   config,    timeout,    secretStdin,
                         code,    baseUrl, staging,  appId, tokenPath, apiVersion, login,
                         header,  rate,    fileType, name,  type,      auditFile,  account,
-                        outcome, since,   limit,    csv,   discard });
+                        outcome, since,   limit,    csv,   discard,   retries });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."));
     parser.process(app);
 
@@ -176,6 +184,15 @@ int main(int argc, char *argv[])
             request.limit = -1; // the command says what it takes
     }
     request.csv = parser.isSet(csv);
+    if (parser.isSet(retries)) {
+        bool ok = false;
+        request.retries = parser.value(retries).toInt(&ok);
+        if (!ok || request.retries < 0 || request.retries > 20) {
+            QTextStream(stderr) << QCoreApplication::translate(
+                "docket-cli", "--retries takes a number from 0 to 20.\n");
+            return 2;
+        }
+    }
     request.discard = parser.isSet(discard);
 
     CliContext::Options options;

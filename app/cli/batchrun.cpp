@@ -30,6 +30,15 @@ BatchRun::BatchRun(CliContext *context, AuditLog *audit, DeletionQueue::Connecto
     connect(&m_queue, &DeletionQueue::finished, this, &BatchRun::done);
 }
 
+void BatchRun::setRetries(int retries)
+{
+    if (retries < 0)
+        return;
+    RetryPolicy policy = m_queue.retryPolicy();
+    policy.maxAttempts = 1 + retries;
+    m_queue.setRetryPolicy(policy);
+}
+
 qint64 BatchRun::submit(QList<DeletionItem> &items, QString *error)
 {
     m_clock.start();

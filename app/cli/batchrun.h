@@ -25,6 +25,8 @@ public:
              Docket::DeletionQueue::ConnectorLookup connectors, PathOf pathOf,
              QObject *parent = nullptr);
 
+    // --retries: how many more times a delete that may pass is sent (-1: the queue's default).
+    void setRetries(int retries);
     // As DeletionQueue::submit() and resume(); the origin recorded is "cli".
     qint64 submit(QList<Docket::DeletionItem> &items, QString *error);
     bool resume(qint64 batchId, QString *error);

@@ -36,6 +36,9 @@ struct CliRequest
     bool csv = false;
     // resume
     bool discard = false;
+    // rm, resume: how many more times a delete that failed in a way that may pass is sent
+    // (-1: the queue's default)
+    int retries = -1;
 };
 
 // Each starts the command; the command ends by calling CliContext::finish().

@@ -220,6 +220,7 @@ private:
                 return index >= 0 ? m_targets.at(index).path : item.ref.id();
             },
             this);
+        m_run->setRetries(m_request.retries);
         connect(m_run, &BatchRun::finished, this, [this] { report(false); });
         QString error;
         m_batchId = m_run->submit(items, &error);

@@ -163,6 +163,7 @@ private:
             m_context, m_audit,
             [this](const QString &accountId) { return m_connectors.value(accountId); },
             [this](const DeletionItem &item) { return pathOf(item); }, this);
+        m_run->setRetries(m_request.retries);
         connect(m_run, &BatchRun::finished, this, &Resumer::report);
         QString error;
         if (!m_run->resume(m_batch.id, &error))

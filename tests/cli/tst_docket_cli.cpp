@@ -295,10 +295,14 @@ void TestDocketCli::failedDeleteExitsNonZeroWithTheReason()
                                  { QStringLiteral("route"), QStringLiteral("session.delete") },
                                  { QStringLiteral("mode"), QStringLiteral("status") },
                                  { QStringLiteral("status"), 500 } }));
-    const CliRun failed = run({ QStringLiteral("rm"), QStringLiteral("--yes"),
-                                QStringLiteral("/sbx-scriptix/") + session },
-                              scriptixSecret());
+    // One retry (not the default four, with their growing waits).
+    const CliRun failed
+        = run({ QStringLiteral("rm"), QStringLiteral("--yes"), QStringLiteral("--retries"),
+                QStringLiteral("1"), QStringLiteral("/sbx-scriptix/") + session },
+              scriptixSecret());
     QCOMPARE(failed.exitCode, 1);
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
+             2);
     QVERIFY2(failed.err.contains(QStringLiteral("500")), qPrintable(failed.err));
     QVERIFY(!deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
 }
