@@ -48,6 +48,7 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     Docket::setApplicationInfo(QStringLiteral("docket-cli"));
+    Docket::installTranslations();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -31,6 +31,7 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     Docket::setApplicationInfo(QStringLiteral("docket"));
+    Docket::installTranslations();
     QApplication::setApplicationDisplayName(QStringLiteral("Docket"));
     QApplication::setWindowIcon(Docket::applicationIcon());
     // So Wayland matches the window to its desktop entry.

@@ -1,6 +1,8 @@
 #include "applicationinfo.h"
 
 #include <QCoreApplication>
+#include <QLocale>
+#include <QTranslator>
 
 #include <docketversion.h>
 
@@ -12,6 +14,19 @@ void setApplicationInfo(const QString &executableName)
     QCoreApplication::setApplicationVersion(version());
     QCoreApplication::setOrganizationName(QStringLiteral(DOCKET_ORGANIZATION_NAME));
     QCoreApplication::setOrganizationDomain(QStringLiteral(DOCKET_ORGANIZATION_DOMAIN));
+}
+
+bool installTranslations()
+{
+    auto *translator = new QTranslator(QCoreApplication::instance());
+    // resources/i18n, compiled into the models library.
+    const QString folder = QStringLiteral(":/docket/i18n");
+    if (translator->load(QLocale(), QStringLiteral("docket"), QStringLiteral("_"), folder)
+        || translator->load(QStringLiteral("docket_en"), folder)) {
+        return QCoreApplication::installTranslator(translator);
+    }
+    delete translator;
+    return false;
 }
 
 QString version()

@@ -33,6 +33,7 @@ InterruptedBatchDialog::InterruptedBatchDialog(const BatchSummary &batch, QWidge
 
     auto *headline
         = new QLabel(tr("Docket stopped while deleting %n item(s).", nullptr, batch.total), this);
+    headline->setObjectName(QStringLiteral("interruptedBatchHeadline"));
     QFont bold = headline->font();
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.15);

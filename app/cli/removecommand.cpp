@@ -38,6 +38,10 @@ struct Target
 // may help, each recorded in the audit trail.
 class Remover : public QObject
 {
+    // Its own translation context, as lupdate records it (the file's tr() would say
+    // "docket-cli", which lupdate cannot see).
+    Q_DECLARE_TR_FUNCTIONS(Remover)
+
 public:
     Remover(CliContext *context, const CliRequest &request)
         : QObject(context)

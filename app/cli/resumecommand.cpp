@@ -20,6 +20,9 @@ QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 // Where a batch stands, in the words `resume` uses.
 struct Counts
 {
+    Q_DECLARE_TR_FUNCTIONS(Counts)
+
+public:
     int confirmed = 0; // deleted or already gone
     int unconfirmed = 0; // sent, no answer recorded: may have happened
     int notStarted = 0;
@@ -79,6 +82,9 @@ QString batchLine(const BatchSummary &batch)
 // asks, opens the accounts it needs, and sends what was never confirmed.
 class Resumer : public QObject
 {
+    // Its own translation context, as lupdate records it.
+    Q_DECLARE_TR_FUNCTIONS(Resumer)
+
 public:
     Resumer(CliContext *context, const CliRequest &request, AuditLog *audit,
             const BatchSummary &batch)

@@ -5,6 +5,7 @@
 #include "accountmanager.h"
 #include "activitydialog.h"
 #include "activitymodel.h"
+#include "applicationinfo.h"
 #include "auditlog.h"
 #include "confirmdeletedialog.h"
 #include "connector.h"
@@ -81,6 +82,8 @@ private:
 void TestBulkDelete::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    // As the window runs: with English plurals ("1 item", "2 items").
+    QVERIFY(Docket::installTranslations());
     QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
 }
 
@@ -414,7 +417,11 @@ void TestBulkDelete::interruptedBatchIsOfferedThenResumed()
     InterruptedBatchDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = m_window->findChild<InterruptedBatchDialog *>()) && dialog->isVisible());
     const QString summary = dialog->summaryLabel()->text();
+    QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("interruptedBatchHeadline"))
+                ->text()
+                .contains(QStringLiteral("deleting 5 items.")));
     QVERIFY2(summary.contains(QStringLiteral("0 confirmed deleted")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("it may have been deleted")), qPrintable(summary));
     QVERIFY2(summary.contains(QStringLiteral("1 sent, but Docket stopped")), qPrintable(summary));
     QVERIFY2(summary.contains(QStringLiteral("4 not sent yet")), qPrintable(summary));
     // The account is not signed in yet: Resume waits for it; Later is the default.

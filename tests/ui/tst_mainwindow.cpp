@@ -2,6 +2,7 @@
 // cancel, and see the row go (or stay, with the reason) and the sandbox's state change.
 
 #include "accountmanager.h"
+#include "applicationinfo.h"
 #include "confirmdeletedialog.h"
 #include "connector.h"
 #include "connectors/invoxindex.h"
@@ -66,6 +67,8 @@ private:
 void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    // As the window runs: with English plurals ("1 item", "2 items").
+    QVERIFY(Docket::installTranslations());
     QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
 }
 
