@@ -7,6 +7,9 @@
 #include <QJsonDocument>
 #include <QStandardPaths>
 
+#ifdef Q_OS_WIN
+#include <windows.h>
+#endif
 #ifdef Q_OS_LINUX
 #include <csignal>
 #include <sys/prctl.h>
@@ -43,17 +46,17 @@ SandboxLauncher::~SandboxLauncher()
 
 QString SandboxLauncher::defaultProgram()
 {
-    const QString beside
-        = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("docket-sandbox"));
-    if (QFileInfo(beside).isExecutable())
-        return beside;
-    // In the build tree the sandbox lives in its own folder.
-    const QString inBuildTree = QDir(QCoreApplication::applicationDirPath())
-                                    .filePath(QStringLiteral("../sandbox/docket-sandbox"));
-    if (QFileInfo(inBuildTree).isExecutable())
-        return QFileInfo(inBuildTree).canonicalFilePath();
-    const QString onPath = QStandardPaths::findExecutable(QStringLiteral("docket-sandbox"));
-    return onPath.isEmpty() ? beside : onPath;
+    const QString name = QStringLiteral("docket-sandbox");
+    const QDir here(QCoreApplication::applicationDirPath());
+    // Installed beside Docket (also inside a macOS bundle), or in the build tree's own folder.
+    // findExecutable() adds the platform's suffix (.exe on Windows).
+    for (const QString &folder : { here.path(), here.filePath(QStringLiteral("../sandbox")) }) {
+        const QString found = QStandardPaths::findExecutable(name, { folder });
+        if (!found.isEmpty())
+            return QFileInfo(found).canonicalFilePath();
+    }
+    const QString onPath = QStandardPaths::findExecutable(name);
+    return onPath.isEmpty() ? here.filePath(name) : onPath;
 }
 
 void SandboxLauncher::start(const QString &program)
@@ -67,6 +70,11 @@ void SandboxLauncher::start(const QString &program)
     // If Docket dies without running its destructors (killed, crashed), the kernel ends the
     // sandbox too, so no practice server is left listening.
     m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
+#ifdef Q_OS_WIN
+    // The sandbox is a console program: started from the window, it must not open a console.
+    m_process.setCreateProcessArgumentsModifier(
+        [](QProcess::CreateProcessArguments *arguments) { arguments->flags |= CREATE_NO_WINDOW; });
 #endif
     m_process.start();
     m_poll.start();

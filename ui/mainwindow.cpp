@@ -46,7 +46,7 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Docket"));
-    resize(1100, 680);
+    resize(1200, 720);
 
     m_proxy->setSourceModel(model);
     m_tree->setModel(m_proxy);
@@ -254,7 +254,7 @@ void MainWindow::createDetailsPane()
     dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
     dock->setWidget(m_details);
     addDockWidget(Qt::RightDockWidgetArea, dock);
-    resizeDocks({ dock }, { 400 }, Qt::Horizontal);
+    resizeDocks({ dock }, { 360 }, Qt::Horizontal);
     m_detailsAction = dock->toggleViewAction();
     m_detailsAction->setObjectName(QStringLiteral("actionDetails"));
     m_detailsAction->setText(tr("&Details Pane"));
