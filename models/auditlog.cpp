@@ -418,14 +418,18 @@ qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
         ok = query.exec();
         item.id = query.lastInsertId().toLongLong();
     }
-    if (!ok || !db.commit()) {
-        const QString problem = sqlProblem(ok ? db.lastError() : query.lastError());
+    // Claimed before it is committed: no other Docket ever sees it unclaimed, as if interrupted.
+    const bool locked = ok && lockBatch(batchId);
+    if (!ok || !locked || !db.commit()) {
+        const QString problem = !ok ? sqlProblem(query.lastError())
+            : locked                ? sqlProblem(db.lastError())
+                                    : m_lastError;
         db.rollback();
+        if (locked)
+            releaseBatch(batchId);
         return fail(problem), 0;
     }
     committed();
-    if (!lockBatch(batchId))
-        return 0;
     return batchId;
 }
 
@@ -463,6 +467,7 @@ qint64 AuditLog::recordAttempt(DeletionItem &item)
 bool AuditLog::recordOutcome(qint64 attemptId, const DeletionItem &item,
                              AuditEntry::Outcome outcome)
 {
+    m_lastError.clear();
     if (!m_open)
         return fail(tr("The audit trail is not open."));
     QSqlDatabase db = m_sqlite.database();
@@ -682,6 +687,8 @@ QList<DeletionItem> AuditLog::batchItems(qint64 batchId) const
 
 bool AuditLog::discardBatch(qint64 batchId)
 {
+    if (isClaimed(batchId))
+        return fail(tr("This batch is being worked on."));
     if (!claimBatch(batchId))
         return false;
     QList<DeletionItem> owed;

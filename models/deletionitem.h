@@ -54,6 +54,9 @@ struct DeletionItem
 
     DeletionState state = DeletionState::Pending;
     int attempts = 0; // DELETE requests sent so far, in this run and earlier ones
+    // Those sent since it was last submitted, resumed or retried: what the retry policy counts
+    // (not kept in the journal).
+    int attemptsThisRun = 0;
     int httpStatus = 0; // of the last answer (0: none)
     QByteArray requestId; // X-Request-ID of the last request
     QString reason; // why it failed, or a note on how it ended
@@ -78,6 +81,7 @@ struct DeletionProgress
     QString current; // the name of the item most recently sent
     qint64 millisecondsLeft = -1; // -1: not known yet
     bool rateLimited = false; // a service asked Docket to slow down; it is waiting
+    QString auditProblem; // a journal write failed (the deletes went on); empty: none
 
     int finished() const { return deleted + failed + cancelled; }
     bool isIdle() const { return finished() == total; }

@@ -103,6 +103,16 @@ qint64 DeletionQueue::submit(QList<DeletionItem> &items, QString *error)
 
 bool DeletionQueue::resume(qint64 batchId, QString *error)
 {
+    // A batch this queue is working on is not interrupted: claiming it again would mark its
+    // requests in flight unconfirmed and send them twice.
+    const bool ours = std::any_of(m_items.cbegin(), m_items.cend(), [batchId](const auto &item) {
+        return item.batchId == batchId && !item.isFinished();
+    });
+    if (ours || (m_audit && m_audit->isClaimed(batchId))) {
+        if (error)
+            *error = tr("This batch is being worked on already.");
+        return false;
+    }
     if (!m_audit || !m_audit->claimBatch(batchId)) {
         if (error)
             *error = m_audit ? m_audit->lastError() : tr("There is no audit trail to resume from.");
@@ -114,6 +124,7 @@ bool DeletionQueue::resume(qint64 batchId, QString *error)
             continue;
         item.mayHaveTakenEffect = item.state == DeletionState::Unconfirmed || item.attempts > 0;
         item.state = DeletionState::Pending;
+        item.attemptsThisRun = 0;
         owed.append(item);
     }
     if (owed.isEmpty()) {
@@ -137,6 +148,7 @@ void DeletionQueue::admit(const QList<DeletionItem> &items)
             lane->pausedUntilMs = 0;
     }
     m_idleSignalled = false;
+    m_cancelling = false; // a cancel covers what was owed then, not what comes after
     for (const DeletionItem &item : items) {
         AccountLane *&lane = m_lanes[item.accountId];
         if (!lane)
@@ -163,21 +175,32 @@ int DeletionQueue::retry(const QList<qint64> &itemIds)
     }
     if (again.isEmpty())
         return 0;
+    if (m_progress.isIdle()) {
+        // Time left is measured from here, not from the start of the first run.
+        m_clock.restart();
+        for (AccountLane *lane : std::as_const(m_lanes))
+            lane->pausedUntilMs = 0;
+    }
     m_idleSignalled = false;
+    m_cancelling = false;
+    int retried = 0;
     for (DeletionItem item : std::as_const(again)) {
-        if (m_audit && !m_audit->isClaimed(item.batchId))
-            m_audit->claimBatch(item.batchId);
+        // Another Docket may have taken the batch over meanwhile: then it is not ours to send.
+        if (m_audit && !m_audit->isClaimed(item.batchId) && !m_audit->claimBatch(item.batchId))
+            continue;
+        ++retried;
         DeletionItem &kept = m_items[item.id];
         m_rateLimitRounds.remove(item.id);
+        kept.attemptsThisRun = 0;
         kept.reason.clear();
         setState(kept, DeletionState::Pending);
         if (m_audit)
-            m_audit->recordState(kept);
+            recorded(m_audit->recordState(kept), kept.batchId);
         m_lanes[kept.accountId]->pending.push_back(kept.id);
     }
     updateProgress();
     QMetaObject::invokeMethod(this, &DeletionQueue::pump, Qt::QueuedConnection);
-    return int(again.size());
+    return retried;
 }
 
 void DeletionQueue::cancel()
@@ -198,8 +221,10 @@ void DeletionQueue::cancel()
     m_cancelling = isBusy() || !cancelled.isEmpty();
     if (cancelled.isEmpty())
         return;
-    if (m_audit)
-        m_audit->recordUnsent(cancelled, AuditEntry::Outcome::Cancelled);
+    if (m_audit && !m_audit->recordUnsent(cancelled, AuditEntry::Outcome::Cancelled)) {
+        for (const DeletionItem &item : std::as_const(cancelled))
+            recorded(false, item.batchId);
+    }
     for (const DeletionItem &item : std::as_const(cancelled))
         Q_EMIT itemFinished(item);
     updateProgress();
@@ -226,20 +251,33 @@ void DeletionQueue::pump()
 {
     const qint64 now = m_clock.elapsed();
     qint64 nextWake = -1;
-    for (auto lane = m_lanes.cbegin(); lane != m_lanes.cend(); ++lane) {
-        AccountLane *state = lane.value();
-        if (state->pending.empty())
+    // Collected first, sent after: send() emits signals, and a slot may add lanes.
+    std::vector<qint64> due;
+    for (AccountLane *lane : std::as_const(m_lanes)) {
+        if (lane->pending.empty())
             continue;
-        if (state->pausedUntilMs > now) {
-            const qint64 wait = state->pausedUntilMs - now;
+        if (lane->pausedUntilMs > now) {
+            const qint64 wait = lane->pausedUntilMs - now;
             nextWake = nextWake < 0 ? wait : qMin(nextWake, wait);
             continue;
         }
-        while (state->inFlight < m_maxConcurrent && !state->pending.empty()) {
-            const qint64 id = state->pending.front();
-            state->pending.pop_front();
-            send(id);
+        for (int free = m_maxConcurrent - lane->inFlight; free > 0 && !lane->pending.empty();
+             --free) {
+            due.push_back(lane->pending.front());
+            lane->pending.pop_front();
         }
+    }
+    for (size_t next = 0; next < due.size(); ++next) {
+        if (m_cancelling) {
+            // A slot cancelled meanwhile: what was not sent yet goes back, to be cancelled.
+            for (size_t back = due.size(); back > next; --back) {
+                const qint64 id = due[back - 1];
+                m_lanes.value(m_items.value(id).accountId)->pending.push_front(id);
+            }
+            cancel();
+            return;
+        }
+        send(due[next]);
     }
     if (nextWake >= 0 && (!m_pumpTimer.isActive() || m_pumpTimer.remainingTime() > nextWake))
         m_pumpTimer.start(int(nextWake));
@@ -256,7 +294,7 @@ void DeletionQueue::send(qint64 itemId)
                   .arg(item.accountName);
         setState(item, DeletionState::Failed);
         if (m_audit)
-            m_audit->recordUnsent({ item }, AuditEntry::Outcome::Failed);
+            recorded(m_audit->recordUnsent({ item }, AuditEntry::Outcome::Failed), item.batchId);
         Q_EMIT itemFinished(item);
         updateProgress();
         return;
@@ -286,20 +324,55 @@ void DeletionQueue::send(qint64 itemId)
         ++item.attempts;
         setState(item, DeletionState::InFlight);
     }
+    ++item.attemptsThisRun;
     AccountLane *lane = m_lanes.value(item.accountId);
     ++lane->inFlight;
     m_progress.current = item.name;
-    Q_EMIT itemStarted(item);
-    updateProgress();
+    const DeletionItem started = item; // slots below may change m_items
 
-    DeleteJob *job = connector->remove(remoteItemOf(item), item.requestId);
+    DeleteJob *job = connector->remove(remoteItemOf(started), started.requestId);
+    m_outstanding.insert(itemId, attemptId);
     connect(job, &ConnectorJob::finished, this, [this, itemId, attemptId](ConnectorJob *done) {
         answered(itemId, attemptId, static_cast<DeleteJob *>(done));
     });
+    // A job deleted without an answer (its account was closed meanwhile) must not leave the item
+    // in flight for ever.
+    connect(job, &QObject::destroyed, this, [this, itemId] { jobLost(itemId); });
+    Q_EMIT itemStarted(started);
+    updateProgress();
+}
+
+void DeletionQueue::jobLost(qint64 itemId)
+{
+    const auto outstanding = m_outstanding.constFind(itemId);
+    if (outstanding == m_outstanding.constEnd())
+        return; // answered already
+    const qint64 attemptId = *outstanding;
+    m_outstanding.erase(outstanding);
+    const auto found = m_items.find(itemId);
+    if (found == m_items.end())
+        return;
+    DeletionItem &item = *found;
+    if (AccountLane *lane = m_lanes.value(item.accountId))
+        --lane->inFlight;
+    item.mayHaveTakenEffect = true;
+    item.error = ApiError::make(ApiError::Kind::Cancelled,
+                                tr("The account was closed before the answer came."));
+    item.reason
+        = item.error.userMessage + u' ' + tr("The delete may have happened: refresh to see.");
+    setState(item, DeletionState::Failed);
+    if (m_audit)
+        recorded(m_audit->recordOutcome(attemptId, item, AuditEntry::Outcome::NoAnswer),
+                 item.batchId);
+    Q_EMIT itemFinished(item);
+    updateProgress();
+    pump();
 }
 
 void DeletionQueue::answered(qint64 itemId, qint64 attemptId, DeleteJob *job)
 {
+    if (!m_outstanding.remove(itemId))
+        return;
     const auto found = m_items.find(itemId);
     if (found == m_items.end())
         return;
@@ -328,7 +401,7 @@ void DeletionQueue::answered(qint64 itemId, qint64 attemptId, DeleteJob *job)
             setState(item, DeletionState::AlreadyGone);
         }
         if (m_audit)
-            m_audit->recordOutcome(attemptId, item, outcome);
+            recorded(m_audit->recordOutcome(attemptId, item, outcome), item.batchId);
         Q_EMIT itemFinished(item);
     } else {
         settle(item, attemptId, error);
@@ -352,8 +425,8 @@ void DeletionQueue::settle(DeletionItem &item, qint64 attemptId, const ApiError 
                     scheduleRetry(item, attemptId, backoffFor(qMin(round, 6)));
                     return;
                 }
-            } else if (item.attempts < m_policy.maxAttempts) {
-                scheduleRetry(item, attemptId, backoffFor(item.attempts));
+            } else if (item.attemptsThisRun < m_policy.maxAttempts) {
+                scheduleRetry(item, attemptId, backoffFor(item.attemptsThisRun));
                 return;
             }
         }
@@ -361,12 +434,15 @@ void DeletionQueue::settle(DeletionItem &item, qint64 attemptId, const ApiError 
     QString reason = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
     if (isWorthRetrying(error) && m_cancelling)
         reason += u' ' + tr("Not retried: the deleting was cancelled.");
-    else if (item.attempts > 1)
-        reason += u' ' + tr("(%n attempt(s))", nullptr, item.attempts);
+    else if (item.attemptsThisRun > 1)
+        reason += u' ' + tr("(%n attempt(s))", nullptr, item.attemptsThisRun);
+    if (item.mayHaveTakenEffect)
+        reason += u' ' + tr("An earlier attempt may have deleted it: refresh to see.");
     item.reason = reason;
     setState(item, DeletionState::Failed);
     if (m_audit)
-        m_audit->recordOutcome(attemptId, item, AuditEntry::Outcome::Failed);
+        recorded(m_audit->recordOutcome(attemptId, item, AuditEntry::Outcome::Failed),
+                 item.batchId);
     Q_EMIT itemFinished(item);
 }
 
@@ -374,7 +450,8 @@ void DeletionQueue::scheduleRetry(DeletionItem &item, qint64 attemptId, int dela
 {
     setState(item, DeletionState::Waiting);
     if (m_audit)
-        m_audit->recordOutcome(attemptId, item, AuditEntry::Outcome::Retrying);
+        recorded(m_audit->recordOutcome(attemptId, item, AuditEntry::Outcome::Retrying),
+                 item.batchId);
     AccountLane *lane = m_lanes.value(item.accountId);
     lane->pending.push_front(item.id);
     // The whole account pauses: a failing service is not helped by more requests.
@@ -451,6 +528,17 @@ void DeletionQueue::updateProgress()
     }
 }
 
+void DeletionQueue::recorded(bool ok, qint64 batchId)
+{
+    if (ok)
+        return;
+    // The journal may now say less than happened: keep the batch claimed for this run (the next
+    // start offers it again, and resuming costs at most a 404), and say so.
+    m_unrecorded.insert(batchId);
+    m_progress.auditProblem
+        = tr("The audit trail could not record everything: %1").arg(m_audit->lastError());
+}
+
 void DeletionQueue::releaseFinishedBatches()
 {
     if (!m_audit)
@@ -458,8 +546,10 @@ void DeletionQueue::releaseFinishedBatches()
     QSet<qint64> batches;
     for (const DeletionItem &item : std::as_const(m_items))
         batches.insert(item.batchId);
-    for (qint64 batch : std::as_const(batches))
-        m_audit->releaseBatch(batch);
+    for (qint64 batch : std::as_const(batches)) {
+        if (!m_unrecorded.contains(batch))
+            m_audit->releaseBatch(batch);
+    }
 }
 
 } // namespace Docket

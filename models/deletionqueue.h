@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -95,12 +96,15 @@ private:
     void pump();
     void send(qint64 itemId);
     void answered(qint64 itemId, qint64 attemptId, DeleteJob *job);
+    void jobLost(qint64 itemId);
     void settle(DeletionItem &item, qint64 attemptId, const ApiError &error);
     void scheduleRetry(DeletionItem &item, qint64 attemptId, int delayMs);
     void setState(DeletionItem &item, DeletionState state);
     int backoffFor(int attempt) const;
     void updateProgress();
     void releaseFinishedBatches();
+    // After each journal write: a failure keeps the batch claimed and is reported in progress.
+    void recorded(bool ok, qint64 batchId);
 
     ConnectorLookup m_connectors;
     AuditLog *m_audit;
@@ -113,6 +117,8 @@ private:
     QList<qint64> m_order; // submission order
     QHash<QString, AccountLane *> m_lanes; // by account id
     QHash<qint64, int> m_rateLimitRounds; // per item
+    QSet<qint64> m_unrecorded; // batches with a journal write that failed
+    QHash<qint64, qint64> m_outstanding; // item id -> attempt id, while its DELETE is out
     QTimer m_pumpTimer; // wakes the queue when a back-off ends
     QElapsedTimer m_clock; // since the queue last became busy, for the time left
     bool m_idleSignalled = true;

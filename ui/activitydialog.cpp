@@ -103,14 +103,16 @@ ActivityDialog::ActivityDialog(AuditLog *audit, DeletionQueue *queue, QWidget *p
     connect(m_filter, &QLineEdit::textChanged, &m_reloadSoon, qOverload<>(&QTimer::start));
     connect(m_outcome, &QComboBox::currentIndexChanged, this, &ActivityDialog::reload);
     if (queue) {
-        connect(queue, &DeletionQueue::itemFinished, this, [this] {
-            if (isVisible() && !m_reloadSoon.isActive())
-                m_reloadSoon.start();
-        });
-        connect(queue, &DeletionQueue::itemStarted, this, [this] {
-            if (isVisible() && !m_reloadSoon.isActive())
-                m_reloadSoon.start();
-        });
+        // While a batch runs, at most once a second: each reload reads the trail again.
+        m_followQueue.setSingleShot(true);
+        m_followQueue.setInterval(1000);
+        connect(&m_followQueue, &QTimer::timeout, this, &ActivityDialog::reload);
+        const auto follow = [this] {
+            if (isVisible() && !m_followQueue.isActive())
+                m_followQueue.start();
+        };
+        connect(queue, &DeletionQueue::itemFinished, this, follow);
+        connect(queue, &DeletionQueue::itemStarted, this, follow);
     }
     reload();
 }

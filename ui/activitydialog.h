@@ -49,5 +49,6 @@ private:
     QTableView *m_table;
     QLabel *m_count;
     QPushButton *m_export;
-    QTimer m_reloadSoon; // coalesces typing and bursts of answers
+    QTimer m_reloadSoon; // coalesces typing
+    QTimer m_followQueue; // coalesces answers while a batch runs
 };

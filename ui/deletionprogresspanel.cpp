@@ -139,6 +139,8 @@ void DeletionProgressPanel::showProgress(const DeletionProgress &progress)
         parts.append(tr("%1 waiting to be retried").arg(progress.waiting));
     if (progress.millisecondsLeft >= 0)
         parts.append(timeLeftText(progress.millisecondsLeft));
+    if (!progress.auditProblem.isEmpty())
+        parts.append(progress.auditProblem);
     m_detail->setText(parts.join(QStringLiteral(" · ")));
 }
 
@@ -150,6 +152,11 @@ void DeletionProgressPanel::showSummary(const DeletionProgress &progress)
     m_retry->setText(progress.failed > 0 ? tr("&Retry failed") : tr("&Resume cancelled"));
     if (progress.failed == 0 && progress.cancelled == 0) {
         m_headline->setText(tr("Deleted %1 items.").arg(progress.deleted));
+    } else if (progress.cancelled > 0 && progress.failed > 0) {
+        m_headline->setText(tr("Cancelled: %1 deleted, %2 failed, %3 not sent.")
+                                .arg(progress.deleted)
+                                .arg(progress.failed)
+                                .arg(progress.cancelled));
     } else if (progress.cancelled > 0) {
         m_headline->setText(tr("Cancelled: %1 deleted, %2 not sent.")
                                 .arg(progress.deleted)
@@ -167,6 +174,8 @@ void DeletionProgressPanel::showSummary(const DeletionProgress &progress)
         parts.append(tr("The items not sent are still on the service."));
     if (parts.isEmpty())
         parts.append(tr("Every item was confirmed gone by its service."));
+    if (!progress.auditProblem.isEmpty())
+        parts.append(progress.auditProblem);
     m_detail->setText(parts.join(u' '));
 }
 

@@ -387,10 +387,16 @@ void MainWindow::setDeletionQueue(DeletionQueue *queue)
     connect(queue, &DeletionQueue::progressChanged, this, [this](const DeletionProgress &progress) {
         if (progress.total > 1 && !progress.isIdle() && m_progressDock->isHidden())
             m_progressDock->show();
+        // A single delete speaks in the status bar; an old summary would misread it.
+        if (progress.total == 1 && m_progressDock->isVisible())
+            m_progressDock->hide();
     });
     connect(queue, &DeletionQueue::finished, this, [this](const DeletionProgress &progress) {
         if (progress.total > 1)
             showStatus(m_progress->headline()->text(), 0);
+        // Nothing is owed any more: the question is moot.
+        if (auto *box = findChild<QMessageBox *>(QStringLiteral("quitWhileDeletingBox")))
+            box->close();
         if (m_quitWhileDeleting)
             close();
     });

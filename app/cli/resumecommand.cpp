@@ -69,7 +69,7 @@ QJsonObject batchToJson(const BatchSummary &batch)
 
 QString batchLine(const BatchSummary &batch)
 {
-    return tr("batch %1  %2  from %3, %4 item(s) on %5: %6")
+    return tr("batch %1  %2  from %3, %4 in all, on %5: %6")
         .arg(batch.id)
         .arg(batch.created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
              batch.origin == QLatin1String("cli") ? QStringLiteral("docket-cli")

@@ -13,6 +13,7 @@
 #include <QBuffer>
 #include <QFile>
 #include <QJsonArray>
+#include <QPointer>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -74,6 +75,10 @@ private Q_SLOTS:
     void auditFilterFindsByTextAndOutcome();
     void csvExportQuotesAndDefusesFormulas();
     void unwritableAuditTrailSendsNothing();
+    void closingTheAccountMidBatchEndsItsItems();
+    void newItemsAfterACancelAreRetriedAsUsual();
+    void retryGivesFailedItemsFreshAttempts();
+    void aBatchInProgressCannotBeResumedTwice();
 
 private:
     // `accountId`: a fixed one for a test that plays two runs of Docket; else a new one.
@@ -150,16 +155,7 @@ QStringList TestDeletionQueue::liveSessionIds()
 
 QStringList TestDeletionQueue::deletedSessionIds()
 {
-    return m_sandbox.state()
-        .value(QStringLiteral("services"))
-        .toObject()
-        .value(service)
-        .toObject()
-        .value(QStringLiteral("deleted"))
-        .toObject()
-        .value(QStringLiteral("sessions"))
-        .toVariant()
-        .toStringList();
+    return m_sandbox.deletedIds(service, QStringLiteral("sessions"));
 }
 
 QList<DeletionItem> TestDeletionQueue::itemsFor(const QStringList &sessionIds,
@@ -690,6 +686,92 @@ void TestDeletionQueue::unwritableAuditTrailSendsNothing()
     QTest::qWait(50);
     QVERIFY(!queue->isBusy());
     QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("session.delete")), 0);
+}
+
+void TestDeletionQueue::closingTheAccountMidBatchEndsItsItems()
+{
+    auto client = makeClient();
+    const QString accountId = client->session->account().id;
+    QPointer<ScriptixConnector> connector = client->connector.get();
+    DeletionQueue queue(
+        [accountId, &connector](const QString &id) -> Connector * {
+            return id == accountId ? connector.data() : nullptr;
+        },
+        nullptr);
+    queue.setMaxConcurrentPerAccount(2);
+    QVERIFY(addFault(QStringLiteral("latency"), { { QStringLiteral("latencyMs"), 400 } }));
+    QList<DeletionItem> items = itemsFor(liveSessionIds().mid(0, 5), accountId);
+    QVERIFY(queue.submit(items) != 0);
+    QTRY_COMPARE(queue.progress().inFlight, 2);
+    // The account is removed (its connector and its jobs go) while two deletes are out.
+    client->connector.reset();
+    QVERIFY(waitIdle(&queue, 5000));
+    QCOMPARE(queue.progress().failed, 5);
+    int unsure = 0;
+    for (const DeletionItem &item : queue.items())
+        unsure += item.reason.contains(QStringLiteral("may have happened"));
+    QCOMPARE(unsure, 2); // the two that were out; the rest were never sent
+}
+
+void TestDeletionQueue::newItemsAfterACancelAreRetriedAsUsual()
+{
+    auto client = makeClient();
+    auto queue = makeQueue(client.get(), nullptr);
+    queue->setMaxConcurrentPerAccount(1);
+    QVERIFY(addFault(QStringLiteral("latency"),
+                     { { QStringLiteral("latencyMs"), 300 }, { QStringLiteral("count"), 1 } }));
+    const QStringList ids = liveSessionIds();
+    QList<DeletionItem> first = itemsFor(ids.mid(0, 3), client->session->account().id);
+    QVERIFY(queue->submit(first) != 0);
+    QTRY_COMPARE(queue->progress().inFlight, 1);
+    queue->cancel();
+    // Submitted before the cancelled batch is over: a 503 on it is retried, not given up.
+    QVERIFY(addFault(QStringLiteral("status"),
+                     { { QStringLiteral("status"), 503 }, { QStringLiteral("count"), 1 } }));
+    QList<DeletionItem> second = itemsFor(ids.mid(3, 1), client->session->account().id);
+    QVERIFY(queue->submit(second) != 0);
+    QVERIFY(waitIdle(queue.get()));
+    QCOMPARE(queue->item(second.first().id)->state, DeletionState::Deleted);
+    QCOMPARE(queue->progress().cancelled, 2);
+}
+
+void TestDeletionQueue::retryGivesFailedItemsFreshAttempts()
+{
+    auto client = makeClient();
+    auto queue = makeQueue(client.get(), nullptr);
+    queue->setRetryPolicy(quickRetries(2));
+    QVERIFY(addFault(QStringLiteral("status"),
+                     { { QStringLiteral("status"), 502 }, { QStringLiteral("count"), 3 } }));
+    QList<DeletionItem> items = itemsFor(liveSessionIds().mid(0, 1), client->session->account().id);
+    QVERIFY(queue->submit(items) != 0);
+    QVERIFY(waitIdle(queue.get()));
+    QCOMPARE(queue->items().first().state, DeletionState::Failed);
+    // Two more attempts, not what is left of the first two: the third 502, then success.
+    QCOMPARE(queue->retry({ items.first().id }), 1);
+    QVERIFY(waitIdle(queue.get()));
+    const DeletionItem done = queue->items().first();
+    QCOMPARE(done.state, DeletionState::Deleted);
+    QCOMPARE(done.attempts, 4);
+    QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("session.delete")), 4);
+}
+
+void TestDeletionQueue::aBatchInProgressCannotBeResumedTwice()
+{
+    auto client = makeClient();
+    AuditLog audit(m_dir.filePath(QStringLiteral("twice.sqlite")));
+    QVERIFY(audit.open(nullptr));
+    auto queue = makeQueue(client.get(), &audit);
+    QVERIFY(addFault(QStringLiteral("latency"), { { QStringLiteral("latencyMs"), 300 } }));
+    QList<DeletionItem> items = itemsFor(liveSessionIds().mid(0, 3), client->session->account().id);
+    const qint64 batch = queue->submit(items);
+    QVERIFY(batch > 0);
+    QString error;
+    QVERIFY(!queue->resume(batch, &error));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(!audit.discardBatch(batch));
+    QVERIFY(waitIdle(queue.get()));
+    QCOMPARE(queue->progress().total, 3);
+    QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("session.delete")), 3);
 }
 
 QTEST_GUILESS_MAIN(TestDeletionQueue)
