@@ -106,16 +106,7 @@ CliRun TestCliCrash::run(const QStringList &arguments)
 
 QStringList TestCliCrash::deletedSessions() const
 {
-    return m_sandbox.state()
-        .value(QStringLiteral("services"))
-        .toObject()
-        .value(service)
-        .toObject()
-        .value(QStringLiteral("deleted"))
-        .toObject()
-        .value(QStringLiteral("sessions"))
-        .toVariant()
-        .toStringList();
+    return m_sandbox.deletedIds(service, QStringLiteral("sessions"));
 }
 
 void TestCliCrash::killedMidBatchThenResumedLosesNothing()

@@ -117,16 +117,7 @@ void TestDocketCli::addAccount(const QString &service, const QString &name,
 
 QStringList TestDocketCli::deleted(const QString &service, const QString &kind) const
 {
-    return m_sandbox.state()
-        .value(QStringLiteral("services"))
-        .toObject()
-        .value(service)
-        .toObject()
-        .value(QStringLiteral("deleted"))
-        .toObject()
-        .value(kind)
-        .toVariant()
-        .toStringList();
+    return m_sandbox.deletedIds(service, kind);
 }
 
 QString TestDocketCli::firstSessionId()

@@ -169,16 +169,7 @@ QJsonObject TestConnectorDocumentPro::documentWithRuns(int atLeast)
 
 QStringList TestConnectorDocumentPro::deletedResults()
 {
-    return m_sandbox.state()
-        .value(QStringLiteral("services"))
-        .toObject()
-        .value(service)
-        .toObject()
-        .value(QStringLiteral("deleted"))
-        .toObject()
-        .value(QStringLiteral("parserResults"))
-        .toVariant()
-        .toStringList();
+    return m_sandbox.deletedIds(service, QStringLiteral("parserResults"));
 }
 
 QJsonObject TestConnectorDocumentPro::lastLogEntry()

@@ -152,16 +152,7 @@ TestConnectorScriptix::liveItems(const QString &kind,
 
 QStringList TestConnectorScriptix::deleted(const QString &kind)
 {
-    return m_sandbox.state()
-        .value(QStringLiteral("services"))
-        .toObject()
-        .value(service)
-        .toObject()
-        .value(QStringLiteral("deleted"))
-        .toObject()
-        .value(kind)
-        .toVariant()
-        .toStringList();
+    return m_sandbox.deletedIds(service, kind);
 }
 
 QList<RemoteItem> TestConnectorScriptix::allSessions(Client &client)

@@ -125,6 +125,20 @@ int SandboxProcess::requestCount(const QString &service, const QString &route) c
         .toInt();
 }
 
+QStringList SandboxProcess::deletedIds(const QString &service, const QString &kind) const
+{
+    return state()
+        .value(QStringLiteral("services"))
+        .toObject()
+        .value(service)
+        .toObject()
+        .value(QStringLiteral("deleted"))
+        .toObject()
+        .value(kind)
+        .toVariant()
+        .toStringList();
+}
+
 bool SandboxProcess::addFault(const QJsonObject &rule) const
 {
     TestHttp http;

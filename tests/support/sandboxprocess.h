@@ -36,6 +36,8 @@ public:
     QJsonObject requestLog(const QString &service = {}) const;
     // Count of requests that reached `route` of `service` (from GET /state).
     int requestCount(const QString &service, const QString &route) const;
+    // The ids of `kind` ("sessions", "files", ...) that `service` deleted, in order (GET /state).
+    QStringList deletedIds(const QString &service, const QString &kind) const;
     // POST /faults with the given rule; true when the sandbox accepted it.
     bool addFault(const QJsonObject &rule) const;
     bool clearFaults() const;

@@ -181,16 +181,7 @@ void TestBulkDelete::confirmDelete()
 
 QStringList TestBulkDelete::deletedSessions() const
 {
-    return m_sandbox.state()
-        .value(QStringLiteral("services"))
-        .toObject()
-        .value(QStringLiteral("scriptix"))
-        .toObject()
-        .value(QStringLiteral("deleted"))
-        .toObject()
-        .value(QStringLiteral("sessions"))
-        .toVariant()
-        .toStringList();
+    return m_sandbox.deletedIds(QStringLiteral("scriptix"), QStringLiteral("sessions"));
 }
 
 bool TestBulkDelete::addDeleteFault(const QJsonObject &rule) const

@@ -144,16 +144,7 @@ ConfirmDeleteDialog *TestMainWindow::pressDeleteOn(const QModelIndex &sourceInde
 
 QStringList TestMainWindow::deleted(const QString &service, const QString &kind) const
 {
-    return m_sandbox.state()
-        .value(QStringLiteral("services"))
-        .toObject()
-        .value(service)
-        .toObject()
-        .value(QStringLiteral("deleted"))
-        .toObject()
-        .value(kind)
-        .toVariant()
-        .toStringList();
+    return m_sandbox.deletedIds(service, kind);
 }
 
 void TestMainWindow::screenshot(QWidget *widget, const QString &name)
