@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QSet>
 
 using namespace Docket;
 
@@ -152,6 +153,22 @@ private:
 
     void describe()
     {
+        // The same item named twice (the account spelled another way, say) is deleted once:
+        // two DELETEs at once would make one of them report it "already gone".
+        QSet<QString> seen;
+        QList<Target> unique;
+        for (const Target &target : std::as_const(m_targets)) {
+            const QString key
+                = target.connector->account().id + u'\n' + target.item.ref.ids.join(u'\n');
+            if (seen.contains(key)) {
+                m_context->note(
+                    tr("%1 names an item already listed: it is deleted once.").arg(target.path));
+                continue;
+            }
+            seen.insert(key);
+            unique.append(target);
+        }
+        m_targets = unique;
         bool anyPermanent = false;
         for (Target &target : m_targets) {
             target.plan = target.connector->describeDelete(target.item);

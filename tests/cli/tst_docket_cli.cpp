@@ -321,9 +321,13 @@ void TestDocketCli::deletesADocumentProResult()
         }
     }
     QVERIFY(!resultPath.isEmpty());
+    // Named twice (account names are case-insensitive): deleted once, not reported "gone".
+    const QString sameAgain = QStringLiteral("/SBX-DP/") + resultPath.section(u'/', 2);
     const CliRun removed
-        = run({ QStringLiteral("rm"), QStringLiteral("--yes"), resultPath }, secret);
+        = run({ QStringLiteral("rm"), QStringLiteral("--yes"), resultPath, sameAgain }, secret);
     QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
+    QVERIFY2(removed.err.contains(QStringLiteral("already listed")), qPrintable(removed.err));
+    QVERIFY2(!removed.out.contains(QStringLiteral("gone")), qPrintable(removed.out));
     QCOMPARE(deleted(QStringLiteral("documentpro"), QStringLiteral("parserResults")).size(), 1);
     // Documents themselves have no documented delete.
     const CliRun refused = run(
@@ -479,11 +483,13 @@ void TestDocketCli::auditShowsEveryDeleteAsTableJsonAndCsv()
     const QStringList trail
         = { QStringLiteral("--audit-file"), m_dir.filePath(QStringLiteral("audit-shown.sqlite")) };
     const QString session = firstSessionId();
+    // One that exists and one that does not: deleted, and already gone.
+    const QString gone = QStringLiteral("sess_never_was");
     const CliRun removed = run(trail
                                    + QStringList { QStringLiteral("--json"), QStringLiteral("rm"),
                                                    QStringLiteral("--yes"),
                                                    QStringLiteral("/sbx-scriptix/") + session,
-                                                   QStringLiteral("/sbx-scriptix/") + session },
+                                                   QStringLiteral("/sbx-scriptix/") + gone },
                                scriptixSecret());
     QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
     const QJsonObject result = removed.json().value(QStringLiteral("result")).toObject();
@@ -498,11 +504,12 @@ void TestDocketCli::auditShowsEveryDeleteAsTableJsonAndCsv()
         = run(trail + QStringList { QStringLiteral("--json"), QStringLiteral("audit") });
     QVERIFY2(json.exitCode == 0, qPrintable(json.err));
     const QJsonArray entries = json.json().value(QStringLiteral("result")).toArray();
-    QCOMPARE(entries.size(), 2); // the same session twice: one deleted, one already gone
+    QCOMPARE(entries.size(), 2);
     QStringList outcomes;
     for (const QJsonValue &value : entries) {
         const QJsonObject entry = value.toObject();
-        QCOMPARE(entry.value(QStringLiteral("id")).toString(), session);
+        const QString id = entry.value(QStringLiteral("id")).toString();
+        QVERIFY2(id == session || id == gone, qPrintable(id));
         QCOMPARE(entry.value(QStringLiteral("kind")).toString(), QStringLiteral("session"));
         QCOMPARE(entry.value(QStringLiteral("service")).toString(), QStringLiteral("scriptix"));
         QVERIFY(!entry.value(QStringLiteral("requestId")).toString().isEmpty());
