@@ -58,7 +58,7 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
     m_tree->header()->setStretchLastSection(false);
     // Narrow enough that the name (which stretches) keeps most of a 1100-pixel window.
     m_tree->header()->resizeSection(DocumentTreeModel::KindColumn, 130);
-    m_tree->header()->resizeSection(DocumentTreeModel::CreatedColumn, 140);
+    m_tree->header()->resizeSection(DocumentTreeModel::CreatedColumn, 155);
     m_tree->header()->resizeSection(DocumentTreeModel::SizeColumn, 80);
     m_tree->header()->resizeSection(DocumentTreeModel::StatusColumn, 170);
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
