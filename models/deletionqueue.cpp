@@ -331,23 +331,27 @@ void DeletionQueue::send(qint64 itemId)
     const DeletionItem started = item; // slots below may change m_items
 
     DeleteJob *job = connector->remove(remoteItemOf(started), started.requestId);
-    m_outstanding.insert(itemId, attemptId);
-    connect(job, &ConnectorJob::finished, this, [this, itemId, attemptId](ConnectorJob *done) {
-        answered(itemId, attemptId, static_cast<DeleteJob *>(done));
+    // Each send has its own number: an earlier job of the same item (retried since) is deleted
+    // later and must not be taken for this one.
+    const quint64 sendNumber = ++m_sends;
+    m_outstanding.insert(itemId, { sendNumber, attemptId });
+    connect(job, &ConnectorJob::finished, this, [this, itemId, sendNumber](ConnectorJob *done) {
+        answered(itemId, sendNumber, static_cast<DeleteJob *>(done));
     });
     // A job deleted without an answer (its account was closed meanwhile) must not leave the item
     // in flight for ever.
-    connect(job, &QObject::destroyed, this, [this, itemId] { jobLost(itemId); });
+    connect(job, &QObject::destroyed, this,
+            [this, itemId, sendNumber] { jobLost(itemId, sendNumber); });
     Q_EMIT itemStarted(started);
     updateProgress();
 }
 
-void DeletionQueue::jobLost(qint64 itemId)
+void DeletionQueue::jobLost(qint64 itemId, quint64 sendNumber)
 {
     const auto outstanding = m_outstanding.constFind(itemId);
-    if (outstanding == m_outstanding.constEnd())
+    if (outstanding == m_outstanding.constEnd() || outstanding->sendNumber != sendNumber)
         return; // answered already
-    const qint64 attemptId = *outstanding;
+    const qint64 attemptId = outstanding->attemptId;
     m_outstanding.erase(outstanding);
     const auto found = m_items.find(itemId);
     if (found == m_items.end())
@@ -369,10 +373,13 @@ void DeletionQueue::jobLost(qint64 itemId)
     pump();
 }
 
-void DeletionQueue::answered(qint64 itemId, qint64 attemptId, DeleteJob *job)
+void DeletionQueue::answered(qint64 itemId, quint64 sendNumber, DeleteJob *job)
 {
-    if (!m_outstanding.remove(itemId))
+    const auto outstanding = m_outstanding.constFind(itemId);
+    if (outstanding == m_outstanding.constEnd() || outstanding->sendNumber != sendNumber)
         return;
+    const qint64 attemptId = outstanding->attemptId;
+    m_outstanding.erase(outstanding);
     const auto found = m_items.find(itemId);
     if (found == m_items.end())
         return;

@@ -95,8 +95,8 @@ private:
     void admit(const QList<DeletionItem> &items);
     void pump();
     void send(qint64 itemId);
-    void answered(qint64 itemId, qint64 attemptId, DeleteJob *job);
-    void jobLost(qint64 itemId);
+    void answered(qint64 itemId, quint64 sendNumber, DeleteJob *job);
+    void jobLost(qint64 itemId, quint64 sendNumber);
     void settle(DeletionItem &item, qint64 attemptId, const ApiError &error);
     void scheduleRetry(DeletionItem &item, qint64 attemptId, int delayMs);
     void setState(DeletionItem &item, DeletionState state);
@@ -118,7 +118,13 @@ private:
     QHash<QString, AccountLane *> m_lanes; // by account id
     QHash<qint64, int> m_rateLimitRounds; // per item
     QSet<qint64> m_unrecorded; // batches with a journal write that failed
-    QHash<qint64, qint64> m_outstanding; // item id -> attempt id, while its DELETE is out
+    struct Outstanding
+    {
+        quint64 sendNumber = 0;
+        qint64 attemptId = 0; // in the audit trail (0: none)
+    };
+    QHash<qint64, Outstanding> m_outstanding; // by item id, while its DELETE is out
+    quint64 m_sends = 0;
     QTimer m_pumpTimer; // wakes the queue when a back-off ends
     QElapsedTimer m_clock; // since the queue last became busy, for the time left
     bool m_idleSignalled = true;
