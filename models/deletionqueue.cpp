@@ -64,12 +64,17 @@ DeletionQueue::~DeletionQueue()
     qDeleteAll(m_lanes);
     // Batches still owed stay in the audit trail, unclaimed: the next start offers to resume.
     if (m_audit) {
-        QSet<qint64> batches;
-        for (const DeletionItem &item : std::as_const(m_items))
-            batches.insert(item.batchId);
-        for (qint64 batch : std::as_const(batches))
+        for (qint64 batch : batchesOfThisRun())
             m_audit->releaseBatch(batch);
     }
+}
+
+QSet<qint64> DeletionQueue::batchesOfThisRun() const
+{
+    QSet<qint64> batches;
+    for (const DeletionItem &item : std::as_const(m_items))
+        batches.insert(item.batchId);
+    return batches;
 }
 
 qint64 DeletionQueue::submit(QList<DeletionItem> &items, QString *error)
@@ -550,10 +555,7 @@ void DeletionQueue::releaseFinishedBatches()
 {
     if (!m_audit)
         return;
-    QSet<qint64> batches;
-    for (const DeletionItem &item : std::as_const(m_items))
-        batches.insert(item.batchId);
-    for (qint64 batch : std::as_const(batches)) {
+    for (qint64 batch : batchesOfThisRun()) {
         if (!m_unrecorded.contains(batch))
             m_audit->releaseBatch(batch);
     }

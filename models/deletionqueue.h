@@ -103,6 +103,7 @@ private:
     int backoffFor(int attempt) const;
     void updateProgress();
     void releaseFinishedBatches();
+    QSet<qint64> batchesOfThisRun() const;
     // After each journal write: a failure keeps the batch claimed and is reported in progress.
     void recorded(bool ok, qint64 batchId);
 
