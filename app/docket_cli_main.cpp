@@ -38,7 +38,8 @@ TOKEN for Scriptix, API_KEY for Invox and DocumentPro, TENANT_KEY and REFRESH_TO
 
 Audit trail: ~/.local/share/Docket/audit.sqlite (the platform's data folder), shared with the
 window; with --config, audit.sqlite beside that file. --audit-file or DOCKET_AUDIT_FILE names
-another. rm and resume refuse to delete when it cannot be opened.
+another. rm and resume refuse to delete when it cannot be opened. Ctrl+C during rm or resume
+cancels what is not sent yet (deletes already sent finish); a second Ctrl+C stops at once.
 
 Exit status: 0 success, 1 a request or delete failed, 2 usage error, 3 declined at the prompt.)";
 

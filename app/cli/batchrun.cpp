@@ -1,6 +1,7 @@
 #include "batchrun.h"
 
 #include "clicontext.h"
+#include "interruptwatcher.h"
 #include "itemformat.h"
 
 #include <cstdio>
@@ -28,6 +29,14 @@ BatchRun::BatchRun(CliContext *context, AuditLog *audit, DeletionQueue::Connecto
     connect(&m_queue, &DeletionQueue::progressChanged, this,
             [this](const DeletionProgress &progress) { showProgress(progress); });
     connect(&m_queue, &DeletionQueue::finished, this, &BatchRun::done);
+    // Ctrl+C cancels like the window's Cancel; a second one stops at once.
+    connect(new InterruptWatcher(this), &InterruptWatcher::interrupted, this, [this] {
+        const int out = m_queue.progress().inFlight;
+        note(tr("Cancelling: %n delete(s) already sent will finish; nothing more is sent. "
+                "Ctrl+C again stops at once (`resume` can finish the batch later).",
+                nullptr, out));
+        m_queue.cancel();
+    });
 }
 
 void BatchRun::setRetries(int retries)

@@ -30,6 +30,11 @@
         <translation>
             <numerusform>%n cancelled</numerusform><numerusform>%n cancelled</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>Cancelling: %n delete(s) already sent will finish; nothing more is sent. Ctrl+C again stops at once (`resume` can finish the batch later).</source>
+        <translation>
+            <numerusform>Cancelling: %n delete already sent will finish; nothing more is sent. Ctrl+C again stops at once (`resume` can finish the batch later).</numerusform><numerusform>Cancelling: %n deletes already sent will finish; nothing more is sent. Ctrl+C again stops at once (`resume` can finish the batch later).</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ConfirmDeleteDialog</name>

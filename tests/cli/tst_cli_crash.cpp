@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 using namespace Docket;
 
 namespace {
@@ -43,6 +45,7 @@ class TestCliCrash : public QObject
 private Q_SLOTS:
     void initTestCase();
     void killedMidBatchThenResumedLosesNothing();
+    void ctrlCCancelsWhatIsNotSent();
 
 private:
     QProcessEnvironment environment() const;
@@ -304,6 +307,74 @@ void TestCliCrash::killedMidBatchThenResumedLosesNothing()
             unansweredSeen.insert(id);
     }
     QCOMPARE(unansweredSeen, deletedByKill - confirmedAtKill);
+}
+
+void TestCliCrash::ctrlCCancelsWhatIsNotSent()
+{
+    const QString token = m_sandbox.credentials(service).value(QStringLiteral("token")).toString();
+    QStringList paths;
+    QSet<QString> targets;
+    for (const QJsonValue &value :
+         m_sandbox.state(service).value(QStringLiteral("sessions")).toArray()) {
+        const QJsonObject session = value.toObject();
+        if (session.value(QStringLiteral("owner")).toString() == token
+            && !session.value(QStringLiteral("deleted")).toBool() && paths.size() < 40) {
+            targets.insert(session.value(QStringLiteral("session_id")).toString());
+            paths.append(u'/' + account + u'/'
+                         + session.value(QStringLiteral("session_id")).toString());
+        }
+    }
+    QCOMPARE(paths.size(), 40);
+    const QSet<QString> deletedBefore = toSet(deletedSessions());
+    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), service },
+                                 { QStringLiteral("route"), QStringLiteral("session.delete") },
+                                 { QStringLiteral("mode"), QStringLiteral("latency") },
+                                 { QStringLiteral("latencyMs"), 400 } }));
+    QProcess rm;
+    rm.setProcessEnvironment(environment());
+    rm.start(QStringLiteral(DOCKET_CLI_PATH),
+             QStringList { QStringLiteral("--config"), m_config, QStringLiteral("--json"),
+                           QStringLiteral("rm"), QStringLiteral("--yes") }
+                 + paths);
+    QVERIFY(rm.waitForStarted());
+    rm.closeWriteChannel();
+    // Once the first deletes are out (they happen on arrival), Ctrl+C.
+    QTRY_VERIFY_WITH_TIMEOUT(toSet(deletedSessions()).size() > deletedBefore.size(), 15000);
+    QCOMPARE(::kill(pid_t(rm.processId()), SIGINT), 0);
+    QVERIFY(rm.waitForFinished(15000));
+    QVERIFY(m_sandbox.clearFaults());
+    QCOMPARE(rm.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(rm.exitCode(), 1); // not everything was deleted
+    const QString err = QString::fromUtf8(rm.readAllStandardError());
+    QVERIFY2(err.contains(QStringLiteral("Cancelling")), qPrintable(err));
+
+    // Every item has an outcome: deleted (exactly those the server deleted) or cancelled.
+    const QJsonArray items = QJsonDocument::fromJson(rm.readAllStandardOutput())
+                                 .object()
+                                 .value(QStringLiteral("result"))
+                                 .toObject()
+                                 .value(QStringLiteral("items"))
+                                 .toArray();
+    QCOMPARE(items.size(), 40);
+    const QSet<QString> deletedNow = toSet(deletedSessions()) - deletedBefore;
+    QSet<QString> reportedDeleted;
+    int cancelled = 0;
+    for (const QJsonValue &value : items) {
+        const QJsonObject item = value.toObject();
+        const QString outcome = item.value(QStringLiteral("outcome")).toString();
+        const QString id = item.value(QStringLiteral("path")).toString().section(u'/', -1);
+        if (outcome == QLatin1String("deleted"))
+            reportedDeleted.insert(id);
+        else
+            QVERIFY2(outcome == QLatin1String("cancelled"), qPrintable(outcome));
+        cancelled += outcome == QLatin1String("cancelled");
+    }
+    QVERIFY(cancelled > 0);
+    QCOMPARE(reportedDeleted, deletedNow);
+    // Nothing is owed: no batch to resume.
+    AuditLog audit(m_auditFile);
+    QVERIFY(audit.open(nullptr));
+    QVERIFY(audit.interruptedBatches().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCliCrash)
