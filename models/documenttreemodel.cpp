@@ -200,7 +200,7 @@ struct DocumentTreeModel::Node
     quint8 kindValue = 0;
     quint8 measureKind : 2 = 0;
     quint8 stateValue : 2 = 0;
-    quint8 busy : 1 = 0; // a delete is in flight (its token: m_deleting)
+    quint8 busy : 1 = 0; // a delete is queued or in flight (its queue item: m_deleting)
     quint8 hasActionError : 1 = 0; // in m_actionErrors
     quint8 unusualIds : 1 = 0; // in m_unusualIds
     quint8 idUtf16 : 1 = 0;

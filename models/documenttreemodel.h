@@ -17,9 +17,10 @@ class Connector;
 
 // The live tree of every account and what its service holds, loaded lazily in the style of KDE's
 // KDirModel: a container says it has children before they are listed, canFetchMore()/fetchMore()
-// list one page at a time, and rows are inserted when a page arrives. Deletes go through the
-// connector; a row leaves only once the service confirmed it (2xx, or 404: already gone), and the
-// parent is then re-listed so the view shows what the server holds. Nothing here blocks.
+// list one page at a time, and rows are inserted when a page arrives. Deletes go through a
+// DeletionQueue; a row leaves only once the service confirmed it (2xx, or 404: already gone), and
+// its parent is re-listed once the last delete under it answered, so the view shows what the server
+// holds. Nothing here blocks.
 //
 // Nodes are found by identity when an answer arrives (never by a row number remembered from
 // when the request was sent): rows may move, be removed or be re-listed meanwhile.
