@@ -20,17 +20,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("Docket::AuditLog", text);
 }
 
-qint64 msecs(const QDateTime &time)
-{
-    return time.isValid() ? time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
-}
-
-QDateTime dateFrom(const QVariant &value)
-{
-    return value.isNull() ? QDateTime()
-                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
 QString idsText(const QStringList &ids)
 {
     return QString::fromUtf8(
@@ -79,7 +68,7 @@ DeletionItem itemFrom(const QSqlQuery &query)
     item.httpStatus = query.value(11).toInt();
     item.requestId = query.value(12).toString().toLatin1();
     item.reason = query.value(13).toString();
-    item.updated = dateFrom(query.value(14));
+    item.updated = sqlDateTime(query.value(14));
     return item;
 }
 
@@ -301,6 +290,12 @@ bool AuditLog::fail(const QString &problem) const
     return false;
 }
 
+qint64 AuditLog::noId(const QString &problem) const
+{
+    m_lastError = problem;
+    return 0;
+}
+
 bool AuditLog::open(QString *error)
 {
     if (!m_sqlite.isMemory())
@@ -385,10 +380,10 @@ bool AuditLog::upgrade(int from, QString *error)
 qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
 {
     if (!m_open)
-        return fail(tr("The audit trail is not open.")), 0;
+        return noId(tr("The audit trail is not open."));
     QSqlDatabase db = m_sqlite.database();
     if (!db.transaction())
-        return fail(sqlProblem(db.lastError())), 0;
+        return noId(sqlProblem(db.lastError()));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QSqlQuery query(db);
     query.prepare(QStringLiteral("INSERT INTO batches (created, origin) VALUES (?, ?)"));
@@ -427,7 +422,7 @@ qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
         db.rollback();
         if (locked)
             releaseBatch(batchId);
-        return fail(problem), 0;
+        return noId(problem);
     }
     committed();
     return batchId;
@@ -436,10 +431,10 @@ qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
 qint64 AuditLog::recordAttempt(DeletionItem &item)
 {
     if (!m_open)
-        return fail(tr("The audit trail is not open.")), 0;
+        return noId(tr("The audit trail is not open."));
     QSqlDatabase db = m_sqlite.database();
     if (!db.transaction())
-        return fail(sqlProblem(db.lastError())), 0;
+        return noId(sqlProblem(db.lastError()));
     DeletionItem sent = item;
     sent.state = DeletionState::InFlight;
     sent.attempts = item.attempts + 1;
@@ -447,7 +442,7 @@ qint64 AuditLog::recordAttempt(DeletionItem &item)
     QSqlQuery &query = m_statements->insertAttempt;
     query.addBindValue(item.id);
     query.addBindValue(sent.attempts);
-    query.addBindValue(msecs(sent.updated));
+    query.addBindValue(sent.updated.toMSecsSinceEpoch());
     query.addBindValue(AuditEntry::outcomeId(AuditEntry::Outcome::Sent));
     // Known before it goes out, so a request that never got an answer can still be matched
     // with the service's logs.
@@ -457,7 +452,7 @@ qint64 AuditLog::recordAttempt(DeletionItem &item)
     if (!inserted || !updateItem(sent) || !db.commit()) {
         const QString problem = inserted ? m_lastError : sqlProblem(query.lastError());
         db.rollback();
-        return fail(problem.isEmpty() ? sqlProblem(db.lastError()) : problem), 0;
+        return noId(problem.isEmpty() ? sqlProblem(db.lastError()) : problem);
     }
     committed();
     item = sent;
@@ -597,7 +592,7 @@ QList<BatchSummary> AuditLog::interruptedBatches()
         if (batches.isEmpty() || batches.last().id != id) {
             BatchSummary summary;
             summary.id = id;
-            summary.created = dateFrom(query.value(1));
+            summary.created = sqlDateTime(query.value(1));
             summary.origin = query.value(2).toString();
             batches.append(summary);
         }
@@ -753,8 +748,8 @@ QList<AuditEntry> AuditLog::entries(const AuditQuery &filter) const
         entry.batchId = query.value(1).toLongLong();
         entry.itemId = query.value(2).toLongLong();
         entry.attempt = query.value(3).toInt();
-        entry.time = dateFrom(query.value(4));
-        entry.answered = dateFrom(query.value(5));
+        entry.time = sqlDateTime(query.value(4));
+        entry.answered = sqlDateTime(query.value(5));
         entry.accountId = query.value(6).toString();
         entry.accountName = query.value(7).toString();
         entry.service = serviceFromId(query.value(8).toString()).value_or(ServiceKind::Scriptix);

@@ -142,7 +142,8 @@ public:
 private:
     bool upgrade(int from, QString *error);
     bool updateItem(const DeletionItem &item);
-    bool fail(const QString &problem) const;
+    bool fail(const QString &problem) const; // false, keeping the reason for lastError()
+    qint64 noId(const QString &problem) const; // 0 (no batch, no attempt), keeping the reason
     bool lockBatch(qint64 batchId);
     QString lockPath(qint64 batchId) const;
 

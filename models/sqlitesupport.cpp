@@ -25,6 +25,17 @@ QString sqlProblem(const QSqlError &error)
     return problem.isEmpty() ? tr("unknown database error") : problem;
 }
 
+QVariant sqlMilliseconds(const QDateTime &dateTime)
+{
+    return dateTime.isValid() ? QVariant(dateTime.toMSecsSinceEpoch()) : QVariant();
+}
+
+QDateTime sqlDateTime(const QVariant &value)
+{
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
 SqliteConnection::SqliteConnection(const QString &purpose, const QString &path)
     : m_connectionName(purpose + u'-' + QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_path(path)

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <QDateTime>
 #include <QSqlDatabase>
 #include <QString>
+#include <QVariant>
 
 #include <functional>
 
@@ -20,6 +22,10 @@ inline QString sqlText(const QString &value)
 {
     return value.isNull() ? QStringLiteral("") : value;
 }
+
+// Times are stored as ms since the epoch (UTC); NULL for an unknown one.
+QVariant sqlMilliseconds(const QDateTime &dateTime);
+QDateTime sqlDateTime(const QVariant &value); // invalid for NULL
 
 // One named Qt SQL connection to one SQLite file, owned by one object: Qt names connections
 // process-wide, so each owner gets its own (a UUID), and the connection is removed with it.

@@ -17,17 +17,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("Docket::InvoxIndex", text);
 }
 
-QVariant millisecondsOrNull(const QDateTime &dateTime)
-{
-    return dateTime.isValid() ? QVariant(dateTime.toMSecsSinceEpoch()) : QVariant();
-}
-
-QDateTime dateOrInvalid(const QVariant &value)
-{
-    return value.isNull() ? QDateTime()
-                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
 } // namespace
 
 InvoxIndex::InvoxIndex(const QString &databasePath)
@@ -117,8 +106,8 @@ QList<InvoxIndex::Consultation> InvoxIndex::consultationSummaries(const QString 
         Consultation consultation;
         consultation.consultationSessionId = query.value(0).toString();
         consultation.documentCount = query.value(1).toInt();
-        consultation.firstAddedAt = dateOrInvalid(query.value(2));
-        consultation.lastAddedAt = dateOrInvalid(query.value(3));
+        consultation.firstAddedAt = sqlDateTime(query.value(2));
+        consultation.lastAddedAt = sqlDateTime(query.value(3));
         result.append(consultation);
     }
     setLastError({});
@@ -153,7 +142,7 @@ QList<InvoxIndex::Document> InvoxIndex::documents(const QString &accountId,
         document.documentName = query.value(1).toString();
         document.documentType = query.value(2).toString();
         document.sizeBytes = query.value(3).toLongLong();
-        document.addedAt = dateOrInvalid(query.value(4));
+        document.addedAt = sqlDateTime(query.value(4));
         document.origin = query.value(5).toString();
         result.append(document);
     }
@@ -210,7 +199,7 @@ bool InvoxIndex::add(const Document &document, QString *error)
     query.addBindValue(sqlText(document.documentName));
     query.addBindValue(sqlText(document.documentType));
     query.addBindValue(document.sizeBytes < 0 ? qint64(-1) : document.sizeBytes);
-    query.addBindValue(millisecondsOrNull(document.addedAt));
+    query.addBindValue(sqlMilliseconds(document.addedAt));
     query.addBindValue(sqlText(document.origin));
     if (!query.exec())
         return fail(tr("The Invox document index could not record the document: %1")
