@@ -12,6 +12,7 @@
 #include "mainwindow.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
+#include "screenshot.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -195,12 +196,7 @@ QByteArray TestAccountDialog::settingsText() const
 
 void TestAccountDialog::screenshot(QWidget *widget, const QString &name)
 {
-    // The Xvfb run writes its own set (DOCKET_SCREENSHOT_DIR in the environment).
-    const QString dir
-        = qEnvironmentVariable("DOCKET_SCREENSHOT_DIR", QStringLiteral(DOCKET_SCREENSHOT_DIR));
-    QVERIFY(QDir().mkpath(dir));
-    const QString path = dir + u'/' + name + QStringLiteral(".png");
-    QVERIFY(widget->grab().save(path));
+    QVERIFY2(saveScreenshot(widget, name), qPrintable(name));
 }
 
 void TestAccountDialog::scriptixSignInAddsAccountWithoutSecretInSettings()

@@ -19,6 +19,7 @@
 #include "mainwindow.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
+#include "screenshot.h"
 #include "testhttp.h"
 
 #include <QAbstractItemModelTester>
@@ -194,10 +195,7 @@ bool TestBulkDelete::addDeleteFault(const QJsonObject &rule) const
 
 void TestBulkDelete::screenshot(QWidget *widget, const QString &name)
 {
-    const QString directory
-        = qEnvironmentVariable("DOCKET_SCREENSHOT_DIR", QStringLiteral(DOCKET_SCREENSHOT_DIR));
-    QVERIFY(QDir().mkpath(directory));
-    QVERIFY(widget->grab().save(directory + u'/' + name + QStringLiteral(".png")));
+    QVERIFY2(saveScreenshot(widget, name), qPrintable(name));
 }
 
 void TestBulkDelete::progressThenSummaryWithReasonsThenRetry()

@@ -13,6 +13,7 @@
 #include "mainwindow.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
+#include "screenshot.h"
 
 #include <QAbstractItemModelTester>
 #include <QAccessible>
@@ -149,12 +150,7 @@ QStringList TestMainWindow::deleted(const QString &service, const QString &kind)
 
 void TestMainWindow::screenshot(QWidget *widget, const QString &name)
 {
-    // The Xvfb run writes its own set (DOCKET_SCREENSHOT_DIR in the environment).
-    const QString directory
-        = qEnvironmentVariable("DOCKET_SCREENSHOT_DIR", QStringLiteral(DOCKET_SCREENSHOT_DIR));
-    QVERIFY(QDir().mkpath(directory));
-    const QString path = directory + u'/' + name + QStringLiteral(".png");
-    QVERIFY(widget->grab().save(path));
+    QVERIFY2(saveScreenshot(widget, name), qPrintable(name));
 }
 
 void TestMainWindow::emptyWindowSaysWhatToDo()
