@@ -2,7 +2,7 @@
 
 #include "accountsession.h"
 #include "apierror.h"
-#include "remoteitem.h"
+#include "listpage.h"
 
 #include <QObject>
 

@@ -1,6 +1,7 @@
 #include "documenttreemodel.h"
 
 #include "connector.h"
+#include "rowblock.h"
 
 #include <QElapsedTimer>
 #include <QHashSeed>
@@ -26,42 +27,7 @@ namespace Docket {
 
 namespace {
 
-constexpr qint64 noDate = std::numeric_limits<qint64>::min();
-
-enum class Measure : quint8 { None, Bytes, Pages, Seconds };
-
-// A QString survives a UTF-8 round trip unless it holds a lone surrogate (a JSON "\ud800" can
-// produce one): such a text is kept as UTF-16, so an id always reaches the connector unchanged.
-bool roundTripsAsUtf8(QStringView text)
-{
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (c.isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate()) {
-            ++i;
-            continue;
-        }
-        if (c.isSurrogate())
-            return false;
-    }
-    return true;
-}
-
-QByteArray encoded(const QString &text, bool *utf16)
-{
-    *utf16 = !roundTripsAsUtf8(text);
-    if (*utf16)
-        return QByteArray(reinterpret_cast<const char *>(text.utf16()), text.size() * 2);
-    return text.toUtf8();
-}
-
-QString decoded(QByteArrayView bytes, bool utf16)
-{
-    if (!utf16)
-        return QString::fromUtf8(bytes);
-    QString text(bytes.size() / 2, Qt::Uninitialized);
-    std::memcpy(static_cast<void *>(text.data()), bytes.data(), size_t(text.size()) * 2);
-    return text;
-}
+constexpr qint64 noDate = RowBlock::noDate;
 
 size_t idHash(QByteArrayView bytes, bool utf16)
 {
@@ -113,18 +79,6 @@ QString formatDuration(qint64 seconds)
     return QStringLiteral("%1:%2").arg(minutes).arg(rest, 2, 10, QLatin1Char('0'));
 }
 
-// The size column shows one measure: the first a service gives, in this order.
-std::pair<Measure, qint64> measureOf(const RemoteItem &item)
-{
-    if (item.sizeBytes >= 0)
-        return { Measure::Bytes, item.sizeBytes };
-    if (item.pages >= 0)
-        return { Measure::Pages, item.pages };
-    if (item.durationSeconds >= 0)
-        return { Measure::Seconds, item.durationSeconds };
-    return { Measure::None, -1 };
-}
-
 // How long one turn of the event loop may spend inserting pages that arrived together.
 constexpr qint64 drainBudgetMs = 8;
 
@@ -134,18 +88,27 @@ constexpr size_t maxReserveStep = 1 << 18;
 
 } // namespace
 
-// An id as the rows store it, with its hash: computed once per listed item.
+// An id as the rows store it, with its hash: computed once per listed item. Made of a RowBlock's
+// row it refers to the block's bytes (the block must outlive it); made of a QString it owns them
+// (a QByteArray's copies share its buffer, so `bytes` stays valid).
 struct DocumentTreeModel::IdKey
 {
     IdKey() = default;
+    IdKey(const RowBlock &rows, int row)
+        : utf16(rows.idIsUtf16(row))
+        , bytes(rows.idBytes(row))
+        , hash(idHash(bytes, utf16))
+    { }
     explicit IdKey(const QString &id)
-        : bytes(encoded(id, &utf16))
+        : storage(RowBlock::encodeText(id, &utf16))
+        , bytes(storage)
         , hash(idHash(bytes, utf16))
     { }
     bool isEmpty() const { return bytes.isEmpty(); }
 
     bool utf16 = false;
-    QByteArray bytes; // UTF-8, or UTF-16 for the rare id that does not survive UTF-8
+    QByteArray storage;
+    QByteArrayView bytes; // UTF-8, or UTF-16 for the rare id that does not survive UTF-8
     size_t hash = 0;
 };
 
@@ -172,7 +135,7 @@ struct DocumentTreeModel::Node
         const TextHeader h = header();
         return { text.get() + sizeof(TextHeader), qsizetype(h.idSize) };
     }
-    QString id() const { return text ? decoded(idBytes(), idUtf16) : QString(); }
+    QString id() const { return text ? RowBlock::decodeText(idBytes(), idUtf16) : QString(); }
     QString name() const
     {
         if (!text)
@@ -180,12 +143,12 @@ struct DocumentTreeModel::Node
         if (nameIsId)
             return id();
         const TextHeader h = header();
-        return decoded({ text.get() + sizeof(TextHeader) + h.idSize, qsizetype(h.nameSize) },
-                       nameUtf16);
+        return RowBlock::decodeText(
+            { text.get() + sizeof(TextHeader) + h.idSize, qsizetype(h.nameSize) }, nameUtf16);
     }
     bool hasId(const IdKey &key) const
     {
-        return bool(idUtf16) == key.utf16 && idBytes() == QByteArrayView(key.bytes);
+        return bool(idUtf16) == key.utf16 && idBytes() == key.bytes;
     }
     size_t hash() const { return idHash(idBytes(), idUtf16); }
 
@@ -343,7 +306,7 @@ struct DocumentTreeModel::LoadRun
     int limit = 100;
     quint64 nextSlotId = 1;
     std::deque<PageSlot> slots;
-    QList<RemoteItem> collected; // Refresh: the server's list so far
+    RowBlock collected; // Refresh: the server's list so far
     QSet<QString> collectedIds;
     // Ids whose delete was confirmed after this run started: a page may still list them.
     QSet<QString> suppressed;
@@ -400,7 +363,8 @@ void DocumentTreeModel::addAccount(Connector *connector)
     RemoteItem item;
     item.ref = NodeRef { NodeKind::Account, {} };
     item.name = connector->account().label();
-    std::unique_ptr<Node> node = makeNode(m_root.get(), item, {}, IdKey());
+    const RowBlock rows = RowBlock::fromItems({ item }, {});
+    std::unique_ptr<Node> node = makeNode(m_root.get(), rows, 0, statusesOf(rows), IdKey());
     Container &box = containerOf(node.get());
     box.connector = connector;
     box.accountId = accountId;
@@ -601,57 +565,54 @@ const QString &DocumentTreeModel::statusOf(const Node *node) const
     return m_statuses.at(qsizetype(node->status));
 }
 
-void DocumentTreeModel::setRowFields(Node *node, const RemoteItem &item, const NodeRef &parentRef,
+std::vector<quint32> DocumentTreeModel::statusesOf(const RowBlock &rows)
+{
+    std::vector<quint32> statuses(size_t(rows.statusCount()));
+    for (int i = 0; i < rows.statusCount(); ++i)
+        statuses[size_t(i)] = internStatus(rows.status(quint16(i)));
+    return statuses;
+}
+
+void DocumentTreeModel::setRowFields(Node *node, const RowBlock &rows, int row, quint32 status,
                                      const IdKey &key)
 {
-    node->kindValue = quint8(item.ref.kind);
+    node->kindValue = quint8(rows.kind(row));
 
-    const bool nameIsId = item.name == item.ref.id();
-    bool nameUtf16 = false;
-    const QByteArray name = nameIsId ? QByteArray() : encoded(item.name, &nameUtf16);
+    const QByteArrayView name = rows.nameBytes(row);
     const TextHeader header { quint32(key.bytes.size()), quint32(name.size()) };
     node->text
         = std::make_unique_for_overwrite<char[]>(sizeof header + header.idSize + header.nameSize);
     std::memcpy(node->text.get(), &header, sizeof header);
-    std::memcpy(node->text.get() + sizeof header, key.bytes.constData(), header.idSize);
-    std::memcpy(node->text.get() + sizeof header + header.idSize, name.constData(),
-                header.nameSize);
+    std::memcpy(node->text.get() + sizeof header, key.bytes.data(), header.idSize);
+    std::memcpy(node->text.get() + sizeof header + header.idSize, name.data(), header.nameSize);
     node->idUtf16 = key.utf16;
-    node->nameUtf16 = nameUtf16;
-    node->nameIsId = nameIsId;
+    node->nameUtf16 = rows.nameIsUtf16(row);
+    node->nameIsId = rows.nameIsId(row);
 
-    node->created = item.created.isValid() ? item.created.toMSecsSinceEpoch() : noDate;
-    const auto [measureKind, measure] = measureOf(item);
-    node->measureKind = quint8(measureKind);
-    node->measure = measure;
-    node->status = internStatus(item.status);
-    node->childCount = item.childCount;
+    node->created = rows.createdMSecs(row);
+    node->measureKind = quint8(rows.measureKind(row));
+    node->measure = rows.measure(row);
+    node->status = status;
+    node->childCount = rows.childCount(row);
 
-    // Connectors name a child by its parent's ids plus its own; a row that does not keeps its
-    // whole ref aside. Account rows are {Account, {}} by construction.
-    if (node->parent != m_root.get()) {
-        const QStringList &ids = item.ref.ids;
-        const bool usual = ids.size() == parentRef.ids.size() + 1
-            && std::equal(parentRef.ids.cbegin(), parentRef.ids.cend(), ids.cbegin());
-        if (!usual) {
-            m_unusualIds.insert(node, ids);
-            node->unusualIds = true;
-        } else if (node->unusualIds) {
-            m_unusualIds.remove(node);
-            node->unusualIds = false;
-        }
+    // The rare row whose ref is not its parent's plus its own id keeps its ids aside.
+    if (const QStringList *ids = rows.ownIds(row)) {
+        m_unusualIds.insert(node, *ids);
+        node->unusualIds = true;
+    } else if (node->unusualIds) {
+        m_unusualIds.remove(node);
+        node->unusualIds = false;
     }
 }
 
-std::unique_ptr<DocumentTreeModel::Node> DocumentTreeModel::makeNode(Node *parent,
-                                                                     const RemoteItem &item,
-                                                                     const NodeRef &parentRef,
-                                                                     const IdKey &key)
+std::unique_ptr<DocumentTreeModel::Node>
+DocumentTreeModel::makeNode(Node *parent, const RowBlock &rows, int row,
+                            const std::vector<quint32> &statuses, const IdKey &key)
 {
     auto node = std::make_unique<Node>();
     node->parent = parent;
-    setRowFields(node.get(), item, parentRef, key);
-    node->setState(isContainer(item.ref.kind) ? LoadState::NotLoaded : LoadState::Loaded);
+    setRowFields(node.get(), rows, row, statuses[rows.statusIndex(row)], key);
+    node->setState(isContainer(rows.kind(row)) ? LoadState::NotLoaded : LoadState::Loaded);
     return node;
 }
 
@@ -1108,6 +1069,12 @@ void DocumentTreeModel::pageArrived(quint64 serial, quint64 runId, quint64 slotI
             continue;
         slot.done = true;
         slot.page = page;
+        // The model takes rows in compact form; a connector that made RemoteItems is converted
+        // here, once.
+        if (slot.page.rows.isEmpty() && !slot.page.items.isEmpty()) {
+            slot.page.rows = RowBlock::fromItems(slot.page.items, refOf(node));
+            slot.page.items.clear();
+        }
         slot.error = error;
         slot.job = nullptr;
         drain(node);
@@ -1142,11 +1109,15 @@ void DocumentTreeModel::drain(Node *node)
         const ListPage &page = slot.page;
         // A page that points back where it started would loop for ever: treat it as the end.
         const bool progressed = page.hasMore() && page.nextCursor != slot.cursor;
-        QList<RemoteItem> items = page.items;
+        RowBlock rows = page.rows;
         if (!run->suppressed.isEmpty()) {
-            items.removeIf([run](const RemoteItem &item) {
-                return !item.ref.id().isEmpty() && run->suppressed.contains(item.ref.id());
-            });
+            RowBlock kept;
+            for (int i = 0; i < rows.size(); ++i) {
+                const QString id = rows.id(i);
+                if (id.isEmpty() || !run->suppressed.contains(id))
+                    kept.appendRow(rows, i);
+            }
+            rows = std::move(kept);
         }
         if (page.total >= 0)
             box->total = page.total;
@@ -1158,18 +1129,18 @@ void DocumentTreeModel::drain(Node *node)
                 box->children.reserve(wanted);
                 box->byId.reserve(wanted);
             }
-            appendItems(node, items);
+            appendRows(node, rows);
             // Whoever watches the insertion may have removed the node or restarted its listing.
             if (m_containers.value(serial) != node || box->run.get() != run)
                 return;
             box->nextCursor = progressed ? page.nextCursor : QVariant();
         } else {
-            for (const RemoteItem &item : std::as_const(items)) {
-                const QString id = item.ref.id();
+            for (int i = 0; i < rows.size(); ++i) {
+                const QString id = rows.id(i);
                 if (!id.isEmpty() && run->collectedIds.contains(id))
                     continue; // offsets shifted between pages: listed twice
                 run->collectedIds.insert(id);
-                run->collected.append(item);
+                run->collected.appendRow(rows, i);
             }
         }
         if (!run->slots.empty())
@@ -1253,64 +1224,75 @@ void DocumentTreeModel::finishRun(Node *node, const ApiError &error)
         Q_EMIT loadFinished(accountId, ref);
 }
 
-void DocumentTreeModel::appendItems(Node *node, const QList<RemoteItem> &items)
+void DocumentTreeModel::appendRows(Node *node, const RowBlock &rows)
 {
     Container &box = *node->box;
-    QList<qsizetype> fresh;
+    // The rows not listed yet, with their keys. Offsets shift when something is added or deleted
+    // between two pages, and a page may list an id twice: such rows are skipped.
+    std::vector<int> fresh;
     std::vector<IdKey> keys;
-    QSet<QString> ids; // this page's, for an id the page itself lists twice
-    fresh.reserve(items.size());
-    keys.reserve(size_t(items.size()));
-    for (qsizetype i = 0; i < items.size(); ++i) {
-        const QString id = items[i].ref.id();
-        IdKey key(id);
-        if (!key.isEmpty()) {
-            // Offsets shift when something is added or deleted between two pages.
-            if (box.byId.find(key) || ids.contains(id))
-                continue;
-            ids.insert(id);
-        }
-        fresh.append(i);
-        keys.push_back(std::move(key));
-    }
-    if (fresh.isEmpty())
-        return;
-    const NodeRef parentRef = refOf(node);
-    const int first = int(box.children.size());
-    beginInsertRows(indexOf(node), first, first + int(fresh.size()) - 1);
-    for (qsizetype k = 0; k < fresh.size(); ++k) {
-        const IdKey &key = keys[size_t(k)];
-        std::unique_ptr<Node> child = makeNode(node, items[fresh[k]], parentRef, key);
-        child->row = int(box.children.size());
+    fresh.reserve(size_t(rows.size()));
+    keys.reserve(size_t(rows.size()));
+    std::vector<std::unique_ptr<Node>> made;
+    made.reserve(size_t(rows.size()));
+    IdIndex pageIds;
+    const std::vector<quint32> statuses = statusesOf(rows);
+    for (int i = 0; i < rows.size(); ++i) {
+        IdKey key(rows, i);
+        if (!key.isEmpty() && (box.byId.find(key) || pageIds.find(key)))
+            continue;
+        std::unique_ptr<Node> child = makeNode(node, rows, i, statuses, key);
         if (!key.isEmpty())
-            box.byId.insert(child.get(), key.hash);
-        box.children.push_back(std::move(child));
+            pageIds.insert(child.get(), key.hash);
+        keys.push_back(key);
+        made.push_back(std::move(child));
+    }
+    if (made.empty())
+        return;
+    const int first = int(box.children.size());
+    beginInsertRows(indexOf(node), first, first + int(made.size()) - 1);
+    for (size_t k = 0; k < made.size(); ++k) {
+        made[k]->row = int(box.children.size());
+        if (!keys[k].isEmpty())
+            box.byId.insert(made[k].get(), keys[k].hash);
+        box.children.push_back(std::move(made[k]));
     }
     endInsertRows();
 }
 
-void DocumentTreeModel::updateItem(Node *node, const RemoteItem &item, const NodeRef &parentRef)
+void DocumentTreeModel::updateRow(Node *node, const RowBlock &rows, int row,
+                                  const std::vector<quint32> &statuses, const IdKey &key)
 {
-    const qint64 created = item.created.isValid() ? item.created.toMSecsSinceEpoch() : noDate;
-    const auto [measureKind, measure] = measureOf(item);
-    if (node->created == created && node->measureKind == quint8(measureKind)
-        && node->measure == measure && node->childCount == item.childCount
-        && statusOf(node) == item.status && node->name() == item.name && refOf(node) == item.ref)
+    const quint32 status = statuses[rows.statusIndex(row)];
+    const bool sameName = node->nameIsId == rows.nameIsId(row)
+        && (node->nameIsId ? true
+                           : bool(node->nameUtf16) == rows.nameIsUtf16(row)
+                    && QByteArrayView(node->text.get() + sizeof(TextHeader) + node->header().idSize,
+                                      qsizetype(node->header().nameSize))
+                        == rows.nameBytes(row));
+    const QStringList *ownIds = rows.ownIds(row);
+    const bool sameRef = node->kind() == rows.kind(row) && bool(node->unusualIds) == bool(ownIds)
+        && (!ownIds || m_unusualIds.value(node) == *ownIds);
+    if (node->created == rows.createdMSecs(row)
+        && node->measureKind == quint8(rows.measureKind(row)) && node->measure == rows.measure(row)
+        && node->childCount == rows.childCount(row) && node->status == status && sameName
+        && sameRef)
         return;
-    setRowFields(node, item, parentRef, IdKey(item.ref.id()));
+    setRowFields(node, rows, row, status, key);
     emitRowChanged(node);
 }
 
-// Makes the children exactly `items`, in that order, with the fewest changes: rows whose id is
+// Makes the children exactly `rows`, in that order, with the fewest changes: rows whose id is
 // still listed keep their node (and so their loaded children, selection and expansion), the rest
 // are removed, new ones inserted, moved ones moved. Never a reset.
-void DocumentTreeModel::reconcile(Node *node, const QList<RemoteItem> &items)
+void DocumentTreeModel::reconcile(Node *node, const RowBlock &rows)
 {
     Container &box = containerOf(node);
     std::vector<IdKey> keys;
-    keys.reserve(size_t(items.size()));
-    for (const RemoteItem &item : items)
-        keys.emplace_back(item.ref.id());
+    keys.reserve(size_t(rows.size()));
+    for (int i = 0; i < rows.size(); ++i)
+        keys.emplace_back(rows, i);
+    const std::vector<quint32> statuses = statusesOf(rows);
 
     // Mark the rows still listed; remove the others, in contiguous ranges from the end so rows
     // stay valid. A row without an id is never found again: it goes.
@@ -1336,12 +1318,11 @@ void DocumentTreeModel::reconcile(Node *node, const QList<RemoteItem> &items)
         child->marked = false;
 
     const QModelIndex parentIndex = indexOf(node);
-    const NodeRef parentRef = refOf(node);
     std::vector<std::unique_ptr<Node>> &children = box.children;
-    for (int i = 0; i < int(items.size()); ++i) {
+    for (int i = 0; i < rows.size(); ++i) {
         const IdKey &key = keys[size_t(i)];
         if (i < int(children.size()) && !key.isEmpty() && children[size_t(i)]->hasId(key)) {
-            updateItem(children[size_t(i)].get(), items[i], parentRef);
+            updateRow(children[size_t(i)].get(), rows, i, statuses, key);
             continue;
         }
         if (Node *existing = box.byId.find(key)) {
@@ -1353,12 +1334,12 @@ void DocumentTreeModel::reconcile(Node *node, const QList<RemoteItem> &items)
             children.insert(children.begin() + i, std::move(moving));
             renumber(node, i);
             endMoveRows();
-            updateItem(existing, items[i], parentRef);
+            updateRow(existing, rows, i, statuses, key);
             continue;
         }
         // A run of new items: one insertion.
         int last = i;
-        while (last + 1 < int(items.size())) {
+        while (last + 1 < rows.size()) {
             const IdKey &next = keys[size_t(last + 1)];
             if (!next.isEmpty() && box.byId.find(next))
                 break;
@@ -1368,7 +1349,7 @@ void DocumentTreeModel::reconcile(Node *node, const QList<RemoteItem> &items)
         std::vector<std::unique_ptr<Node>> fresh;
         fresh.reserve(size_t(last - i + 1));
         for (int k = i; k <= last; ++k) {
-            std::unique_ptr<Node> child = makeNode(node, items[k], parentRef, keys[size_t(k)]);
+            std::unique_ptr<Node> child = makeNode(node, rows, k, statuses, keys[size_t(k)]);
             if (!keys[size_t(k)].isEmpty())
                 box.byId.insert(child.get(), keys[size_t(k)].hash);
             fresh.push_back(std::move(child));

@@ -2,7 +2,7 @@
 
 #include "apierror.h"
 #include "deletionqueue.h"
-#include "remoteitem.h"
+#include "listpage.h"
 
 #include <QAbstractItemModel>
 #include <QHash>
@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <vector>
 
 namespace Docket {
 
@@ -160,13 +161,15 @@ private:
                      const ApiError &error);
     void drain(Node *node);
     void finishRun(Node *node, const ApiError &error);
-    void appendItems(Node *node, const QList<RemoteItem> &items);
-    void reconcile(Node *node, const QList<RemoteItem> &items);
-    void updateItem(Node *node, const RemoteItem &item, const NodeRef &parentRef);
-    std::unique_ptr<Node> makeNode(Node *parent, const RemoteItem &item, const NodeRef &parentRef,
-                                   const IdKey &key);
-    void setRowFields(Node *node, const RemoteItem &item, const NodeRef &parentRef,
-                      const IdKey &key);
+    void appendRows(Node *node, const RowBlock &rows);
+    void reconcile(Node *node, const RowBlock &rows);
+    void updateRow(Node *node, const RowBlock &rows, int row, const std::vector<quint32> &statuses,
+                   const IdKey &key);
+    // Each status word of `rows` as the model's index (see internStatus()), by the block's index.
+    std::vector<quint32> statusesOf(const RowBlock &rows);
+    std::unique_ptr<Node> makeNode(Node *parent, const RowBlock &rows, int row,
+                                   const std::vector<quint32> &statuses, const IdKey &key);
+    void setRowFields(Node *node, const RowBlock &rows, int row, quint32 status, const IdKey &key);
     void forget(Node *node);
     void removeChildRows(Node *parent, int first, int last);
     void renumber(Node *parent, int from);

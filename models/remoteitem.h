@@ -44,28 +44,6 @@ struct RemoteItem
     QVariantMap details;
 };
 
-// A page of children. `total` is the number the server says exist (-1 when it does not say);
-// `nextCursor` is empty when there are no more pages.
-struct ListPage
-{
-    QList<RemoteItem> items;
-    int total = -1;
-    QVariant nextCursor;
-    bool hasMore() const { return nextCursor.isValid() && !nextCursor.isNull(); }
-};
-
-// Which page to fetch: the cursor from the previous ListPage (or an invalid QVariant for the
-// first), and how many items at most. Offset-based services put the offset in the cursor.
-struct PageRequest
-{
-    QVariant cursor;
-    int limit = 100;
-    // False when the caller keeps no RemoteItem::details (the tree model): a connector may then
-    // leave them out. For Care360's unpaginated lists building them costs more than reading the
-    // answer.
-    bool withDetails = true;
-};
-
 // What a delete will do, said before it is done, so the window and the CLI can tell the user.
 struct DeletePlan
 {

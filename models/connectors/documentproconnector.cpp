@@ -329,7 +329,9 @@ void DocumentProConnector::listResults(ListJob *job)
                 runs.append(value.toObject());
         }
         if (runs.isEmpty()) {
-            job->setPage(ListPage { {}, 0, {} });
+            ListPage none;
+            none.total = 0;
+            job->setPage(none);
             job->finish();
             return;
         }
