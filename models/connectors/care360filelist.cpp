@@ -1,0 +1,680 @@
+#include "care360connector.h"
+
+#include "connectorsupport.h"
+#include "jsonparsing.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <cmath>
+#include <optional>
+#include <vector>
+
+#ifdef DOCKET_HAVE_SIMDJSON
+#include <simdjson.h>
+#endif
+
+// Care360Connector's file list answers: read with QJsonDocument or simdjson, into RemoteItems
+// (with details, for docket-cli and the details pane) or a RowBlock (for the tree).
+
+namespace Docket {
+
+using namespace std::literals;
+
+namespace {
+
+QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+{
+    return Care360Connector::tr(text, disambiguation, n);
+}
+
+// --- Reading file lists --------------------------------------------------------------------------
+//
+// A list answer is read by QJsonDocument or by simdjson into the same FileFields, and everything
+// after that is shared, so both parsers give the same rows. The rules are connectorsupport.h's:
+// stringField() (strings, and numbers as whole numbers), firstField() (the first of several keys
+// that is present and not null), QJsonValue::toBool(false), parseServiceDate(); and as in
+// QJsonObject, the last of duplicate keys wins.
+
+// One member of a file object as either parser read it. A string read by simdjson stays UTF-8,
+// pointing into the parser's buffer, until a QString is needed: the case listing reads 50,000
+// files and needs almost none. Cheap to reset: only `kind` says what the rest means.
+struct Member
+{
+    enum class Kind : quint8 { Absent, Null, String, Number, Bool, Other };
+    Kind kind = Kind::Absent;
+    bool boolean = false;
+    bool isUtf8 = false; // a string in `utf8` (simdjson), else in `string` (QJsonDocument)
+    double number = 0; // QJsonValue::toDouble()
+    qint64 whole = 0; // QJsonValue::toInteger()
+    QByteArrayView utf8;
+    QString string;
+
+    void readQt(const QJsonValue &value)
+    {
+        isUtf8 = false;
+        switch (value.type()) {
+        case QJsonValue::Undefined:
+            kind = Kind::Absent;
+            break;
+        case QJsonValue::Null:
+            kind = Kind::Null;
+            break;
+        case QJsonValue::Bool:
+            kind = Kind::Bool;
+            boolean = value.toBool();
+            break;
+        case QJsonValue::Double:
+            kind = Kind::Number;
+            number = value.toDouble();
+            whole = value.toInteger();
+            break;
+        case QJsonValue::String:
+            kind = Kind::String;
+            string = value.toString();
+            break;
+        case QJsonValue::Array:
+        case QJsonValue::Object:
+            kind = Kind::Other;
+            break;
+        }
+    }
+
+    bool present() const { return kind != Kind::Absent && kind != Kind::Null; }
+    bool isString() const { return kind == Kind::String; }
+    // stringField() is not empty.
+    bool hasIdText() const
+    {
+        if (kind == Kind::Number)
+            return true;
+        return kind == Kind::String && (isUtf8 ? !utf8.isEmpty() : !string.isEmpty());
+    }
+    // QJsonValue::toBool(fallback).
+    bool toBool(bool fallback) const { return kind == Kind::Bool ? boolean : fallback; }
+    // parseServiceDate(), as milliseconds since the epoch; false when not a readable date.
+    bool dateMSecs(qint64 *msecs) const
+    {
+        if (kind != Kind::String)
+            return false;
+        return isUtf8 ? serviceDateMSecs(utf8, msecs)
+                      : serviceDateMSecs(QStringView(string), msecs);
+    }
+};
+
+// firstField(): the first member present and not null, else an absent one.
+const Member &firstPresent(std::initializer_list<const Member *> members)
+{
+    static const Member absent;
+    for (const Member *member : members) {
+        if (member->present())
+            return *member;
+    }
+    return absent;
+}
+
+// Makes the QStrings of an answer's members. Texts that many rows repeat (a mime type, an
+// uploader) become one shared QString per answer instead of one per row.
+class TextMaker
+{
+public:
+    // QJsonValue::toString(): strings only.
+    QString text(const Member &member) const
+    {
+        if (member.kind != Member::Kind::String)
+            return {};
+        return member.isUtf8 ? QString::fromUtf8(member.utf8) : member.string;
+    }
+    // stringField().
+    QString idText(const Member &member) const
+    {
+        return member.kind == Member::Kind::Number ? QString::number(member.whole) : text(member);
+    }
+    // stringField(), shared with earlier rows that had the same text.
+    QString sharedIdText(const Member &member)
+    {
+        if (member.kind != Member::Kind::String || !member.isUtf8)
+            return idText(member);
+        return shared(member.utf8, [&] { return QString::fromUtf8(member.utf8); });
+    }
+    // The uploader's "firstName lastName", as uploaderName() makes it.
+    QString uploaderName(const Member &firstName, const Member &lastName)
+    {
+        const auto make = [&] {
+            const QString name = idText(firstName) + u' ' + idText(lastName);
+            return name.trimmed();
+        };
+        const auto isUtf8OrAbsent = [](const Member &member) {
+            return member.kind == Member::Kind::String ? member.isUtf8 : !member.present();
+        };
+        if (!isUtf8OrAbsent(firstName) || !isUtf8OrAbsent(lastName))
+            return make();
+        // Unambiguous: the first name's length, then both names.
+        m_key.clear();
+        const qsizetype firstSize = firstName.isString() ? firstName.utf8.size() : -1;
+        m_key.append(reinterpret_cast<const char *>(&firstSize), sizeof firstSize);
+        if (firstName.isString())
+            m_key.append(firstName.utf8);
+        if (lastName.isString())
+            m_key.append(lastName.utf8);
+        m_key.append(lastName.isString() ? '\1' : '\0');
+        return shared(m_key, make);
+    }
+
+private:
+    template<typename Make> QString shared(QByteArrayView key, Make &&make)
+    {
+        const auto found = m_texts.constFind(QByteArray::fromRawData(key.data(), key.size()));
+        if (found != m_texts.constEnd())
+            return *found;
+        QString text = make();
+        // Bounded: texts that never repeat (file names) are not worth keeping.
+        if (m_texts.size() < 512)
+            m_texts.insert(key.toByteArray(), text);
+        return text;
+    }
+
+    QHash<QByteArray, QString> m_texts;
+    QByteArray m_key;
+};
+
+// What a file row is made of; the keys each member comes from are in memberFor().
+struct FileFields
+{
+    Member id, caseId, fileName, name, fileNameSnake, createdAt, createdAtSnake, size, isPHI,
+        isRestricted, mimeType;
+    // From "uploadedBy", when that is an object.
+    Member uploaderId, uploaderFirstName, uploaderLastName;
+
+    void clear()
+    {
+        for (Member *member : { &id, &caseId, &fileName, &name, &fileNameSnake, &createdAt,
+                                &createdAtSnake, &size, &isPHI, &isRestricted, &mimeType })
+            member->kind = Member::Kind::Absent;
+        clearUploader();
+    }
+    void clearUploader()
+    {
+        uploaderId.kind = uploaderFirstName.kind = uploaderLastName.kind = Member::Kind::Absent;
+    }
+
+    // The member a key of the file object fills (null for "uploadedBy" and keys not read).
+    Member *memberFor(std::string_view key)
+    {
+        // By length first: this runs for every key of every file.
+        switch (key.size()) {
+        case 2:
+            return key == "id"sv ? &id : nullptr;
+        case 4:
+            return key == "name"sv ? &name : key == "size"sv ? &size : nullptr;
+        case 5:
+            return key == "isPHI"sv ? &isPHI : nullptr;
+        case 6:
+            return key == "caseId"sv ? &caseId : nullptr;
+        case 8:
+            return key == "fileName"sv ? &fileName : key == "mimeType"sv ? &mimeType : nullptr;
+        case 9:
+            return key == "createdAt"sv ? &createdAt
+                : key == "file_name"sv  ? &fileNameSnake
+                                        : nullptr;
+        case 10:
+            return key == "created_at"sv ? &createdAtSnake : nullptr;
+        case 12:
+            return key == "isRestricted"sv ? &isRestricted : nullptr;
+        default:
+            return nullptr;
+        }
+    }
+    Member *uploaderMemberFor(std::string_view key)
+    {
+        if (key == "id"sv)
+            return &uploaderId;
+        if (key == "firstName"sv)
+            return &uploaderFirstName;
+        if (key == "lastName"sv)
+            return &uploaderLastName;
+        return nullptr;
+    }
+
+    void readQt(const QJsonObject &file)
+    {
+        static constexpr const char *keys[]
+            = { "id",         "caseId", "fileName", "name",         "file_name", "createdAt",
+                "created_at", "size",   "isPHI",    "isRestricted", "mimeType" };
+        for (const char *key : keys)
+            memberFor(key)->readQt(file.value(QLatin1String(key)));
+        clearUploader();
+        const QJsonValue uploader = file.value(QLatin1String("uploadedBy"));
+        if (uploader.isObject()) {
+            const QJsonObject object = uploader.toObject();
+            for (const char *key : { "id", "firstName", "lastName" })
+                uploaderMemberFor(key)->readQt(object.value(QLatin1String(key)));
+        }
+    }
+};
+
+// The status words, translated once per answer rather than once per file (and shared by the
+// rows that show the same).
+struct StatusWords
+{
+    StatusWords()
+    {
+        const QString separator = QStringLiteral(", ");
+        const QString restricted = tr("restricted");
+        for (const bool isRestricted : { false, true }) {
+            const QString suffix = isRestricted ? restricted : QString();
+            texts[0][isRestricted] = suffix;
+            texts[1][isRestricted] = isRestricted ? tr("PHI") + separator + suffix : tr("PHI");
+            texts[2][isRestricted]
+                = isRestricted ? tr("General") + separator + suffix : tr("General");
+        }
+    }
+    // isPHI: 0 not a bool, 1 true, 2 false.
+    QString texts[3][2];
+};
+
+// A case as its file rows name it.
+struct CaseOfRows
+{
+    explicit CaseOfRows(const NodeRef &ref)
+        : ref(ref)
+        , idUtf8(ref.id().toUtf8())
+    { }
+    NodeRef ref;
+    QByteArray idUtf8;
+};
+
+// Turns the files of one answer into rows of a case (one case for a case's list, each file's own
+// for the account listing's files).
+class FileRowMaker
+{
+public:
+    // Without details, a row is only what the tree shows: that is most of the work saved.
+    explicit FileRowMaker(bool withDetails)
+        : m_withDetails(withDetails)
+    { }
+
+    // One file as a row of `caseOfRows`. Every field is optional but the id.
+    RemoteItem row(const FileFields &file, const CaseOfRows &caseOfRows)
+    {
+        const NodeRef &caseRef = caseOfRows.ref;
+        RemoteItem item;
+        const QString id = m_texts.idText(file.id);
+        item.ref.kind = NodeKind::Care360File;
+        item.ref.ids.reserve(caseRef.ids.size() + 1);
+        item.ref.ids.append(caseRef.ids);
+        item.ref.ids.append(id);
+        const QString fileName
+            = m_texts.text(firstPresent({ &file.fileName, &file.name, &file.fileNameSnake }));
+        item.name = fileName.isEmpty() ? id : fileName;
+        qint64 created = 0;
+        if (firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created))
+            item.created = QDateTime::fromMSecsSinceEpoch(created, Qt::UTC);
+        if (file.size.kind == Member::Kind::Number && file.size.number >= 0)
+            item.sizeBytes = qint64(file.size.number);
+
+        const bool hasPHI = file.isPHI.kind == Member::Kind::Bool;
+        const bool restricted = file.isRestricted.toBool(false);
+        item.status = m_words.texts[hasPHI ? (file.isPHI.boolean ? 1 : 2) : 0][restricted];
+        if (!m_withDetails)
+            return item;
+
+        // The file's own case id is nearly always the case listed: share its QString.
+        const QString caseId = file.caseId.isString() && file.caseId.isUtf8
+                && file.caseId.utf8 == QByteArrayView(caseOfRows.idUtf8)
+            ? caseRef.id()
+            : m_texts.sharedIdText(file.caseId);
+        const QString uploader
+            = m_texts.uploaderName(file.uploaderFirstName, file.uploaderLastName);
+        const QString uploaderId = m_texts.sharedIdText(file.uploaderId);
+        const QString mimeType = m_texts.sharedIdText(file.mimeType);
+
+        // In key order, each at the end: no comparisons, no rebalancing.
+        QVariantMap &details = item.details;
+        const auto add = [&details](const QString &key, const QVariant &value) {
+            details.insert(details.cend(), key, value);
+        };
+        if (!caseId.isEmpty())
+            add(QStringLiteral("caseId"), caseId);
+        if (item.created.isValid())
+            add(QStringLiteral("createdAt"), item.created);
+        if (!fileName.isEmpty())
+            add(QStringLiteral("fileName"), fileName);
+        add(QStringLiteral("id"), id);
+        if (hasPHI)
+            add(QStringLiteral("isPHI"), file.isPHI.boolean);
+        add(QStringLiteral("isRestricted"), restricted);
+        if (!mimeType.isEmpty())
+            add(QStringLiteral("mimeType"), mimeType);
+        if (item.sizeBytes >= 0)
+            add(QStringLiteral("size"), item.sizeBytes);
+        if (!uploader.isEmpty())
+            add(QStringLiteral("uploadedBy"), uploader);
+        if (!uploaderId.isEmpty())
+            add(QStringLiteral("uploadedById"), uploaderId);
+        return item;
+    }
+
+private:
+    const bool m_withDetails;
+    const StatusWords m_words;
+    TextMaker m_texts;
+};
+
+// The files of a list answer: {"data": {"files": [...]}} as documented; a bare {"files": [...]}
+// is accepted too. Empty optional when neither is there.
+std::optional<QJsonArray> filesOf(const QJsonObject &body)
+{
+    const QJsonValue data = body.value(QStringLiteral("data"));
+    if (data.isObject() && data.toObject().value(QStringLiteral("files")).isArray())
+        return data.toObject().value(QStringLiteral("files")).toArray();
+    if (body.value(QStringLiteral("files")).isArray())
+        return body.value(QStringLiteral("files")).toArray();
+    return std::nullopt;
+}
+
+const QString kNoFileList = QStringLiteral("no file list in the answer");
+
+#ifdef DOCKET_HAVE_SIMDJSON
+
+// QJsonValue::toInteger() of a double: the number when it is whole and fits, else 0.
+qint64 wholeNumber(double number)
+{
+    if (!std::isfinite(number) || number < -9223372036854775808.0
+        || number >= 9223372036854775808.0)
+        return 0;
+    const auto whole = qint64(number);
+    return double(whole) == number ? whole : 0;
+}
+
+QByteArrayView viewOf(std::string_view text)
+{
+    return QByteArrayView(text.data(), qsizetype(text.size()));
+}
+
+void readMember(simdjson::dom::element value, Member *member)
+{
+    // A document simdjson has validated: get() cannot fail for the type it reports.
+    using Type = simdjson::dom::element_type;
+    member->isUtf8 = false;
+    member->kind = Member::Kind::Other;
+    switch (value.type()) {
+    case Type::STRING: {
+        std::string_view text;
+        if (value.get(text) == simdjson::SUCCESS) {
+            member->kind = Member::Kind::String;
+            member->isUtf8 = true;
+            member->utf8 = viewOf(text);
+        }
+        break;
+    }
+    case Type::INT64: {
+        int64_t number = 0;
+        if (value.get(number) == simdjson::SUCCESS) {
+            member->kind = Member::Kind::Number;
+            member->number = double(number);
+            member->whole = number;
+        }
+        break;
+    }
+    case Type::UINT64: {
+        // Only above qint64's range: QJsonDocument keeps such integers as doubles.
+        uint64_t number = 0;
+        if (value.get(number) == simdjson::SUCCESS) {
+            member->kind = Member::Kind::Number;
+            member->number = double(number);
+            member->whole = wholeNumber(member->number);
+        }
+        break;
+    }
+    case Type::DOUBLE: {
+        double number = 0;
+        if (value.get(number) == simdjson::SUCCESS) {
+            member->kind = Member::Kind::Number;
+            member->number = number;
+            member->whole = wholeNumber(number);
+        }
+        break;
+    }
+    case Type::BOOL:
+        if (value.get(member->boolean) == simdjson::SUCCESS)
+            member->kind = Member::Kind::Bool;
+        break;
+    case Type::NULL_VALUE:
+        member->kind = Member::Kind::Null;
+        break;
+    case Type::ARRAY:
+    case Type::OBJECT:
+        break;
+    }
+}
+
+// The uploader is only read when `withUploader` (the case listing has no use for it).
+void readFileFields(simdjson::dom::object file, FileFields *fields, bool withUploader)
+{
+    fields->clear();
+    for (const simdjson::dom::key_value_pair member : file) {
+        if (Member *slot = fields->memberFor(member.key)) {
+            readMember(member.value, slot);
+        } else if (withUploader && member.key == "uploadedBy"sv) {
+            // A later "uploadedBy" replaces an earlier one entirely, as in QJsonObject.
+            fields->clearUploader();
+            simdjson::dom::object uploader;
+            if (member.value.get(uploader) == simdjson::SUCCESS) {
+                for (const simdjson::dom::key_value_pair field : uploader) {
+                    if (Member *slot = fields->uploaderMemberFor(field.key))
+                        readMember(field.value, slot);
+                }
+            }
+        }
+    }
+}
+
+// The value of the last `key` of `object` (QJsonObject keeps the last of duplicates).
+bool lastValue(simdjson::dom::object object, std::string_view key, simdjson::dom::element *value)
+{
+    bool found = false;
+    for (const simdjson::dom::key_value_pair member : object) {
+        if (member.key == key) {
+            *value = member.value;
+            found = true;
+        }
+    }
+    return found;
+}
+
+// filesOf() over simdjson's document.
+bool filesOf(simdjson::dom::object body, simdjson::dom::array *files)
+{
+    simdjson::dom::element data;
+    simdjson::dom::object dataObject;
+    simdjson::dom::element list;
+    if (lastValue(body, "data", &data) && data.get(dataObject) == simdjson::SUCCESS
+        && lastValue(dataObject, "files", &list) && list.get(*files) == simdjson::SUCCESS)
+        return true;
+    return lastValue(body, "files", &list) && list.get(*files) == simdjson::SUCCESS;
+}
+
+#endif // DOCKET_HAVE_SIMDJSON
+
+// Reads a list answer and calls visit(const FileFields &) for each object in its file list, in
+// order (anything else in the list has no id, so no row). The uploader may be left out when not
+// `withUploader`. Returns why the body is not a list answer, or an empty string.
+template<typename Visit>
+QString forEachFile(const QByteArray &body, JsonParser parser, bool withUploader, Visit &&visit)
+{
+    FileFields fields;
+#ifdef DOCKET_HAVE_SIMDJSON
+    if (parser == JsonParser::Simdjson) {
+        simdjson::dom::parser reader;
+        simdjson::dom::element root;
+        // simdjson reads up to SIMDJSON_PADDING bytes past the end; it copies the body only when
+        // the buffer has no such room.
+        const bool padded = body.capacity() - body.size() >= qsizetype(simdjson::SIMDJSON_PADDING);
+        simdjson::dom::object object;
+        if (reader.parse(body.constData(), size_t(body.size()), !padded).get(root)
+                == simdjson::SUCCESS
+            && root.get(object) == simdjson::SUCCESS) {
+            simdjson::dom::array files;
+            if (!filesOf(object, &files))
+                return kNoFileList;
+            for (const simdjson::dom::element entry : files) {
+                simdjson::dom::object file;
+                if (entry.get(file) != simdjson::SUCCESS)
+                    continue;
+                readFileFields(file, &fields, withUploader);
+                visit(std::as_const(fields));
+            }
+            return {};
+        }
+        // Refused, or not an object: QJsonDocument accepts a few things simdjson does not (a byte
+        // order mark, lone surrogate escapes, unescaped control characters), and says in its own
+        // words what is wrong with the rest.
+    }
+#else
+    Q_UNUSED(parser);
+    Q_UNUSED(withUploader);
+#endif
+    ApiResult result;
+    result.body = body;
+    QString problem;
+    const QJsonObject object = result.jsonObject(&problem);
+    if (!problem.isEmpty())
+        return problem;
+    const std::optional<QJsonArray> files = filesOf(object);
+    if (!files)
+        return kNoFileList;
+    for (const QJsonValue &entry : *files) {
+        if (!entry.isObject())
+            continue;
+        fields.readQt(entry.toObject());
+        visit(std::as_const(fields));
+    }
+    return {};
+}
+
+// The all-files answer as case rows into `cases` and, unless `filesByCase` is null, each case's
+// file rows (as parseFileList would make them of the case's own list) into `filesByCase`. Returns
+// why the body is not a list answer, or an empty string.
+QString readCases(const QByteArray &body, JsonParser parser, ListPage *cases,
+                  QHash<QString, ListPage> *filesByCase, bool withDetails)
+{
+    // Without filesByCase only what a case row shows is read: no file rows are built (there may
+    // be 50,000).
+    struct CaseRow
+    {
+        CaseOfRows caseOfRows;
+        int files = 0;
+        int phiFiles = 0;
+        bool hasNewest = false;
+        qint64 newestMSecs = 0;
+        QList<RemoteItem> items;
+    };
+    std::vector<CaseRow> rows; // in the order their newest file comes (the server's order)
+    // By the caseId's UTF-8 bytes: looking up a case costs no QString per file.
+    QHash<QByteArray, size_t> indexById;
+    FileRowMaker fileRows(withDetails);
+    // The uploader is only in the details.
+    const bool withUploader = filesByCase && withDetails;
+    const QString problem = forEachFile(body, parser, withUploader, [&](const FileFields &file) {
+        // Counted as the case's file list will show them: only files with an id.
+        if (!file.caseId.hasIdText() || !file.id.hasIdText())
+            return;
+        const Member &caseId = file.caseId;
+        const QByteArray key = caseId.isString() && caseId.isUtf8
+            ? QByteArray::fromRawData(caseId.utf8.data(), caseId.utf8.size())
+            : TextMaker().idText(caseId).toUtf8();
+        auto found = indexById.constFind(key);
+        if (found == indexById.constEnd()) {
+            // A deep copy: `key` may point into the parser's buffer.
+            found = indexById.insert(QByteArray(key.constData(), key.size()), rows.size());
+            rows.push_back({ CaseOfRows({ NodeKind::Care360Case, { QString::fromUtf8(key) } }),
+                             0,
+                             0,
+                             false,
+                             0,
+                             {} });
+        }
+        CaseRow &row = rows[*found];
+        ++row.files;
+        if (file.isPHI.toBool(false))
+            ++row.phiFiles;
+        qint64 created = 0;
+        if (firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created)
+            && (!row.hasNewest || created > row.newestMSecs)) {
+            row.hasNewest = true;
+            row.newestMSecs = created;
+        }
+        if (filesByCase)
+            row.items.append(fileRows.row(file, row.caseOfRows));
+    });
+    if (!problem.isEmpty())
+        return problem;
+    cases->items.reserve(qsizetype(rows.size()));
+    if (filesByCase)
+        filesByCase->reserve(qsizetype(rows.size()));
+    for (CaseRow &row : rows) {
+        const QString &id = row.caseOfRows.ref.ids.first();
+        RemoteItem item;
+        item.ref = row.caseOfRows.ref;
+        item.name = tr("Case %1").arg(id.left(8));
+        if (row.hasNewest)
+            item.created = QDateTime::fromMSecsSinceEpoch(row.newestMSecs, Qt::UTC);
+        // Spelled out: without a translation loaded, "%n file(s)" would show as is.
+        item.status = row.files == 1 ? tr("1 file") : tr("%1 files").arg(row.files);
+        item.childCount = row.files;
+        item.details = { { QStringLiteral("caseId"), id },
+                         { QStringLiteral("fileCount"), row.files },
+                         { QStringLiteral("phiFileCount"), row.phiFiles } };
+        if (item.created.isValid())
+            item.details.insert(QStringLiteral("newestFile"), item.created);
+        cases->items.append(item);
+        if (filesByCase) {
+            ListPage files;
+            files.total = int(row.items.size());
+            files.items = std::move(row.items);
+            filesByCase->insert(id, std::move(files));
+        }
+    }
+    cases->total = int(cases->items.size());
+    return {};
+}
+
+} // namespace
+
+Care360Connector::ParsedList Care360Connector::parseFileList(const QByteArray &body,
+                                                             const NodeRef &caseRef,
+                                                             JsonParser parser, bool withDetails)
+{
+    ParsedList parsed;
+    FileRowMaker rows(withDetails);
+    const CaseOfRows caseOfRows(caseRef);
+    parsed.problem = forEachFile(body, parser, withDetails, [&](const FileFields &file) {
+        if (!file.id.hasIdText())
+            return; // nothing Docket could show, open or delete
+        parsed.page.items.append(rows.row(file, caseOfRows));
+    });
+    if (!parsed.problem.isEmpty())
+        parsed.page = ListPage();
+    else
+        parsed.page.total = int(parsed.page.items.size());
+    return parsed;
+}
+
+Care360Connector::ParsedList Care360Connector::parseCaseList(const QByteArray &body,
+                                                             JsonParser parser)
+{
+    ParsedList parsed;
+    parsed.problem = readCases(body, parser, &parsed.page, nullptr, false);
+    return parsed;
+}
+
+Care360Connector::ParsedAccount
+Care360Connector::parseAccountList(const QByteArray &body, JsonParser parser, bool withDetails)
+{
+    ParsedAccount parsed;
+    parsed.cases.problem
+        = readCases(body, parser, &parsed.cases.page, &parsed.filesByCase, withDetails);
+    return parsed;
+}
+
+} // namespace Docket
