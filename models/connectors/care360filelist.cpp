@@ -1,5 +1,4 @@
 #include "care360connector.h"
-
 #include "connectorsupport.h"
 #include "jsonparsing.h"
 
@@ -272,6 +271,13 @@ struct StatusWords
     QString texts[3][2];
 };
 
+// A case's file rows in compact form, with the index of each status word once it is used.
+struct CompactRows
+{
+    RowBlock block;
+    int statuses[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } }; // as StatusWords::texts
+};
+
 // A case as its file rows name it.
 struct CaseOfRows
 {
@@ -309,8 +315,7 @@ public:
         qint64 created = 0;
         if (firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created))
             item.created = QDateTime::fromMSecsSinceEpoch(created, Qt::UTC);
-        if (file.size.kind == Member::Kind::Number && file.size.number >= 0)
-            item.sizeBytes = qint64(file.size.number);
+        item.sizeBytes = sizeBytes(file.size);
 
         const bool hasPHI = file.isPHI.kind == Member::Kind::Bool;
         const bool restricted = file.isRestricted.toBool(false);
@@ -354,7 +359,44 @@ public:
         return item;
     }
 
+    // The same row in compact form (for a request without details), appended to `rows`. Ids and
+    // names that simdjson read go in as the answer's bytes; anything else (QJsonDocument's
+    // strings, numbers as ids) goes through row().
+    void appendRow(const FileFields &file, const CaseOfRows &caseOfRows, CompactRows *rows)
+    {
+        const Member &nameMember
+            = firstPresent({ &file.fileName, &file.name, &file.fileNameSnake });
+        const bool idIsUtf8 = file.id.isString() && file.id.isUtf8;
+        if (!idIsUtf8 || (nameMember.isString() && !nameMember.isUtf8)) {
+            rows->block.append(row(file, caseOfRows), caseOfRows.ref);
+            return;
+        }
+        // text() of a member that is not a string is empty, and an empty name shows the id.
+        const QByteArrayView name
+            = nameMember.isString() && !nameMember.utf8.isEmpty() ? nameMember.utf8 : file.id.utf8;
+        qint64 created = RowBlock::noDate;
+        if (!firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created))
+            created = RowBlock::noDate;
+        const qint64 size = sizeBytes(file.size);
+        const int phi = file.isPHI.kind == Member::Kind::Bool ? (file.isPHI.boolean ? 1 : 2) : 0;
+        const int restricted = file.isRestricted.toBool(false) ? 1 : 0;
+        int &status = rows->statuses[phi][restricted];
+        if (status < 0)
+            status = rows->block.addStatus(m_words.texts[phi][restricted]);
+        rows->block.appendUtf8(NodeKind::Care360File, file.id.utf8, name, created,
+                               size >= 0 ? Measure::Bytes : Measure::None, size, quint16(status));
+    }
+
 private:
+    // A size in bytes, or -1 when it is not a number of bytes a qint64 holds.
+    static qint64 sizeBytes(const Member &size)
+    {
+        if (size.kind != Member::Kind::Number || !(size.number >= 0)
+            || size.number >= 9223372036854775808.0)
+            return -1;
+        return qint64(size.number);
+    }
+
     const bool m_withDetails;
     const StatusWords m_words;
     TextMaker m_texts;
@@ -562,12 +604,16 @@ QString readCases(const QByteArray &body, JsonParser parser, ListPage *cases,
     // be 50,000).
     struct CaseRow
     {
+        explicit CaseRow(CaseOfRows caseOfRows)
+            : caseOfRows(std::move(caseOfRows))
+        { }
         CaseOfRows caseOfRows;
         int files = 0;
         int phiFiles = 0;
         bool hasNewest = false;
         qint64 newestMSecs = 0;
-        QList<RemoteItem> items;
+        QList<RemoteItem> items; // with details
+        CompactRows rows; // without
     };
     std::vector<CaseRow> rows; // in the order their newest file comes (the server's order)
     // By the caseId's UTF-8 bytes: looking up a case costs no QString per file.
@@ -587,12 +633,7 @@ QString readCases(const QByteArray &body, JsonParser parser, ListPage *cases,
         if (found == indexById.constEnd()) {
             // A deep copy: `key` may point into the parser's buffer.
             found = indexById.insert(QByteArray(key.constData(), key.size()), rows.size());
-            rows.push_back({ CaseOfRows({ NodeKind::Care360Case, { QString::fromUtf8(key) } }),
-                             0,
-                             0,
-                             false,
-                             0,
-                             {} });
+            rows.emplace_back(CaseOfRows({ NodeKind::Care360Case, { QString::fromUtf8(key) } }));
         }
         CaseRow &row = rows[*found];
         ++row.files;
@@ -604,8 +645,10 @@ QString readCases(const QByteArray &body, JsonParser parser, ListPage *cases,
             row.hasNewest = true;
             row.newestMSecs = created;
         }
-        if (filesByCase)
+        if (filesByCase && withDetails)
             row.items.append(fileRows.row(file, row.caseOfRows));
+        else if (filesByCase)
+            fileRows.appendRow(file, row.caseOfRows, &row.rows);
     });
     if (!problem.isEmpty())
         return problem;
@@ -630,8 +673,9 @@ QString readCases(const QByteArray &body, JsonParser parser, ListPage *cases,
         cases->items.append(item);
         if (filesByCase) {
             ListPage files;
-            files.total = int(row.items.size());
+            files.total = row.files;
             files.items = std::move(row.items);
+            files.rows = std::move(row.rows.block);
             filesByCase->insert(id, std::move(files));
         }
     }
@@ -648,15 +692,23 @@ Care360Connector::ParsedList Care360Connector::parseFileList(const QByteArray &b
     ParsedList parsed;
     FileRowMaker rows(withDetails);
     const CaseOfRows caseOfRows(caseRef);
+    CompactRows compact;
+    int count = 0;
     parsed.problem = forEachFile(body, parser, withDetails, [&](const FileFields &file) {
         if (!file.id.hasIdText())
             return; // nothing Docket could show, open or delete
-        parsed.page.items.append(rows.row(file, caseOfRows));
+        if (withDetails)
+            parsed.page.items.append(rows.row(file, caseOfRows));
+        else
+            rows.appendRow(file, caseOfRows, &compact);
+        ++count;
     });
-    if (!parsed.problem.isEmpty())
+    if (!parsed.problem.isEmpty()) {
         parsed.page = ListPage();
-    else
-        parsed.page.total = int(parsed.page.items.size());
+    } else {
+        parsed.page.total = count;
+        parsed.page.rows = std::move(compact.block);
+    }
     return parsed;
 }
 

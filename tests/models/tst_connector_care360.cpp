@@ -53,11 +53,22 @@ QString describe(const RemoteItem &item)
         .arg(QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
 }
 
-QStringList describe(const Care360Connector::ParsedList &parsed)
+// A page's rows as RemoteItems under `parent`, whether the connector handed over items or, for a
+// request without details, a RowBlock.
+QList<RemoteItem> itemsOf(const ListPage &page, const NodeRef &parent)
+{
+    QList<RemoteItem> items = page.items;
+    for (int row = 0; row < page.rows.size(); ++row)
+        items.append(page.rows.item(row, parent));
+    return items;
+}
+
+QStringList describe(const Care360Connector::ParsedList &parsed, const NodeRef &parent = {})
 {
     QStringList lines { QStringLiteral("problem: ") + parsed.problem,
-                        QStringLiteral("total: %1").arg(parsed.page.total) };
-    for (const RemoteItem &item : parsed.page.items)
+                        QStringLiteral("total: %1").arg(parsed.page.total),
+                        QStringLiteral("compact rows: %1").arg(parsed.page.rows.size()) };
+    for (const RemoteItem &item : itemsOf(parsed.page, parent))
         lines << describe(item);
     return lines;
 }
@@ -70,7 +81,8 @@ QStringList describe(const Care360Connector::ParsedAccount &parsed)
     for (const RemoteItem &caseItem : parsed.cases.page.items) {
         lines << QStringLiteral("files of ") + caseItem.ref.id();
         lines << describe(
-            Care360Connector::ParsedList { parsed.filesByCase.value(caseItem.ref.id()), {} });
+            Care360Connector::ParsedList { parsed.filesByCase.value(caseItem.ref.id()), {} },
+            caseItem.ref);
     }
     return lines;
 }
@@ -719,10 +731,14 @@ void TestConnectorCare360::rowsWithoutDetails()
     QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 2);
     const Outcome asked = run(h->connector->list(second, bare));
     QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), 3);
-    QVERIFY(!known.page.items.isEmpty());
-    QCOMPARE(describe(Care360Connector::ParsedList { known.page, {} }),
-             describe(Care360Connector::ParsedList { asked.page, {} }));
-    for (const RemoteItem &item : known.page.items) {
+    // Handed over in compact form, from the account listing or from the case's own list alike.
+    QVERIFY(known.page.items.isEmpty());
+    QVERIFY(!known.page.rows.isEmpty());
+    QCOMPARE(describe(Care360Connector::ParsedList { known.page, {} }, second),
+             describe(Care360Connector::ParsedList { asked.page, {} }, second));
+    for (const RemoteItem &item : itemsOf(known.page, second)) {
+        QCOMPARE(item.ref.ids.size(), 2);
+        QCOMPARE(item.ref.ids.first(), second.id());
         QVERIFY(item.details.isEmpty());
         QVERIFY(!item.name.isEmpty());
         QVERIFY(item.created.isValid());
@@ -1632,8 +1648,10 @@ void TestConnectorCare360::parsersAgreeOnTrickyBodies()
              describe(Care360Connector::parseAccountList(body, JsonParser::Qt)));
     QCOMPARE(describe(Care360Connector::parseAccountList(body, JsonParser::Simdjson, false)),
              describe(Care360Connector::parseAccountList(body, JsonParser::Qt, false)));
-    QCOMPARE(describe(Care360Connector::parseFileList(body, caseRef, JsonParser::Simdjson, false)),
-             describe(Care360Connector::parseFileList(body, caseRef, JsonParser::Qt, false)));
+    QCOMPARE(
+        describe(Care360Connector::parseFileList(body, caseRef, JsonParser::Simdjson, false),
+                 caseRef),
+        describe(Care360Connector::parseFileList(body, caseRef, JsonParser::Qt, false), caseRef));
 }
 
 void TestConnectorCare360::accountListingGroupsFilesAsCaseListsWould()
@@ -1661,14 +1679,17 @@ void TestConnectorCare360::accountListingGroupsFilesAsCaseListsWould()
                      describe(Care360Connector::ParsedList { expected, {} }));
             QCOMPARE(files.items.size(), caseItem.childCount);
             // Without details, the same rows with none.
+            // Without details, the same rows with none, handed over as a RowBlock.
             const ListPage bare = Care360Connector::parseAccountList(body, parser, false)
                                       .filesByCase.value(caseItem.ref.id());
-            QCOMPARE(bare.items.size(), files.items.size());
-            for (qsizetype i = 0; i < bare.items.size(); ++i) {
-                QVERIFY(bare.items.at(i).details.isEmpty());
+            QVERIFY(bare.items.isEmpty());
+            QCOMPARE(bare.rows.size(), files.items.size());
+            QCOMPARE(bare.total, files.total);
+            const QList<RemoteItem> bareItems = itemsOf(bare, caseItem.ref);
+            for (qsizetype i = 0; i < bareItems.size(); ++i) {
                 RemoteItem withDetails = files.items.at(i);
                 withDetails.details.clear();
-                QCOMPARE(describe(bare.items.at(i)), describe(withDetails));
+                QCOMPARE(describe(bareItems.at(i)), describe(withDetails));
             }
         }
     }
