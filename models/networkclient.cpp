@@ -10,6 +10,8 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <memory>
+
 namespace Docket {
 
 QJsonObject ApiResult::jsonObject(QString *problem) const
@@ -51,13 +53,44 @@ namespace {
 
 // What a finished reply amounts to: a 2xx with its body, an HTTP error status, or a transport
 // failure (timeout, reset, refused, or an answer cut short).
-ApiResult resultOf(QNetworkReply *reply, const QByteArray &requestId)
+bool isSuccess(int status)
+{
+    return status >= 200 && status < 300;
+}
+
+// A 2xx answer's body as it arrives, for ApiRequest::bodyPieces.
+struct BodyPieces
+{
+    std::function<void(const QByteArray &)> deliver;
+    bool started = false; // the answer is a 2xx: its body goes to `deliver`
+    qint64 delivered = 0;
+
+    // Hands over what has arrived, if the answer is a 2xx.
+    void take(QNetworkReply *reply)
+    {
+        if (!started) {
+            if (!isSuccess(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt()))
+                return;
+            started = true;
+        }
+        if (!reply->isOpen())
+            return;
+        const QByteArray piece = reply->readAll();
+        delivered += piece.size();
+        if (!piece.isEmpty())
+            deliver(piece);
+    }
+};
+
+// `streamed`: the body went to ApiRequest::bodyPieces, this many bytes of it (-1: it did not).
+ApiResult resultOf(QNetworkReply *reply, const QByteArray &requestId, qint64 streamed)
 {
     ApiResult result;
     result.requestId = requestId;
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (reply->isOpen())
+    if (streamed < 0 && reply->isOpen())
         result.body = reply->readAll();
+    const qint64 bodySize = streamed < 0 ? result.body.size() : streamed;
     for (const auto &pair : reply->rawHeaderPairs())
         result.headers.insert(pair.first.toLower(), pair.second);
     QNetworkReply::NetworkError networkError = reply->error();
@@ -70,15 +103,14 @@ ApiResult resultOf(QNetworkReply *reply, const QByteArray &requestId)
     const qint64 announced = result.headers.value("content-length").toLongLong(&lengthKnown);
     const QByteArray encoding = result.headers.value("content-encoding").trimmed().toLower();
     const bool plain = encoding.isEmpty() || encoding == "identity";
-    if (networkError == QNetworkReply::NoError && plain && lengthKnown
-        && announced > result.body.size()) {
+    if (networkError == QNetworkReply::NoError && plain && lengthKnown && announced > bodySize) {
         networkError = QNetworkReply::RemoteHostClosedError;
         errorString = QStringLiteral("the connection closed after %1 of %2 bytes")
-                          .arg(result.body.size())
+                          .arg(bodySize)
                           .arg(announced);
     }
 
-    if (result.status >= 200 && result.status < 300 && networkError == QNetworkReply::NoError)
+    if (isSuccess(result.status) && networkError == QNetworkReply::NoError)
         return result;
     if (result.status > 0 && networkError != QNetworkReply::OperationCanceledError
         && networkError != QNetworkReply::RemoteHostClosedError) {
@@ -126,11 +158,24 @@ QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
 
     QPointer<QObject> guard(context);
     connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
+    std::shared_ptr<BodyPieces> pieces;
+    if (request.bodyPieces) {
+        pieces = std::make_shared<BodyPieces>();
+        pieces->deliver = request.bodyPieces;
+        connect(reply, &QNetworkReply::readyRead, this, [reply, pieces] { pieces->take(reply); });
+    }
     connect(reply, &QNetworkReply::finished, this,
-            [reply, guard, requestId, done = std::move(done)] {
+            [reply, guard, requestId, pieces, done = std::move(done)] {
                 reply->deleteLater();
-                if (guard)
-                    done(resultOf(reply, requestId));
+                if (!guard)
+                    return;
+                qint64 streamed = -1;
+                if (pieces) {
+                    pieces->take(reply); // what is left, and the body of a 2xx that never said
+                    if (pieces->started)
+                        streamed = pieces->delivered;
+                }
+                done(resultOf(reply, requestId, streamed));
             });
     return reply;
 }

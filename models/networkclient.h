@@ -29,6 +29,11 @@ struct ApiRequest
     // The X-Request-ID to send; empty: a new one. A caller that must record the id before the
     // request goes out (the deletion queue's audit trail) chooses it.
     QByteArray requestId;
+    // When set, the body of a 2xx answer is handed to it piece by piece as it arrives (all of it,
+    // in order, before the result), and ApiResult::body stays empty: for answers so big that
+    // reading them should start before their last byte. Error answers are kept whole as usual.
+    // Called on the client's thread; the pieces may be bigger or smaller than the network's.
+    std::function<void(const QByteArray &piece)> bodyPieces;
 };
 
 // What came back. `error` is set for transport failures and non-2xx statuses alike.

@@ -1,5 +1,6 @@
 #include "care360connector.h"
 
+#include "care360filelist.h"
 #include "connectorsupport.h"
 #include "jsonparsing.h"
 
@@ -464,6 +465,35 @@ void finishListOffThread(ListJob *job, const QByteArray &requestId, Parse &&pars
 
 } // namespace
 
+namespace {
+
+// An answer read while it arrives: each piece is read on a worker after the one before it (a
+// chain of continuations on jsonThreadPool()), then finish() gives the result.
+class PiecewiseReading
+{
+public:
+    PiecewiseReading(bool withFiles, bool withDetails)
+        : m_stream(std::make_shared<Care360ListStream>(withFiles, withDetails))
+        , m_chain(QtFuture::makeReadyFuture())
+    { }
+
+    void read(const QByteArray &piece)
+    {
+        m_chain
+            = m_chain.then(jsonThreadPool(), [stream = m_stream, piece] { stream->append(piece); });
+    }
+    QFuture<Care360Connector::ParsedAccount> finish()
+    {
+        return m_chain.then(jsonThreadPool(), [stream = m_stream] { return stream->finish(); });
+    }
+
+private:
+    std::shared_ptr<Care360ListStream> m_stream;
+    QFuture<void> m_chain;
+};
+
+} // namespace
+
 void Care360Connector::listCases(ListJob *job, bool withDetails)
 {
     // There is no case list: the cases are the distinct caseIds of the patient's files (files
@@ -473,49 +503,47 @@ void Care360Connector::listCases(ListJob *job, bool withDetails)
         query.append({ QStringLiteral("type"), m_typeFilter.toLower() });
     ApiRequest request;
     request.url = filesUrl({}, query);
-    // The job is the connector's child: while it lives, so does `this`.
+    // The answer holds every file of the patient (17 MB for 50,000): it is read on a worker while
+    // it arrives, so little is left to read after its last byte. Pieces that come after the job
+    // was aborted are not read.
     const bool keepFiles = m_knownFilesLifetimeMs > 0;
+    auto reading = std::make_shared<PiecewiseReading>(keepFiles, withDetails);
+    request.bodyPieces = [reading, guard = QPointer<ListJob>(job)](const QByteArray &piece) {
+        if (guard && !guard->isFinished())
+            reading->read(piece);
+    };
+    // The job is the connector's child: while it lives, so does `this`.
     session()->send(
         request, job,
-        [this, job, withDetails, keepFiles, filter = m_typeFilter,
+        [this, job, withDetails, reading, filter = m_typeFilter,
          removals = m_removalsStarted](const ApiResult &result) {
             if (!result.ok()) {
                 job->finish(care360Error(result));
                 return;
             }
-            // The body is owned by the worker's copy (QByteArray shares, it does not copy).
-            runOffThread(
-                job,
-                [body = result.body, withDetails, keepFiles] {
-                    ParsedAccount parsed;
-                    if (keepFiles)
-                        parsed = parseAccountList(body, defaultJsonParser(), withDetails);
-                    else
-                        parsed.cases = parseCaseList(body); // no file rows are built
-                    return parsed;
-                },
-                [this, job, filter, withDetails, removals,
-                 requestId = result.requestId](ParsedAccount parsed) {
-                    if (job->isFinished())
-                        return; // aborted meanwhile
-                    if (!parsed.cases.problem.isEmpty()) {
-                        job->finish(ApiError::malformed(parsed.cases.problem, requestId));
-                        return;
-                    }
-                    // Newer than any rows kept before, which it replaces. Not kept when a
-                    // delete started since the request went out: the answer may predate it.
-                    forgetKnownFiles();
-                    if (filter == m_typeFilter && m_knownFilesLifetimeMs > 0
-                        && removals == m_removalsStarted && !parsed.filesByCase.isEmpty()) {
-                        m_knownFiles.typeFilter = filter;
-                        m_knownFiles.withDetails = withDetails;
-                        m_knownFiles.byCase = std::move(parsed.filesByCase);
-                        m_knownFiles.age.start();
-                        m_knownFilesExpiry.start(m_knownFilesLifetimeMs);
-                    }
-                    job->setPage(std::move(parsed.cases.page));
-                    job->finish();
-                });
+            whenReady(job, reading->finish(),
+                      [this, job, filter, withDetails, removals,
+                       requestId = result.requestId](ParsedAccount parsed) {
+                          if (job->isFinished())
+                              return; // aborted meanwhile
+                          if (!parsed.cases.problem.isEmpty()) {
+                              job->finish(ApiError::malformed(parsed.cases.problem, requestId));
+                              return;
+                          }
+                          // Newer than any rows kept before, which it replaces. Not kept when a
+                          // delete started since the request went out: the answer may predate it.
+                          forgetKnownFiles();
+                          if (filter == m_typeFilter && m_knownFilesLifetimeMs > 0
+                              && removals == m_removalsStarted && !parsed.filesByCase.isEmpty()) {
+                              m_knownFiles.typeFilter = filter;
+                              m_knownFiles.withDetails = withDetails;
+                              m_knownFiles.byCase = std::move(parsed.filesByCase);
+                              m_knownFiles.age.start();
+                              m_knownFilesExpiry.start(m_knownFilesLifetimeMs);
+                          }
+                          job->setPage(std::move(parsed.cases.page));
+                          job->finish();
+                      });
         });
 }
 

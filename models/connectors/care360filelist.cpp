@@ -1,5 +1,7 @@
-#include "care360connector.h"
+#include "care360filelist.h"
+
 #include "connectorsupport.h"
+#include "jsonarrayscanner.h"
 #include "jsonparsing.h"
 
 #include <QJsonArray>
@@ -594,14 +596,89 @@ QString forEachFile(const QByteArray &body, JsonParser parser, bool withUploader
     return {};
 }
 
-// The all-files answer as case rows into `cases` and, unless `filesByCase` is null, each case's
-// file rows (as parseFileList would make them of the case's own list) into `filesByCase`. Returns
-// why the body is not a list answer, or an empty string.
-QString readCases(const QByteArray &body, JsonParser parser, ListPage *cases,
-                  QHash<QString, ListPage> *filesByCase, bool withDetails)
+// Groups the files of the all-files answer by case as they are read: the case rows (file counts,
+// newest file) and, when `withFiles`, each case's file rows, as parseFileList would make them of
+// the case's own list. Only what a case row shows is read without `withFiles`: no file rows are
+// built (there may be 50,000).
+class CaseGrouper
 {
-    // Without filesByCase only what a case row shows is read: no file rows are built (there may
-    // be 50,000).
+public:
+    CaseGrouper(bool withFiles, bool withDetails)
+        : m_withFiles(withFiles)
+        , m_withDetails(withDetails)
+        , m_fileRows(withDetails)
+    { }
+
+    // The uploader is only in the details.
+    bool withUploader() const { return m_withFiles && m_withDetails; }
+
+    void add(const FileFields &file)
+    {
+        // Counted as the case's file list will show them: only files with an id.
+        if (!file.caseId.hasIdText() || !file.id.hasIdText())
+            return;
+        const Member &caseId = file.caseId;
+        const QByteArray key = caseId.isString() && caseId.isUtf8
+            ? QByteArray::fromRawData(caseId.utf8.data(), caseId.utf8.size())
+            : TextMaker().idText(caseId).toUtf8();
+        auto found = m_indexById.constFind(key);
+        if (found == m_indexById.constEnd()) {
+            // A deep copy: `key` may point into the parser's buffer.
+            found = m_indexById.insert(QByteArray(key.constData(), key.size()), m_rows.size());
+            m_rows.emplace_back(CaseOfRows({ NodeKind::Care360Case, { QString::fromUtf8(key) } }));
+        }
+        CaseRow &row = m_rows[*found];
+        ++row.files;
+        if (file.isPHI.toBool(false))
+            ++row.phiFiles;
+        qint64 created = 0;
+        if (firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created)
+            && (!row.hasNewest || created > row.newestMSecs)) {
+            row.hasNewest = true;
+            row.newestMSecs = created;
+        }
+        if (m_withFiles && m_withDetails)
+            row.items.append(m_fileRows.row(file, row.caseOfRows));
+        else if (m_withFiles)
+            m_fileRows.appendRow(file, row.caseOfRows, &row.rows);
+    }
+
+    // The case rows into `cases`, and with `withFiles` each case's file rows into `filesByCase`.
+    void finish(ListPage *cases, QHash<QString, ListPage> *filesByCase)
+    {
+        cases->items.reserve(qsizetype(m_rows.size()));
+        if (m_withFiles)
+            filesByCase->reserve(qsizetype(m_rows.size()));
+        for (CaseRow &row : m_rows) {
+            const QString &id = row.caseOfRows.ref.ids.first();
+            RemoteItem item;
+            item.ref = row.caseOfRows.ref;
+            item.name = tr("Case %1").arg(id.left(8));
+            if (row.hasNewest)
+                item.created = QDateTime::fromMSecsSinceEpoch(row.newestMSecs, Qt::UTC);
+            // Spelled out: without a translation loaded, "%n file(s)" would show as is.
+            item.status = row.files == 1 ? tr("1 file") : tr("%1 files").arg(row.files);
+            item.childCount = row.files;
+            item.details = { { QStringLiteral("caseId"), id },
+                             { QStringLiteral("fileCount"), row.files },
+                             { QStringLiteral("phiFileCount"), row.phiFiles } };
+            if (item.created.isValid())
+                item.details.insert(QStringLiteral("newestFile"), item.created);
+            cases->items.append(item);
+            if (m_withFiles) {
+                ListPage files;
+                files.total = row.files;
+                files.items = std::move(row.items);
+                files.rows = std::move(row.rows.block);
+                filesByCase->insert(id, std::move(files));
+            }
+        }
+        cases->total = int(cases->items.size());
+        m_rows.clear();
+        m_indexById.clear();
+    }
+
+private:
     struct CaseRow
     {
         explicit CaseRow(CaseOfRows caseOfRows)
@@ -615,71 +692,27 @@ QString readCases(const QByteArray &body, JsonParser parser, ListPage *cases,
         QList<RemoteItem> items; // with details
         CompactRows rows; // without
     };
-    std::vector<CaseRow> rows; // in the order their newest file comes (the server's order)
+
+    const bool m_withFiles;
+    const bool m_withDetails;
+    FileRowMaker m_fileRows;
+    std::vector<CaseRow> m_rows; // in the order their newest file comes (the server's order)
     // By the caseId's UTF-8 bytes: looking up a case costs no QString per file.
-    QHash<QByteArray, size_t> indexById;
-    FileRowMaker fileRows(withDetails);
-    // The uploader is only in the details.
-    const bool withUploader = filesByCase && withDetails;
-    const QString problem = forEachFile(body, parser, withUploader, [&](const FileFields &file) {
-        // Counted as the case's file list will show them: only files with an id.
-        if (!file.caseId.hasIdText() || !file.id.hasIdText())
-            return;
-        const Member &caseId = file.caseId;
-        const QByteArray key = caseId.isString() && caseId.isUtf8
-            ? QByteArray::fromRawData(caseId.utf8.data(), caseId.utf8.size())
-            : TextMaker().idText(caseId).toUtf8();
-        auto found = indexById.constFind(key);
-        if (found == indexById.constEnd()) {
-            // A deep copy: `key` may point into the parser's buffer.
-            found = indexById.insert(QByteArray(key.constData(), key.size()), rows.size());
-            rows.emplace_back(CaseOfRows({ NodeKind::Care360Case, { QString::fromUtf8(key) } }));
-        }
-        CaseRow &row = rows[*found];
-        ++row.files;
-        if (file.isPHI.toBool(false))
-            ++row.phiFiles;
-        qint64 created = 0;
-        if (firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created)
-            && (!row.hasNewest || created > row.newestMSecs)) {
-            row.hasNewest = true;
-            row.newestMSecs = created;
-        }
-        if (filesByCase && withDetails)
-            row.items.append(fileRows.row(file, row.caseOfRows));
-        else if (filesByCase)
-            fileRows.appendRow(file, row.caseOfRows, &row.rows);
-    });
+    QHash<QByteArray, size_t> m_indexById;
+};
+
+// The all-files answer as case rows into `cases` and, unless `filesByCase` is null, each case's
+// file rows into `filesByCase` (see CaseGrouper), read whole. Returns why the body is not a list
+// answer, or an empty string.
+QString readCases(const QByteArray &body, JsonParser parser, ListPage *cases,
+                  QHash<QString, ListPage> *filesByCase, bool withDetails)
+{
+    CaseGrouper grouper(filesByCase != nullptr, withDetails);
+    const QString problem = forEachFile(body, parser, grouper.withUploader(),
+                                        [&](const FileFields &file) { grouper.add(file); });
     if (!problem.isEmpty())
         return problem;
-    cases->items.reserve(qsizetype(rows.size()));
-    if (filesByCase)
-        filesByCase->reserve(qsizetype(rows.size()));
-    for (CaseRow &row : rows) {
-        const QString &id = row.caseOfRows.ref.ids.first();
-        RemoteItem item;
-        item.ref = row.caseOfRows.ref;
-        item.name = tr("Case %1").arg(id.left(8));
-        if (row.hasNewest)
-            item.created = QDateTime::fromMSecsSinceEpoch(row.newestMSecs, Qt::UTC);
-        // Spelled out: without a translation loaded, "%n file(s)" would show as is.
-        item.status = row.files == 1 ? tr("1 file") : tr("%1 files").arg(row.files);
-        item.childCount = row.files;
-        item.details = { { QStringLiteral("caseId"), id },
-                         { QStringLiteral("fileCount"), row.files },
-                         { QStringLiteral("phiFileCount"), row.phiFiles } };
-        if (item.created.isValid())
-            item.details.insert(QStringLiteral("newestFile"), item.created);
-        cases->items.append(item);
-        if (filesByCase) {
-            ListPage files;
-            files.total = row.files;
-            files.items = std::move(row.items);
-            files.rows = std::move(row.rows.block);
-            filesByCase->insert(id, std::move(files));
-        }
-    }
-    cases->total = int(cases->items.size());
+    grouper.finish(cases, filesByCase);
     return {};
 }
 
@@ -727,6 +760,234 @@ Care360Connector::parseAccountList(const QByteArray &body, JsonParser parser, bo
     parsed.cases.problem
         = readCases(body, parser, &parsed.cases.page, &parsed.filesByCase, withDetails);
     return parsed;
+}
+
+// --- Reading while the answer arrives
+// -------------------------------------------------------------
+
+// The body is kept twice over, cheaply: `pieces` as they came (shared, not copied), in case it
+// must be read whole; and `pending`, the bytes not read yet, in one buffer that is reused. Runs are
+// read in place there, each at most maxRunBytes so the parser's buffers stay small and warm.
+struct Care360ListStream::Private
+{
+    Private(bool withFiles, bool withDetails)
+        : withFiles(withFiles)
+        , withDetails(withDetails)
+        , grouper(withFiles, withDetails)
+    { }
+
+    // Reads the whole files that have arrived, once there are enough of them for a run.
+    void readRuns();
+    // After the last piece: reads the last run, up to the list's ], and checks the envelope.
+    bool readLastRun();
+    // The files of pending[runBegin + 1, end) (whole elements and the commas between them),
+    // wrapped in [ ]; false, having read nothing, when that is not valid JSON (a wrong guess).
+    bool readRun(qsizetype end);
+    // True when the body with an empty list in place of the one read ("...[" + "]...", the list's
+    // ] at pending[listEnd]) is valid and names the list once: then the list read is the one
+    // filesOf() takes.
+    bool envelopeIsSound(qsizetype listEnd) const;
+    QByteArray wholeBody() const;
+
+    // A run is read once this many bytes of whole files are in, and holds at most maxRunBytes:
+    // big enough that reading a run costs little beyond its files, small enough to keep pace with
+    // the transfer and to keep the parser's buffers in the cache.
+    static constexpr qsizetype minRunBytes = 128 * 1024;
+    static constexpr qsizetype maxRunBytes = 1024 * 1024;
+    // Wrong guesses (a file name holding "},{") before giving up and reading the body whole.
+    static constexpr int maxWrongGuesses = 16;
+
+    const bool withFiles;
+    const bool withDetails;
+    QList<QByteArray> pieces;
+    JsonArrayScanner scanner { "data", "files" };
+    QByteArray prefix; // the body up to and including the list's [, once found
+    // From the list's [ (or the comma after the last run read) to what has arrived; before the
+    // list is found, the body so far.
+    QByteArray pending;
+    qsizetype runBegin = 0; // in `pending`: the [ or comma before the files not read yet
+    CaseGrouper grouper;
+    bool tookRun = false;
+    int wrongGuesses = 0;
+    // Reading in runs gave up: finish() reads the whole body.
+    bool givenUp = !simdjsonAvailable();
+    qint64 bytesRead = 0;
+    qint64 bytesReadEarly = 0; // before finish()
+#ifdef DOCKET_HAVE_SIMDJSON
+    simdjson::dom::parser parser; // reused: its buffers grow to the biggest run once
+    FileFields fields;
+#endif
+};
+
+void Care360ListStream::Private::readRuns()
+{
+    if (prefix.isEmpty()) {
+        scanner.scan(pending);
+        if (!scanner.foundArray())
+            return;
+        prefix = pending.first(scanner.arrayBegin() + 1);
+        pending.remove(0, scanner.arrayBegin());
+        runBegin = 0;
+    }
+    while (!givenUp && pending.size() - runBegin > minRunBytes) {
+        const qsizetype end = JsonArrayScanner::lastObjectBoundary(
+            pending, runBegin, qMin(pending.size(), runBegin + maxRunBytes));
+        if (end < 0)
+            break; // no whole file in reach (a huge one, or not objects): wait for the end
+        if (readRun(end))
+            runBegin = end;
+        else if (++wrongGuesses > maxWrongGuesses)
+            givenUp = true;
+        else
+            break;
+    }
+    // What was read is let go of: the buffer keeps its size, not the whole body.
+    pending.remove(0, runBegin);
+    runBegin = 0;
+}
+
+bool Care360ListStream::Private::readLastRun()
+{
+    if (prefix.isEmpty())
+        return false;
+    // Most likely the last ] of the body ("...]}}"); where the envelope holds more, the right one
+    // is the last for which both the envelope and the files read.
+    qsizetype before = pending.size();
+    for (int guess = 0; guess < maxWrongGuesses; ++guess) {
+        const qsizetype end = JsonArrayScanner::lastClosingBracket(pending, runBegin + 1, before);
+        if (end < 0)
+            return false;
+        if (envelopeIsSound(end) && readRun(end))
+            return true;
+        before = end;
+    }
+    return false;
+}
+
+bool Care360ListStream::Private::readRun(qsizetype end)
+{
+#ifdef DOCKET_HAVE_SIMDJSON
+    const qsizetype size = end - runBegin + 1; // with the [ or comma before, and the end
+    // A blank run is an empty list, or a stray comma (which the ordinary reading refuses).
+    if (QByteArrayView(pending).sliced(runBegin + 1, size - 2).trimmed().isEmpty())
+        return !tookRun && pending.at(end) == ']';
+    // Read in place, as [ files ]: the separator before the run becomes [ (it is not needed
+    // again), the one after it ] for as long as the run is read. simdjson may read up to
+    // SIMDJSON_PADDING bytes past the end, whatever they hold.
+    pending.reserve(qMax(pending.capacity(), end + 1 + qsizetype(simdjson::SIMDJSON_PADDING)));
+    char *text = pending.data();
+    const char after = text[end];
+    text[runBegin] = '[';
+    text[end] = ']';
+    simdjson::dom::element root;
+    simdjson::dom::array files;
+    const bool read
+        = parser.parse(text + runBegin, size_t(size), false).get(root) == simdjson::SUCCESS
+        && root.get(files) == simdjson::SUCCESS;
+    if (read) {
+        for (const simdjson::dom::element entry : files) {
+            simdjson::dom::object file;
+            if (entry.get(file) != simdjson::SUCCESS)
+                continue; // not an object: no id, no row (as forEachFile)
+            readFileFields(file, &fields, grouper.withUploader());
+            grouper.add(std::as_const(fields));
+        }
+        tookRun = true;
+        bytesRead += size - 2;
+    }
+    text[end] = after;
+    return read;
+#else
+    Q_UNUSED(end);
+    return false;
+#endif
+}
+
+bool Care360ListStream::Private::envelopeIsSound(qsizetype listEnd) const
+{
+#ifdef DOCKET_HAVE_SIMDJSON
+    QByteArray envelope;
+    envelope.reserve(prefix.size() + pending.size() - listEnd
+                     + qsizetype(simdjson::SIMDJSON_PADDING));
+    envelope.append(prefix);
+    envelope.append(QByteArrayView(pending).sliced(listEnd));
+    simdjson::dom::parser envelopeParser;
+    simdjson::dom::element root;
+    simdjson::dom::object object;
+    if (envelopeParser.parse(envelope.constData(), size_t(envelope.size()), false).get(root)
+            != simdjson::SUCCESS
+        || root.get(object) != simdjson::SUCCESS)
+        return false;
+    const auto countKey
+        = [](simdjson::dom::object in, std::string_view key, simdjson::dom::element *value) {
+              int count = 0;
+              for (const simdjson::dom::key_value_pair member : in) {
+                  if (member.key == key) {
+                      ++count;
+                      *value = member.value;
+                  }
+              }
+              return count;
+          };
+    simdjson::dom::element data;
+    simdjson::dom::object dataObject;
+    simdjson::dom::element files;
+    return countKey(object, "data", &data) == 1 && data.get(dataObject) == simdjson::SUCCESS
+        && countKey(dataObject, "files", &files) == 1 && files.is_array();
+#else
+    Q_UNUSED(listEnd);
+    return false;
+#endif
+}
+
+QByteArray Care360ListStream::Private::wholeBody() const
+{
+    qsizetype size = 0;
+    for (const QByteArray &piece : pieces)
+        size += piece.size();
+    QByteArray body;
+    body.reserve(size);
+    for (const QByteArray &piece : pieces)
+        body.append(piece);
+    return body;
+}
+
+Care360ListStream::Care360ListStream(bool withFiles, bool withDetails)
+    : d(std::make_unique<Private>(withFiles, withDetails))
+{ }
+
+Care360ListStream::~Care360ListStream() = default;
+
+void Care360ListStream::append(const QByteArray &piece)
+{
+    d->pieces.append(piece);
+    if (d->givenUp)
+        return;
+    d->pending.append(piece);
+    d->readRuns();
+}
+
+Care360Connector::ParsedAccount Care360ListStream::finish()
+{
+    Care360Connector::ParsedAccount parsed;
+    d->bytesReadEarly = d->bytesRead;
+    if (!d->givenUp && d->readLastRun()) {
+        d->grouper.finish(&parsed.cases.page, &parsed.filesByCase);
+        return parsed;
+    }
+    // Read whole, the ordinary way: the same rows, or the ordinary reading's words for what is
+    // wrong with the body.
+    d->bytesReadEarly = 0;
+    parsed.cases.problem = readCases(d->wholeBody(), defaultJsonParser(), &parsed.cases.page,
+                                     d->withFiles ? &parsed.filesByCase : nullptr, d->withDetails);
+    if (!parsed.cases.problem.isEmpty())
+        parsed.filesByCase.clear();
+    return parsed;
+}
+
+qint64 Care360ListStream::bytesReadEarly() const
+{
+    return d->bytesReadEarly;
 }
 
 } // namespace Docket

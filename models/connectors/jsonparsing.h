@@ -41,23 +41,30 @@ bool serviceDateMSecs(QStringView text, qint64 *msecs);
 // event loop and the network always have a core, however many listings arrive at once.
 QThreadPool *jsonThreadPool();
 
-// Runs `work()` on jsonThreadPool(), then `done(result)` on the thread of `context` (its
-// event loop); call it from that thread. If `context` is destroyed first, `done` never runs and the
-// result is dropped on whichever thread lets go of it last: `work` must own everything it uses
+// Calls `done(result)` on the thread of `context` (its event loop) once `future` has its result;
+// call it from that thread. If `context` is destroyed first, `done` never runs and the result is
+// dropped on whichever thread lets go of it last: whatever computes it must own everything it uses
 // (capture by value; never `this`, a job or anything else a thread switch could outlive). Qt
-// containers and QString are safe to build on the worker and hand over.
-template<typename Work, typename Done> void runOffThread(QObject *context, Work &&work, Done &&done)
+// containers and QString are safe to build on a worker and hand over.
+template<typename Result, typename Done>
+void whenReady(QObject *context, QFuture<Result> future, Done &&done)
 {
-    using Result = std::invoke_result_t<std::decay_t<Work>>;
     // The watcher is the context's child: destroyed with it, it no longer reports.
     auto *watcher = new QFutureWatcher<Result>(context);
     QObject::connect(watcher, &QFutureWatcherBase::finished, watcher,
                      [watcher, done = std::forward<Done>(done)]() mutable {
                          watcher->deleteLater();
-                         QFuture<Result> future = watcher->future();
-                         done(future.takeResult());
+                         QFuture<Result> result = watcher->future();
+                         done(result.takeResult());
                      });
-    watcher->setFuture(QtConcurrent::run(jsonThreadPool(), std::forward<Work>(work)));
+    watcher->setFuture(std::move(future));
+}
+
+// Runs `work()` on jsonThreadPool(), then `done(result)` as whenReady() says.
+template<typename Work, typename Done> void runOffThread(QObject *context, Work &&work, Done &&done)
+{
+    whenReady(context, QtConcurrent::run(jsonThreadPool(), std::forward<Work>(work)),
+              std::forward<Done>(done));
 }
 
 } // namespace Docket

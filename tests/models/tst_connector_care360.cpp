@@ -5,6 +5,7 @@
 // expiresIn for the proactive renewal.
 #include "accountsession.h"
 #include "connectors/care360connector.h"
+#include "connectors/care360filelist.h"
 #include "connectors/connectorsupport.h"
 #include "connectors/jsonparsing.h"
 #include "credentialstore.h"
@@ -249,6 +250,7 @@ private Q_SLOTS:
     void caseListsComeOnceFromTheAccountListing();
     void knownFilesNeverOutliveADeleteOrAFilter();
     void rowsWithoutDetails();
+    void answerInPiecesIsWholeOrAnError();
     void typeFilterIsSent();
     void foreignCaseIsForbidden();
     void nothingToListUnderAFile();
@@ -276,6 +278,10 @@ private Q_SLOTS:
     void parsersAgreeOnTrickyBodies();
     void accountListingGroupsFilesAsCaseListsWould_data() { parsersAgreeOnTrickyBodies_data(); }
     void accountListingGroupsFilesAsCaseListsWould();
+    void readingWhileArrivingMatchesReadingWhole_data() { parsersAgreeOnTrickyBodies_data(); }
+    void readingWhileArrivingMatchesReadingWhole();
+    void bigListingIsReadAsItArrives_data();
+    void bigListingIsReadAsItArrives();
     void serviceDatesReadFastAsQtReadsThem();
     void offThreadResultIsDroppedWithItsOwner();
     void bigListingsAreReadOffTheEventLoop();
@@ -709,6 +715,60 @@ void TestConnectorCare360::knownFilesNeverOutliveADeleteOrAFilter()
     QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), listsSoFar + 3);
 }
 
+// ApiRequest::bodyPieces, as the account listing uses it: a 2xx body arrives in pieces that make
+// it whole, an error answer is kept whole in the result, and a body cut short is an error however
+// many pieces came.
+void TestConnectorCare360::answerInPiecesIsWholeOrAnError()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    ApiRequest request;
+    request.url
+        = urlWithSegments(m_sandbox.baseUrl(kService),
+                          { QStringLiteral("api"), QStringLiteral("v1"), QStringLiteral("users"),
+                            QStringLiteral("me"), QStringLiteral("files") });
+    const auto send = [&](const ApiRequest &sent, QByteArray *pieces, int *pieceCount) {
+        std::optional<ApiResult> result;
+        ApiRequest withPieces = sent;
+        withPieces.bodyPieces = [pieces, pieceCount](const QByteArray &piece) {
+            QVERIFY(!piece.isEmpty());
+            pieces->append(piece);
+            ++*pieceCount;
+        };
+        h->session->send(withPieces, this, [&result](const ApiResult &answer) { result = answer; });
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        }();
+        return result.value_or(ApiResult());
+    };
+
+    std::optional<ApiResult> whole;
+    h->session->send(request, this, [&whole](const ApiResult &answer) { whole = answer; });
+    QTRY_VERIFY_WITH_TIMEOUT(whole.has_value(), 10000);
+    QVERIFY(whole->ok());
+    QByteArray pieces;
+    int pieceCount = 0;
+    const ApiResult pieced = send(request, &pieces, &pieceCount);
+    QVERIFY2(pieced.ok(), qPrintable(pieced.error.summary()));
+    QCOMPARE(pieced.status, 200);
+    QVERIFY(pieced.body.isEmpty());
+    QVERIFY(pieceCount >= 1);
+    QCOMPARE(pieces, whole->body);
+
+    // An error answer (the sandbox's 404 for an unknown tenant) is not handed out in pieces.
+    bool stored = false;
+    h->session->storeSecret(Secret::tenantKey, QStringLiteral("no-such-tenant"), this,
+                            [&stored](const QString &) { stored = true; });
+    QTRY_VERIFY(stored);
+    pieces.clear();
+    pieceCount = 0;
+    const ApiResult refused = send(request, &pieces, &pieceCount);
+    QVERIFY(!refused.ok());
+    QCOMPARE(pieceCount, 0);
+    QVERIFY(!refused.body.isEmpty());
+    QCOMPARE(refused.error.httpStatus, refused.status);
+}
+
 void TestConnectorCare360::rowsWithoutDetails()
 {
     auto h = signedIn();
@@ -1084,6 +1144,24 @@ void TestConnectorCare360::timeoutResetMalformedTruncated()
     QVERIFY(listed.finished);
     QVERIFY2(kinds.contains(listed.error.kind), qPrintable(listed.error.summary()));
     QVERIFY(!listed.error.userMessage.isEmpty());
+
+    // The account listing, which reads its answer as it arrives, ends the same way.
+    QVERIFY(addFault(QStringLiteral("file.list"), mode, 0, count));
+    PageRequest bare;
+    bare.withDetails = false;
+    const Outcome cases = run(h->connector->list({ NodeKind::Account, {} }, bare));
+    QVERIFY(cases.finished);
+    QVERIFY2(kinds.contains(cases.error.kind), qPrintable(cases.error.summary()));
+    QVERIFY(cases.page.items.isEmpty());
+    // And nothing of that answer is kept to answer a case's list later: it asks again. (A reset
+    // the client did not need to see may be left over: gone.)
+    QVERIFY(m_sandbox.clearFaults());
+    const int listsBefore = m_sandbox.requestCount(kService, QStringLiteral("file.list"));
+    const Outcome again
+        = run(h->connector->list({ NodeKind::Care360Case, { ref.ids.first() } }, bare));
+    QVERIFY2(!again.error.isError(), qPrintable(again.error.summary()));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("file.list")), listsBefore + 1);
+    QVERIFY(again.page.rows.size() > 0);
 
     QVERIFY(addFault(QStringLiteral("file.metadata"), mode, 0, count));
     const Outcome metadata = run(h->connector->fetchMetadata(ref));
@@ -1690,6 +1768,120 @@ void TestConnectorCare360::accountListingGroupsFilesAsCaseListsWould()
                 RemoteItem withDetails = files.items.at(i);
                 withDetails.details.clear();
                 QCOMPARE(describe(bareItems.at(i)), describe(withDetails));
+            }
+        }
+    }
+}
+
+// Care360ListStream fed `body` in pieces of `pieceSize` bytes (the whole at once when 0).
+Care360Connector::ParsedAccount readInPieces(const QByteArray &body, qsizetype pieceSize,
+                                             bool withFiles, bool withDetails,
+                                             qint64 *bytesReadEarly = nullptr)
+{
+    Care360ListStream stream(withFiles, withDetails);
+    const qsizetype step = pieceSize > 0 ? pieceSize : qMax<qsizetype>(1, body.size());
+    for (qsizetype at = 0; at < body.size(); at += step)
+        stream.append(body.mid(at, step));
+    Care360Connector::ParsedAccount parsed = stream.finish();
+    if (bytesReadEarly)
+        *bytesReadEarly = stream.bytesReadEarly();
+    return parsed;
+}
+
+// What the ordinary, whole reading makes of `body` (with files, or the case rows only).
+QStringList readWhole(const QByteArray &body, bool withFiles, bool withDetails)
+{
+    if (withFiles)
+        return describe(Care360Connector::parseAccountList(body, JsonParser::Qt, withDetails));
+    Care360Connector::ParsedAccount parsed;
+    parsed.cases = Care360Connector::parseCaseList(body, JsonParser::Qt);
+    return describe(parsed);
+}
+
+void TestConnectorCare360::readingWhileArrivingMatchesReadingWhole()
+{
+    QFETCH(QByteArray, body);
+    // Every way the answer can be cut into pieces gives the whole reading's rows, or its problem.
+    for (const bool withFiles : { true, false }) {
+        for (const bool withDetails : { true, false }) {
+            const QStringList whole = readWhole(body, withFiles, withDetails);
+            for (const qsizetype pieceSize : { 0, 1, 2, 7, 64 }) {
+                QCOMPARE(describe(readInPieces(body, pieceSize, withFiles, withDetails)), whole);
+            }
+        }
+    }
+}
+
+void TestConnectorCare360::bigListingIsReadAsItArrives_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("listable");
+    // Read mostly as it arrives (else read whole at the end, where the reading in runs cannot
+    // tell which list QJsonObject would take, or the body is broken).
+    QTest::addColumn<bool>("readEarly");
+
+    // Runs are read from 128 KB of whole files on: these bodies are several times that.
+    QByteArray plain = bigListBody(3000, 3);
+    QTest::newRow("plain") << plain << true << true;
+
+    // File names that look like the end of a file ("},{"), escapes and text in other scripts, and
+    // whitespace between files: a run's end is a guess that these get wrong, and it must not
+    // show.
+    QByteArray tricky = R"({"status":200,"data":{"files":[)";
+    for (int i = 0; i < 3000; ++i) {
+        if (i)
+            tricky += i % 5 ? QByteArray(",") : QByteArray(" ,\n\t ");
+        QByteArray name = "Note " + QByteArray::number(i);
+        if (i % 7 == 0)
+            name += R"(},{\"id\":\"forged-)" + QByteArray::number(i) + R"(\",\"caseId\":\"c\"})";
+        if (i % 11 == 0)
+            name += "},{";
+        if (i % 13 == 0)
+            name += R"(\\ \u00e9 \ud83d\ude00 ]}})";
+        tricky += R"({"id":"f-)" + QByteArray::number(i) + R"(","caseId":"case-)"
+            + QByteArray::number(i % 4) + R"(","fileName":")" + name
+            + R"(","createdAt":"2026-10-01T10:00:00Z","isPHI":)" + (i % 2 ? "true" : "false")
+            + R"(,"tags":[{"a":1},{"b":[2,{"c":"},{"}]}]})";
+    }
+    tricky += R"(]},"success":true})";
+    QTest::newRow("names that look like ends") << tricky << true << true;
+
+    // The same list named twice: the second (last) one is the list, as QJsonObject reads it.
+    QTest::newRow("data twice") << QByteArray(
+        plain.chopped(1) + R"(,"data":{"files":[{"id":"only","caseId":"c"}]}})")
+                                << true << false;
+    QTest::newRow("files twice") << QByteArray(
+        R"({"data":{"files":[{"id":"first","caseId":"c"}],"files":)"
+        + plain.mid(plain.indexOf('['), plain.indexOf("]}") - plain.indexOf('[') + 1) + "}}")
+                                 << true << false;
+    // Broken in the middle, at the end, or cut short: the whole reading's problem.
+    QByteArray strayComma = plain;
+    strayComma.insert(strayComma.indexOf("},{", strayComma.size() / 2) + 2, ",");
+    QTest::newRow("stray comma") << strayComma << false << false;
+    QTest::newRow("cut short") << plain.left(plain.size() - 100) << false << false;
+    QTest::newRow("garbage after") << QByteArray(plain + " x") << false << false;
+    QByteArray badAtom = plain;
+    badAtom.replace(badAtom.indexOf("false", badAtom.size() / 2), 5, "fals");
+    QTest::newRow("bad atom in the middle") << badAtom << false << false;
+}
+
+void TestConnectorCare360::bigListingIsReadAsItArrives()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, listable);
+    QFETCH(bool, readEarly);
+    for (const bool withFiles : { true, false }) {
+        for (const bool withDetails : { true, false }) {
+            const QStringList whole = readWhole(body, withFiles, withDetails);
+            QCOMPARE(whole.first() == QLatin1String("problem: "), listable);
+            // A file name that looks like another file stays a name.
+            QVERIFY(!whole.join(u'\n').contains(QLatin1String("/forged-")));
+            for (const qsizetype pieceSize : { 0, 1000, 65536, 300000 }) {
+                qint64 early = 0;
+                QCOMPARE(describe(readInPieces(body, pieceSize, withFiles, withDetails, &early)),
+                         whole);
+                if (readEarly && pieceSize > 0 && simdjsonAvailable())
+                    QVERIFY2(early > body.size() / 2, qPrintable(QString::number(early)));
             }
         }
     }

@@ -101,6 +101,11 @@ public:
             result.total = int(all.size());
             if (offset + result.items.size() < all.size())
                 result.nextCursor = qint64(offset + result.items.size());
+            // As Care360 does for the tree: the rows in compact form.
+            if (compactRows && !page.withDetails) {
+                result.rows = RowBlock::fromItems(result.items, parent);
+                result.items.clear();
+            }
             job->setPage(result);
             job->finish();
         });
@@ -134,6 +139,7 @@ public:
     int deleteDelayMs = 0;
     ApiError deleteError;
     bool throughSession = false;
+    bool compactRows = false; // hand pages over as a RowBlock (ListPage::rows)
     int listCalls = 0;
     int outstanding = 0;
     int maxOutstanding = 0;
@@ -248,6 +254,14 @@ QJsonObject deletedIn(const SandboxProcess &sandbox, const QString &service)
 
 } // namespace
 
+// Pages of RemoteItems, or of compact rows (ListPage::rows): the model shows the same.
+void compactOrNot()
+{
+    QTest::addColumn<bool>("compact");
+    QTest::newRow("items") << false;
+    QTest::newRow("compact rows") << true;
+}
+
 class TestDocumentTreeModel : public QObject
 {
     Q_OBJECT
@@ -260,6 +274,7 @@ private Q_SLOTS:
     void fakeFetchAllInsertsInOrder();
     void fakeFetchAllStopsAtFailedPage();
     void fakeOneRequestAtATime();
+    void fakeRefreshReconciles_data() { compactOrNot(); }
     void fakeRefreshReconciles();
     void fakeDeleteFindsMovedRow();
     void fakeDeleteOfVanishedRow();
@@ -269,6 +284,7 @@ private Q_SLOTS:
     void fakeRemoveAccountWhileLoading();
     void fakeTesterFetchesEverything();
     void formatsColumns();
+    void compactRowsRoundTrip_data() { compactOrNot(); }
     void compactRowsRoundTrip();
     void manyRowsStayFindable();
 
@@ -636,8 +652,10 @@ void TestDocumentTreeModel::fakeOneRequestAtATime()
 
 void TestDocumentTreeModel::fakeRefreshReconciles()
 {
+    QFETCH(bool, compact);
     FakeConnector *connector = nullptr;
     auto live = fake(&connector);
+    connector->compactRows = compact;
     QList<RemoteItem> &top = connector->childrenOf({});
     for (const QString &id : { u"a"_s, u"b"_s, u"c"_s, u"d"_s, u"e"_s })
         top.append(makeItem(NodeKind::ScriptixSession, { id }, id));
@@ -1001,8 +1019,10 @@ void TestDocumentTreeModel::formatsColumns()
 // item() and the roles give back must still be exactly what the connector listed.
 void TestDocumentTreeModel::compactRowsRoundTrip()
 {
+    QFETCH(bool, compact);
     FakeConnector *connector = nullptr;
     auto live = fake(&connector);
+    connector->compactRows = compact;
     RemoteItem full = makeItem(NodeKind::ScriptixSession, { u"full"_s }, u"consult-2026.m4a"_s);
     full.created = QDateTime(QDate(2026, 3, 14), QTime(10, 22, 5, 123), Qt::OffsetFromUTC, 7200);
     full.sizeBytes = 4096;
@@ -1018,7 +1038,8 @@ void TestDocumentTreeModel::compactRowsRoundTrip()
     RemoteItem nameless = makeItem(NodeKind::ScriptixSession, { QString() }, u"no id"_s);
     RemoteItem nul = makeItem(NodeKind::ScriptixSession, { u"a"_s + QChar(0) + u"b"_s }, QString());
     const QList<RemoteItem> listed { full, broken, unicode, nameless, nul };
-    connector->childrenOf({}) = listed;
+    // A page that lists an id twice shows it once.
+    connector->childrenOf({}) = listed + QList<RemoteItem> { unicode };
     // A child whose ref does not extend its parent's is kept exactly as the connector named it.
     const RemoteItem odd
         = makeItem(NodeKind::ScriptixDocument, { u"elsewhere"_s, u"doc"_s }, u"doc"_s);

@@ -172,8 +172,9 @@ void TestModelsCore::dotSegmentsAreRefused()
     // NetworkClient sends nothing for such a URL and says why, later.
     NetworkClient network;
     std::optional<ApiResult> result;
-    QCOMPARE(network.send({ "DELETE", QUrl(), {}, {}, 0, {} }, this,
-                          [&](const ApiResult &answer) { result = answer; }),
+    ApiRequest invalid;
+    invalid.method = "DELETE";
+    QCOMPARE(network.send(invalid, this, [&](const ApiResult &answer) { result = answer; }),
              nullptr);
     QVERIFY(!result);
     QTRY_VERIFY(result.has_value());

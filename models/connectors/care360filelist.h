@@ -1,0 +1,44 @@
+#pragma once
+
+#include "care360connector.h"
+
+#include <memory>
+
+namespace Docket {
+
+// Reads Care360's all-files answer while it arrives. The answer is one unpaginated list (50,000
+// files are 17 MB), so waiting for its last byte before reading the first would add the whole
+// reading time to the transfer: instead the files are read in runs of a few hundred kilobytes as
+// they come in (JsonArrayScanner finds where each run of whole files ends), and what is left when
+// the last byte arrives is a run and the envelope around the list.
+//
+// It gives exactly what Care360Connector::parseAccountList (or parseCaseList) gives for the whole
+// body: a body the runs cannot be read from (one simdjson refuses, an unusual shape, duplicate
+// keys, a build without simdjson) is read whole at the end, the ordinary way.
+//
+// Not thread-safe: call it from one thread at a time (a worker), in the body's order.
+class Care360ListStream
+{
+public:
+    // With `withFiles`, each case's file rows too (parseAccountList); without, the case rows only
+    // (parseCaseList).
+    Care360ListStream(bool withFiles, bool withDetails);
+    ~Care360ListStream();
+    Care360ListStream(const Care360ListStream &) = delete;
+    Care360ListStream &operator=(const Care360ListStream &) = delete;
+
+    // The next piece of the body.
+    void append(const QByteArray &piece);
+    // After the last piece: the case rows and, with `withFiles`, each case's file rows.
+    Care360Connector::ParsedAccount finish();
+
+    // How many bytes of the body had been read in runs when finish() was called (0 after a
+    // finish() that read the body whole).
+    qint64 bytesReadEarly() const;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace Docket
