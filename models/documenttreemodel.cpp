@@ -582,9 +582,13 @@ void DocumentTreeModel::setRowFields(Node *node, const RowBlock &rows, int row, 
     const TextHeader header { quint32(key.bytes.size()), quint32(name.size()) };
     node->text
         = std::make_unique_for_overwrite<char[]>(sizeof header + header.idSize + header.nameSize);
+    // (An empty view may have no data at all: memcpy must not see a null pointer.)
     std::memcpy(node->text.get(), &header, sizeof header);
-    std::memcpy(node->text.get() + sizeof header, key.bytes.data(), header.idSize);
-    std::memcpy(node->text.get() + sizeof header + header.idSize, name.data(), header.nameSize);
+    if (header.idSize > 0)
+        std::memcpy(node->text.get() + sizeof header, key.bytes.data(), header.idSize);
+    if (header.nameSize > 0)
+        std::memcpy(node->text.get() + sizeof header + header.idSize, name.data(),
+                    header.nameSize);
     node->idUtf16 = key.utf16;
     node->nameUtf16 = rows.nameIsUtf16(row);
     node->nameIsId = rows.nameIsId(row);
