@@ -56,9 +56,7 @@ RowBlock::RowBlock()
     : d(new Data)
 { }
 RowBlock::RowBlock(const RowBlock &other) = default;
-RowBlock::RowBlock(RowBlock &&other) noexcept = default;
 RowBlock &RowBlock::operator=(const RowBlock &other) = default;
-RowBlock &RowBlock::operator=(RowBlock &&other) noexcept = default;
 RowBlock::~RowBlock() = default;
 
 RowBlock RowBlock::fromItems(const QList<RemoteItem> &items, const NodeRef &parentRef)
@@ -72,8 +70,7 @@ RowBlock RowBlock::fromItems(const QList<RemoteItem> &items, const NodeRef &pare
 
 int RowBlock::size() const
 {
-    // A moved-from block has no data.
-    return d ? int(d->rows.size()) : 0;
+    return int(d->rows.size());
 }
 
 void RowBlock::reserve(int rows, qsizetype textBytes)
@@ -104,41 +101,48 @@ void RowBlock::appendUtf8(NodeKind kind, QByteArrayView id, QByteArrayView name,
                           qint64 createdMSecs, Measure measureKind, qint64 measure, quint16 status,
                           int childCount)
 {
-    Data &data = *d;
     Row row;
-    row.offset = quint32(data.text.size());
-    row.idSize = quint32(id.size());
     row.nameIsId = name == id;
-    row.nameSize = row.nameIsId ? 0 : quint32(name.size());
     row.kind = quint8(kind);
     row.created = createdMSecs;
     row.measureKind = quint8(measureKind);
     row.measure = measure;
     row.status = status;
     row.childCount = childCount;
+    appendTexts(row, id, row.nameIsId ? QByteArrayView() : name);
+}
+
+void RowBlock::appendTexts(Row row, QByteArrayView id, QByteArrayView name)
+{
+    Data &data = *d;
+    row.offset = quint32(data.text.size());
+    row.idSize = quint32(id.size());
+    row.nameSize = quint32(name.size());
     data.text.append(id);
-    if (!row.nameIsId)
-        data.text.append(name);
+    data.text.append(name);
     data.rows.push_back(row);
 }
 
 void RowBlock::append(const RemoteItem &item, const NodeRef &parentRef)
 {
+    // Whether the name is the id is decided on the texts: a UTF-16 name and a UTF-8 id can have
+    // the same bytes.
     const QString id = item.ref.id();
+    Row row;
     bool idUtf16 = false;
     bool nameUtf16 = false;
     const QByteArray idBytes = encodeText(id, &idUtf16);
-    const bool nameIsId = item.name == id;
-    const QByteArray nameBytes = nameIsId ? QByteArray() : encodeText(item.name, &nameUtf16);
-    const auto [measureKind, measure] = measureOf(item);
-    appendUtf8(item.ref.kind, idBytes, nameBytes,
-               item.created.isValid() ? item.created.toMSecsSinceEpoch() : noDate, measureKind,
-               measure, addStatus(item.status), item.childCount);
-    Row &row = d->rows.back();
+    row.nameIsId = item.name == id;
+    const QByteArray nameBytes = row.nameIsId ? QByteArray() : encodeText(item.name, &nameUtf16);
     row.idUtf16 = idUtf16;
     row.nameUtf16 = nameUtf16;
-    row.nameIsId = nameIsId;
-    row.nameSize = quint32(nameBytes.size());
+    row.kind = quint8(item.ref.kind);
+    row.created = item.created.isValid() ? item.created.toMSecsSinceEpoch() : noDate;
+    const auto [measureKind, measure] = measureOf(item);
+    row.measureKind = quint8(measureKind);
+    row.measure = measure;
+    row.status = addStatus(item.status);
+    row.childCount = item.childCount;
 
     // Connectors name a child by its parent's ids plus its own; a row that does not keeps its
     // whole ids aside. Account rows are {Account, {}}.
@@ -147,8 +151,9 @@ void RowBlock::append(const RemoteItem &item, const NodeRef &parentRef)
         && std::equal(parentRef.ids.cbegin(), parentRef.ids.cend(), ids.cbegin());
     if (!usual && item.ref.kind != NodeKind::Account) {
         row.hasOwnIds = true;
-        d->ownIds.insert(size() - 1, ids);
+        d->ownIds.insert(size(), ids);
     }
+    appendTexts(row, idBytes, nameBytes);
 }
 
 void RowBlock::appendRow(const RowBlock &other, int row)

@@ -29,11 +29,11 @@ class RowBlock
 public:
     static constexpr qint64 noDate = std::numeric_limits<qint64>::min();
 
+    // No move operations: a copy costs one reference count, and a block is never left empty of
+    // its data (a moved-from QSharedDataPointer would be null).
     RowBlock();
     RowBlock(const RowBlock &other);
-    RowBlock(RowBlock &&other) noexcept;
     RowBlock &operator=(const RowBlock &other);
-    RowBlock &operator=(RowBlock &&other) noexcept;
     ~RowBlock();
 
     // Every item as a row under `parentRef`.
@@ -89,6 +89,7 @@ private:
     struct Row;
     struct Data;
     const Row &rowAt(int row) const;
+    void appendTexts(Row row, QByteArrayView id, QByteArrayView name);
     QSharedDataPointer<Data> d;
 };
 

@@ -474,7 +474,11 @@ class PiecewiseReading
 public:
     PiecewiseReading(bool withFiles, bool withDetails)
         : m_stream(std::make_shared<Care360ListStream>(withFiles, withDetails))
+#if QT_VERSION >= QT_VERSION_CHECK(6, 6, 0)
+        , m_chain(QtFuture::makeReadyVoidFuture())
+#else
         , m_chain(QtFuture::makeReadyFuture())
+#endif
     { }
 
     void read(const QByteArray &piece)
@@ -521,6 +525,8 @@ void Care360Connector::listCases(ListJob *job, bool withDetails)
                 job->finish(care360Error(result));
                 return;
             }
+            if (job->isFinished())
+                return; // aborted: what arrived is not worth reading
             whenReady(job, reading->finish(),
                       [this, job, filter, withDetails, removals,
                        requestId = result.requestId](ParsedAccount parsed) {

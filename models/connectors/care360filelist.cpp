@@ -8,6 +8,7 @@
 #include <QJsonObject>
 
 #include <cmath>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -553,7 +554,10 @@ QString forEachFile(const QByteArray &body, JsonParser parser, bool withUploader
         simdjson::dom::element root;
         // simdjson reads up to SIMDJSON_PADDING bytes past the end; it copies the body only when
         // the buffer has no such room.
-        const bool padded = body.capacity() - body.size() >= qsizetype(simdjson::SIMDJSON_PADDING);
+        // (Qt 6 counts room before the data in capacity(): only the room after it counts here.
+        // Qt 6.4 has no const data_ptr(); nothing is changed through it.)
+        const bool padded = const_cast<QByteArray &>(body).data_ptr().freeSpaceAtEnd()
+            >= qsizetype(simdjson::SIMDJSON_PADDING);
         simdjson::dom::object object;
         if (reader.parse(body.constData(), size_t(body.size()), !padded).get(root)
                 == simdjson::SUCCESS
@@ -770,11 +774,20 @@ Care360Connector::parseAccountList(const QByteArray &body, JsonParser parser, bo
 // read in place there, each at most maxRunBytes so the parser's buffers stay small and warm.
 struct Care360ListStream::Private
 {
-    Private(bool withFiles, bool withDetails)
-        : withFiles(withFiles)
+    Private(bool withFiles, bool withDetails, qsizetype minRunBytes)
+        : minRunBytes(qMax<qsizetype>(1, minRunBytes))
+        , withFiles(withFiles)
         , withDetails(withDetails)
         , grouper(withFiles, withDetails)
-    { }
+    {
+#ifdef DOCKET_HAVE_SIMDJSON
+        // A file is two levels deeper in the body than in a run ([ file ]): the same nesting
+        // limit as reading the body whole.
+        givenUp = givenUp
+            || parser.allocate(size_t(this->minRunBytes), simdjson::DEFAULT_MAX_DEPTH - 2)
+                != simdjson::SUCCESS;
+#endif
+    }
 
     // Reads the whole files that have arrived, once there are enough of them for a run.
     void readRuns();
@@ -792,7 +805,7 @@ struct Care360ListStream::Private
     // A run is read once this many bytes of whole files are in, and holds at most maxRunBytes:
     // big enough that reading a run costs little beyond its files, small enough to keep pace with
     // the transfer and to keep the parser's buffers in the cache.
-    static constexpr qsizetype minRunBytes = 128 * 1024;
+    const qsizetype minRunBytes;
     static constexpr qsizetype maxRunBytes = 1024 * 1024;
     // Wrong guesses (a file name holding "},{") before giving up and reading the body whole.
     static constexpr int maxWrongGuesses = 16;
@@ -813,6 +826,7 @@ struct Care360ListStream::Private
     bool givenUp = !simdjsonAvailable();
     qint64 bytesRead = 0;
     qint64 bytesReadEarly = 0; // before finish()
+    bool outOfMemory = false;
 #ifdef DOCKET_HAVE_SIMDJSON
     simdjson::dom::parser parser; // reused: its buffers grow to the biggest run once
     FileFields fields;
@@ -830,16 +844,22 @@ void Care360ListStream::Private::readRuns()
         runBegin = 0;
     }
     while (!givenUp && pending.size() - runBegin > minRunBytes) {
-        const qsizetype end = JsonArrayScanner::lastObjectBoundary(
-            pending, runBegin, qMin(pending.size(), runBegin + maxRunBytes));
+        // The last end of a file in reach of a run; past it only when a file is bigger than that.
+        qsizetype before = qMin(pending.size(), runBegin + maxRunBytes);
+        qsizetype end = JsonArrayScanner::lastObjectBoundary(pending, runBegin, before);
+        if (end < 0 && before < pending.size())
+            end = JsonArrayScanner::lastObjectBoundary(pending, runBegin, pending.size());
+        // A wrong guess (inside a string) is refused: the one before it is tried.
+        while (end >= 0 && !readRun(end)) {
+            if (++wrongGuesses > maxWrongGuesses) {
+                givenUp = true;
+                return;
+            }
+            end = JsonArrayScanner::lastObjectBoundary(pending, runBegin, end);
+        }
         if (end < 0)
-            break; // no whole file in reach (a huge one, or not objects): wait for the end
-        if (readRun(end))
-            runBegin = end;
-        else if (++wrongGuesses > maxWrongGuesses)
-            givenUp = true;
-        else
-            break;
+            break; // no whole file yet (a huge one, or not objects): wait for more
+        runBegin = end;
     }
     // What was read is let go of: the buffer keeps its size, not the whole body.
     pending.remove(0, runBegin);
@@ -869,12 +889,13 @@ bool Care360ListStream::Private::readRun(qsizetype end)
 #ifdef DOCKET_HAVE_SIMDJSON
     const qsizetype size = end - runBegin + 1; // with the [ or comma before, and the end
     // A blank run is an empty list, or a stray comma (which the ordinary reading refuses).
-    if (QByteArrayView(pending).sliced(runBegin + 1, size - 2).trimmed().isEmpty())
+    if (JsonArrayScanner::isBlank(QByteArrayView(pending).sliced(runBegin + 1, size - 2)))
         return !tookRun && pending.at(end) == ']';
     // Read in place, as [ files ]: the separator before the run becomes [ (it is not needed
     // again), the one after it ] for as long as the run is read. simdjson may read up to
     // SIMDJSON_PADDING bytes past the end, whatever they hold.
-    pending.reserve(qMax(pending.capacity(), end + 1 + qsizetype(simdjson::SIMDJSON_PADDING)));
+    pending.reserve(end + 1 + qsizetype(simdjson::SIMDJSON_PADDING)); // counts from the data
+
     char *text = pending.data();
     const char after = text[end];
     text[runBegin] = '[';
@@ -952,36 +973,60 @@ QByteArray Care360ListStream::Private::wholeBody() const
     return body;
 }
 
-Care360ListStream::Care360ListStream(bool withFiles, bool withDetails)
-    : d(std::make_unique<Private>(withFiles, withDetails))
+Care360ListStream::Care360ListStream(bool withFiles, bool withDetails, qsizetype minRunBytes)
+    : d(std::make_unique<Private>(withFiles, withDetails, minRunBytes))
 { }
 
 Care360ListStream::~Care360ListStream() = default;
 
 void Care360ListStream::append(const QByteArray &piece)
 {
-    d->pieces.append(piece);
-    if (d->givenUp)
-        return;
-    d->pending.append(piece);
-    d->readRuns();
+    // Out of memory is an answer too big to read, not a reason to stop the program (this runs on
+    // a worker, in a chain of continuations that would carry the exception to the event loop).
+    try {
+        d->pieces.append(piece);
+        if (d->givenUp)
+            return;
+        d->pending.append(piece);
+        d->readRuns();
+        if (d->givenUp)
+            d->pending = QByteArray(); // read whole at the end, from `pieces`
+    } catch (const std::bad_alloc &) {
+        d->outOfMemory = true;
+        d->givenUp = true;
+        d->pending = QByteArray();
+        d->pieces.clear();
+    }
 }
 
 Care360Connector::ParsedAccount Care360ListStream::finish()
 {
     Care360Connector::ParsedAccount parsed;
     d->bytesReadEarly = d->bytesRead;
-    if (!d->givenUp && d->readLastRun()) {
-        d->grouper.finish(&parsed.cases.page, &parsed.filesByCase);
-        return parsed;
+    try {
+        if (!d->outOfMemory && !d->givenUp && d->readLastRun()) {
+            d->grouper.finish(&parsed.cases.page, &parsed.filesByCase);
+            return parsed;
+        }
+        // Read whole, the ordinary way: the same rows, or the ordinary reading's words for what
+        // is wrong with the body.
+        d->bytesReadEarly = 0;
+        if (!d->outOfMemory) {
+            parsed.cases.problem
+                = readCases(d->wholeBody(), defaultJsonParser(), &parsed.cases.page,
+                            d->withFiles ? &parsed.filesByCase : nullptr, d->withDetails);
+        }
+    } catch (const std::bad_alloc &) {
+        d->outOfMemory = true;
     }
-    // Read whole, the ordinary way: the same rows, or the ordinary reading's words for what is
-    // wrong with the body.
-    d->bytesReadEarly = 0;
-    parsed.cases.problem = readCases(d->wholeBody(), defaultJsonParser(), &parsed.cases.page,
-                                     d->withFiles ? &parsed.filesByCase : nullptr, d->withDetails);
-    if (!parsed.cases.problem.isEmpty())
+    if (d->outOfMemory) {
+        parsed = Care360Connector::ParsedAccount();
+        parsed.cases.problem = tr("the answer is too big to read in the memory available");
+    }
+    if (!parsed.cases.problem.isEmpty()) {
+        parsed.cases.page = ListPage();
         parsed.filesByCase.clear();
+    }
     return parsed;
 }
 

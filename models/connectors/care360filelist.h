@@ -20,9 +20,12 @@ namespace Docket {
 class Care360ListStream
 {
 public:
+    // A run is read once this many bytes of whole files have arrived (tests make runs small).
+    static constexpr qsizetype defaultMinRunBytes = 128 * 1024;
+
     // With `withFiles`, each case's file rows too (parseAccountList); without, the case rows only
     // (parseCaseList).
-    Care360ListStream(bool withFiles, bool withDetails);
+    Care360ListStream(bool withFiles, bool withDetails, qsizetype minRunBytes = defaultMinRunBytes);
     ~Care360ListStream();
     Care360ListStream(const Care360ListStream &) = delete;
     Care360ListStream &operator=(const Care360ListStream &) = delete;

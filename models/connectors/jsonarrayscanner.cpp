@@ -113,6 +113,15 @@ qsizetype JsonArrayScanner::lastObjectBoundary(QByteArrayView document, qsizetyp
     return -1;
 }
 
+bool JsonArrayScanner::isBlank(QByteArrayView text)
+{
+    for (const char c : text) {
+        if (!isJsonSpace(c))
+            return false;
+    }
+    return true;
+}
+
 qsizetype JsonArrayScanner::lastClosingBracket(QByteArrayView document, qsizetype from,
                                                qsizetype before)
 {

@@ -29,6 +29,8 @@ public:
     // aside): likely, but not surely, the end of a run of whole objects in the array (a string
     // may hold "},{" too). -1 when there is none.
     static qsizetype lastObjectBoundary(QByteArrayView document, qsizetype from, qsizetype before);
+    // True when `text` is nothing but JSON whitespace (space, tab, CR, LF: not \v or \f).
+    static bool isBlank(QByteArrayView text);
     // The last ] in document[from, before), or -1: a guess at where the array ends.
     static qsizetype lastClosingBracket(QByteArrayView document, qsizetype from, qsizetype before);
 

@@ -1700,6 +1700,25 @@ void TestConnectorCare360::parsersAgreeOnTrickyBodies_data()
         << QByteArray("{\"data\":{\"files\":[{\"id\":\"\xff\"}]}}") << false;
     QTest::newRow("files not an array") << QByteArray(R"({"data":{"files":{}}})") << false;
     QTest::newRow("no files") << QByteArray(R"({"data":{"items":[]}})") << false;
+    // Vertical tab and form feed are not JSON whitespace.
+    QTest::newRow("vertical tab") << QByteArray("{\"data\":{\"files\":[\v]}}") << false;
+    QTest::newRow("form feed") << QByteArray(
+        "{\"data\":{\"files\":[{\"id\":\"a\",\"caseId\":\"c\"},\f{\"id\":\"b\"}]}}")
+                               << false;
+    // More ] after the list than the reading in runs tries: read whole.
+    QTest::newRow("many brackets after")
+        << QByteArray(R"({"data":{"files":[{"id":"a","caseId":"c"}]},"x":)" + QByteArray(20, '[')
+                      + QByteArray(20, ']') + "}")
+        << true;
+    // Nesting at the limit (1,024 levels, as simdjson and QJsonDocument allow) and past it.
+    for (const int depth : { 1023, 1024, 1025, 1026 }) {
+        // The file object is at depth 4: {"data" {"files" [ {file} ...
+        const int arrays = depth - 4;
+        QTest::addRow("nested %d deep", depth)
+            << QByteArray(R"({"data":{"files":[{"id":"a","caseId":"c","x":)"
+                          + QByteArray(arrays, '[') + QByteArray(arrays, ']') + "}]}}")
+            << (depth <= 1024);
+    }
 }
 
 void TestConnectorCare360::parsersAgreeOnTrickyBodies()
@@ -1774,11 +1793,12 @@ void TestConnectorCare360::accountListingGroupsFilesAsCaseListsWould()
 }
 
 // Care360ListStream fed `body` in pieces of `pieceSize` bytes (the whole at once when 0).
-Care360Connector::ParsedAccount readInPieces(const QByteArray &body, qsizetype pieceSize,
-                                             bool withFiles, bool withDetails,
-                                             qint64 *bytesReadEarly = nullptr)
+Care360Connector::ParsedAccount
+readInPieces(const QByteArray &body, qsizetype pieceSize, bool withFiles, bool withDetails,
+             qint64 *bytesReadEarly = nullptr,
+             qsizetype runBytes = Care360ListStream::defaultMinRunBytes)
 {
-    Care360ListStream stream(withFiles, withDetails);
+    Care360ListStream stream(withFiles, withDetails, runBytes);
     const qsizetype step = pieceSize > 0 ? pieceSize : qMax<qsizetype>(1, body.size());
     for (qsizetype at = 0; at < body.size(); at += step)
         stream.append(body.mid(at, step));
@@ -1806,7 +1826,13 @@ void TestConnectorCare360::readingWhileArrivingMatchesReadingWhole()
         for (const bool withDetails : { true, false }) {
             const QStringList whole = readWhole(body, withFiles, withDetails);
             for (const qsizetype pieceSize : { 0, 1, 2, 7, 64 }) {
-                QCOMPARE(describe(readInPieces(body, pieceSize, withFiles, withDetails)), whole);
+                // Runs as big as usual (these bodies are read in their last run), and runs of
+                // every file that has arrived.
+                for (const qsizetype runBytes : { Care360ListStream::defaultMinRunBytes, 1LL }) {
+                    QCOMPARE(describe(readInPieces(body, pieceSize, withFiles, withDetails, nullptr,
+                                                   runBytes)),
+                             whole);
+                }
             }
         }
     }

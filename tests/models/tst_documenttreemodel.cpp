@@ -699,7 +699,29 @@ void TestDocumentTreeModel::fakeRefreshReconciles()
     QCOMPARE(model->rowCount(keptC), 1); // its loaded children stayed
     QCOMPARE(connector->listCalls, callsBefore + 1); // and were not listed again
     QCOMPARE(model->index(1, 0, account).data().toString(), QStringLiteral("a (renamed)"));
-    QVERIFY(!changed.isEmpty());
+    // Of the rows that stayed, only the renamed one changed.
+    const auto changedChildren = [&] {
+        QStringList ids;
+        for (const QList<QVariant> &signal : std::as_const(changed)) {
+            const QModelIndex topLeft = signal.at(0).value<QModelIndex>();
+            if (topLeft.parent() == account)
+                ids << model->item(topLeft).ref.id();
+        }
+        changed.clear();
+        return ids;
+    };
+    QCOMPARE(changedChildren(), QStringList({ u"a"_s }));
+
+    // Nothing new on the server: nothing changes. A new status: that row changes.
+    model->refresh(account);
+    QVERIFY(watcher.waitFor(accountRef));
+    QCOMPARE(changedChildren(), QStringList());
+    top[3].status = u"processing"_s;
+    model->refresh(account);
+    QVERIFY(watcher.waitFor(accountRef));
+    QCOMPARE(changedChildren(), QStringList({ u"e"_s }));
+    QCOMPARE(model->index(3, DocumentTreeModel::StatusColumn, account).data().toString(),
+             u"processing"_s);
 
     // Refreshing a leaf re-lists its parent.
     const QModelIndex c1 = model->index(0, 0, keptC);
@@ -1037,7 +1059,11 @@ void TestDocumentTreeModel::compactRowsRoundTrip()
     RemoteItem unicode = makeItem(NodeKind::ScriptixSession, { u"ünï文書📄"_s }, u"📄 ünï"_s);
     RemoteItem nameless = makeItem(NodeKind::ScriptixSession, { QString() }, u"no id"_s);
     RemoteItem nul = makeItem(NodeKind::ScriptixSession, { u"a"_s + QChar(0) + u"b"_s }, QString());
-    const QList<RemoteItem> listed { full, broken, unicode, nameless, nul };
+    // A UTF-16 name whose bytes are those of its UTF-8 id is still its own name.
+    const QString twinId = QString(QChar(0)) + QChar(0x0600) + QChar(0);
+    RemoteItem twin
+        = makeItem(NodeKind::ScriptixSession, { twinId }, QString(QChar(0xd800)) + QChar(0x0080));
+    const QList<RemoteItem> listed { full, broken, unicode, nameless, nul, twin };
     // A page that lists an id twice shows it once.
     connector->childrenOf({}) = listed + QList<RemoteItem> { unicode };
     // A child whose ref does not extend its parent's is kept exactly as the connector named it.
