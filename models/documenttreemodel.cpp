@@ -587,8 +587,7 @@ void DocumentTreeModel::setRowFields(Node *node, const RowBlock &rows, int row, 
     if (header.idSize > 0)
         std::memcpy(node->text.get() + sizeof header, key.bytes.data(), header.idSize);
     if (header.nameSize > 0)
-        std::memcpy(node->text.get() + sizeof header + header.idSize, name.data(),
-                    header.nameSize);
+        std::memcpy(node->text.get() + sizeof header + header.idSize, name.data(), header.nameSize);
     node->idUtf16 = key.utf16;
     node->nameUtf16 = rows.nameIsUtf16(row);
     node->nameIsId = rows.nameIsId(row);
@@ -777,6 +776,27 @@ QModelIndex DocumentTreeModel::indexFor(const QString &accountId, const NodeRef 
 
 // --- data -------------------------------------------------------------------------------------
 
+QString DocumentTreeModel::measureText(Measure kind, qint64 value)
+{
+    switch (kind) {
+    case Measure::Bytes:
+        return QLocale().formattedDataSize(value, 1, QLocale::DataSizeSIFormat);
+    case Measure::Pages:
+        return value == 1 ? tr("1 page") : tr("%1 pages").arg(QLocale().toString(value));
+    case Measure::Seconds:
+        return formatDuration(value);
+    case Measure::None:
+        return QString();
+    }
+    return QString();
+}
+
+QString DocumentTreeModel::measureText(const RemoteItem &item)
+{
+    const auto [kind, value] = RowBlock::measureOf(item);
+    return measureText(kind, value);
+}
+
 QString DocumentTreeModel::statusText(const Node *node) const
 {
     if (node->busy)
@@ -812,18 +832,7 @@ QVariant DocumentTreeModel::displayData(const Node *node, int column) const
                                  QLocale::ShortFormat)
             : QString();
     case SizeColumn:
-        switch (Measure(node->measureKind)) {
-        case Measure::Bytes:
-            return QLocale().formattedDataSize(node->measure, 1, QLocale::DataSizeSIFormat);
-        case Measure::Pages:
-            return node->measure == 1 ? tr("1 page")
-                                      : tr("%1 pages").arg(QLocale().toString(node->measure));
-        case Measure::Seconds:
-            return formatDuration(node->measure);
-        case Measure::None:
-            return QString();
-        }
-        return QString();
+        return measureText(Measure(node->measureKind), node->measure);
     case StatusColumn:
         return statusText(node);
     default:

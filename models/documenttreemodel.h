@@ -3,6 +3,7 @@
 #include "apierror.h"
 #include "deletionqueue.h"
 #include "listpage.h"
+#include "rowblock.h"
 
 #include <QAbstractItemModel>
 #include <QHash>
@@ -78,6 +79,11 @@ public:
     // Starts listing the next page under `parent` (one request; nothing while one is running).
     void fetchMore(const QModelIndex &parent) override;
     QHash<int, QByteArray> roleNames() const override;
+
+    // What the size column shows for `item` (a size, a page count or a duration; empty when it
+    // has none): the details pane says it the same way.
+    static QString measureText(const RemoteItem &item);
+    static QString measureText(Measure kind, qint64 value);
 
     // The row as a RemoteItem, rebuilt from what the model keeps of it: ref, name, created, one
     // measure (size, else pages, else duration: what the size column shows), status and

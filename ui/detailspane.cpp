@@ -84,16 +84,13 @@ QString timeOffset(double seconds)
     return QStringLiteral("%1:%2").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'));
 }
 
+// As the tree's size column says it.
 QString measureHtml(const RemoteItem &item)
 {
-    if (item.sizeBytes >= 0)
-        return esc(QLocale().formattedDataSize(item.sizeBytes));
-    if (item.pages >= 0)
-        return esc(item.pages == 1 ? DetailsPane::tr("1 page")
-                                   : DetailsPane::tr("%1 pages").arg(item.pages));
-    if (item.durationSeconds >= 0)
-        return esc(timeOffset(item.durationSeconds));
-    return QStringLiteral("<i>%1</i>").arg(DetailsPane::tr("not applicable"));
+    const QString text = DocumentTreeModel::measureText(item);
+    if (text.isEmpty())
+        return QStringLiteral("<i>%1</i>").arg(DetailsPane::tr("not applicable"));
+    return esc(text);
 }
 
 QString dateHtml(const QDateTime &date)

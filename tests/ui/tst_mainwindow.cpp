@@ -216,6 +216,25 @@ void TestMainWindow::showsEveryPracticeAccount()
     m_window->treeView()->setCurrentIndex(m_window->proxy()->mapFromSource(session));
     QTest::qWait(100);
     screenshot(m_window.get(), QStringLiteral("mainwindow-populated"));
+
+    // A Care360 case's files (handed to the model as compact rows) show like any other rows.
+    m_window->treeView()->collapse(m_window->proxy()->mapFromSource(session));
+    m_window->treeView()->collapse(
+        m_window->proxy()->mapFromSource(accountRow(ServiceKind::Scriptix)));
+    const QModelIndex caseRow = firstChild(accountRow(ServiceKind::Care360));
+    const QModelIndex file = firstChild(caseRow);
+    QVERIFY(file.isValid());
+    const RemoteItem shown = m_model->item(file);
+    QCOMPARE(shown.ref.kind, NodeKind::Care360File);
+    QCOMPARE(shown.ref.ids.first(), m_model->item(caseRow).ref.id());
+    QVERIFY(!shown.name.isEmpty());
+    QVERIFY(shown.created.isValid());
+    QVERIFY(shown.sizeBytes >= 0);
+    QVERIFY(!shown.status.isEmpty());
+    QCOMPARE(m_model->rowCount(caseRow), m_model->item(caseRow).childCount);
+    m_window->treeView()->setCurrentIndex(m_window->proxy()->mapFromSource(file));
+    QTest::qWait(100);
+    screenshot(m_window.get(), QStringLiteral("mainwindow-care360-files"));
 }
 
 void TestMainWindow::deleteSessionAsksTypedConfirmationThenRemovesTheRow()
