@@ -2,6 +2,7 @@
 
 #include "connector.h"
 #include "connectors/care360connector.h"
+#include "connectors/connectorsupport.h"
 #include "connectors/documentproconnector.h"
 #include "connectors/scriptixconnector.h"
 #include "documenttreemodel.h"
@@ -98,6 +99,18 @@ QString dateHtml(const QDateTime &date)
     if (!date.isValid())
         return QStringLiteral("<i>%1</i>").arg(DetailsPane::tr("unknown"));
     return esc(QLocale().toString(date.toLocalTime(), QLocale::ShortFormat));
+}
+
+// A date a service sent (ISO 8601 text, or a date a connector already read) as the Created row
+// says dates; anything that is not a readable date is shown as it came.
+QString serviceDateHtml(const QVariant &value)
+{
+    QDateTime date;
+    if (value.typeId() == QMetaType::QDateTime)
+        date = value.toDateTime();
+    else if (value.typeId() == QMetaType::QString)
+        date = parseServiceDate(QJsonValue(value.toString()));
+    return date.isValid() ? dateHtml(date) : valueHtml(value);
 }
 
 } // namespace
@@ -339,7 +352,7 @@ void DetailsPane::fetchDetails()
             rows += row(tr("Human verification"), field("human_verification_status"));
             rows += row(tr("Missing required fields"), field("has_missing_required_fields"));
             rows += row(tr("Error message"), field("user_error_msg"));
-            rows += row(tr("Updated"), field("updated_at"));
+            rows += row(tr("Updated"), serviceDateHtml(data.value(QStringLiteral("updated_at"))));
             QString html = heading(tr("Parser result")) + table(rows);
             const QVariantMap fields = data.value(QStringLiteral("result_json_data")).toMap();
             html += heading(tr("Extracted fields (%1)").arg(fields.size()));
@@ -377,8 +390,9 @@ void DetailsPane::fetchDetails()
             rows += row(tr("Type"), field("mimeType"));
             const qint64 size = data.value(QStringLiteral("size"), -1).toLongLong();
             rows += row(tr("Size"),
-                        size >= 0 ? esc(QLocale().formattedDataSize(size)) : field("size"));
-            rows += row(tr("Uploaded"), field("createdAt"));
+                        size >= 0 ? esc(DocumentTreeModel::measureText(Measure::Bytes, size))
+                                  : field("size"));
+            rows += row(tr("Uploaded"), serviceDateHtml(data.value(QStringLiteral("createdAt"))));
             return heading(tr("File metadata")) + table(rows);
         });
         break;
@@ -409,7 +423,8 @@ void DetailsPane::fetchDetails()
                                   valueHtml(details.value(QStringLiteral("documentType"))));
                       rows += row(tr("Size"), measureHtml(document));
                       rows += row(tr("How it was added"), esc(added));
-                      rows += row(tr("Added"), valueHtml(details.value(QStringLiteral("addedAt"))));
+                      rows += row(tr("Added"),
+                                  serviceDateHtml(details.value(QStringLiteral("addedAt"))));
                       return heading(tr("In Docket's Invox index")) + table(rows);
                   }
                   return QStringLiteral("<p><i>%1</i></p>")

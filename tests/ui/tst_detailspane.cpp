@@ -17,6 +17,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTextBrowser>
@@ -230,6 +231,9 @@ void TestDetailsPane::documentProResultShowsStatusAndFields()
     QVERIFY2(!text.contains(QStringLiteral("Extracted fields (0)")), qPrintable(text));
     QVERIFY(!text.contains(QStringLiteral("Could not")));
     QVERIFY(text.contains(QStringLiteral("Permanent")));
+    // Dates read as dates, not as the service's ISO 8601 text.
+    static const QRegularExpression iso(QStringLiteral("\\d{4}-\\d\\d-\\d\\dT\\d\\d:"));
+    QVERIFY2(text.contains(QStringLiteral("Updated")) && !text.contains(iso), qPrintable(text));
     screenshot(m_window.get(), QStringLiteral("detailspane-documentpro-result"));
 }
 
@@ -245,7 +249,15 @@ void TestDetailsPane::care360FileShowsMetadataAndALink()
     QString text = paneText();
     QVERIFY2(text.contains(QStringLiteral("Protected health information")), qPrintable(text));
     QVERIFY(text.contains(QStringLiteral("Uploaded by")));
+    QVERIFY2(!text.contains(QRegularExpression(QStringLiteral("\\d{4}-\\d\\d-\\d\\dT\\d\\d:"))),
+             qPrintable(text));
     QVERIFY(text.contains(QStringLiteral("Restricted")));
+    // Sizes as the tree says them, wherever the pane shows one.
+    const QString size
+        = m_model->index(file.row(), DocumentTreeModel::SizeColumn, caseRow).data().toString();
+    QVERIFY(!size.isEmpty());
+    QCOMPARE(text.count(size), 2);
+    QVERIFY2(!text.contains(QStringLiteral("KiB")), qPrintable(text));
     QVERIFY(text.contains(QStringLiteral("keeps a copy")));
     QVERIFY(!text.contains(QStringLiteral("Download link")));
 
