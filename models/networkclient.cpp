@@ -127,18 +127,30 @@ ApiResult resultOf(QNetworkReply *reply, const QByteArray &requestId, qint64 str
 QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
                                    std::function<void(const ApiResult &)> done)
 {
-    if (!request.url.isValid() || request.url.isEmpty()) {
-        // urlWithSegments() refused an id: nothing is sent.
-        QTimer::singleShot(0, context, [done = std::move(done)] {
+    // What cannot be sent safely is not sent; `done` hears why, later, as for any answer.
+    const auto refuse = [&](const QString &why) {
+        QTimer::singleShot(0, context, [done = std::move(done), why] {
             ApiResult result;
-            result.error = ApiError::make(
-                ApiError::Kind::InvalidInput,
-                QCoreApplication::translate("Docket",
-                                            "This id cannot be used in a request to the "
-                                            "service (it is empty, “.” or “..”)."));
+            result.error = ApiError::make(ApiError::Kind::InvalidInput, why);
             done(result);
         });
         return nullptr;
+    };
+    if (!request.url.isValid() || request.url.isEmpty()) {
+        // urlWithSegments() refused an id.
+        return refuse(QCoreApplication::translate("Docket",
+                                                  "This id cannot be used in a request to the "
+                                                  "service (it is empty, “.” or “..”)."));
+    }
+    for (const auto &[name, value] : request.headers) {
+        // Qt writes header values as they are: a line break in a pasted key or token would end
+        // the header and start another. The value is never repeated in the message.
+        if (!isHeaderToken(name) || !isHeaderSafe(value)) {
+            return refuse(QCoreApplication::translate(
+                "Docket",
+                "A key or token of this account holds a line break or another control "
+                "character, so it cannot be sent. Enter it again in the account's settings."));
+        }
     }
     QNetworkRequest networkRequest(request.url);
     const QByteArray requestId = request.requestId.isEmpty() ? newRequestId() : request.requestId;
@@ -178,6 +190,30 @@ QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
                 done(resultOf(reply, requestId, streamed));
             });
     return reply;
+}
+
+bool isHeaderSafe(QByteArrayView value)
+{
+    for (const char c : value) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+bool isHeaderToken(QByteArrayView name)
+{
+    // RFC 9110's token characters.
+    static constexpr QByteArrayView extra = "!#$%&'*+-.^_`|~";
+    if (name.isEmpty())
+        return false;
+    for (const char c : name) {
+        const bool alphanumeric
+            = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alphanumeric && !extra.contains(c))
+            return false;
+    }
+    return true;
 }
 
 QUrl urlWithSegments(const QUrl &base, const QStringList &segments,

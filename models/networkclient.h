@@ -79,6 +79,12 @@ private:
     int m_defaultTimeoutMs = 30000;
 };
 
+// A header value may be sent: no control characters (a CR or LF would start another header).
+// NetworkClient refuses to send a request with one that is not.
+bool isHeaderSafe(QByteArrayView value);
+// A header name is an HTTP token: letters, digits and !#$%&'*+-.^_`|~.
+bool isHeaderToken(QByteArrayView name);
+
 // base + each segment percent-encoded as one path segment ("a/b" stays one segment) + query, with
 // every query value percent-encoded too. The only way connectors build URLs from ids. An empty,
 // "." or ".." segment gives an invalid URL, which NetworkClient refuses to send.

@@ -41,15 +41,6 @@ QByteArray jsonBody(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-bool headerSafe(const QByteArray &value)
-{
-    for (const char c : value) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            return false;
-    }
-    return true;
-}
-
 int intValue(const QJsonValue &value)
 {
     if (value.isDouble())

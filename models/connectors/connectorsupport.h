@@ -18,9 +18,6 @@ QDateTime parseServiceDate(const QJsonValue &value);
 QString stringField(const QJsonObject &object, const QString &key);
 // The first present of several keys ("accessToken" / "access_token").
 QJsonValue firstField(const QJsonObject &object, std::initializer_list<const char *> keys);
-// False when a secret cannot go into a header: a control character (a line break above all) could
-// smuggle in other headers.
-bool headerSafe(const QByteArray &value);
 // A JSON body for a request.
 QByteArray jsonBody(const QJsonObject &object);
 // A count that may come as a number or as a numeric string; -1 when absent or unreadable.

@@ -26,7 +26,7 @@ public:
     bool authorize(ApiRequest &request) override
     {
         const QByteArray key = session()->secret(Secret::apiKey).trimmed().toUtf8();
-        if (key.isEmpty() || !headerSafe(key))
+        if (key.isEmpty() || !isHeaderSafe(key))
             return false;
         request.headers.append({ QByteArrayLiteral("x-api-key"), key });
         return true;

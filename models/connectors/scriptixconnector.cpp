@@ -25,7 +25,7 @@ public:
     bool authorize(ApiRequest &request) override
     {
         const QByteArray token = session()->secret(Secret::token).trimmed().toUtf8();
-        if (token.isEmpty() || !headerSafe(token))
+        if (token.isEmpty() || !isHeaderSafe(token))
             return false;
         // Newer vendor pages use Bearer, older ones the vendor's own header: a per-account choice.
         if (session()->account().scriptixHeader == Account::ScriptixHeader::ZoomKey)

@@ -11,6 +11,7 @@
 
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void urlsEncodeHostileIdsAsOneSegment_data();
     void urlsEncodeHostileIdsAsOneSegment();
     void dotSegmentsAreRefused();
+    void unsafeHeadersAreNeverSent();
     void httpsIsRequiredExceptOnLoopback();
     void pacerKeepsToItsBudgetAndConcurrency();
     void pacerPausesAndPutsRetriesFirst();
@@ -160,6 +162,47 @@ void TestModelsCore::urlsEncodeHostileIdsAsOneSegment()
     QCOMPARE(QUrlQuery(withQuery).queryItemValue(QStringLiteral("request_id"), QUrl::FullyDecoded),
              id);
     QCOMPARE(QUrlQuery(withQuery).queryItems().size(), 1);
+}
+
+// A pasted key with a line break must not end its header and start another: NetworkClient sends
+// nothing at all, and says why without repeating the secret.
+void TestModelsCore::unsafeHeadersAreNeverSent()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/files").arg(server.serverPort()));
+    NetworkClient network;
+    const QList<QPair<QByteArray, QByteArray>> unsafe {
+        { "cv-api-key", "SECRET-tenant\r\nX-Injected: 1" },
+        { "Authorization", "Bearer SECRET\nen" },
+        { "Authorization", QByteArray("Bearer SECRET\0en", 16) },
+        { "x-api-key", "SECRET\x7f" },
+        { "Bad Name", "value" },
+        { "Bad:Name", "value" },
+        { "", "value" },
+    };
+    for (const auto &[name, value] : unsafe) {
+        ApiRequest request;
+        request.url = url;
+        request.headers = { { name, value } };
+        std::optional<ApiResult> result;
+        QCOMPARE(network.send(request, this, [&](const ApiResult &answer) { result = answer; }),
+                 nullptr);
+        QTRY_VERIFY(result.has_value());
+        QCOMPARE(result->error.kind, ApiError::Kind::InvalidInput);
+        QVERIFY(!result->error.userMessage.isEmpty());
+        QVERIFY(!result->error.userMessage.contains(QLatin1String("SECRET")));
+        QVERIFY(!result->error.summary().contains(QLatin1String("SECRET")));
+    }
+    QTest::qWait(50);
+    QVERIFY(!server.hasPendingConnections());
+
+    // A safe header is sent (the server sees a connection).
+    ApiRequest fine;
+    fine.url = url;
+    fine.headers = { { "cv-api-key", "tenant-1" } };
+    QVERIFY(network.send(fine, this, [](const ApiResult &) {}) != nullptr);
+    QTRY_VERIFY(server.hasPendingConnections());
 }
 
 void TestModelsCore::dotSegmentsAreRefused()
