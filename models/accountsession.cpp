@@ -70,6 +70,13 @@ void AccountSession::start(std::shared_ptr<Pending> pending)
         return;
     }
     ApiRequest request = pending->request;
+    // The one place the https rule is applied to what an account sends: no credential and no
+    // patient data over plain http to another computer (the sandbox is on loopback).
+    if (const QString problem = baseUrlProblem(request.url); !problem.isEmpty()) {
+        m_pacer.finished();
+        fail(pending, ApiError::make(ApiError::Kind::InvalidInput, problem));
+        return;
+    }
     if (pending->authenticated) {
         if (m_signedOut || !m_authenticator) {
             m_pacer.finished();

@@ -210,10 +210,6 @@ void DocumentProConnector::send(ConnectorJob *job, const QByteArray &method,
                                 std::function<bool(const ApiResult &)> onFailure,
                                 const QByteArray &requestId)
 {
-    if (const QString problem = baseUrlProblem(account().baseUrl); !problem.isEmpty()) {
-        job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
-        return;
-    }
     ApiRequest request;
     request.method = method;
     request.url = urlWithSegments(account().baseUrl, path, query);
@@ -442,10 +438,6 @@ DeleteJob *DocumentProConnector::startRemove(const RemoteItem &item, const QByte
 SimpleJob *DocumentProConnector::signIn()
 {
     auto *job = new SimpleJob(this);
-    if (const QString problem = baseUrlProblem(account().baseUrl); !problem.isEmpty()) {
-        job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
-        return job;
-    }
     if (session()->secret(Secret::apiKey).trimmed().isEmpty()) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput,
                                    tr("Enter the DocumentPro API key first.")));

@@ -116,12 +116,6 @@ public:
                                    "and sign in again.")));
             return;
         }
-        const QString baseProblem = baseUrlProblem(account.baseUrl);
-        if (!baseProblem.isEmpty()) {
-            done(ApiError::make(ApiError::Kind::InvalidInput, baseProblem));
-            return;
-        }
-
         ApiRequest request;
         request.method = QByteArrayLiteral("POST");
         request.url = urlWithSegments(account.baseUrl, pathSegments(account.invoxTokenPath));
@@ -228,9 +222,7 @@ ApiRequest InvoxConnector::documentRequest(const QByteArray &method,
                                            QString *problem) const
 {
     ApiRequest request;
-    *problem = baseUrlProblem(account().baseUrl);
-    if (!problem->isEmpty())
-        return request;
+    problem->clear();
     const QString version = account().invoxApiVersion.trimmed();
     if (!isSafeHeaderValue(version)) {
         *problem = tr("The Invox API version setting is not a valid header value.");

@@ -240,10 +240,6 @@ void ScriptixConnector::get(ConnectorJob *job, const QStringList &segments,
                             const QList<QPair<QString, QString>> &query,
                             std::function<void(const ApiResult &)> done)
 {
-    if (const QString problem = baseUrlProblem(account().baseUrl); !problem.isEmpty()) {
-        job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
-        return;
-    }
     ApiRequest request;
     request.url = urlWithSegments(account().baseUrl, segments, query);
     session()->send(request, job, [job, done = std::move(done)](const ApiResult &result) {
@@ -474,10 +470,6 @@ DeleteJob *ScriptixConnector::startRemove(const RemoteItem &item, const QByteArr
                                          tr("Scriptix cannot delete this kind of item.")));
         return job;
     }
-    if (const QString problem = baseUrlProblem(account().baseUrl); !problem.isEmpty()) {
-        job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
-        return job;
-    }
     ApiRequest request;
     request.method = "DELETE";
     request.url = urlWithSegments(account().baseUrl, segments);
@@ -502,10 +494,6 @@ DeleteJob *ScriptixConnector::startRemove(const RemoteItem &item, const QByteArr
 SimpleJob *ScriptixConnector::signIn()
 {
     auto *job = new SimpleJob(this);
-    if (const QString problem = baseUrlProblem(account().baseUrl); !problem.isEmpty()) {
-        job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
-        return job;
-    }
     if (session()->secret(Secret::token).trimmed().isEmpty()) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput,
                                    tr("Enter the Scriptix API token first.")));

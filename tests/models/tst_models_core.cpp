@@ -2,8 +2,10 @@
 // account and credential stores.
 
 #include "account.h"
+#include "accountsession.h"
 #include "accountstore.h"
 #include "apierror.h"
+#include "connector.h"
 #include "credentialstore.h"
 #include "keychaincredentialstore.h"
 #include "networkclient.h"
@@ -17,6 +19,7 @@
 #include <QUrlQuery>
 
 using namespace Docket;
+using namespace Qt::StringLiterals;
 
 class TestModelsCore : public QObject
 {
@@ -33,6 +36,8 @@ private Q_SLOTS:
     void urlsEncodeHostileIdsAsOneSegment();
     void dotSegmentsAreRefused();
     void unsafeHeadersAreNeverSent();
+    void plainHttpToAnotherComputerIsRefused_data();
+    void plainHttpToAnotherComputerIsRefused();
     void httpsIsRequiredExceptOnLoopback();
     void pacerKeepsToItsBudgetAndConcurrency();
     void pacerPausesAndPutsRetriesFirst();
@@ -203,6 +208,72 @@ void TestModelsCore::unsafeHeadersAreNeverSent()
     fine.headers = { { "cv-api-key", "tenant-1" } };
     QVERIFY(network.send(fine, this, [](const ApiResult &) {}) != nullptr);
     QTRY_VERIFY(server.hasPendingConnections());
+}
+
+void TestModelsCore::plainHttpToAnotherComputerIsRefused_data()
+{
+    QTest::addColumn<ServiceKind>("service");
+    QTest::addColumn<NodeRef>("item");
+    QTest::newRow("Scriptix") << ServiceKind::Scriptix
+                              << NodeRef { NodeKind::ScriptixSession, { u"s1"_s } };
+    QTest::newRow("Care360") << ServiceKind::Care360
+                             << NodeRef { NodeKind::Care360File, { u"c1"_s, u"f1"_s } };
+    QTest::newRow("DocumentPro") << ServiceKind::DocumentPro
+                                 << NodeRef { NodeKind::DocumentProResult, { u"d1"_s, u"r1"_s } };
+    QTest::newRow("Invox") << ServiceKind::Invox
+                           << NodeRef { NodeKind::InvoxDocument, { u"c1"_s, u"d1"_s } };
+}
+
+// Whatever a connector sends for an account whose base URL is plain http to another computer is
+// refused by the session before it is sent, with a sentence that says why: a delete (every
+// service has one), and listing where the service lists from the network.
+void TestModelsCore::plainHttpToAnotherComputerIsRefused()
+{
+    QFETCH(ServiceKind, service);
+    QFETCH(NodeRef, item);
+    Account account;
+    account.id = u"plain-http"_s;
+    account.service = service;
+    account.name = u"Clinic"_s;
+    // .invalid never resolves: were anything sent, it would fail differently.
+    account.baseUrl = QUrl(u"http://records.example.invalid"_s);
+    account.invoxAppId = u"app"_s;
+    account.care360Login = u"patient@example.org"_s;
+    NetworkClient network;
+    MemoryCredentialStore store;
+    AccountSession session(account, &network, &store);
+    for (const QString &name : secretNames(service)) {
+        bool stored = false;
+        session.storeSecret(name, u"secret-value"_s, this,
+                            [&stored](const QString &) { stored = true; });
+        QTRY_VERIFY(stored);
+    }
+    const std::unique_ptr<Connector> connector = createConnector(&session, nullptr);
+    QVERIFY(connector);
+
+    const auto outcome = [](ConnectorJob *job) {
+        ApiError error;
+        bool finished = false;
+        QObject::connect(job, &ConnectorJob::finished, job, [&](ConnectorJob *done) {
+            error = done->error();
+            finished = true;
+        });
+        const bool inTime = QTest::qWaitFor([&] { return finished; }, 5000);
+        return std::make_pair(inTime, error);
+    };
+    RemoteItem remote;
+    remote.ref = item;
+    const auto [deleteFinished, deleteError] = outcome(connector->remove(remote));
+    QVERIFY(deleteFinished);
+    QCOMPARE(deleteError.kind, ApiError::Kind::InvalidInput);
+    QVERIFY2(deleteError.userMessage.contains(u"https"_s), qPrintable(deleteError.userMessage));
+    if (service != ServiceKind::Invox) { // Invox lists from Docket's own index
+        const auto [listFinished, listError]
+            = outcome(connector->list({ NodeKind::Account, {} }, {}));
+        QVERIFY(listFinished);
+        QCOMPARE(listError.kind, ApiError::Kind::InvalidInput);
+        QVERIFY2(listError.userMessage.contains(u"https"_s), qPrintable(listError.userMessage));
+    }
 }
 
 void TestModelsCore::dotSegmentsAreRefused()
