@@ -197,8 +197,11 @@ bool DetailsPane::isLoading() const
 {
     if (m_settle->isActive())
         return true;
+    // A job says it is finished before it tells anyone (ConnectorJob::finished is emitted on the
+    // next turn of the event loop) and deletes itself once it has: until then its answer is not
+    // shown yet.
     for (const QPointer<ConnectorJob> &job : m_jobs) {
-        if (job && !job->isFinished())
+        if (job)
             return true;
     }
     return false;

@@ -8,9 +8,11 @@ namespace Docket {
 
 // Reads Care360's all-files answer while it arrives. The answer is one unpaginated list (50,000
 // files are 17 MB), so waiting for its last byte before reading the first would add the whole
-// reading time to the transfer: instead the files are read in runs of a few hundred kilobytes as
-// they come in (JsonArrayScanner finds where each run of whole files ends), and what is left when
-// the last byte arrives is a run and the envelope around the list.
+// reading time to the transfer: instead the files are read in runs of up to a megabyte as they
+// come in, and what is left when the last byte arrives is a run and the envelope around the list.
+// JsonArrayScanner finds where the list begins; where a run of whole files ends is a guess (a
+// comma between } and {) that simdjson checks, so a file name holding "},{" costs a guess, never
+// a wrong row.
 //
 // It gives exactly what Care360Connector::parseAccountList (or parseCaseList) gives for the whole
 // body: a body the runs cannot be read from (one simdjson refuses, an unusual shape, duplicate
