@@ -193,6 +193,20 @@ struct FileFields
                                 &createdAtSnake, &size, &isPHI, &isRestricted, &mimeType })
             member->kind = Member::Kind::Absent;
         clearUploader();
+        m_createdRead = false;
+    }
+
+    // When the file was created (createdAt, else created_at) as milliseconds since the epoch;
+    // false when neither is a readable date. Read once per file: the case's newest file and the
+    // file's own row both ask.
+    bool createdMSecs(qint64 *msecs) const
+    {
+        if (!m_createdRead) {
+            m_createdValid = firstPresent({ &createdAt, &createdAtSnake }).dateMSecs(&m_created);
+            m_createdRead = true;
+        }
+        *msecs = m_created;
+        return m_createdValid;
     }
     void clearUploader()
     {
@@ -245,6 +259,7 @@ struct FileFields
         for (const char *key : keys)
             memberFor(key)->readQt(file.value(QLatin1String(key)));
         clearUploader();
+        m_createdRead = false;
         const QJsonValue uploader = file.value(QLatin1String("uploadedBy"));
         if (uploader.isObject()) {
             const QJsonObject object = uploader.toObject();
@@ -252,6 +267,11 @@ struct FileFields
                 uploaderMemberFor(key)->readQt(object.value(QLatin1String(key)));
         }
     }
+
+private:
+    mutable bool m_createdRead = false;
+    mutable bool m_createdValid = false;
+    mutable qint64 m_created = 0;
 };
 
 // The status words, translated once per answer rather than once per file (and shared by the
@@ -316,7 +336,7 @@ public:
             = m_texts.text(firstPresent({ &file.fileName, &file.name, &file.fileNameSnake }));
         item.name = fileName.isEmpty() ? id : fileName;
         qint64 created = 0;
-        if (firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created))
+        if (file.createdMSecs(&created))
             item.created = QDateTime::fromMSecsSinceEpoch(created, Qt::UTC);
         item.sizeBytes = sizeBytes(file.size);
 
@@ -378,7 +398,7 @@ public:
         const QByteArrayView name
             = nameMember.isString() && !nameMember.utf8.isEmpty() ? nameMember.utf8 : file.id.utf8;
         qint64 created = RowBlock::noDate;
-        if (!firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created))
+        if (!file.createdMSecs(&created))
             created = RowBlock::noDate;
         const qint64 size = sizeBytes(file.size);
         const int phi = file.isPHI.kind == Member::Kind::Bool ? (file.isPHI.boolean ? 1 : 2) : 0;
@@ -636,8 +656,7 @@ public:
         if (file.isPHI.toBool(false))
             ++row.phiFiles;
         qint64 created = 0;
-        if (firstPresent({ &file.createdAt, &file.createdAtSnake }).dateMSecs(&created)
-            && (!row.hasNewest || created > row.newestMSecs)) {
+        if (file.createdMSecs(&created) && (!row.hasNewest || created > row.newestMSecs)) {
             row.hasNewest = true;
             row.newestMSecs = created;
         }
