@@ -2128,11 +2128,19 @@ void TestConnectorCare360::jobDestroyedWhileItsAnswerIsReadDoesNotCrash()
     ListJob *abortedJob
         = h->connector->list({ NodeKind::Care360Case, { QStringLiteral("case-2") } }, {});
     capture(abortedJob, &aborted);
-    QTRY_COMPARE_WITH_TIMEOUT(answered, 3, 10000);
+    // An account listing, read as it arrives, aborted while its pieces wait to be read.
+    Outcome abortedCases;
+    ListJob *abortedAccountJob = h->connector->list({ NodeKind::Account, {} }, {});
+    capture(abortedAccountJob, &abortedCases);
+    QTRY_COMPARE_WITH_TIMEOUT(answered, 4, 10000);
     QTest::qWait(20);
     abortedJob->abort();
+    abortedAccountJob->abort();
     QTRY_VERIFY(aborted.finished);
     QCOMPARE(aborted.error.kind, ApiError::Kind::Cancelled);
+    QTRY_VERIFY(abortedCases.finished);
+    QCOMPARE(abortedCases.error.kind, ApiError::Kind::Cancelled);
+    QVERIFY(abortedCases.page.items.isEmpty());
     h.reset();
     blocked.reset(); // the queued readings run now, for owners that are gone
     QVERIFY(jsonThreadPool()->waitForDone(10000));
