@@ -5,7 +5,8 @@
 
 QString formatSize(qint64 bytes)
 {
-    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    // The window's units (1 kB = 1,000 bytes), with the C locale's digits for scripts.
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }
 
 QString formatDuration(int seconds)

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -396,6 +397,19 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
                                    caseItem.toObject().value(QStringLiteral("path")).toString() },
                                  tenant);
         QCOMPARE(files.exitCode, 0);
+        // The text listing says sizes in the window's units: 1 kB is 1,000 bytes.
+        const CliRun text = run(
+            { QStringLiteral("ls"), caseItem.toObject().value(QStringLiteral("path")).toString() },
+            tenant);
+        QCOMPARE(text.exitCode, 0);
+        for (const QJsonValue &file : files.json().value(QStringLiteral("result")).toArray()) {
+            const qint64 size = file.toObject().value(QStringLiteral("sizeBytes")).toInteger(-1);
+            if (size >= 0) {
+                const QString shown
+                    = QLocale::c().formattedDataSize(size, 1, QLocale::DataSizeSIFormat);
+                QVERIFY2(text.out.contains(u'\t' + shown + u'\t'), qPrintable(text.out));
+            }
+        }
         for (const QJsonValue &file : files.json().value(QStringLiteral("result")).toArray()) {
             const QVariantMap details
                 = file.toObject().value(QStringLiteral("details")).toObject().toVariantMap();
