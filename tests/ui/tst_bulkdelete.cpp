@@ -9,7 +9,6 @@
 #include "auditlog.h"
 #include "confirmdeletedialog.h"
 #include "connector.h"
-#include "connectors/invoxindex.h"
 #include "deletionprogresspanel.h"
 #include "deletionqueue.h"
 #include "documentfilterproxymodel.h"
@@ -17,12 +16,11 @@
 #include "documenttreeview.h"
 #include "interruptedbatchdialog.h"
 #include "mainwindow.h"
-#include "networkclient.h"
 #include "sandboxprocess.h"
 #include "screenshot.h"
 #include "testhttp.h"
+#include "windowservices.h"
 
-#include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
@@ -71,10 +69,9 @@ private:
 
     SandboxProcess m_sandbox { { QStringLiteral("--rate-limit"), QStringLiteral("scriptix=0") } };
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<NetworkClient> m_network;
-    std::unique_ptr<DocumentTreeModel> m_model;
-    std::unique_ptr<InvoxIndex> m_invoxIndex;
-    std::unique_ptr<AccountManager> m_accounts;
+    std::unique_ptr<WindowServices> m_services;
+    DocumentTreeModel *m_model = nullptr; // m_services's
+    AccountManager *m_accounts = nullptr; // m_services's
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<DeletionQueue> m_queue;
     std::unique_ptr<MainWindow> m_window;
@@ -93,15 +90,11 @@ void TestBulkDelete::init()
     QVERIFY(m_sandbox.reset());
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    m_network = std::make_unique<NetworkClient>();
-    m_model = std::make_unique<DocumentTreeModel>();
-    new QAbstractItemModelTester(
-        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_model.get());
-    m_invoxIndex = std::make_unique<InvoxIndex>(QStringLiteral(":memory:"));
-    QVERIFY(m_invoxIndex->open(nullptr));
-    m_accounts = std::make_unique<AccountManager>(m_network.get(), m_invoxIndex.get());
-    connect(m_accounts.get(), &AccountManager::accountReady, m_model.get(),
-            &DocumentTreeModel::addAccount);
+    m_services = std::make_unique<WindowServices>();
+    QString why;
+    QVERIFY2(m_services->isReady(&why), qPrintable(why));
+    m_model = m_services->model();
+    m_accounts = m_services->accounts();
 }
 
 // As docket_main.cpp wires it: the trail, the queue over the account manager, the window.
@@ -109,16 +102,16 @@ void TestBulkDelete::createWindow()
 {
     m_audit = std::make_unique<AuditLog>(auditPath());
     QVERIFY(m_audit->open(nullptr));
-    AccountManager *accounts = m_accounts.get();
+    AccountManager *accounts = m_accounts;
     m_queue = std::make_unique<DeletionQueue>(
         [accounts](const QString &id) { return accounts->connector(id); }, m_audit.get());
     RetryPolicy quick; // the real back-off waits seconds
     quick.maxAttempts = 2;
     quick.firstBackoffMs = 20;
     m_queue->setRetryPolicy(quick);
-    m_window = std::make_unique<MainWindow>(m_model.get());
+    m_window = std::make_unique<MainWindow>(m_model);
     m_window->setDeletionQueue(m_queue.get());
-    m_window->setAccountServices(m_accounts.get(), nullptr, nullptr);
+    m_window->setAccountServices(m_accounts, nullptr, nullptr);
     m_window->resize(1280, 800);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -131,22 +124,13 @@ void TestBulkDelete::cleanup()
     m_window.reset();
     m_queue.reset();
     m_audit.reset();
-    m_model.reset();
-    m_accounts.reset();
-    m_invoxIndex.reset();
-    m_network.reset();
+    m_services.reset();
     m_dir.reset();
 }
 
 QModelIndex TestBulkDelete::scriptixAccount() const
 {
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const QModelIndex index = m_model->index(row, 0);
-        if (m_model->data(index, DocumentTreeModel::ServiceRole).toInt()
-            == int(ServiceKind::Scriptix))
-            return index;
-    }
-    return {};
+    return m_services->accountRow(ServiceKind::Scriptix);
 }
 
 QList<QPersistentModelIndex> TestBulkDelete::selectSessions(int count)

@@ -3,17 +3,15 @@
 
 #include "accountmanager.h"
 #include "connectors/care360connector.h"
-#include "connectors/invoxindex.h"
 #include "connectors/scriptixconnector.h"
 #include "detailspane.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"
 #include "documenttreeview.h"
 #include "mainwindow.h"
-#include "networkclient.h"
 #include "sandboxprocess.h"
+#include "windowservices.h"
 
-#include <QAbstractItemModelTester>
 #include <QDir>
 #include <QDockWidget>
 #include <QPushButton>
@@ -53,10 +51,9 @@ private:
     void screenshot(QWidget *widget, const QString &name);
 
     SandboxProcess m_sandbox;
-    std::unique_ptr<NetworkClient> m_network;
-    std::unique_ptr<DocumentTreeModel> m_model;
-    std::unique_ptr<InvoxIndex> m_invoxIndex;
-    std::unique_ptr<AccountManager> m_accounts;
+    std::unique_ptr<WindowServices> m_services;
+    DocumentTreeModel *m_model = nullptr; // m_services's
+    AccountManager *m_accounts = nullptr; // m_services's
     std::unique_ptr<MainWindow> m_window;
 };
 
@@ -69,17 +66,12 @@ void TestDetailsPane::initTestCase()
 void TestDetailsPane::init()
 {
     QVERIFY(m_sandbox.reset());
-    m_network = std::make_unique<NetworkClient>();
-    m_model = std::make_unique<DocumentTreeModel>();
-    new QAbstractItemModelTester(
-        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_model.get());
-    m_invoxIndex = std::make_unique<InvoxIndex>(QStringLiteral(":memory:"));
-    QString indexError;
-    QVERIFY2(m_invoxIndex->open(&indexError), qPrintable(indexError));
-    m_accounts = std::make_unique<AccountManager>(m_network.get(), m_invoxIndex.get());
-    connect(m_accounts.get(), &AccountManager::accountReady, m_model.get(),
-            &DocumentTreeModel::addAccount);
-    m_window = std::make_unique<MainWindow>(m_model.get());
+    m_services = std::make_unique<WindowServices>();
+    QString why;
+    QVERIFY2(m_services->isReady(&why), qPrintable(why));
+    m_model = m_services->model();
+    m_accounts = m_services->accounts();
+    m_window = std::make_unique<MainWindow>(m_model);
     m_window->resize(1280, 760);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -90,30 +82,17 @@ void TestDetailsPane::init()
 void TestDetailsPane::cleanup()
 {
     m_window.reset();
-    m_model.reset();
-    m_accounts.reset();
-    m_invoxIndex.reset();
-    m_network.reset();
+    m_services.reset();
 }
 
 QModelIndex TestDetailsPane::accountRow(ServiceKind service) const
 {
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const QModelIndex index = m_model->index(row, 0);
-        if (m_model->data(index, DocumentTreeModel::ServiceRole).toInt() == int(service))
-            return index;
-    }
-    return {};
+    return m_services->accountRow(service);
 }
 
 QModelIndex TestDetailsPane::childAt(const QModelIndex &parent, int row)
 {
-    if (!parent.isValid())
-        return {};
-    m_window->treeView()->expand(m_window->proxy()->mapFromSource(parent));
-    if (!QTest::qWaitFor([&] { return m_model->rowCount(parent) > row; }, 10000))
-        return {};
-    return m_model->index(row, 0, parent);
+    return expandAndWaitForRow(*m_window, parent, row);
 }
 
 void TestDetailsPane::select(const QModelIndex &sourceIndex)

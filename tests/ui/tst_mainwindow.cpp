@@ -5,17 +5,15 @@
 #include "applicationinfo.h"
 #include "confirmdeletedialog.h"
 #include "connector.h"
-#include "connectors/invoxindex.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"
 #include "documenttreeview.h"
 #include "emptystatewidget.h"
 #include "mainwindow.h"
-#include "networkclient.h"
 #include "sandboxprocess.h"
 #include "screenshot.h"
+#include "windowservices.h"
 
-#include <QAbstractItemModelTester>
 #include <QAccessible>
 #include <QDir>
 #include <QHeaderView>
@@ -58,10 +56,9 @@ private:
     void screenshot(QWidget *widget, const QString &name);
 
     SandboxProcess m_sandbox;
-    std::unique_ptr<NetworkClient> m_network;
-    std::unique_ptr<DocumentTreeModel> m_model;
-    std::unique_ptr<InvoxIndex> m_invoxIndex;
-    std::unique_ptr<AccountManager> m_accounts;
+    std::unique_ptr<WindowServices> m_services;
+    DocumentTreeModel *m_model = nullptr; // m_services's
+    AccountManager *m_accounts = nullptr; // m_services's
     std::unique_ptr<MainWindow> m_window;
 };
 
@@ -76,22 +73,17 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::init()
 {
     QVERIFY(m_sandbox.reset());
-    m_network = std::make_unique<NetworkClient>();
-    m_model = std::make_unique<DocumentTreeModel>();
+    m_services = std::make_unique<WindowServices>();
+    QString why;
+    QVERIFY2(m_services->isReady(&why), qPrintable(why));
+    m_model = m_services->model();
+    m_accounts = m_services->accounts();
     // Retries without the real back-off (seconds), so a lasting 500 fails fast.
     RetryPolicy quick;
     quick.maxAttempts = 2;
     quick.firstBackoffMs = 20;
     m_model->deletionQueue()->setRetryPolicy(quick);
-    new QAbstractItemModelTester(
-        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_model.get());
-    m_invoxIndex = std::make_unique<InvoxIndex>(QStringLiteral(":memory:"));
-    QString indexError;
-    QVERIFY2(m_invoxIndex->open(&indexError), qPrintable(indexError));
-    m_accounts = std::make_unique<AccountManager>(m_network.get(), m_invoxIndex.get());
-    connect(m_accounts.get(), &AccountManager::accountReady, m_model.get(),
-            &DocumentTreeModel::addAccount);
-    m_window = std::make_unique<MainWindow>(m_model.get());
+    m_window = std::make_unique<MainWindow>(m_model);
     m_window->resize(1100, 680);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -103,28 +95,17 @@ void TestMainWindow::init()
 void TestMainWindow::cleanup()
 {
     m_window.reset();
-    m_model.reset();
-    m_accounts.reset();
-    m_invoxIndex.reset();
-    m_network.reset();
+    m_services.reset();
 }
 
 QModelIndex TestMainWindow::accountRow(ServiceKind service) const
 {
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const QModelIndex index = m_model->index(row, 0);
-        if (m_model->data(index, DocumentTreeModel::ServiceRole).toInt() == int(service))
-            return index;
-    }
-    return {};
+    return m_services->accountRow(service);
 }
 
 QModelIndex TestMainWindow::firstChild(const QModelIndex &parent)
 {
-    m_window->treeView()->expand(m_window->proxy()->mapFromSource(parent));
-    if (!QTest::qWaitFor([&] { return m_model->rowCount(parent) > 0; }, 10000))
-        return {};
-    return m_model->index(0, 0, parent);
+    return expandAndWaitForRow(*m_window, parent);
 }
 
 ConfirmDeleteDialog *TestMainWindow::pressDeleteOn(const QModelIndex &sourceIndex)
@@ -397,7 +378,7 @@ void TestMainWindow::layoutIsKeptBetweenRuns()
     m_window->resize(900, 500);
     m_window->treeView()->header()->resizeSection(DocumentTreeModel::KindColumn, 211);
     m_window->close();
-    MainWindow again(m_model.get());
+    MainWindow again(m_model);
     QCOMPARE(again.size(), QSize(900, 500));
     QCOMPARE(again.treeView()->header()->sectionSize(DocumentTreeModel::KindColumn), 211);
 }
