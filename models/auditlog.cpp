@@ -94,22 +94,39 @@ QString csvCell(const QString &value)
     return cell;
 }
 
-// A checkpoint (the write-ahead log copied into the database file) with a connection of its own:
-// run on a worker thread, and Qt SQL connections belong to the thread that made them.
-void checkpoint(const QString &path)
+// Runs `work(db)` with a connection of its own to the trail at `path`, opened with `options`, for
+// a worker thread: Qt SQL connections belong to the thread that made them. Returns false, with
+// why, when the file cannot be opened.
+template<typename Work>
+bool withOwnConnection(const QString &path, const QString &purpose, const QString &options,
+                       QString *error, Work &&work)
 {
-    const QString name = QStringLiteral("docket-audit-checkpoint-")
-        + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString name = purpose + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    bool opened = false;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
         db.setDatabaseName(path);
-        if (db.open()) {
-            // PASSIVE: copies what it can, never waiting for the writer nor blocking it.
-            QSqlQuery(db).exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
-        }
+        db.setConnectOptions(options);
+        opened = db.open();
+        if (opened)
+            work(db);
+        else if (error)
+            *error = sqlProblem(db.lastError());
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
+    return opened;
+}
+
+// A checkpoint (the write-ahead log copied into the database file), on a worker thread.
+void checkpoint(const QString &path)
+{
+    withOwnConnection(path, QStringLiteral("docket-audit-checkpoint-"), QString(), nullptr,
+                      [](QSqlDatabase &db) {
+                          // PASSIVE: copies what it can, never waiting for the writer nor
+                          // blocking it.
+                          QSqlQuery(db).exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+                      });
 }
 
 // Commits between two background checkpoints: about 400 pages of log (an item commits twice).
@@ -705,9 +722,31 @@ bool AuditLog::discardBatch(qint64 batchId)
 
 QList<AuditEntry> AuditLog::entries(const AuditQuery &filter) const
 {
-    QList<AuditEntry> result;
     if (!m_open)
-        return result;
+        return {};
+    QString problem;
+    const QList<AuditEntry> result = queryEntries(m_sqlite.database(), filter, &problem);
+    if (!problem.isEmpty())
+        fail(problem);
+    return result;
+}
+
+QList<AuditEntry> AuditLog::readEntries(const QString &path, const AuditQuery &filter,
+                                        QString *error)
+{
+    QList<AuditEntry> result;
+    error->clear();
+    // Read-only, beside whoever writes (the trail is in WAL mode: readers never wait for it).
+    withOwnConnection(path, QStringLiteral("docket-audit-reader-"),
+                      QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"), error,
+                      [&](QSqlDatabase &db) { result = queryEntries(db, filter, error); });
+    return result;
+}
+
+QList<AuditEntry> AuditLog::queryEntries(const QSqlDatabase &db, const AuditQuery &filter,
+                                         QString *error)
+{
+    QList<AuditEntry> result;
     QString sql = QStringLiteral(
         "SELECT attempts.id, items.batch_id, items.id, attempts.attempt, attempts.time,"
         " attempts.answered, items.account_id, items.account_name, items.service, items.kind,"
@@ -733,13 +772,13 @@ QList<AuditEntry> AuditLog::entries(const AuditQuery &filter) const
     if (filter.limit > 0 && filter.text.isEmpty())
         sql += QStringLiteral(" LIMIT %1").arg(filter.limit);
 
-    QSqlQuery query(m_sqlite.database());
+    QSqlQuery query(db);
     query.setForwardOnly(true);
     query.prepare(sql);
     for (const QVariant &value : std::as_const(values))
         query.addBindValue(value);
     if (!query.exec()) {
-        fail(sqlProblem(query.lastError()));
+        *error = sqlProblem(query.lastError());
         return result;
     }
     while (query.next()) {

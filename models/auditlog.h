@@ -131,7 +131,13 @@ public:
     // The user chose not to resume: every item still owed becomes Cancelled.
     bool discardBatch(qint64 batchId);
 
+    // The attempts `query` picks, newest first.
     QList<AuditEntry> entries(const AuditQuery &query = {}) const;
+    // The same from the trail at `path`, read with a read-only connection of its own: for a
+    // worker thread, so that reading a long trail never holds up the window. Sets *error (and
+    // returns nothing) when the file cannot be read.
+    static QList<AuditEntry> readEntries(const QString &path, const AuditQuery &query,
+                                         QString *error);
 
     // RFC 4180 CSV with a header row. Cells that a spreadsheet would run as a formula (=, +, -,
     // @ first) get a leading apostrophe: names come from services and may be hostile.
@@ -142,6 +148,8 @@ public:
 private:
     bool upgrade(int from, QString *error);
     bool updateItem(const DeletionItem &item);
+    static QList<AuditEntry> queryEntries(const QSqlDatabase &db, const AuditQuery &query,
+                                          QString *error);
     bool fail(const QString &problem) const; // false, keeping the reason for lastError()
     qint64 noId(const QString &problem) const; // 0 (no batch, no attempt), keeping the reason
     bool lockBatch(qint64 batchId);

@@ -3,6 +3,7 @@
 #include "activitymodel.h"
 #include "auditlog.h"
 #include "deletionqueue.h"
+#include "offthread.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -20,6 +21,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Docket;
 
@@ -55,6 +57,7 @@ ActivityDialog::ActivityDialog(AuditLog *audit, DeletionQueue *queue, QWidget *p
 
     m_sorted->setSourceModel(m_model);
     m_sorted->setSortRole(ActivityModel::SortRole);
+    m_count->setObjectName(QStringLiteral("activityCount"));
     m_table->setObjectName(QStringLiteral("activityTable"));
     m_table->setAccessibleName(tr("Delete attempts"));
     m_table->setModel(m_sorted);
@@ -117,17 +120,58 @@ ActivityDialog::ActivityDialog(AuditLog *audit, DeletionQueue *queue, QWidget *p
     reload();
 }
 
-void ActivityDialog::reload()
+AuditQuery ActivityDialog::currentQuery() const
 {
     AuditQuery query;
     query.text = m_filter->text().trimmed();
     if (m_outcome->currentIndex() > 0)
         query.outcome = AuditEntry::Outcome(m_outcome->currentData().toInt());
-    m_model->setEntries(m_audit ? m_audit->entries(query) : QList<AuditEntry>());
+    return query;
+}
+
+void ActivityDialog::reload()
+{
+    if (m_reading) {
+        m_readAgain = true; // with the filter as it will be then
+        return;
+    }
+    const AuditQuery query = currentQuery();
+    if (!m_audit || !m_audit->isOpen()) {
+        showEntries(query, {}, m_audit ? m_audit->lastError() : QString());
+        return;
+    }
+    if (m_audit->path() == QLatin1String(":memory:")) {
+        // Another connection would see another, empty, database.
+        const QList<AuditEntry> entries = m_audit->entries(query);
+        showEntries(query, entries, entries.isEmpty() ? m_audit->lastError() : QString());
+        return;
+    }
+    struct Read
+    {
+        QList<AuditEntry> entries;
+        QString problem;
+    };
+    m_reading = true;
+    whenReady(this, QtConcurrent::run([path = m_audit->path(), query] {
+                  Read read;
+                  read.entries = AuditLog::readEntries(path, query, &read.problem);
+                  return read;
+              }),
+              [this, query](Read read) {
+                  m_reading = false;
+                  showEntries(query, read.entries, read.problem);
+                  if (std::exchange(m_readAgain, false))
+                      reload();
+              });
+}
+
+void ActivityDialog::showEntries(const AuditQuery &query, const QList<AuditEntry> &entries,
+                                 const QString &problem)
+{
+    m_model->setEntries(entries);
     const int shown = m_model->rowCount();
-    if (!m_audit || !m_audit->isOpen())
-        m_count->setText(tr("The audit trail is not available: %1")
-                             .arg(m_audit ? m_audit->lastError() : QString()));
+    if (!m_audit || !m_audit->isOpen() || !problem.isEmpty())
+        m_count->setText(tr("The audit trail is not available: %1").arg(problem));
     else if (shown == query.limit)
         m_count->setText(
             tr("The newest %n attempt(s); narrow the filter to see older ones.", nullptr, shown));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "auditlog.h"
+
 #include <QDialog>
 #include <QTimer>
 
@@ -12,7 +14,6 @@ class QTableView;
 
 namespace Docket {
 class ActivityModel;
-class AuditLog;
 class DeletionQueue;
 } // namespace Docket
 
@@ -33,12 +34,19 @@ public:
     QPushButton *exportButton() const { return m_export; }
     Docket::ActivityModel *model() const { return m_model; }
 
-    // Reads the trail again with the current filter.
+    // Reads the trail again with the current filter, on a worker thread (a long trail takes tens
+    // of milliseconds to read and filter); the table follows when it is read. A reload asked for
+    // while one is running follows it.
     void reload();
+    // A reading is under way.
+    bool isReading() const { return m_reading; }
     // Writes what the table shows to `path` as CSV; false (and says why) on failure.
     bool exportTo(const QString &path);
 
 private:
+    Docket::AuditQuery currentQuery() const;
+    void showEntries(const Docket::AuditQuery &query, const QList<Docket::AuditEntry> &entries,
+                     const QString &problem);
     void chooseExportFile();
 
     Docket::AuditLog *m_audit;
@@ -51,4 +59,6 @@ private:
     QPushButton *m_export;
     QTimer m_reloadSoon; // coalesces typing
     QTimer m_followQueue; // coalesces answers while a batch runs
+    bool m_reading = false;
+    bool m_readAgain = false;
 };

@@ -1,8 +1,9 @@
 #pragma once
 
+#include "offthread.h"
+
 #include <QByteArrayView>
 #include <QDateTime>
-#include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
 #include <QStringView>
@@ -40,25 +41,6 @@ bool serviceDateMSecs(QStringView text, qint64 *msecs);
 // The threads that read big answers: one fewer than the machine has cores (at least one), so the
 // event loop and the network always have a core, however many listings arrive at once.
 QThreadPool *jsonThreadPool();
-
-// Calls `done(result)` on the thread of `context` (its event loop) once `future` has its result;
-// call it from that thread. If `context` is destroyed first, `done` never runs and the result is
-// dropped on whichever thread lets go of it last: whatever computes it must own everything it uses
-// (capture by value; never `this`, a job or anything else a thread switch could outlive). Qt
-// containers and QString are safe to build on a worker and hand over.
-template<typename Result, typename Done>
-void whenReady(QObject *context, QFuture<Result> future, Done &&done)
-{
-    // The watcher is the context's child: destroyed with it, it no longer reports.
-    auto *watcher = new QFutureWatcher<Result>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, watcher,
-                     [watcher, done = std::forward<Done>(done)]() mutable {
-                         watcher->deleteLater();
-                         QFuture<Result> result = watcher->future();
-                         done(result.takeResult());
-                     });
-    watcher->setFuture(std::move(future));
-}
 
 // Runs `work()` on jsonThreadPool(), then `done(result)` as whenReady() says.
 template<typename Work, typename Done> void runOffThread(QObject *context, Work &&work, Done &&done)

@@ -288,7 +288,8 @@ void TestBulkDelete::activityShowsEveryAttemptFiltersAndExports()
     QTest::keySequence(m_window.get(), showActivity->shortcut());
     ActivityDialog *activity = nullptr;
     QTRY_VERIFY((activity = m_window->findChild<ActivityDialog *>()) && activity->isVisible());
-    QCOMPARE(activity->model()->rowCount(), 5);
+    // Read on a worker: the table fills once the trail is read.
+    QTRY_COMPARE(activity->model()->rowCount(), 5);
     screenshot(activity, QStringLiteral("activity"));
 
     // Only the failure.
@@ -298,6 +299,7 @@ void TestBulkDelete::activityShowsEveryAttemptFiltersAndExports()
     QCOMPARE(activity->model()->entries().first().httpStatus, 403);
     // Text finds an item by its id.
     activity->outcomeFilter()->setCurrentIndex(0);
+    QTRY_COMPARE(activity->model()->rowCount(), 5);
     const QString someId = activity->model()->entries().last().itemRef;
     QTest::keyClicks(activity->filterEdit(), someId);
     QTRY_COMPARE(activity->model()->rowCount(), 1);
@@ -320,6 +322,22 @@ void TestBulkDelete::activityShowsEveryAttemptFiltersAndExports()
     QCOMPARE(std::count_if(lines.cbegin(), lines.cend(),
                            [](const QByteArray &line) { return line.contains(",failed,403,"); }),
              1);
+
+    // The trail is read on a worker: reload() returns at once, the table follows.
+    activity->reload();
+    QVERIFY(activity->isReading());
+    QTRY_VERIFY(!activity->isReading());
+    QCOMPARE(activity->model()->rowCount(), 5);
+    // A trail that cannot be read any more says so, and shows nothing.
+    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
+        QFile::remove(auditPath() + suffix);
+    activity->reload();
+    QLabel *count = activity->findChild<QLabel *>(QStringLiteral("activityCount"));
+    QVERIFY(count);
+    QTRY_VERIFY2(count->text().contains(QStringLiteral("not available")),
+                 qPrintable(count->text()));
+    QCOMPARE(activity->model()->rowCount(), 0);
+    QVERIFY(!activity->exportButton()->isEnabled());
 }
 
 void TestBulkDelete::quittingMidBatchAsksFirst()
