@@ -91,16 +91,6 @@ private:
     qint64 m_longestUs = 0;
 };
 
-// Runs the event loop until `done` is true (the benchmark's own top level: nothing else to serve).
-bool runUntil(const std::function<bool()> &done, int timeoutMs = 600000)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    return done();
-}
-
 // The sandbox's control API, answered synchronously (never while something is being timed).
 class Control
 {

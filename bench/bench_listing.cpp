@@ -39,15 +39,6 @@ struct Figures
     qint64 requestedBytes = 0;
 };
 
-// Runs the event loop until `done` is true (the benchmark's own top level: nothing else to serve).
-void runUntil(const std::function<bool()> &done, int timeoutMs = 600000)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-}
-
 // Fetches every row under `parent` (and, when `depth` > 1, under each child) into the model.
 // `firstLevel`, if given, is called when the rows right under `parent` are in.
 void loadAll(DocumentTreeModel &model, const QModelIndex &parent, int depth,

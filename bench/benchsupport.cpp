@@ -49,6 +49,15 @@ qint64 heapInUseBytes()
 #endif
 }
 
+bool runUntil(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done() && clock.elapsed() < timeoutMs)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    return done();
+}
+
 StallMeter::StallMeter()
 {
     m_timer.setInterval(5);

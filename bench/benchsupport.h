@@ -8,7 +8,13 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <functional>
+
 // What the benchmarks share: the sandbox process, memory readings and an event-loop stall meter.
+
+// Runs the event loop until `done` is true or `timeoutMs` passed (the benchmark's own top level:
+// nothing else to serve); returns `done()`.
+bool runUntil(const std::function<bool()> &done, int timeoutMs = 600000);
 
 // Resident and peak resident memory of this process, in bytes (Linux /proc; 0 elsewhere).
 qint64 residentBytes();
