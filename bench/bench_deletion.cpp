@@ -419,12 +419,6 @@ bool sandboxAgrees(Control &control, const QString &service, const QString &kind
     return false;
 }
 
-qint64 median(QList<qint64> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.isEmpty() ? -1 : values.at(values.size() / 2);
-}
-
 // One service's figures over all runs.
 struct Figures
 {
@@ -445,37 +439,31 @@ void print(const Figures &figures, int items)
     const auto rate = [items](qint64 ms) {
         return ms > 0 ? items * 1000.0 / double(ms) : 0.0;
     };
-    const auto list = [](const QList<qint64> &values) {
-        QStringList text;
-        for (qint64 value : values)
-            text << QString::number(value);
-        return text.join(QStringLiteral(", "));
-    };
     const double ratio = rate(curl) > 0 ? rate(docket) / rate(curl) : 0;
     std::printf("%s: %d items (median of %lld runs; ms per run in brackets)\n",
                 qPrintable(figures.what), items, static_cast<long long>(figures.docketMs.size()));
     std::printf("  Docket (DeletionQueue + audit trail) %7.1f items/s  %6lld ms  [%s]\n",
-                rate(docket), static_cast<long long>(docket), qPrintable(list(figures.docketMs)));
+                rate(docket), static_cast<long long>(docket), qPrintable(listOf(figures.docketMs)));
     std::printf("  Docket's CPU time (this process)     %7lld us per item\n",
                 static_cast<long long>(median(figures.docketCpuUs) / items));
     if (!figures.curlMs.isEmpty()) {
         std::printf("  Python requests loop (vendor's)      %7.1f items/s  %6lld ms  [%s]\n",
                     rate(python), static_cast<long long>(python),
-                    qPrintable(list(figures.pythonMs)));
+                    qPrintable(listOf(figures.pythonMs)));
         std::printf("  xargs -P 8 curl                      %7.1f items/s  %6lld ms  [%s]\n",
-                    rate(curl), static_cast<long long>(curl), qPrintable(list(figures.curlMs)));
+                    rate(curl), static_cast<long long>(curl), qPrintable(listOf(figures.curlMs)));
         std::printf("  Docket / parallel curl  %.2fx (target >= 1.00: %s); Docket / Python %.2fx\n",
                     ratio, ratio >= 1.0 ? "met" : "MISSED",
                     rate(python) > 0 ? rate(docket) / rate(python) : 0);
     }
     std::printf("  longest event-loop stall %lld ms over all runs [%s] (target <= 50: %s)\n",
-                static_cast<long long>(stall), qPrintable(list(figures.stallMs)),
+                static_cast<long long>(stall), qPrintable(listOf(figures.stallMs)),
                 stall <= 50 ? "met" : "MISSED");
     std::printf(
         "  longest the event loop was busy      %lld ms over all runs [%s] (the rest of a "
         "stall the thread waited: for a core, or blocked)\n",
         static_cast<long long>(*std::max_element(figures.busyMs.cbegin(), figures.busyMs.cend())),
-        qPrintable(list(figures.busyMs)));
+        qPrintable(listOf(figures.busyMs)));
 }
 
 // Microbenchmark of the journal alone: what each item's two writes (attempt before sending,

@@ -9,6 +9,8 @@
 #include <QThread>
 #include <QUrl>
 
+#include <algorithm>
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -28,6 +30,20 @@ qint64 statusField(const QByteArray &name)
 }
 
 } // namespace
+
+qint64 median(QList<qint64> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.isEmpty() ? -1 : values.at(values.size() / 2);
+}
+
+QString listOf(const QList<qint64> &values)
+{
+    QStringList text;
+    for (qint64 value : values)
+        text << QString::number(value);
+    return text.join(QStringLiteral(", "));
+}
 
 qint64 residentBytes()
 {

@@ -16,6 +16,11 @@
 // nothing else to serve); returns `done()`.
 bool runUntil(const std::function<bool()> &done, int timeoutMs = 600000);
 
+// The median of `values` (the upper one of an even count); -1 when there are none.
+qint64 median(QList<qint64> values);
+// "12, 9, 14": figures of every run, for printing beside their median.
+QString listOf(const QList<qint64> &values);
+
 // Resident and peak resident memory of this process, in bytes (Linux /proc; 0 elsewhere).
 qint64 residentBytes();
 qint64 peakResidentBytes();
