@@ -2,6 +2,8 @@
 
 #include <QTimer>
 
+#include <optional>
+
 namespace Docket {
 
 void ConnectorJob::abort()
@@ -53,6 +55,76 @@ Connector::Connector(AccountSession *session, QObject *parent)
 int Connector::pageSize(NodeKind) const
 {
     return 100;
+}
+
+namespace {
+
+// The parent of `ref` (the account for the top level), or nullopt when `ref` has no parent.
+std::optional<NodeRef> parentOf(ServiceKind service, const NodeRef &ref)
+{
+    const QList<NodeKind> kinds = nodeKindsByDepth(service);
+    const qsizetype depth = ref.ids.size();
+    if (depth < 1 || depth > kinds.size() || kinds.at(depth - 1) != ref.kind)
+        return std::nullopt;
+    return NodeRef { depth == 1 ? NodeKind::Account : kinds.at(depth - 2),
+                     ref.ids.mid(0, depth - 1) };
+}
+
+} // namespace
+
+ItemJob *Connector::lookup(const NodeRef &ref)
+{
+    auto *job = new ItemJob(ref, this);
+    const std::optional<NodeRef> parent = parentOf(service(), ref);
+    if (!parent || ref.id().isEmpty()) {
+        job->finish(ApiError::make(
+            ApiError::Kind::InvalidInput,
+            tr("%1 holds nothing at this path.").arg(serviceDisplayName(service()))));
+        return job;
+    }
+    lookupInPage(job, *parent, {}, 0);
+    return job;
+}
+
+void Connector::lookupInPage(ItemJob *job, const NodeRef &parent, const QVariant &cursor,
+                             int pagesRead)
+{
+    ListJob *page = list(parent, { cursor, pageSize(parent.kind) });
+    // Aborting the lookup drops the page's answer.
+    connect(job, &QObject::destroyed, page, &ConnectorJob::abort);
+    connect(page, &ConnectorJob::finished, job,
+            [this, job, parent, cursor, pagesRead](ConnectorJob *finished) {
+                auto *listed = static_cast<ListJob *>(finished);
+                if (job->isFinished())
+                    return;
+                if (listed->failed()) {
+                    job->finish(listed->error());
+                    return;
+                }
+                const ListPage &page = listed->page();
+                const QString id = job->ref().id();
+                for (const RemoteItem &item : page.items) {
+                    if (item.ref.id() == id) {
+                        job->setItem(item);
+                        job->finish();
+                        return;
+                    }
+                }
+                for (int row = 0; row < page.rows.size(); ++row) {
+                    if (page.rows.id(row) == id) {
+                        job->setItem(page.rows.item(row, parent));
+                        job->finish();
+                        return;
+                    }
+                }
+                // A cursor that points back where it started would loop: the listing has ended.
+                if (!page.hasMore() || page.nextCursor == cursor
+                    || pagesRead + 1 >= maxLookupPages) {
+                    job->finish(); // not found
+                    return;
+                }
+                lookupInPage(job, parent, page.nextCursor, pagesRead + 1);
+            });
 }
 
 SimpleJob *Connector::signOut()

@@ -80,6 +80,32 @@ private:
     QByteArray m_requestId;
 };
 
+// One item looked up by its ref (Connector::lookup): the row its parent's listing shows for it.
+class ItemJob : public ConnectorJob
+{
+    Q_OBJECT
+
+public:
+    ItemJob(const NodeRef &ref, QObject *owner)
+        : ConnectorJob(owner)
+        , m_ref(ref)
+    { }
+    const NodeRef &ref() const { return m_ref; }
+    // False when the service does not hold it (it may have been deleted); item() is then empty.
+    bool found() const { return m_found; }
+    const RemoteItem &item() const { return m_item; }
+    void setItem(const RemoteItem &item)
+    {
+        m_item = item;
+        m_found = true;
+    }
+
+private:
+    NodeRef m_ref;
+    RemoteItem m_item;
+    bool m_found = false;
+};
+
 // Sign-in, sign-out, upload, detail fetches: jobs whose result is just success or an error, plus
 // optional data.
 class SimpleJob : public ConnectorJob
@@ -112,6 +138,12 @@ public:
     virtual ListJob *list(const NodeRef &parent, const PageRequest &page) = 0;
     // How many items to ask for per page under this kind of parent.
     virtual int pageSize(NodeKind parentKind) const;
+    // The item at `ref` as its parent's listing shows it (name, size, status...), for a caller
+    // that knows only a path: docket-cli names what it is about to delete. The default reads the
+    // parent's listing, page by page, for at most maxLookupPages pages (then found() is false,
+    // as for an item the listing does not hold); a connector with a cheaper way overrides it.
+    virtual ItemJob *lookup(const NodeRef &ref);
+    static constexpr int maxLookupPages = 20;
     virtual bool canDelete(NodeKind kind) const = 0;
     virtual DeletePlan describeDelete(const RemoteItem &item) const = 0;
     // Deletes the item. `requestId` is the X-Request-ID the DELETE goes out with (empty: a new
@@ -133,6 +165,9 @@ protected:
     virtual DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) = 0;
 
 private:
+    // lookup(): reads one page of `parent`'s listing for the job's item, then the next.
+    void lookupInPage(ItemJob *job, const NodeRef &parent, const QVariant &cursor, int pagesRead);
+
     AccountSession *m_session;
 };
 

@@ -274,6 +274,46 @@ ListJob *ScriptixConnector::list(const NodeRef &parent, const PageRequest &page)
     return job;
 }
 
+ItemJob *ScriptixConnector::lookup(const NodeRef &ref)
+{
+    // A session has a GET of its own: no need to page through every session for it.
+    if (ref.kind != NodeKind::ScriptixSession)
+        return Connector::lookup(ref);
+    auto *job = new ItemJob(ref, this);
+    if (!usableRef(ref, NodeKind::ScriptixSession, 1)) {
+        job->finish(invalidRef());
+        return job;
+    }
+    ApiRequest request;
+    request.url = urlWithSegments(account().baseUrl, { speechToText, sessionSegment, ref.id() });
+    session()->send(request, job, [job](const ApiResult &result) {
+        if (job->isFinished())
+            return;
+        if (result.status == 404) {
+            job->finish(); // not found: deleted, or never there
+            return;
+        }
+        if (!result.ok()) {
+            job->finish(explained(result.error));
+            return;
+        }
+        QString problem;
+        const QJsonDocument document = parseBody(result, &problem);
+        if (problem.isEmpty() && !document.isObject())
+            problem = QStringLiteral("expected a session object");
+        if (!problem.isEmpty()) {
+            job->finish(ApiError::malformed(problem, result.requestId));
+            return;
+        }
+        RemoteItem item = sessionItem(document.object());
+        // The session asked for, whatever id the answer spells.
+        item.ref = job->ref();
+        job->setItem(item);
+        job->finish();
+    });
+    return job;
+}
+
 void ScriptixConnector::listSessions(ListJob *job, const PageRequest &page)
 {
     bool ok = false;

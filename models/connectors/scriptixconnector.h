@@ -25,6 +25,8 @@ public:
 
     ServiceKind service() const override { return ServiceKind::Scriptix; }
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
+    // A session is looked up with its own GET; its documents and comments in their lists.
+    ItemJob *lookup(const NodeRef &ref) override;
     int pageSize(NodeKind parentKind) const override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;

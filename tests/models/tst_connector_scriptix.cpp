@@ -72,6 +72,9 @@ private Q_SLOTS:
     void hostileIdsReachOnlyTheirRoute();
     void dotIdsAreRefusedBeforeSending();
     void fetchDocumentReturnsTheTranscript();
+    void looksUpEachKindAsItsListShowsIt();
+    void lookupOfWhatIsNotThereFindsNothing();
+    void lookupFailuresAreErrors();
     void toleratesTheGapAlternatives();
 
 private:
@@ -779,6 +782,114 @@ void TestConnectorScriptix::hostileIdsReachOnlyTheirRoute()
     QVERIFY(deleted(QStringLiteral("sessions")).isEmpty());
     QVERIFY(deleted(QStringLiteral("documents")).isEmpty());
     QVERIFY(deleted(QStringLiteral("comments")).isEmpty());
+}
+
+void TestConnectorScriptix::looksUpEachKindAsItsListShowsIt()
+{
+    auto client = makeClient(demoToken());
+    const QJsonObject comment = liveItems(QStringLiteral("comments")).first();
+    const QString sid = comment.value(QStringLiteral("session_id")).toString();
+    const QString did = comment.value(QStringLiteral("document_id")).toString();
+    const QString cid = comment.value(QStringLiteral("id")).toString();
+    const NodeRef session { NodeKind::ScriptixSession, { sid } };
+    const NodeRef document { NodeKind::ScriptixDocument, { sid, did } };
+    const NodeRef commentRef { NodeKind::ScriptixComment, { sid, did, cid } };
+    // What the listings show for each, to compare with.
+    const auto listed = [&](const NodeRef &parent, const QString &id) {
+        const ListResult result = awaitList(client->connector->list(parent, PageRequest {}));
+        for (const RemoteItem &item : result.page.items) {
+            if (item.ref.id() == id)
+                return item;
+        }
+        return RemoteItem();
+    };
+    const RemoteItem documentListed = listed(session, did);
+    const RemoteItem commentListed = listed(document, cid);
+    QVERIFY(!documentListed.name.isEmpty());
+    QVERIFY(!commentListed.name.isEmpty());
+
+    // A session has a GET of its own: no page of sessions is read for it.
+    const int sessionListsBefore = m_sandbox.requestCount(service, QStringLiteral("session.list"));
+    const ItemResult sessionFound = awaitItem(client->connector->lookup(session));
+    QVERIFY2(!sessionFound.error.isError(), qPrintable(sessionFound.error.summary()));
+    QVERIFY(sessionFound.found);
+    QCOMPARE(sessionFound.item.ref, session);
+    QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("session.list")), sessionListsBefore);
+    const QJsonObject truth = liveItems(QStringLiteral("sessions"), [&](const QJsonObject &item) {
+                                  return item.value(QStringLiteral("session_id")).toString() == sid;
+                              }).first();
+    QCOMPARE(sessionFound.item.name, truth.value(QStringLiteral("filename")).toString());
+
+    // Documents and comments are found in their parent's list, as the list shows them.
+    const ItemResult documentFound = awaitItem(client->connector->lookup(document));
+    QVERIFY(documentFound.found);
+    QCOMPARE(documentFound.item.ref, document);
+    QCOMPARE(documentFound.item.name, documentListed.name);
+    const ItemResult commentFound = awaitItem(client->connector->lookup(commentRef));
+    QVERIFY(commentFound.found);
+    QCOMPARE(commentFound.item.ref, commentRef);
+    QCOMPARE(commentFound.item.name, commentListed.name);
+}
+
+void TestConnectorScriptix::lookupOfWhatIsNotThereFindsNothing()
+{
+    auto client = makeClient(demoToken());
+    const QJsonObject comment = liveItems(QStringLiteral("comments")).first();
+    const QString sid = comment.value(QStringLiteral("session_id")).toString();
+    const QString did = comment.value(QStringLiteral("document_id")).toString();
+    // Not there, or hostile: found() is false, nothing failed, and each request stayed on the
+    // route of the list or GET it was meant for.
+    for (const QString &id : { QStringLiteral("sess_never_was"), QStringLiteral("../x"),
+                               QStringLiteral("a?b=c"), QStringLiteral("%2F") }) {
+        ItemResult result
+            = awaitItem(client->connector->lookup({ NodeKind::ScriptixSession, { id } }));
+        QVERIFY2(!result.error.isError(), qPrintable(result.error.summary()));
+        QVERIFY(!result.found);
+        QCOMPARE(lastLogEntry().value(QStringLiteral("route")).toString(),
+                 QStringLiteral("session.get"));
+        result = awaitItem(client->connector->lookup({ NodeKind::ScriptixDocument, { sid, id } }));
+        QVERIFY2(!result.error.isError(), qPrintable(result.error.summary()));
+        QVERIFY(!result.found);
+        result
+            = awaitItem(client->connector->lookup({ NodeKind::ScriptixComment, { sid, did, id } }));
+        QVERIFY2(!result.error.isError(), qPrintable(result.error.summary()));
+        QVERIFY(!result.found);
+        QCOMPARE(lastLogEntry().value(QStringLiteral("route")).toString(),
+                 QStringLiteral("comment.list"));
+    }
+    // A path that is not a Scriptix item is refused before anything is sent.
+    const int before = m_sandbox.requestCount(service, QStringLiteral("session.get"));
+    const ItemResult refused
+        = awaitItem(client->connector->lookup({ NodeKind::ScriptixComment, { sid } }));
+    QVERIFY(refused.error.isError());
+    QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("session.get")), before);
+    QVERIFY(deleted(QStringLiteral("sessions")).isEmpty());
+}
+
+void TestConnectorScriptix::lookupFailuresAreErrors()
+{
+    auto client = makeClient(demoToken());
+    const QString sid = liveItems(QStringLiteral("sessions"))
+                            .first()
+                            .value(QStringLiteral("session_id"))
+                            .toString();
+    QVERIFY(addFault(QStringLiteral("session.get"), QStringLiteral("status"),
+                     { { QStringLiteral("status"), 503 } }));
+    ItemResult result
+        = awaitItem(client->connector->lookup({ NodeKind::ScriptixSession, { sid } }));
+    QVERIFY(result.finished);
+    QCOMPARE(result.error.httpStatus, 503);
+    QVERIFY(!result.found);
+    QVERIFY(m_sandbox.reset());
+    QVERIFY(addFault(QStringLiteral("session.get"), QStringLiteral("malformed")));
+    result = awaitItem(client->connector->lookup({ NodeKind::ScriptixSession, { sid } }));
+    QVERIFY(result.error.isError());
+    QVERIFY(!result.found);
+    // The default lookup passes on its list's failure (the documents are read from the session).
+    result = awaitItem(
+        client->connector->lookup({ NodeKind::ScriptixDocument, { sid, QStringLiteral("d") } }));
+    QVERIFY(result.error.isError());
+    QVERIFY(!result.found);
 }
 
 void TestConnectorScriptix::dotIdsAreRefusedBeforeSending()

@@ -47,7 +47,152 @@ private Q_SLOTS:
     void memoryStoreCompletesLater();
     void environmentVariableNames();
     void environmentFillsWhatTheStoreLacks();
+    void lookupReadsPagesUntilItFindsTheItem();
+    void lookupStopsAtItsPageLimitAndAtALoop();
+    void lookupPassesOnAListFailure();
 };
+
+namespace {
+
+// A service of numbered items, `perPage` to a page (the cursor is the next offset), with no
+// network: for the default Connector::lookup(), which only reads list().
+class PagedConnector : public Connector
+{
+public:
+    PagedConnector(AccountSession *session, int items, int perPage)
+        : Connector(session)
+        , m_items(items)
+        , m_perPage(perPage)
+    { }
+    ServiceKind service() const override { return ServiceKind::Scriptix; }
+    ListJob *list(const NodeRef &parent, const PageRequest &page) override
+    {
+        ++pagesListed;
+        auto *job = new ListJob(parent, this);
+        if (failWith.isError()) {
+            job->finish(failWith);
+            return job;
+        }
+        const int offset = page.cursor.isValid() ? page.cursor.toInt() : 0;
+        ListPage listed;
+        for (int i = offset; i < qMin(m_items, offset + m_perPage); ++i) {
+            RemoteItem item;
+            item.ref = parent.child(NodeKind::ScriptixSession, QStringLiteral("s%1").arg(i));
+            item.name = QStringLiteral("Session %1").arg(i);
+            // Every other page in compact rows, as the tree model is given them.
+            if ((offset / m_perPage) % 2)
+                listed.rows.append(item, parent);
+            else
+                listed.items.append(item);
+        }
+        if (offset + m_perPage < m_items)
+            listed.nextCursor = loopAt >= 0 ? loopAt : offset + m_perPage;
+        job->setPage(listed);
+        job->finish();
+        return job;
+    }
+    bool canDelete(NodeKind) const override { return true; }
+    DeletePlan describeDelete(const RemoteItem &) const override { return {}; }
+    SimpleJob *signIn() override { return nullptr; }
+
+    int pagesListed = 0;
+    int loopAt = -1; // when set, every page points back to this offset
+    ApiError failWith;
+
+protected:
+    DeleteJob *startRemove(const RemoteItem &, const QByteArray &) override { return nullptr; }
+
+private:
+    const int m_items;
+    const int m_perPage;
+};
+
+struct PagedService
+{
+    PagedService(int items, int perPage)
+        : session(Account(), &network, &store)
+        , connector(&session, items, perPage)
+    { }
+    NetworkClient network;
+    MemoryCredentialStore store;
+    AccountSession session;
+    PagedConnector connector;
+};
+
+// Runs `job` to its end: {found, name, error}.
+std::tuple<bool, QString, ApiError> lookedUp(ItemJob *job)
+{
+    bool done = false;
+    std::tuple<bool, QString, ApiError> result;
+    const auto connection = QObject::connect(job, &ConnectorJob::finished, job, [&] {
+        result = { job->found(), job->item().name, job->error() };
+        done = true;
+    });
+    // A lookup that never ends is a failure no check below could mistake for "not found".
+    if (!QTest::qWaitFor([&] { return done; }, 5000)) {
+        QObject::disconnect(connection);
+        std::get<2>(result) = ApiError::make(ApiError::Kind::Timeout, QStringLiteral("hung"));
+    }
+    return result;
+}
+
+} // namespace
+
+void TestModelsCore::lookupReadsPagesUntilItFindsTheItem()
+{
+    PagedService service(95, 10);
+    const auto [found, name, error] = lookedUp(
+        service.connector.lookup({ NodeKind::ScriptixSession, { QStringLiteral("s93") } }));
+    QVERIFY(!error.isError());
+    QVERIFY(found);
+    QCOMPARE(name, QStringLiteral("Session 93"));
+    QCOMPARE(service.connector.pagesListed, 10); // and not one more
+    // An item on a page of compact rows is found as well.
+    const auto [foundInRows, rowName, rowError] = lookedUp(
+        service.connector.lookup({ NodeKind::ScriptixSession, { QStringLiteral("s15") } }));
+    QVERIFY(foundInRows);
+    QCOMPARE(rowName, QStringLiteral("Session 15"));
+    // Not in the listing at all: every page read, then not found, without an error.
+    service.connector.pagesListed = 0;
+    const auto [missing, missingName, missingError] = lookedUp(
+        service.connector.lookup({ NodeKind::ScriptixSession, { QStringLiteral("s95") } }));
+    QVERIFY(!missing);
+    QVERIFY(!missingError.isError());
+    QCOMPARE(service.connector.pagesListed, 10);
+    // A ref at no place in the service's tree is refused without listing anything.
+    service.connector.pagesListed = 0;
+    const auto [badFound, badName, badError] = lookedUp(service.connector.lookup(
+        { NodeKind::Care360File, { QStringLiteral("a"), QStringLiteral("b") } }));
+    QVERIFY(badError.isError());
+    QCOMPARE(service.connector.pagesListed, 0);
+}
+
+void TestModelsCore::lookupStopsAtItsPageLimitAndAtALoop()
+{
+    PagedService service(10000, 10);
+    const auto [found, name, error] = lookedUp(
+        service.connector.lookup({ NodeKind::ScriptixSession, { QStringLiteral("s9999") } }));
+    QVERIFY(!found);
+    QVERIFY(!error.isError());
+    QCOMPARE(service.connector.pagesListed, Connector::maxLookupPages);
+    // A cursor that points back where it started ends the listing.
+    service.connector.pagesListed = 0;
+    service.connector.loopAt = 10;
+    const auto [looped, loopName, loopError] = lookedUp(
+        service.connector.lookup({ NodeKind::ScriptixSession, { QStringLiteral("s500") } }));
+    QVERIFY(!looped);
+    QCOMPARE(service.connector.pagesListed, 2);
+}
+
+void TestModelsCore::lookupPassesOnAListFailure()
+{
+    PagedService service(30, 10);
+    service.connector.failWith = ApiError::make(ApiError::Kind::Connection, QStringLiteral("down"));
+    const auto [found, name, error] = lookedUp(
+        service.connector.lookup({ NodeKind::ScriptixSession, { QStringLiteral("s1") } }));
+    QVERIFY(!found);
+    QCOMPARE(error.kind, ApiError::Kind::Connection);
+}
 
 void TestModelsCore::parsesEveryVendorErrorShape_data()
 {

@@ -68,6 +68,25 @@ inline SimpleResult awaitSimple(Docket::SimpleJob *job, int timeoutMs = 10000)
         job, [](Docket::SimpleJob *j, SimpleResult &r) { r.data = j->data(); }, timeoutMs);
 }
 
+struct ItemResult
+{
+    bool finished = false;
+    Docket::ApiError error;
+    bool found = false;
+    Docket::RemoteItem item;
+};
+
+inline ItemResult awaitItem(Docket::ItemJob *job, int timeoutMs = 10000)
+{
+    return awaitJob<Docket::ItemJob, ItemResult>(
+        job,
+        [](Docket::ItemJob *j, ItemResult &r) {
+            r.found = j->found();
+            r.item = j->item();
+        },
+        timeoutMs);
+}
+
 inline QStringList idsOf(const QList<Docket::RemoteItem> &items)
 {
     QStringList ids;
