@@ -20,8 +20,9 @@ const char *const commandHelp = R"(Commands:
   ls [PATH] [--all]                 list what is under PATH (/ lists accounts);
                                     Care360: --file-type phi|general
   rm PATH... [--yes] [--dry-run] [--retries N]
-                                    delete items; asks first unless --yes; every delete is
-                                    recorded in the audit trail first
+                                    delete items, each named as its service lists it;
+                                    asks first unless --yes; every delete is recorded in
+                                    the audit trail first
   audit [--account NAME] [--outcome OUTCOME] [--since DATE] [--limit N] [--csv]
                                     the audit trail, newest first: a table, --json or --csv
   resume [BATCH] [--yes] [--discard]   list batches a stopped Docket left unfinished; with

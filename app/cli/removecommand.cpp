@@ -27,6 +27,7 @@ struct Target
     Connector *connector = nullptr;
     RemoteItem item;
     DeletePlan plan;
+    bool found = true; // false when the lookup found no such item (the delete will tell)
     int children = -1; // what goes with it, counted before asking
     QString outcome; // "deleted", "already-gone", "failed", "cancelled"
     QString error;
@@ -81,7 +82,7 @@ private:
     void resolve(int index)
     {
         if (index == m_targets.size()) {
-            countChildren(0);
+            lookUp(0);
             return;
         }
         Target &target = m_targets[index];
@@ -125,6 +126,37 @@ private:
         }
         target.item.name = target.item.ref.id();
         resolve(index + 1);
+    }
+
+    // Each item as its service lists it, so that the confirmation and the audit trail name it
+    // ("consult-obrien.m4a", not "sess_iv5ayzkjp0"). An item that cannot be looked up keeps its
+    // id as its name and is still sent: its delete is what says whether it was there.
+    void lookUp(int index)
+    {
+        if (index == m_targets.size()) {
+            countChildren(0);
+            return;
+        }
+        Target &target = m_targets[index];
+        ItemJob *job = target.connector->lookup(target.item.ref);
+        connect(job, &ConnectorJob::finished, this, [this, index](ConnectorJob *finished) {
+            auto *lookup = static_cast<ItemJob *>(finished);
+            Target &target = m_targets[index];
+            if (lookup->failed()) {
+                m_context->note(tr("%1: could not look it up (%2); it is named by its id.")
+                                    .arg(target.path, lookup->error().summary()));
+            } else if (!lookup->found()) {
+                target.found = false;
+                m_context->note(
+                    tr("%1: not found; it may be deleted already (it is named by its id).")
+                        .arg(target.path));
+            } else {
+                const NodeRef ref = target.item.ref;
+                target.item = lookup->item();
+                target.item.ref = ref; // as the path spelled it, which the delete uses
+            }
+            lookUp(index + 1);
+        });
     }
 
     // For containers, what goes with them: the first page of children says how many.
@@ -174,11 +206,14 @@ private:
             target.plan = target.connector->describeDelete(target.item);
             anyPermanent
                 = anyPermanent || target.plan.permanence == DeletePlan::Permanence::Permanent;
-            QString line = QStringLiteral("%1  [%2, %3]")
-                               .arg(target.path, nodeKindName(target.item.ref.kind),
-                                    target.plan.permanence == DeletePlan::Permanence::Permanent
-                                        ? tr("permanent")
-                                        : tr("soft delete"));
+            QString line = target.path;
+            if (target.item.name != target.item.ref.id())
+                line += QStringLiteral("  “%1”").arg(target.item.name);
+            line += QStringLiteral("  [%1, %2]")
+                        .arg(nodeKindName(target.item.ref.kind),
+                             target.plan.permanence == DeletePlan::Permanence::Permanent
+                                 ? tr("permanent")
+                                 : tr("soft delete"));
             if (target.children > 0)
                 line += u' ' + tr("with %n item(s) under it", nullptr, target.children);
             m_context->note(line);
@@ -271,6 +306,8 @@ private:
         for (const Target &target : std::as_const(m_targets)) {
             QJsonObject object { { QStringLiteral("path"), target.path },
                                  { QStringLiteral("kind"), nodeKindId(target.item.ref.kind) },
+                                 { QStringLiteral("name"), target.item.name },
+                                 { QStringLiteral("found"), target.found },
                                  { QStringLiteral("permanent"),
                                    target.plan.permanence == DeletePlan::Permanence::Permanent },
                                  { QStringLiteral("explanation"), target.plan.explanation } };

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void dryRunDeletesNothing();
     void refusesWithoutYesWhenNotAtATerminal();
     void deletesAndReportsAlreadyGone();
+    void deletesWhenTheLookupFails();
     void failedDeleteExitsNonZeroWithTheReason();
     void deletesADocumentProResult();
     void wrongTokenFailsSignIn();
@@ -222,8 +223,15 @@ void TestDocketCli::listsEverythingAsJson()
 
 void TestDocketCli::dryRunDeletesNothing()
 {
-    const QString session = firstSessionId();
+    const CliRun listed
+        = run({ QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/sbx-scriptix") },
+              scriptixSecret());
+    const QJsonObject first
+        = listed.json().value(QStringLiteral("result")).toArray().at(0).toObject();
+    const QString session = first.value(QStringLiteral("id")).toString();
+    const QString name = first.value(QStringLiteral("name")).toString();
     QVERIFY(!session.isEmpty());
+    QVERIFY(!name.isEmpty() && name != session);
     const CliRun dry
         = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--dry-run"),
                 QStringLiteral("/sbx-scriptix/") + session },
@@ -239,6 +247,14 @@ void TestDocketCli::dryRunDeletesNothing()
     QVERIFY(item.value(QStringLiteral("permanent")).toBool());
     QVERIFY(item.value(QStringLiteral("childCount")).toInt() >= 1);
     QVERIFY(dry.err.contains(QStringLiteral("permanent")));
+    // Named as the service lists it, not by its id alone: looked up with the session's own GET,
+    // not by paging through every session.
+    QCOMPARE(item.value(QStringLiteral("name")).toString(), name);
+    QVERIFY(item.value(QStringLiteral("found")).toBool());
+    QVERIFY2(dry.err.contains(u'“' + name + u'”'), qPrintable(dry.err));
+    QVERIFY2(item.value(QStringLiteral("explanation")).toString().contains(name),
+             qPrintable(item.value(QStringLiteral("explanation")).toString()));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.list")), 1);
     QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).isEmpty());
     QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
              0);
@@ -280,6 +296,33 @@ void TestDocketCli::deletesAndReportsAlreadyGone()
     QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("already-gone"));
 }
 
+void TestDocketCli::deletesWhenTheLookupFails()
+{
+    const QString session = firstSessionId();
+    // Every GET of the session fails: the lookup, and the count of what goes with it.
+    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), QStringLiteral("scriptix") },
+                                 { QStringLiteral("route"), QStringLiteral("session.get") },
+                                 { QStringLiteral("mode"), QStringLiteral("status") },
+                                 { QStringLiteral("status"), 500 } }));
+    const CliRun removed
+        = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--yes"),
+                QStringLiteral("/sbx-scriptix/") + session },
+              scriptixSecret());
+    QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
+    QVERIFY2(removed.err.contains(QStringLiteral("could not look it up")), qPrintable(removed.err));
+    QVERIFY2(removed.err.contains(QStringLiteral("500")), qPrintable(removed.err));
+    const QJsonObject item = removed.json()
+                                 .value(QStringLiteral("result"))
+                                 .toObject()
+                                 .value(QStringLiteral("items"))
+                                 .toArray()
+                                 .at(0)
+                                 .toObject();
+    QCOMPARE(item.value(QStringLiteral("name")).toString(), session); // named by its id
+    QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("deleted"));
+    QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
+}
+
 void TestDocketCli::failedDeleteExitsNonZeroWithTheReason()
 {
     const QString session = firstSessionId();
@@ -311,6 +354,7 @@ void TestDocketCli::deletesADocumentProResult()
         { QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/sbx-dp") }, secret);
     QCOMPARE(documents.exitCode, 0);
     QString resultPath;
+    QString resultName;
     for (const QJsonValue &document : documents.json().value(QStringLiteral("result")).toArray()) {
         const CliRun results = run({ QStringLiteral("--json"), QStringLiteral("ls"),
                                      document.toObject().value(QStringLiteral("path")).toString() },
@@ -318,10 +362,12 @@ void TestDocketCli::deletesADocumentProResult()
         const QJsonArray items = results.json().value(QStringLiteral("result")).toArray();
         if (!items.isEmpty()) {
             resultPath = items.at(0).toObject().value(QStringLiteral("path")).toString();
+            resultName = items.at(0).toObject().value(QStringLiteral("name")).toString();
             break;
         }
     }
     QVERIFY(!resultPath.isEmpty());
+    QVERIFY(!resultName.isEmpty() && !resultPath.endsWith(resultName));
     // Named twice (account names are case-insensitive): deleted once, not reported "gone".
     const QString sameAgain = QStringLiteral("/SBX-DP/") + resultPath.section(u'/', 2);
     const CliRun removed
@@ -329,6 +375,7 @@ void TestDocketCli::deletesADocumentProResult()
     QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
     QVERIFY2(removed.err.contains(QStringLiteral("already listed")), qPrintable(removed.err));
     QVERIFY2(!removed.out.contains(QStringLiteral("gone")), qPrintable(removed.out));
+    QVERIFY2(removed.err.contains(u'“' + resultName + u'”'), qPrintable(removed.err));
     QCOMPARE(deleted(QStringLiteral("documentpro"), QStringLiteral("parserResults")).size(), 1);
     // Documents themselves have no documented delete.
     const CliRun refused = run(
@@ -392,6 +439,7 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
     QVERIFY(!caseItems.isEmpty());
     const QString patientId = credentials.value(QStringLiteral("patientId")).toString();
     QString filePath;
+    QString fileName;
     for (const QJsonValue &caseItem : caseItems) {
         const CliRun files = run({ QStringLiteral("--json"), QStringLiteral("ls"),
                                    caseItem.toObject().value(QStringLiteral("path")).toString() },
@@ -414,8 +462,10 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
             const QVariantMap details
                 = file.toObject().value(QStringLiteral("details")).toObject().toVariantMap();
             if (QJsonDocument::fromVariant(details).toJson().contains(patientId.toUtf8())
-                || filePath.isEmpty())
+                || filePath.isEmpty()) {
                 filePath = file.toObject().value(QStringLiteral("path")).toString();
+                fileName = file.toObject().value(QStringLiteral("name")).toString();
+            }
         }
     }
     QVERIFY(!filePath.isEmpty());
@@ -439,6 +489,7 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
     const CliRun dry = run({ QStringLiteral("rm"), QStringLiteral("--dry-run"), filePath }, tenant);
     QCOMPARE(dry.exitCode, 0);
     QVERIFY2(dry.err.contains(QStringLiteral("soft delete")), qPrintable(dry.err));
+    QVERIFY2(dry.err.contains(u'“' + fileName + u'”'), qPrintable(dry.err));
     const CliRun signedOut = run({ QStringLiteral("signout"), QStringLiteral("sbx-cv") }, tenant);
     QVERIFY2(signedOut.exitCode == 0, qPrintable(signedOut.err));
     QCOMPARE(m_sandbox.requestCount(QStringLiteral("care360"), QStringLiteral("auth.logout")), 1);
@@ -476,6 +527,7 @@ void TestDocketCli::invoxUploadListDelete()
                                  QStringLiteral("/sbx-invox/consult-cli-1/") + documentId },
                                key);
     QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
+    QVERIFY2(removed.err.contains(QStringLiteral("“note.txt”")), qPrintable(removed.err));
     QVERIFY(deleted(QStringLiteral("invox"), QStringLiteral("documents")).contains(documentId));
     const CliRun after
         = run({ QStringLiteral("ls"), QStringLiteral("/sbx-invox/consult-cli-1") }, key);
@@ -497,6 +549,20 @@ void TestDocketCli::auditShowsEveryDeleteAsTableJsonAndCsv()
     const QStringList trail
         = { QStringLiteral("--audit-file"), m_dir.filePath(QStringLiteral("audit-shown.sqlite")) };
     const QString session = firstSessionId();
+    const CliRun shown
+        = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--dry-run"),
+                QStringLiteral("/sbx-scriptix/") + session },
+              scriptixSecret());
+    const QString sessionName = shown.json()
+                                    .value(QStringLiteral("result"))
+                                    .toObject()
+                                    .value(QStringLiteral("items"))
+                                    .toArray()
+                                    .at(0)
+                                    .toObject()
+                                    .value(QStringLiteral("name"))
+                                    .toString();
+    QVERIFY(!sessionName.isEmpty() && sessionName != session);
     // One that exists and one that does not: deleted, and already gone.
     const QString gone = QStringLiteral("sess_never_was");
     const CliRun removed = run(trail
@@ -513,6 +579,17 @@ void TestDocketCli::auditShowsEveryDeleteAsTableJsonAndCsv()
         2);
     // The summary line, on stderr.
     QVERIFY2(removed.err.contains(QStringLiteral("2 of 2 deleted")), qPrintable(removed.err));
+    // The one that does not exist was looked up, not found, and still sent (its 404 says gone).
+    QVERIFY2(removed.err.contains(QStringLiteral("/sbx-scriptix/") + gone
+                                  + QStringLiteral(": not found; it may be deleted already")),
+             qPrintable(removed.err));
+    QJsonObject missing;
+    for (const QJsonValue &value : result.value(QStringLiteral("items")).toArray()) {
+        if (value.toObject().value(QStringLiteral("path")).toString().endsWith(gone))
+            missing = value.toObject();
+    }
+    QCOMPARE(missing.value(QStringLiteral("found")).toBool(true), false);
+    QCOMPARE(missing.value(QStringLiteral("name")).toString(), gone);
 
     const CliRun json
         = run(trail + QStringList { QStringLiteral("--json"), QStringLiteral("audit") });
@@ -524,6 +601,11 @@ void TestDocketCli::auditShowsEveryDeleteAsTableJsonAndCsv()
         const QJsonObject entry = value.toObject();
         const QString id = entry.value(QStringLiteral("id")).toString();
         QVERIFY2(id == session || id == gone, qPrintable(id));
+        // The trail names the session as Scriptix lists it; the missing one by its id.
+        if (id == session)
+            QCOMPARE(entry.value(QStringLiteral("name")).toString(), sessionName);
+        else
+            QCOMPARE(entry.value(QStringLiteral("name")).toString(), gone);
         QCOMPARE(entry.value(QStringLiteral("kind")).toString(), QStringLiteral("session"));
         QCOMPARE(entry.value(QStringLiteral("service")).toString(), QStringLiteral("scriptix"));
         QVERIFY(!entry.value(QStringLiteral("requestId")).toString().isEmpty());
