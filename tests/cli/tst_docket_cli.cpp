@@ -20,6 +20,17 @@ struct CliRun
     QString out;
     QString err;
     QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+    // `rm --json`: what it says of the first item it was given.
+    QJsonObject firstRemoved() const
+    {
+        return json()
+            .value(QStringLiteral("result"))
+            .toObject()
+            .value(QStringLiteral("items"))
+            .toArray()
+            .at(0)
+            .toObject();
+    }
 };
 
 } // namespace
@@ -58,6 +69,14 @@ private:
     void addAccount(const QString &service, const QString &name, const QStringList &extra = {});
     QStringList deleted(const QString &service, const QString &kind) const;
     QString firstSessionId();
+    // Every Scriptix request on `route` (the sandbox's name for it) answers `status`.
+    bool failScriptix(const QString &route, int status)
+    {
+        return m_sandbox.addFault({ { QStringLiteral("service"), QStringLiteral("scriptix") },
+                                    { QStringLiteral("route"), route },
+                                    { QStringLiteral("mode"), QStringLiteral("status") },
+                                    { QStringLiteral("status"), status } });
+    }
 
     SandboxProcess m_sandbox;
     QTemporaryDir m_dir;
@@ -237,13 +256,7 @@ void TestDocketCli::dryRunDeletesNothing()
                 QStringLiteral("/sbx-scriptix/") + session },
               scriptixSecret());
     QCOMPARE(dry.exitCode, 0);
-    const QJsonObject item = dry.json()
-                                 .value(QStringLiteral("result"))
-                                 .toObject()
-                                 .value(QStringLiteral("items"))
-                                 .toArray()
-                                 .at(0)
-                                 .toObject();
+    const QJsonObject item = dry.firstRemoved();
     QVERIFY(item.value(QStringLiteral("permanent")).toBool());
     QVERIFY(item.value(QStringLiteral("childCount")).toInt() >= 1);
     QVERIFY(dry.err.contains(QStringLiteral("permanent")));
@@ -286,13 +299,7 @@ void TestDocketCli::deletesAndReportsAlreadyGone()
                 QStringLiteral("/sbx-scriptix/") + session },
               scriptixSecret());
     QCOMPARE(again.exitCode, 0);
-    const QJsonObject item = again.json()
-                                 .value(QStringLiteral("result"))
-                                 .toObject()
-                                 .value(QStringLiteral("items"))
-                                 .toArray()
-                                 .at(0)
-                                 .toObject();
+    const QJsonObject item = again.firstRemoved();
     QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("already-gone"));
 }
 
@@ -300,10 +307,7 @@ void TestDocketCli::deletesWhenTheLookupFails()
 {
     const QString session = firstSessionId();
     // Every GET of the session fails: the lookup, and the count of what goes with it.
-    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), QStringLiteral("scriptix") },
-                                 { QStringLiteral("route"), QStringLiteral("session.get") },
-                                 { QStringLiteral("mode"), QStringLiteral("status") },
-                                 { QStringLiteral("status"), 500 } }));
+    QVERIFY(failScriptix(QStringLiteral("session.get"), 500));
     const CliRun removed
         = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--yes"),
                 QStringLiteral("/sbx-scriptix/") + session },
@@ -311,13 +315,7 @@ void TestDocketCli::deletesWhenTheLookupFails()
     QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
     QVERIFY2(removed.err.contains(QStringLiteral("could not look it up")), qPrintable(removed.err));
     QVERIFY2(removed.err.contains(QStringLiteral("500")), qPrintable(removed.err));
-    const QJsonObject item = removed.json()
-                                 .value(QStringLiteral("result"))
-                                 .toObject()
-                                 .value(QStringLiteral("items"))
-                                 .toArray()
-                                 .at(0)
-                                 .toObject();
+    const QJsonObject item = removed.firstRemoved();
     QCOMPARE(item.value(QStringLiteral("name")).toString(), session); // named by its id
     QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("deleted"));
     QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
@@ -326,10 +324,7 @@ void TestDocketCli::deletesWhenTheLookupFails()
 void TestDocketCli::failedDeleteExitsNonZeroWithTheReason()
 {
     const QString session = firstSessionId();
-    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), QStringLiteral("scriptix") },
-                                 { QStringLiteral("route"), QStringLiteral("session.delete") },
-                                 { QStringLiteral("mode"), QStringLiteral("status") },
-                                 { QStringLiteral("status"), 500 } }));
+    QVERIFY(failScriptix(QStringLiteral("session.delete"), 500));
     // One retry (not the default four, with their growing waits).
     const CliRun failed
         = run({ QStringLiteral("rm"), QStringLiteral("--yes"), QStringLiteral("--retries"),
@@ -553,15 +548,7 @@ void TestDocketCli::auditShowsEveryDeleteAsTableJsonAndCsv()
         = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--dry-run"),
                 QStringLiteral("/sbx-scriptix/") + session },
               scriptixSecret());
-    const QString sessionName = shown.json()
-                                    .value(QStringLiteral("result"))
-                                    .toObject()
-                                    .value(QStringLiteral("items"))
-                                    .toArray()
-                                    .at(0)
-                                    .toObject()
-                                    .value(QStringLiteral("name"))
-                                    .toString();
+    const QString sessionName = shown.firstRemoved().value(QStringLiteral("name")).toString();
     QVERIFY(!sessionName.isEmpty() && sessionName != session);
     // One that exists and one that does not: deleted, and already gone.
     const QString gone = QStringLiteral("sess_never_was");
