@@ -3,6 +3,7 @@
 #include "auditlog.h"
 #include "clicontext.h"
 #include "commands.h"
+#include "itemformat.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -19,18 +20,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("docket-cli", text);
-}
-
-// Names and messages come from services and may hold anything: a control character or a
-// direction override would garble the table (or the terminal).
-QString printable(const QString &text)
-{
-    QString result = text;
-    for (QChar &c : result) {
-        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
-            c = u' ';
-    }
-    return result;
 }
 
 QString elided(const QString &text, int width)

@@ -31,6 +31,16 @@ QString formatMeasure(const Docket::RemoteItem &item)
     return {};
 }
 
+QString printable(const QString &text)
+{
+    QString result = text;
+    for (QChar &c : result) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            c = u' ';
+    }
+    return result;
+}
+
 QJsonObject itemToJson(const Docket::RemoteItem &item, const QString &path)
 {
     QJsonObject object { { QStringLiteral("path"), path },

@@ -73,8 +73,8 @@ private:
             ? item.created.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
             : QString();
         m_context->print(QStringLiteral("%1\t%2\t%3\t%4\t%5\t%6")
-                             .arg(path, nodeKindId(item.ref.kind), item.name, created,
-                                  formatMeasure(item), item.status));
+                             .arg(path, nodeKindId(item.ref.kind), printable(item.name), created,
+                                  formatMeasure(item), printable(item.status)));
     }
 
     CliContext *m_context;

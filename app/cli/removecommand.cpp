@@ -208,7 +208,7 @@ private:
                 = anyPermanent || target.plan.permanence == DeletePlan::Permanence::Permanent;
             QString line = target.path;
             if (target.item.name != target.item.ref.id())
-                line += QStringLiteral("  “%1”").arg(target.item.name);
+                line += QStringLiteral("  “%1”").arg(printable(target.item.name));
             line += QStringLiteral("  [%1, %2]")
                         .arg(nodeKindName(target.item.ref.kind),
                              target.plan.permanence == DeletePlan::Permanence::Permanent
@@ -218,7 +218,7 @@ private:
                 line += u' ' + tr("with %n item(s) under it", nullptr, target.children);
             m_context->note(line);
             if (!target.plan.explanation.isEmpty())
-                m_context->note(QStringLiteral("    ") + target.plan.explanation);
+                m_context->note(QStringLiteral("    ") + printable(target.plan.explanation));
         }
         if (m_request.dryRun) {
             m_context->note(tr("Dry run: nothing was deleted."));

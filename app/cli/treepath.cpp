@@ -32,11 +32,20 @@ bool TreePath::toNodeRef(Docket::ServiceKind service, Docket::NodeRef *ref, QStr
 
 QString TreePath::format(const QString &accountName, const QStringList &ids)
 {
-    // Only what would break the path is encoded, so ordinary ids stay readable.
+    // Only what would break the path is encoded, so ordinary ids stay readable: "%", "/", and
+    // control and format characters (a service's id may hold an escape sequence or a tab, which
+    // would garble the terminal or the columns; encoded, the path still reads back the same).
     const auto encode = [](const QString &part) {
-        QString text = part;
-        text.replace(u'%', QStringLiteral("%25"));
-        text.replace(u'/', QStringLiteral("%2F"));
+        QString text;
+        text.reserve(part.size());
+        for (const QChar c : part) {
+            if (c == u'%' || c == u'/' || c.category() == QChar::Other_Control
+                || c.category() == QChar::Other_Format) {
+                text += QString::fromLatin1(QUrl::toPercentEncoding(QString(c)));
+            } else {
+                text += c;
+            }
+        }
         return text;
     };
     QString text = u'/' + encode(accountName);

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void signInWithoutKeychainSaysSoAndEnvironmentStillWorks();
     void care360SignInWithCodeThenSoftDelete();
     void invoxUploadListDelete();
+    void hostileNamesCannotGarbleTheTerminal();
     void rejectsPathsDeeperThanTheService();
     void auditShowsEveryDeleteAsTableJsonAndCsv();
     void rmRefusesWithoutAnAuditTrail();
@@ -527,6 +528,51 @@ void TestDocketCli::invoxUploadListDelete()
     const CliRun after
         = run({ QStringLiteral("ls"), QStringLiteral("/sbx-invox/consult-cli-1") }, key);
     QVERIFY(!after.out.contains(documentId));
+}
+
+void TestDocketCli::hostileNamesCannotGarbleTheTerminal()
+{
+    const QJsonObject credentials = m_sandbox.credentials(QStringLiteral("invox"));
+    addAccount(
+        QStringLiteral("invox"), QStringLiteral("sbx-invox-hostile"),
+        { QStringLiteral("--app-id"), credentials.value(QStringLiteral("appId")).toString() });
+    QProcessEnvironment key;
+    key.insert(QStringLiteral("DOCKET_SECRET_SBX_INVOX_HOSTILE_API_KEY"),
+               credentials.value(QStringLiteral("apiKey")).toString());
+    // An escape sequence that would clear the screen, a tab that would shift the columns, and a
+    // right-to-left override that would turn "fdp.exe" around, in the id and in the name.
+    const QString hostile = QStringLiteral("a\x1b[2J\tb\u202Efdp.exe");
+    const CliRun added
+        = run({ QStringLiteral("invox"), QStringLiteral("add"), QStringLiteral("sbx-invox-hostile"),
+                QStringLiteral("consult-h"), hostile, QStringLiteral("--name"), hostile },
+              key);
+    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+    const auto isClean = [](const QString &text) {
+        for (const QChar c : text) {
+            if ((c.category() == QChar::Other_Control && c != u'\n' && c != u'\t')
+                || c.category() == QChar::Other_Format)
+                return false;
+        }
+        return true;
+    };
+    const CliRun listed
+        = run({ QStringLiteral("ls"), QStringLiteral("/sbx-invox-hostile/consult-h") }, key);
+    QCOMPARE(listed.exitCode, 0);
+    QVERIFY(isClean(listed.out));
+    // One line of six tab-separated columns; its path reads back to the same document.
+    const QStringList columns = listed.out.trimmed().split(u'\t');
+    QCOMPARE(columns.size(), 6);
+    const QString path = columns.at(0);
+    QCOMPARE(path, QStringLiteral("/sbx-invox-hostile/consult-h/a%1B[2J%09b%E2%80%AEfdp.exe"));
+    QCOMPARE(columns.at(2), QStringLiteral("a [2J b fdp.exe"));
+    const CliRun dry = run(
+        { QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--dry-run"), path }, key);
+    QCOMPARE(dry.exitCode, 0);
+    QVERIFY(isClean(dry.err));
+    QVERIFY2(dry.err.contains(QStringLiteral("“a [2J b fdp.exe”")), qPrintable(dry.err));
+    // The JSON keeps the name as it is: a script gets the exact text, escaped by JSON.
+    QCOMPARE(dry.firstRemoved().value(QStringLiteral("name")).toString(), hostile);
+    QVERIFY(dry.firstRemoved().value(QStringLiteral("found")).toBool());
 }
 
 void TestDocketCli::rejectsPathsDeeperThanTheService()
