@@ -104,23 +104,30 @@ void Connector::lookupInPage(ItemJob *job, const NodeRef &parent, const QVariant
                 const ListPage &page = listed->page();
                 const QString id = job->ref().id();
                 for (const RemoteItem &item : page.items) {
-                    if (item.ref.id() == id) {
+                    if (item.ref.kind == job->ref().kind && item.ref.id() == id) {
                         job->setItem(item);
                         job->finish();
                         return;
                     }
                 }
                 for (int row = 0; row < page.rows.size(); ++row) {
-                    if (page.rows.id(row) == id) {
+                    if (page.rows.kind(row) == job->ref().kind && page.rows.id(row) == id) {
                         job->setItem(page.rows.item(row, parent));
                         job->finish();
                         return;
                     }
                 }
-                // A cursor that points back where it started would loop: the listing has ended.
-                if (!page.hasMore() || page.nextCursor == cursor
-                    || pagesRead + 1 >= maxLookupPages) {
-                    job->finish(); // not found
+                if (!page.hasMore()) {
+                    job->finish(); // the whole listing read: not found
+                    return;
+                }
+                // Not read to its end, so not known to be missing: an error, not "not found".
+                // (A cursor that points back where it started would loop for ever.)
+                if (page.nextCursor == cursor || pagesRead + 1 >= maxLookupPages) {
+                    job->finish(ApiError::make(
+                        ApiError::Kind::InvalidInput,
+                        tr("It is not in the part of its parent's listing that was read, and "
+                           "the rest is too long to read for it.")));
                     return;
                 }
                 lookupInPage(job, parent, page.nextCursor, pagesRead + 1);

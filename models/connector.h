@@ -139,9 +139,10 @@ public:
     // How many items to ask for per page under this kind of parent.
     virtual int pageSize(NodeKind parentKind) const;
     // The item at `ref` as its parent's listing shows it (name, size, status...), for a caller
-    // that knows only a path: docket-cli names what it is about to delete. The default reads the
-    // parent's listing, page by page, for at most maxLookupPages pages (then found() is false,
-    // as for an item the listing does not hold); a connector with a cheaper way overrides it.
+    // that knows only a path: docket-cli names what it is about to delete. found() is false only
+    // when the whole listing was read without it. The default reads the parent's listing page by
+    // page, at most maxLookupPages pages (beyond them, an error: not known to be missing); a
+    // connector with a cheaper way overrides it.
     virtual ItemJob *lookup(const NodeRef &ref);
     static constexpr int maxLookupPages = 20;
     virtual bool canDelete(NodeKind kind) const = 0;

@@ -306,8 +306,16 @@ ItemJob *ScriptixConnector::lookup(const NodeRef &ref)
             return;
         }
         RemoteItem item = sessionItem(document.object());
-        // The session asked for, whatever id the answer spells.
+        // An answer about another session would name one session while the delete hits the one
+        // asked for (a session without an id is the one asked for).
+        if (!item.ref.id().isEmpty() && item.ref.id() != job->ref().id()) {
+            job->finish(ApiError::malformed(QStringLiteral("the answer describes another session"),
+                                            result.requestId));
+            return;
+        }
         item.ref = job->ref();
+        if (item.name.isEmpty())
+            item.name = item.ref.id();
         job->setItem(item);
         job->finish();
     });

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void looksUpEachKindAsItsListShowsIt();
     void lookupOfWhatIsNotThereFindsNothing();
     void lookupFailuresAreErrors();
+    void lookupRefusesAnAnswerAboutAnotherSession();
     void toleratesTheGapAlternatives();
 
 private:
@@ -890,6 +891,28 @@ void TestConnectorScriptix::lookupFailuresAreErrors()
         client->connector->lookup({ NodeKind::ScriptixDocument, { sid, QStringLiteral("d") } }));
     QVERIFY(result.error.isError());
     QVERIFY(!result.found);
+}
+
+void TestConnectorScriptix::lookupRefusesAnAnswerAboutAnotherSession()
+{
+    CannedServer server;
+    QVERIFY(server.listen());
+    const QString base = QStringLiteral("/api/v3/speech-to-text/session/");
+    server.bodies.insert(base + QStringLiteral("s1"),
+                         R"({"session_id": "s2", "filename": "someone-else.m4a"})");
+    // An answer without an id is about the session asked for.
+    server.bodies.insert(base + QStringLiteral("s3"), R"({"filename": "mine.m4a"})");
+    auto client = makeClient(QStringLiteral("canned"), Account::ScriptixHeader::Bearer,
+                             server.url(QStringLiteral("/api/v3")));
+    const ItemResult other = awaitItem(
+        client->connector->lookup({ NodeKind::ScriptixSession, { QStringLiteral("s1") } }));
+    QCOMPARE(other.error.kind, ApiError::Kind::MalformedResponse);
+    QVERIFY(!other.found);
+    const ItemResult mine = awaitItem(
+        client->connector->lookup({ NodeKind::ScriptixSession, { QStringLiteral("s3") } }));
+    QVERIFY2(!mine.error.isError(), qPrintable(mine.error.summary()));
+    QCOMPARE(mine.item.name, QStringLiteral("mine.m4a"));
+    QCOMPARE(mine.item.ref.id(), QStringLiteral("s3"));
 }
 
 void TestConnectorScriptix::dotIdsAreRefusedBeforeSending()

@@ -170,18 +170,30 @@ void TestModelsCore::lookupReadsPagesUntilItFindsTheItem()
 void TestModelsCore::lookupStopsAtItsPageLimitAndAtALoop()
 {
     PagedService service(10000, 10);
+    // Not in the pages read, but the listing goes on: not known to be missing, so an error.
     const auto [found, name, error] = lookedUp(
         service.connector.lookup({ NodeKind::ScriptixSession, { QStringLiteral("s9999") } }));
     QVERIFY(!found);
-    QVERIFY(!error.isError());
+    QCOMPARE(error.kind, ApiError::Kind::InvalidInput);
     QCOMPARE(service.connector.pagesListed, Connector::maxLookupPages);
-    // A cursor that points back where it started ends the listing.
+    // A cursor that points back where it started ends the reading, with an error too.
     service.connector.pagesListed = 0;
     service.connector.loopAt = 10;
     const auto [looped, loopName, loopError] = lookedUp(
         service.connector.lookup({ NodeKind::ScriptixSession, { QStringLiteral("s500") } }));
     QVERIFY(!looped);
+    QCOMPARE(loopError.kind, ApiError::Kind::InvalidInput);
     QCOMPARE(service.connector.pagesListed, 2);
+    // A lookup aborted while its page is out reads no further page.
+    service.connector.pagesListed = 0;
+    service.connector.loopAt = -1;
+    ItemJob *aborted
+        = service.connector.lookup({ NodeKind::ScriptixSession, { QStringLiteral("s9000") } });
+    aborted->abort();
+    const auto [abortedFound, abortedName, abortedError] = lookedUp(aborted);
+    QCOMPARE(abortedError.kind, ApiError::Kind::Cancelled);
+    QTest::qWait(50);
+    QCOMPARE(service.connector.pagesListed, 1);
 }
 
 void TestModelsCore::lookupPassesOnAListFailure()
