@@ -27,7 +27,10 @@ struct Target
     Connector *connector = nullptr;
     RemoteItem item;
     DeletePlan plan;
-    bool found = true; // false when the lookup found no such item (the delete will tell)
+    // False when its parent's whole listing was read without it: gone, or the path names the
+    // wrong parent (Care360, Invox and DocumentPro delete by the last id alone, so sending would
+    // delete it wherever it is). Nothing is sent for it.
+    bool found = true;
     int children = -1; // what goes with it, counted before asking
     QString outcome; // "deleted", "already-gone", "failed", "cancelled"
     QString error;
@@ -82,6 +85,7 @@ private:
     void resolve(int index)
     {
         if (index == m_targets.size()) {
+            removeDuplicates();
             lookUp(0);
             return;
         }
@@ -128,6 +132,26 @@ private:
         resolve(index + 1);
     }
 
+    // The same item named twice (the account spelled another way, say) is looked up and deleted
+    // once: two DELETEs at once would make one of them report it "already gone".
+    void removeDuplicates()
+    {
+        QSet<QString> seen;
+        QList<Target> unique;
+        for (const Target &target : std::as_const(m_targets)) {
+            const QString key
+                = target.connector->account().id + u'\n' + target.item.ref.ids.join(u'\n');
+            if (seen.contains(key)) {
+                m_context->note(
+                    tr("%1 names an item already listed: it is deleted once.").arg(target.path));
+                continue;
+            }
+            seen.insert(key);
+            unique.append(target);
+        }
+        m_targets = unique;
+    }
+
     // Each item as its service lists it, so that the confirmation and the audit trail name it
     // ("consult-obrien.m4a", not "sess_iv5ayzkjp0"). An item that cannot be looked up keeps its
     // id as its name and is still sent: its delete is what says whether it was there.
@@ -147,9 +171,6 @@ private:
                                     .arg(target.path, lookup->error().summary()));
             } else if (!lookup->found()) {
                 target.found = false;
-                m_context->note(
-                    tr("%1: not found; it may be deleted already (it is named by its id).")
-                        .arg(target.path));
             } else {
                 const NodeRef ref = target.item.ref;
                 target.item = lookup->item();
@@ -185,25 +206,17 @@ private:
 
     void describe()
     {
-        // The same item named twice (the account spelled another way, say) is deleted once:
-        // two DELETEs at once would make one of them report it "already gone".
-        QSet<QString> seen;
-        QList<Target> unique;
-        for (const Target &target : std::as_const(m_targets)) {
-            const QString key
-                = target.connector->account().id + u'\n' + target.item.ref.ids.join(u'\n');
-            if (seen.contains(key)) {
-                m_context->note(
-                    tr("%1 names an item already listed: it is deleted once.").arg(target.path));
-                continue;
-            }
-            seen.insert(key);
-            unique.append(target);
-        }
-        m_targets = unique;
         bool anyPermanent = false;
+        int toSend = 0;
         for (Target &target : m_targets) {
             target.plan = target.connector->describeDelete(target.item);
+            if (!target.found) {
+                m_context->note(tr("%1  not found where the path says: gone already, or under "
+                                   "another parent. Nothing is sent for it.")
+                                    .arg(target.path));
+                continue;
+            }
+            ++toSend;
             anyPermanent
                 = anyPermanent || target.plan.permanence == DeletePlan::Permanence::Permanent;
             QString line = target.path;
@@ -225,6 +238,10 @@ private:
             report(true);
             return;
         }
+        if (toSend == 0) {
+            report(false); // nothing to ask about, nothing to send
+            return;
+        }
         if (m_request.yes) {
             deleteAll();
             return;
@@ -238,8 +255,8 @@ private:
         const QString question = anyPermanent
             ? tr("Permanently delete %n item(s)? This cannot be undone. Type \"delete\" to "
                  "confirm: ",
-                 nullptr, int(m_targets.size()))
-            : tr("Delete %n item(s)? Type \"delete\" to confirm: ", nullptr, int(m_targets.size()));
+                 nullptr, toSend)
+            : tr("Delete %n item(s)? Type \"delete\" to confirm: ", nullptr, toSend);
         m_context->terminal()->ask(question, false, [this](std::optional<QString> answer) {
             if (answer && answer->trimmed() == QLatin1String("delete"))
                 deleteAll();
@@ -254,7 +271,12 @@ private:
     {
         QHash<QString, Connector *> byAccountId;
         QList<DeletionItem> items;
-        for (const Target &target : std::as_const(m_targets)) {
+        QList<int> targetOfItem;
+        for (int index = 0; index < m_targets.size(); ++index) {
+            const Target &target = m_targets.at(index);
+            if (!target.found)
+                continue;
+            targetOfItem.append(index);
             const Account &account = target.connector->account();
             byAccountId.insert(account.id, target.connector);
             DeletionItem item;
@@ -286,12 +308,16 @@ private:
         }
         // submit() gave each item its id, in order.
         for (int index = 0; index < items.size(); ++index)
-            m_targetByItem.insert(items.at(index).id, index);
+            m_targetByItem.insert(items.at(index).id, targetOfItem.at(index));
     }
 
     void report(bool dryRun)
     {
-        if (!dryRun) {
+        for (Target &target : m_targets) {
+            if (!dryRun && !target.found)
+                target.outcome = QStringLiteral("not-found");
+        }
+        if (m_run) {
             for (const DeletionItem &item : m_run->items()) {
                 Target &target = m_targets[m_targetByItem.value(item.id)];
                 target.outcome = BatchRun::outcomeId(item);
@@ -322,13 +348,15 @@ private:
                 if (!target.error.isEmpty())
                     object.insert(QStringLiteral("error"), target.error);
             }
+            // Not there is what was asked for: not found counts as done, as "already gone" does.
             failures += !dryRun && target.outcome != QLatin1String("deleted")
-                && target.outcome != QLatin1String("already-gone");
+                && target.outcome != QLatin1String("already-gone")
+                && target.outcome != QLatin1String("not-found");
             items.append(object);
         }
         QJsonObject result { { QStringLiteral("dryRun"), dryRun },
                              { QStringLiteral("items"), items } };
-        if (!dryRun) {
+        if (m_run) {
             result.insert(QStringLiteral("batch"), m_batchId);
             result.insert(QStringLiteral("summary"), m_run->summary());
         }
