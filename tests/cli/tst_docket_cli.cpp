@@ -70,6 +70,8 @@ private:
     void addAccount(const QString &service, const QString &name, const QStringList &extra = {});
     QStringList deleted(const QString &service, const QString &kind) const;
     QString firstSessionId();
+    // Adds an Invox account for the sandbox's demo app; returns the environment with its key.
+    QProcessEnvironment addInvoxAccount(const QString &name);
     // Every Scriptix request on `route` (the sandbox's name for it) answers `status`.
     bool failScriptix(const QString &route, int status)
     {
@@ -140,6 +142,19 @@ void TestDocketCli::addAccount(const QString &service, const QString &name,
 QStringList TestDocketCli::deleted(const QString &service, const QString &kind) const
 {
     return m_sandbox.deletedIds(service, kind);
+}
+
+QProcessEnvironment TestDocketCli::addInvoxAccount(const QString &name)
+{
+    const QJsonObject credentials = m_sandbox.credentials(QStringLiteral("invox"));
+    addAccount(
+        QStringLiteral("invox"), name,
+        { QStringLiteral("--app-id"), credentials.value(QStringLiteral("appId")).toString() });
+    QProcessEnvironment key;
+    key.insert(QStringLiteral("DOCKET_SECRET_") + name.toUpper().replace(u'-', u'_')
+                   + QStringLiteral("_API_KEY"),
+               credentials.value(QStringLiteral("apiKey")).toString());
+    return key;
 }
 
 QString TestDocketCli::firstSessionId()
@@ -499,13 +514,7 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
 
 void TestDocketCli::invoxUploadListDelete()
 {
-    const QJsonObject credentials = m_sandbox.credentials(QStringLiteral("invox"));
-    addAccount(
-        QStringLiteral("invox"), QStringLiteral("sbx-invox"),
-        { QStringLiteral("--app-id"), credentials.value(QStringLiteral("appId")).toString() });
-    QProcessEnvironment key;
-    key.insert(QStringLiteral("DOCKET_SECRET_SBX_INVOX_API_KEY"),
-               credentials.value(QStringLiteral("apiKey")).toString());
+    const QProcessEnvironment key = addInvoxAccount(QStringLiteral("sbx-invox"));
     const QString note = m_dir.filePath(QStringLiteral("note.txt"));
     QFile file(note);
     QVERIFY(file.open(QIODevice::WriteOnly));
@@ -549,13 +558,7 @@ void TestDocketCli::invoxUploadListDelete()
 
 void TestDocketCli::hostileNamesCannotGarbleTheTerminal()
 {
-    const QJsonObject credentials = m_sandbox.credentials(QStringLiteral("invox"));
-    addAccount(
-        QStringLiteral("invox"), QStringLiteral("sbx-invox-hostile"),
-        { QStringLiteral("--app-id"), credentials.value(QStringLiteral("appId")).toString() });
-    QProcessEnvironment key;
-    key.insert(QStringLiteral("DOCKET_SECRET_SBX_INVOX_HOSTILE_API_KEY"),
-               credentials.value(QStringLiteral("apiKey")).toString());
+    const QProcessEnvironment key = addInvoxAccount(QStringLiteral("sbx-invox-hostile"));
     // An escape sequence that would clear the screen, a tab that would shift the columns, and a
     // right-to-left override that would turn "fdp.exe" around, in the id and in the name.
     const QString hostile = QStringLiteral("a\x1b[2J\tb\u202Efdp.exe");
