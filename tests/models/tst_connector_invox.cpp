@@ -321,19 +321,7 @@ RemoteItem TestConnectorInvox::documentItem(Fixture &fixture, const QString &con
 
 QStringList TestConnectorInvox::deletedIds() const
 {
-    QStringList ids;
-    const QJsonArray deleted = m_sandbox.state()
-                                   .value(QStringLiteral("services"))
-                                   .toObject()
-                                   .value(QStringLiteral("invox"))
-                                   .toObject()
-                                   .value(QStringLiteral("deleted"))
-                                   .toObject()
-                                   .value(QStringLiteral("documents"))
-                                   .toArray();
-    for (const QJsonValue &id : deleted)
-        ids << id.toString();
-    return ids;
+    return m_sandbox.deletedIds(QStringLiteral("invox"), QStringLiteral("documents"));
 }
 
 bool TestConnectorInvox::addFault(const QString &route, const QJsonObject &rule)

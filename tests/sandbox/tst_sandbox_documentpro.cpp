@@ -171,17 +171,7 @@ void TestSandboxDocumentPro::missingOrUnknownKeyIsUnauthorized()
     QCOMPARE(body.value(QStringLiteral("success")), QJsonValue(false));
     QCOMPARE(body.value(QStringLiteral("error")).toString(),
              QStringLiteral("Unauthorized: invalid or missing API key"));
-    QCOMPARE(m_sandbox.state()
-                 .value(QStringLiteral("services"))
-                 .toObject()
-                 .value(service)
-                 .toObject()
-                 .value(QStringLiteral("deleted"))
-                 .toObject()
-                 .value(QStringLiteral("parserResults"))
-                 .toArray()
-                 .size(),
-             0);
+    QCOMPARE(m_sandbox.deletedIds(service, QStringLiteral("parserResults")).size(), 0);
 }
 
 void TestSandboxDocumentPro::documentListHasTheDocumentedShape()
@@ -656,16 +646,7 @@ void TestSandboxDocumentPro::hostileIdsReachTheResultRoutes()
     }
     // Nothing was deleted by any of them.
     QVERIFY(demoRequestIds().contains(real));
-    QVERIFY(m_sandbox.state()
-                .value(QStringLiteral("services"))
-                .toObject()
-                .value(service)
-                .toObject()
-                .value(QStringLiteral("deleted"))
-                .toObject()
-                .value(QStringLiteral("parserResults"))
-                .toArray()
-                .isEmpty());
+    QVERIFY(m_sandbox.deletedIds(service, QStringLiteral("parserResults")).isEmpty());
 }
 
 void TestSandboxDocumentPro::requestsAreCounted()

@@ -51,16 +51,7 @@ private:
     }
     QStringList deletedSessions()
     {
-        return m_sandbox.state()
-            .value(QStringLiteral("services"))
-            .toObject()
-            .value(QStringLiteral("scriptix"))
-            .toObject()
-            .value(QStringLiteral("deleted"))
-            .toObject()
-            .value(QStringLiteral("sessions"))
-            .toVariant()
-            .toStringList();
+        return m_sandbox.deletedIds(QStringLiteral("scriptix"), QStringLiteral("sessions"));
     }
     bool addFault(const QString &route, const QString &mode, const QJsonObject &extra = {})
     {
