@@ -351,19 +351,28 @@ void DeletionQueue::send(qint64 itemId)
     updateProgress();
 }
 
-void DeletionQueue::jobLost(qint64 itemId, quint64 sendNumber)
+DeletionItem *DeletionQueue::takeOutstanding(qint64 itemId, quint64 sendNumber, qint64 *attemptId)
 {
     const auto outstanding = m_outstanding.constFind(itemId);
     if (outstanding == m_outstanding.constEnd() || outstanding->sendNumber != sendNumber)
-        return; // answered already
-    const qint64 attemptId = outstanding->attemptId;
+        return nullptr; // answered already
+    *attemptId = outstanding->attemptId;
     m_outstanding.erase(outstanding);
     const auto found = m_items.find(itemId);
     if (found == m_items.end())
-        return;
-    DeletionItem &item = *found;
-    if (AccountLane *lane = m_lanes.value(item.accountId))
+        return nullptr;
+    if (AccountLane *lane = m_lanes.value(found->accountId))
         --lane->inFlight;
+    return &*found;
+}
+
+void DeletionQueue::jobLost(qint64 itemId, quint64 sendNumber)
+{
+    qint64 attemptId = 0;
+    DeletionItem *lost = takeOutstanding(itemId, sendNumber, &attemptId);
+    if (!lost)
+        return;
+    DeletionItem &item = *lost;
     item.mayHaveTakenEffect = true;
     item.error = ApiError::make(ApiError::Kind::Cancelled,
                                 tr("The account was closed before the answer came."));
@@ -380,17 +389,11 @@ void DeletionQueue::jobLost(qint64 itemId, quint64 sendNumber)
 
 void DeletionQueue::answered(qint64 itemId, quint64 sendNumber, DeleteJob *job)
 {
-    const auto outstanding = m_outstanding.constFind(itemId);
-    if (outstanding == m_outstanding.constEnd() || outstanding->sendNumber != sendNumber)
+    qint64 attemptId = 0;
+    DeletionItem *answeredItem = takeOutstanding(itemId, sendNumber, &attemptId);
+    if (!answeredItem)
         return;
-    const qint64 attemptId = outstanding->attemptId;
-    m_outstanding.erase(outstanding);
-    const auto found = m_items.find(itemId);
-    if (found == m_items.end())
-        return;
-    DeletionItem &item = *found;
-    if (AccountLane *lane = m_lanes.value(item.accountId))
-        --lane->inFlight;
+    DeletionItem &item = *answeredItem;
     const ApiError &error = job->error();
     item.error = error;
     item.httpStatus = job->httpStatus() ? job->httpStatus() : error.httpStatus;

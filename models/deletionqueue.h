@@ -97,6 +97,10 @@ private:
     void send(qint64 itemId);
     void answered(qint64 itemId, quint64 sendNumber, DeleteJob *job);
     void jobLost(qint64 itemId, quint64 sendNumber);
+    // The item whose send `sendNumber` ended, taken off the outstanding sends and its lane's count
+    // in flight; null when that send was answered already or the item is gone. `attemptId`: the
+    // send's attempt in the audit trail.
+    DeletionItem *takeOutstanding(qint64 itemId, quint64 sendNumber, qint64 *attemptId);
     void settle(DeletionItem &item, qint64 attemptId, const ApiError &error);
     void scheduleRetry(DeletionItem &item, qint64 attemptId, int delayMs);
     void setState(DeletionItem &item, DeletionState state);
