@@ -69,8 +69,9 @@ std::optional<ParsedOptions> parse(const QCoreApplication &app, QString *error)
     const QCommandLineOption fault(
         QStringLiteral("fault"),
         QStringLiteral("Inject a fault (repeatable): SERVICE[:ROUTE]=MODE[:ARG][@COUNT], with MODE "
-                       "status:CODE, latency:MS, hang, reset, malformed or truncated. Example: "
-                       "scriptix:session.delete=status:503@2"),
+                       "status:CODE, latency:MS, hang, reset, malformed, truncated, "
+                       "redirect:CODE[:LOCATION] (301/302/303/307/308, default /login) or html404. "
+                       "Example: scriptix:session.delete=status:503@2"),
         QStringLiteral("spec"));
     const QCommandLineOption rateLimit(
         QStringLiteral("rate-limit"),

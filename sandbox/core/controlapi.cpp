@@ -24,7 +24,8 @@ QJsonArray routeIndex()
         QStringLiteral("GET /state/{service} — every item of one service, deleted ones included"),
         QStringLiteral("GET /requests?service= — the most recent requests (path, route, status)"),
         QStringLiteral("GET /faults — active fault rules"),
-        QStringLiteral("POST /faults {service, route, mode, status|latencyMs, count} — add a rule"),
+        QStringLiteral("POST /faults {service, route, mode, status|latencyMs|location, count} — "
+                       "add a rule"),
         QStringLiteral("DELETE /faults — remove every rule; DELETE /faults/{id} — one rule"),
         QStringLiteral("POST /rate-limit {service, perMinute, retryAfter} — 0 lifts the limit"),
         QStringLiteral("POST /expire-tokens {service?} — expire every access token issued"),

@@ -1,6 +1,9 @@
 #include "faultrule.h"
 
 #include <QJsonArray>
+#include <QUrl>
+
+#include <algorithm>
 
 namespace {
 
@@ -10,6 +13,40 @@ const QStringList &knownServices()
         = { QStringLiteral("invox"), QStringLiteral("care360"), QStringLiteral("documentpro"),
             QStringLiteral("scriptix"), QStringLiteral("*") };
     return services;
+}
+
+constexpr FaultRule::Mode allModes[]
+    = { FaultRule::Mode::Status,   FaultRule::Mode::Latency,   FaultRule::Mode::Hang,
+        FaultRule::Mode::Reset,    FaultRule::Mode::Malformed, FaultRule::Mode::Truncated,
+        FaultRule::Mode::Redirect, FaultRule::Mode::Html404 };
+
+QString modeNames()
+{
+    QStringList names;
+    for (FaultRule::Mode mode : allModes)
+        names.append(FaultRule::modeName(mode));
+    return names.join(QStringLiteral(", "));
+}
+
+bool isRedirectStatus(int status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// The location goes into the Location header as written, so it must be printable ASCII without
+// spaces (no header injection). An absolute one must be an http(s) URL with a host; anything
+// else is a relative reference the server resolves against the URL the request was sent to.
+bool isValidLocation(const QString &location)
+{
+    const bool printable = std::all_of(location.cbegin(), location.cend(), [](QChar c) {
+        return c.unicode() > 0x20 && c.unicode() < 0x7f;
+    });
+    const QUrl url(location, QUrl::StrictMode);
+    if (location.isEmpty() || !printable || !url.isValid())
+        return false;
+    const bool web
+        = url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
+    return url.isRelative() || (web && !url.host().isEmpty());
 }
 
 bool validate(const FaultRule &rule, QString *error)
@@ -28,6 +65,19 @@ bool validate(const FaultRule &rule, QString *error)
         *error = QStringLiteral("status must be an HTTP status between 100 and 599");
         return false;
     }
+    if (rule.mode == FaultRule::Mode::Redirect && !isRedirectStatus(rule.status)) {
+        const QString given = rule.status ? QStringLiteral(", not %1").arg(rule.status) : QString();
+        *error
+            = QStringLiteral("a redirect's status must be 301, 302, 303, 307 or 308%1").arg(given);
+        return false;
+    }
+    if (rule.mode == FaultRule::Mode::Redirect && !isValidLocation(rule.location)) {
+        *error = QStringLiteral("a redirect's location must be a relative reference such as "
+                                "/login or an absolute http(s) URL, in printable ASCII without "
+                                "spaces; got '%1'")
+                     .arg(rule.location);
+        return false;
+    }
     if (rule.mode == FaultRule::Mode::Latency && (rule.latencyMs <= 0 || rule.latencyMs > 600000)) {
         *error = QStringLiteral("latency must be between 1 and 600000 ms");
         return false;
@@ -38,6 +88,41 @@ bool validate(const FaultRule &rule, QString *error)
     }
     if (rule.remaining == 0 || rule.remaining < -1) {
         *error = QStringLiteral("count must be a positive number (or absent for every request)");
+        return false;
+    }
+    return true;
+}
+
+// Reads the ARG of MODE[:ARG] into the rule; false (with *error) when it is not what MODE takes.
+bool applySpecArgument(FaultRule &rule, const QString &argument, const QString &spec,
+                       QString *error)
+{
+    bool ok = true;
+    switch (rule.mode) {
+    case FaultRule::Mode::Status:
+        rule.status = argument.isEmpty() ? 500 : argument.toInt(&ok);
+        break;
+    case FaultRule::Mode::Latency:
+        rule.latencyMs = argument.toInt(&ok);
+        break;
+    case FaultRule::Mode::Redirect:
+        // CODE[:LOCATION]; the location may itself hold colons (http://host:port/...).
+        rule.status = argument.section(u':', 0, 0).toInt(&ok);
+        if (!ok) {
+            *error = QStringLiteral("expected redirect:CODE[:LOCATION] with a numeric CODE in "
+                                    "'%1'")
+                         .arg(spec);
+            return false;
+        }
+        if (argument.contains(u':'))
+            rule.location = argument.section(u':', 1);
+        break;
+    default:
+        break;
+    }
+    if (!ok) {
+        *error = QStringLiteral("the argument of '%1' must be a number in '%2'")
+                     .arg(FaultRule::modeName(rule.mode), spec);
         return false;
     }
     return true;
@@ -66,14 +151,17 @@ QString FaultRule::modeName(Mode mode)
         return QStringLiteral("malformed");
     case Mode::Truncated:
         return QStringLiteral("truncated");
+    case Mode::Redirect:
+        return QStringLiteral("redirect");
+    case Mode::Html404:
+        return QStringLiteral("html404");
     }
     return {};
 }
 
 std::optional<FaultRule::Mode> FaultRule::modeFromName(const QString &name)
 {
-    for (Mode mode : { Mode::Status, Mode::Latency, Mode::Hang, Mode::Reset, Mode::Malformed,
-                       Mode::Truncated }) {
+    for (Mode mode : allModes) {
         if (modeName(mode) == name)
             return mode;
     }
@@ -86,8 +174,10 @@ QJsonObject FaultRule::toJson() const
                          { QStringLiteral("service"), service },
                          { QStringLiteral("route"), route },
                          { QStringLiteral("mode"), modeName(mode) } };
-    if (mode == Mode::Status)
+    if (mode == Mode::Status || mode == Mode::Redirect)
         object.insert(QStringLiteral("status"), status);
+    if (mode == Mode::Redirect)
+        object.insert(QStringLiteral("location"), location);
     if (mode == Mode::Status && retryAfterSeconds >= 0)
         object.insert(QStringLiteral("retryAfter"), retryAfterSeconds);
     if (mode == Mode::Latency)
@@ -103,12 +193,18 @@ std::optional<FaultRule> FaultRule::fromJson(const QJsonObject &object, QString 
     rule.route = object.value(QStringLiteral("route")).toString(QStringLiteral("*"));
     const auto mode = modeFromName(object.value(QStringLiteral("mode")).toString());
     if (!mode) {
-        *error = QStringLiteral("mode must be one of status, latency, hang, reset, malformed, "
-                                "truncated");
+        *error = QStringLiteral("mode must be one of %1").arg(modeNames());
         return std::nullopt;
     }
     rule.mode = *mode;
-    rule.status = object.value(QStringLiteral("status")).toInt(500);
+    // A redirect has no sensible default code: without one it is refused, not sent as a 500.
+    rule.status = object.value(QStringLiteral("status")).toInt(*mode == Mode::Redirect ? 0 : 500);
+    const QJsonValue location = object.value(QStringLiteral("location"));
+    if (!location.isUndefined() && !location.isString()) {
+        *error = QStringLiteral("location must be a string");
+        return std::nullopt;
+    }
+    rule.location = location.toString(rule.location);
     rule.latencyMs = object.value(QStringLiteral("latencyMs")).toInt(0);
     rule.retryAfterSeconds = object.value(QStringLiteral("retryAfter")).toInt(-1);
     const QJsonValue count = object.value(QStringLiteral("count"));
@@ -132,7 +228,8 @@ std::optional<FaultRule> FaultRule::fromSpec(const QString &spec, QString *error
     rule.service = colon < 0 ? target : target.left(colon);
     rule.route = colon < 0 ? QStringLiteral("*") : target.mid(colon + 1);
 
-    const qsizetype at = action.indexOf(u'@');
+    // The last '@': a redirect's location may hold an earlier one.
+    const qsizetype at = action.lastIndexOf(u'@');
     if (at >= 0) {
         bool ok = false;
         rule.remaining = action.mid(at + 1).toInt(&ok);
@@ -150,16 +247,8 @@ std::optional<FaultRule> FaultRule::fromSpec(const QString &spec, QString *error
         return std::nullopt;
     }
     rule.mode = *mode;
-    bool ok = true;
-    if (rule.mode == Mode::Status)
-        rule.status = argument.isEmpty() ? 500 : argument.toInt(&ok);
-    if (rule.mode == Mode::Latency)
-        rule.latencyMs = argument.toInt(&ok);
-    if (!ok) {
-        *error
-            = QStringLiteral("the argument of '%1' must be a number in '%2'").arg(modeText, spec);
+    if (!applySpecArgument(rule, argument, spec, error))
         return std::nullopt;
-    }
     if (!validate(rule, error))
         return std::nullopt;
     return rule;

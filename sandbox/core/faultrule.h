@@ -16,15 +16,22 @@
 //   reset     close the connection abruptly without answering; nothing changes
 //   malformed handle, then answer with a body that is not valid JSON; the change happens
 //   truncated handle, then announce a longer body than is sent and close; the change happens
+//   redirect  answer `status` (301, 302, 303, 307 or 308) with `Location: location` and a small
+//             HTML page instead of handling, as a clinic's sign-in gateway does; nothing changes
+//   html404   answer 404 with nginx's HTML page instead of handling, as a proxy that does not
+//             route the path does; nothing changes
 struct FaultRule
 {
-    enum class Mode { Status, Latency, Hang, Reset, Malformed, Truncated };
+    enum class Mode { Status, Latency, Hang, Reset, Malformed, Truncated, Redirect, Html404 };
 
     int id = 0;
     QString service; // "invox", "care360", "documentpro", "scriptix" or "*"
     QString route = QStringLiteral("*"); // a route name or "*"
     Mode mode = Mode::Status;
-    int status = 500;
+    int status = 500; // status mode: any HTTP status; redirect mode: the redirect's code
+    // Redirect mode: a relative reference (resolved against the URL the request was sent to) or
+    // an absolute http(s) URL, sent as is.
+    QString location = QStringLiteral("/login");
     int latencyMs = 0;
     int retryAfterSeconds = -1; // status mode: sent as Retry-After when >= 0 (a 429 storm)
     int remaining = -1; // requests left to affect; -1 means every request until cleared
@@ -33,10 +40,14 @@ struct FaultRule
 
     QJsonObject toJson() const;
     // From the control endpoint's JSON:
-    // {"service","route","mode","status","latencyMs","retryAfter","count"}.
+    // {"service","route","mode","status","latencyMs","retryAfter","location","count"}; a redirect
+    // is {"mode":"redirect","status":302,"location":"/login"} (location optional).
     static std::optional<FaultRule> fromJson(const QJsonObject &object, QString *error);
     // From the command line: SERVICE[:ROUTE]=MODE[:ARG][@COUNT], e.g.
-    // "scriptix:session.delete=status:503@3", "care360=latency:2000", "*=reset@1".
+    // "scriptix:session.delete=status:503@3", "care360=latency:2000", "*=reset@1",
+    // "*=redirect:302:/login@2", "invox:document.delete=html404". A redirect's ARG is
+    // CODE[:LOCATION]. The count follows the last '@', so a location holding an '@' needs an
+    // explicit @COUNT after it.
     static std::optional<FaultRule> fromSpec(const QString &spec, QString *error);
 
     static QString modeName(Mode mode);

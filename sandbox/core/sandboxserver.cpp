@@ -1,6 +1,7 @@
 #include "sandboxserver.h"
 
 #include "controlapi.h"
+#include "gateway.h"
 #include "services/care360service.h"
 #include "services/documentproservice.h"
 #include "services/invoxservice.h"
@@ -33,6 +34,29 @@ QString pathWithQuery(const SandboxRequest &request)
 {
     const QString query = request.query.toString(QUrl::FullyEncoded);
     return query.isEmpty() ? request.encodedPath : request.encodedPath + u'?' + query;
+}
+
+// The answer a fault gives in place of the service's, for the modes that skip handling (so nothing
+// changes); nullopt for the modes that handle the request or give no answer at all.
+std::optional<SandboxReply> replacementReply(const FaultRule &fault, const SandboxService &service,
+                                             const SandboxRequest &request, const QUrl &listening)
+{
+    switch (fault.mode) {
+    case FaultRule::Mode::Status: {
+        SandboxReply reply = service.errorReply(
+            fault.status, QStringLiteral("injected_fault"),
+            QStringLiteral("Injected fault: HTTP %1 from the sandbox").arg(fault.status));
+        if (fault.retryAfterSeconds >= 0)
+            reply.withHeader("Retry-After", QByteArray::number(fault.retryAfterSeconds));
+        return reply;
+    }
+    case FaultRule::Mode::Redirect:
+        return gatewayRedirect(fault.status, gatewayLocation(fault.location, request, listening));
+    case FaultRule::Mode::Html404:
+        return gatewayNotFound();
+    default:
+        return std::nullopt;
+    }
 }
 
 } // namespace
@@ -138,7 +162,10 @@ void SandboxServer::handle(ServiceSlot &slot, const SandboxRequest &request,
     const Route *route = nullptr;
     RouteParams params;
     bool pathKnown = false;
-    if (request.segments.mid(0, base.size()) == base) {
+    const bool gatewayLogin = isGatewayLogin(request);
+    if (gatewayLogin) {
+        entry.route = gatewayLoginRoute();
+    } else if (request.segments.mid(0, base.size()) == base) {
         const QStringList relative = request.segments.mid(base.size());
         for (const Route &candidate : std::as_const(slot.routes)) {
             if (auto match = candidate.match(request.method, relative)) {
@@ -159,6 +186,15 @@ void SandboxServer::handle(ServiceSlot &slot, const SandboxRequest &request,
         return reply;
     };
 
+    // The gateway answers its sign-in page itself: no vendor rate limit, and no fault either, or
+    // a "*" redirect rule would send /login to itself forever.
+    if (gatewayLogin) {
+        const SandboxReply reply = finish(gatewayLoginPage());
+        m_journal.record(entry);
+        response->send(reply);
+        return;
+    }
+
     const RateLimiter::Decision limit
         = m_rateLimiter.check(service.id(), service.rateLimitKey(request));
     if (!limit.allowed) {
@@ -174,15 +210,13 @@ void SandboxServer::handle(ServiceSlot &slot, const SandboxRequest &request,
     const std::optional<FaultRule> fault = m_faults.take(service.id(), entry.route);
     if (fault)
         entry.fault = FaultRule::modeName(fault->mode);
-    if (fault && fault->mode == FaultRule::Mode::Status) {
-        SandboxReply reply = finish(service.errorReply(
-            fault->status, QStringLiteral("injected_fault"),
-            QStringLiteral("Injected fault: HTTP %1 from the sandbox").arg(fault->status)));
-        if (fault->retryAfterSeconds >= 0)
-            reply.withHeader("Retry-After", QByteArray::number(fault->retryAfterSeconds));
-        m_journal.record(entry);
-        response->send(reply);
-        return;
+    if (fault) {
+        if (auto replacement = replacementReply(*fault, service, request, slot.baseUrl)) {
+            const SandboxReply reply = finish(std::move(*replacement));
+            m_journal.record(entry);
+            response->send(reply);
+            return;
+        }
     }
     if (fault && fault->mode == FaultRule::Mode::Hang) {
         entry.outcome = QStringLiteral("hang");
