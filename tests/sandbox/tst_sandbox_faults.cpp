@@ -4,6 +4,7 @@
 #include "testhttp.h"
 
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
 
 class TestSandboxFaults : public QObject
@@ -27,6 +28,16 @@ private Q_SLOTS:
     void rateLimitAnswers429PerToken();
     void rateLimitCanSendRetryAfterAndBeLifted();
     void startupFaultsAndLimitsFromTheCommandLine();
+    void redirectAnswersTheCodeAndLocationAndChangesNothing_data();
+    void redirectAnswersTheCodeAndLocationAndChangesNothing();
+    void gatewayLoginAnswersHtmlOnEveryPortAndIsCounted();
+    void followedRedirectEndsOnTheLoginPage();
+    void html404AnswersNginxsPageAndChangesNothing();
+    void redirectAndHtml404RulesAreListed();
+    void invalidRedirectRulesAreRefused();
+    void redirectAndHtml404FromTheCommandLine();
+    void badRedirectSpecsStopTheSandbox_data();
+    void badRedirectSpecsStopTheSandbox();
 
 private:
     QUrl sessions() const
@@ -52,6 +63,40 @@ private:
     QStringList deletedSessions()
     {
         return m_sandbox.deletedIds(QStringLiteral("scriptix"), QStringLiteral("sessions"));
+    }
+    // The session as GET /state/scriptix lists it (deleted ones included); empty when unknown.
+    QJsonObject sessionInState(const QString &id) const
+    {
+        const QJsonArray all = m_sandbox.state(QStringLiteral("scriptix"))
+                                   .value(QStringLiteral("sessions"))
+                                   .toArray();
+        for (const QJsonValue &session : all) {
+            if (session.toObject().value(QStringLiteral("session_id")).toString() == id)
+                return session.toObject();
+        }
+        return {};
+    }
+    bool sessionStillThere(const QString &id) const
+    {
+        const QJsonObject session = sessionInState(id);
+        return !session.isEmpty() && !session.value(QStringLiteral("deleted")).toBool(true);
+    }
+    // "http://127.0.0.1:PORT": where a service's port answers, without the API's base path.
+    QString origin(const QString &service) const
+    {
+        QUrl url = m_sandbox.baseUrl(service);
+        url.setPath(QString());
+        return url.toString();
+    }
+    QUrl loginUrl(const QString &service) const
+    {
+        return QUrl(origin(service) + QStringLiteral("/login"));
+    }
+    QJsonObject lastLogged(const QString &service) const
+    {
+        const QJsonArray log
+            = m_sandbox.requestLog(service).value(QStringLiteral("requests")).toArray();
+        return log.isEmpty() ? QJsonObject() : log.last().toObject();
     }
     bool addFault(const QString &route, const QString &mode, const QJsonObject &extra = {})
     {
@@ -303,6 +348,297 @@ void TestSandboxFaults::startupFaultsAndLimitsFromTheCommandLine()
     // A reset restores the start-up configuration, so the limit holds again from zero.
     QVERIFY(configured.reset());
     QCOMPARE(m_http.get(list, token).status, 200);
+}
+
+namespace {
+
+// nginx's page for a status, exactly as the sandbox must send it.
+QByteArray nginxPage(const QByteArray &statusLine)
+{
+    return "<html><head><title>" + statusLine + "</title></head><body><center><h1>" + statusLine
+        + "</h1></center><hr><center>nginx</center></body></html>";
+}
+
+} // namespace
+
+void TestSandboxFaults::redirectAnswersTheCodeAndLocationAndChangesNothing_data()
+{
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("location"); // empty: not given, so the default /login
+    QTest::addColumn<QString>("expected"); // {origin} stands for http://127.0.0.1:PORT
+    QTest::addColumn<QByteArray>("statusLine");
+
+    QTest::newRow("302 default") << 302 << QString() << QStringLiteral("{origin}/login")
+                                 << QByteArray("302 Found");
+    QTest::newRow("301 absolute path")
+        << 301 << QStringLiteral("/sso/start?next=%2Fapi")
+        << QStringLiteral("{origin}/sso/start?next=%2Fapi") << QByteArray("301 Moved Permanently");
+    QTest::newRow("303 relative to the request path")
+        << 303 << QStringLiteral("sign-in")
+        << QStringLiteral("{origin}/api/v3/speech-to-text/session/sign-in")
+        << QByteArray("303 See Other");
+    QTest::newRow("307 absolute https URL")
+        << 307 << QStringLiteral("https://sso.clinic.example:8443/login?from=docket")
+        << QStringLiteral("https://sso.clinic.example:8443/login?from=docket")
+        << QByteArray("307 Temporary Redirect");
+    QTest::newRow("308 absolute http URL")
+        << 308 << QStringLiteral("http://gateway.clinic.example/login")
+        << QStringLiteral("http://gateway.clinic.example/login")
+        << QByteArray("308 Permanent Redirect");
+}
+
+void TestSandboxFaults::redirectAnswersTheCodeAndLocationAndChangesNothing()
+{
+    QFETCH(int, code);
+    QFETCH(QString, location);
+    QFETCH(QString, expected);
+    QFETCH(QByteArray, statusLine);
+    const QString id = firstSessionId();
+    QVERIFY(!id.isEmpty());
+    QJsonObject rule { { QStringLiteral("status"), code }, { QStringLiteral("count"), 2 } };
+    if (!location.isEmpty())
+        rule.insert(QStringLiteral("location"), location);
+    QVERIFY(addFault(QStringLiteral("session.delete"), QStringLiteral("redirect"), rule));
+    expected.replace(QStringLiteral("{origin}"), origin(QStringLiteral("scriptix")));
+
+    for (int i = 0; i < 2; ++i) {
+        const TestReply reply = m_http.del(sessionUrl(id), scriptixAuth());
+        QCOMPARE(reply.status, code);
+        QCOMPARE(QString::fromLatin1(reply.header("location")), expected);
+        QCOMPARE(reply.header("content-type"), QByteArray("text/html"));
+        QCOMPARE(reply.body, nginxPage(statusLine));
+    }
+    QVERIFY(sessionStillThere(id));
+    QVERIFY(!deletedSessions().contains(id));
+    const QJsonObject logged = lastLogged(QStringLiteral("scriptix"));
+    QCOMPARE(logged.value(QStringLiteral("route")).toString(), QStringLiteral("session.delete"));
+    QCOMPARE(logged.value(QStringLiteral("fault")).toString(), QStringLiteral("redirect"));
+    QCOMPARE(logged.value(QStringLiteral("status")).toInt(), code);
+
+    // The count ran out: the third delete reaches Scriptix and happens.
+    QCOMPARE(m_http.del(sessionUrl(id), scriptixAuth()).status, 204);
+    QVERIFY(deletedSessions().contains(id));
+}
+
+void TestSandboxFaults::gatewayLoginAnswersHtmlOnEveryPortAndIsCounted()
+{
+    // A Scriptix "*" redirect must not apply to the sign-in page itself (it would redirect to
+    // itself).
+    QVERIFY(addFault(QStringLiteral("*"), QStringLiteral("redirect"),
+                     { { QStringLiteral("status"), 302 } }));
+    for (const QString &service : { QStringLiteral("invox"), QStringLiteral("care360"),
+                                    QStringLiteral("documentpro"), QStringLiteral("scriptix") }) {
+        const TestReply page = m_http.get(loginUrl(service));
+        QCOMPARE(page.status, 200);
+        QCOMPARE(page.header("content-type"), QByteArray("text/html"));
+        QVERIFY2(page.body.startsWith("<html>") && page.body.endsWith("</html>"), page.body);
+        QVERIFY2(page.body.contains("Sign in"), page.body);
+        QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("gateway.login")), 1);
+    }
+    // Any method: Qt follows a 307 or 308 with the original one.
+    const TestReply deleted = m_http.del(loginUrl(QStringLiteral("scriptix")));
+    QCOMPARE(deleted.status, 200);
+    QVERIFY(deleted.body.contains("Sign in"));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("gateway.login")),
+             2);
+    const QJsonObject logged = lastLogged(QStringLiteral("scriptix"));
+    QCOMPARE(logged.value(QStringLiteral("route")).toString(), QStringLiteral("gateway.login"));
+    QCOMPARE(logged.value(QStringLiteral("method")).toString(), QStringLiteral("DELETE"));
+    QCOMPARE(logged.value(QStringLiteral("path")).toString(), QStringLiteral("/login"));
+    QVERIFY(!logged.contains(QStringLiteral("fault")));
+}
+
+void TestSandboxFaults::followedRedirectEndsOnTheLoginPage()
+{
+    // What a client that follows redirects sees: a 200 that is not Scriptix's 204.
+    const QString id = firstSessionId();
+    QVERIFY(addFault(QStringLiteral("*"), QStringLiteral("redirect"),
+                     { { QStringLiteral("status"), 307 } }));
+    QNetworkAccessManager manager;
+    QNetworkRequest request(sessionUrl(id));
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::NoLessSafeRedirectPolicy);
+    for (const auto &[name, value] : scriptixAuth())
+        request.setRawHeader(name, value);
+    std::unique_ptr<QNetworkReply> reply(manager.sendCustomRequest(request, "DELETE"));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    QVERIFY(reply->isFinished() || finished.wait(10000));
+
+    QCOMPARE(reply->error(), QNetworkReply::NoError);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QCOMPARE(reply->url(), loginUrl(QStringLiteral("scriptix")));
+    QVERIFY(reply->readAll().contains("Sign in"));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
+             1);
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("gateway.login")),
+             1);
+    QCOMPARE(lastLogged(QStringLiteral("scriptix")).value(QStringLiteral("method")).toString(),
+             QStringLiteral("DELETE"));
+    QVERIFY(sessionStillThere(id));
+}
+
+void TestSandboxFaults::html404AnswersNginxsPageAndChangesNothing()
+{
+    const QString id = firstSessionId();
+    QVERIFY(addFault(QStringLiteral("session.delete"), QStringLiteral("html404"),
+                     { { QStringLiteral("count"), 1 } }));
+    const TestReply reply = m_http.del(sessionUrl(id), scriptixAuth());
+    QCOMPARE(reply.status, 404);
+    QCOMPARE(reply.header("content-type"), QByteArray("text/html"));
+    QCOMPARE(reply.body, nginxPage("404 Not Found"));
+    QVERIFY(!reply.isJsonObject());
+    QVERIFY(sessionStillThere(id));
+    QVERIFY(!deletedSessions().contains(id));
+    const QJsonObject logged = lastLogged(QStringLiteral("scriptix"));
+    QCOMPARE(logged.value(QStringLiteral("fault")).toString(), QStringLiteral("html404"));
+    QCOMPARE(logged.value(QStringLiteral("status")).toInt(), 404);
+
+    QCOMPARE(m_http.del(sessionUrl(id), scriptixAuth()).status, 204);
+    QVERIFY(deletedSessions().contains(id));
+}
+
+void TestSandboxFaults::redirectAndHtml404RulesAreListed()
+{
+    QVERIFY(addFault(QStringLiteral("session.delete"), QStringLiteral("redirect"),
+                     { { QStringLiteral("status"), 302 } }));
+    QVERIFY(addFault(QStringLiteral("document.delete"), QStringLiteral("html404"),
+                     { { QStringLiteral("count"), 3 } }));
+    const QJsonArray rules = m_http.get(m_sandbox.controlUrl(QStringLiteral("/faults")))
+                                 .json()
+                                 .value(QStringLiteral("faults"))
+                                 .toArray();
+    QCOMPARE(rules.size(), 2);
+    const QJsonObject redirect = rules.at(0).toObject();
+    QCOMPARE(redirect.value(QStringLiteral("mode")).toString(), QStringLiteral("redirect"));
+    QCOMPARE(redirect.value(QStringLiteral("status")).toInt(), 302);
+    QCOMPARE(redirect.value(QStringLiteral("location")).toString(), QStringLiteral("/login"));
+    QVERIFY(redirect.value(QStringLiteral("count")).isNull());
+    const QJsonObject html404 = rules.at(1).toObject();
+    QCOMPARE(html404.value(QStringLiteral("mode")).toString(), QStringLiteral("html404"));
+    QCOMPARE(html404.value(QStringLiteral("route")).toString(), QStringLiteral("document.delete"));
+    QCOMPARE(html404.value(QStringLiteral("count")).toInt(), 3);
+    QVERIFY(!html404.contains(QStringLiteral("location")));
+}
+
+void TestSandboxFaults::invalidRedirectRulesAreRefused()
+{
+    const QUrl faults = m_sandbox.controlUrl(QStringLiteral("/faults"));
+    const auto refusal = [&](const QJsonObject &extra) {
+        QJsonObject rule = extra;
+        rule.insert(QStringLiteral("service"), QStringLiteral("scriptix"));
+        rule.insert(QStringLiteral("mode"), QStringLiteral("redirect"));
+        const TestReply reply = m_http.sendJson("POST", faults, rule);
+        return reply.status == 400 ? reply.json().value(QStringLiteral("error")).toString()
+                                   : QStringLiteral("accepted with %1").arg(reply.status);
+    };
+    const QString badCode = QStringLiteral("a redirect's status must be 301, 302, 303, 307 or 308");
+    QCOMPARE(refusal({ { QStringLiteral("status"), 200 } }), badCode + QStringLiteral(", not 200"));
+    QCOMPARE(refusal({ { QStringLiteral("status"), 304 } }), badCode + QStringLiteral(", not 304"));
+    QCOMPARE(refusal({}), badCode); // no default code for a redirect
+    QCOMPARE(refusal({ { QStringLiteral("status"), QStringLiteral("302") } }), badCode);
+    for (const QString &location :
+         { QStringLiteral(""), QStringLiteral("/login\r\nSet-Cookie: a=b"),
+           QStringLiteral("/log in"), QStringLiteral("javascript:alert(1)"),
+           QStringLiteral("ftp://files.clinic.example/login"), QStringLiteral("http:///login"),
+           QStringLiteral("/caf\u00e9") }) {
+        const QString error = refusal(
+            { { QStringLiteral("status"), 302 }, { QStringLiteral("location"), location } });
+        QVERIFY2(error.startsWith(QStringLiteral("a redirect's location must be")),
+                 qPrintable(location + QStringLiteral(": ") + error));
+    }
+    QCOMPARE(refusal({ { QStringLiteral("status"), 302 }, { QStringLiteral("location"), 5 } }),
+             QStringLiteral("location must be a string"));
+    QVERIFY(m_http.get(faults).json().value(QStringLiteral("faults")).toArray().isEmpty());
+}
+
+void TestSandboxFaults::redirectAndHtml404FromTheCommandLine()
+{
+    // The location holds ':' (a port) and '@', so the count is the one after the last '@'.
+    const QString location = QStringLiteral("https://sso.clinic.example:8443/login?user=a@b");
+    SandboxProcess configured(
+        { QStringLiteral("--fault"),
+          QStringLiteral("scriptix:session.delete=redirect:307:") + location + QStringLiteral("@1"),
+          QStringLiteral("--fault"), QStringLiteral("documentpro=html404@1"),
+          QStringLiteral("--fault"), QStringLiteral("care360=redirect:302") });
+    QVERIFY2(configured.start(), qPrintable(configured.errorString()));
+    const QJsonArray rules = m_http.get(configured.controlUrl(QStringLiteral("/faults")))
+                                 .json()
+                                 .value(QStringLiteral("faults"))
+                                 .toArray();
+    QCOMPARE(rules.size(), 3);
+    QCOMPARE(rules.at(0).toObject().value(QStringLiteral("location")).toString(), location);
+    QCOMPARE(rules.at(0).toObject().value(QStringLiteral("count")).toInt(), 1);
+    QCOMPARE(rules.at(1).toObject().value(QStringLiteral("mode")).toString(),
+             QStringLiteral("html404"));
+    QCOMPARE(rules.at(2).toObject().value(QStringLiteral("location")).toString(),
+             QStringLiteral("/login"));
+
+    const HeaderPairs token { { "Authorization",
+                                "Bearer "
+                                    + configured.credentials(QStringLiteral("scriptix"))
+                                          .value(QStringLiteral("token"))
+                                          .toString()
+                                          .toUtf8() } };
+    const QUrl list = urlWith(configured.baseUrl(QStringLiteral("scriptix")),
+                              { QStringLiteral("speech-to-text"), QStringLiteral("session") });
+    const QString id = m_http.get(list, token)
+                           .json()
+                           .value(QStringLiteral("result"))
+                           .toArray()
+                           .at(0)
+                           .toObject()
+                           .value(QStringLiteral("session_id"))
+                           .toString();
+    QVERIFY(!id.isEmpty());
+    const QUrl session
+        = urlWith(configured.baseUrl(QStringLiteral("scriptix")),
+                  { QStringLiteral("speech-to-text"), QStringLiteral("session"), id });
+    const TestReply redirected = m_http.del(session, token);
+    QCOMPARE(redirected.status, 307);
+    QCOMPARE(QString::fromLatin1(redirected.header("location")), location);
+    QCOMPARE(m_http.del(session, token).status, 204);
+
+    const QUrl documents = urlWith(configured.baseUrl(QStringLiteral("documentpro")),
+                                   { QStringLiteral("v1"), QStringLiteral("documents") });
+    const HeaderPairs key { { "x-api-key",
+                              configured.credentials(QStringLiteral("documentpro"))
+                                  .value(QStringLiteral("apiKey"))
+                                  .toString()
+                                  .toUtf8() } };
+    const TestReply notRouted = m_http.get(documents, key);
+    QCOMPARE(notRouted.status, 404);
+    QCOMPARE(notRouted.body, nginxPage("404 Not Found"));
+    QCOMPARE(m_http.get(documents, key).status, 200);
+}
+
+void TestSandboxFaults::badRedirectSpecsStopTheSandbox_data()
+{
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("code 200") << QStringLiteral("scriptix=redirect:200")
+                              << QStringLiteral("a redirect's status must be 301, 302, 303, 307 "
+                                                "or 308, not 200");
+    QTest::newRow("code abc") << QStringLiteral("scriptix=redirect:abc")
+                              << QStringLiteral("expected redirect:CODE[:LOCATION] with a "
+                                                "numeric CODE in 'scriptix=redirect:abc'");
+    QTest::newRow("no code") << QStringLiteral("*=redirect")
+                             << QStringLiteral("expected redirect:CODE[:LOCATION] with a numeric "
+                                               "CODE in '*=redirect'");
+    QTest::newRow("empty location") << QStringLiteral("scriptix=redirect:302:")
+                                    << QStringLiteral("a redirect's location must be");
+    QTest::newRow("ftp location") << QStringLiteral("scriptix=redirect:302:ftp://host/login")
+                                  << QStringLiteral("a redirect's location must be");
+    QTest::newRow("'@' without count") << QStringLiteral("scriptix=redirect:302:/login?u=a@b")
+                                       << QStringLiteral("count after @ must be a number");
+}
+
+void TestSandboxFaults::badRedirectSpecsStopTheSandbox()
+{
+    QFETCH(QString, spec);
+    QFETCH(QString, error);
+    SandboxProcess refused({ QStringLiteral("--fault"), spec });
+    QVERIFY(!refused.start());
+    QVERIFY2(refused.errorString().contains(error), qPrintable(refused.errorString()));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxFaults)
