@@ -118,6 +118,12 @@ bool applySpecArgument(FaultRule &rule, const QString &argument, const QString &
             rule.location = argument.section(u':', 1);
         break;
     default:
+        // Silently dropping it would hide a typo such as "html404:500" (meant as a status).
+        if (!argument.isEmpty()) {
+            *error = QStringLiteral("'%1' takes no argument in '%2'")
+                         .arg(FaultRule::modeName(rule.mode), spec);
+            return false;
+        }
         break;
     }
     if (!ok) {

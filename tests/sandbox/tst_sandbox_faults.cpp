@@ -36,8 +36,8 @@ private Q_SLOTS:
     void redirectAndHtml404RulesAreListed();
     void invalidRedirectRulesAreRefused();
     void redirectAndHtml404FromTheCommandLine();
-    void badRedirectSpecsStopTheSandbox_data();
-    void badRedirectSpecsStopTheSandbox();
+    void badFaultSpecsStopTheSandbox_data();
+    void badFaultSpecsStopTheSandbox();
 
 private:
     QUrl sessions() const
@@ -611,7 +611,7 @@ void TestSandboxFaults::redirectAndHtml404FromTheCommandLine()
     QCOMPARE(m_http.get(documents, key).status, 200);
 }
 
-void TestSandboxFaults::badRedirectSpecsStopTheSandbox_data()
+void TestSandboxFaults::badFaultSpecsStopTheSandbox_data()
 {
     QTest::addColumn<QString>("spec");
     QTest::addColumn<QString>("error");
@@ -630,9 +630,14 @@ void TestSandboxFaults::badRedirectSpecsStopTheSandbox_data()
                                   << QStringLiteral("a redirect's location must be");
     QTest::newRow("'@' without count") << QStringLiteral("scriptix=redirect:302:/login?u=a@b")
                                        << QStringLiteral("count after @ must be a number");
+    QTest::newRow("html404 with an argument")
+        << QStringLiteral("invox:document.delete=html404:500")
+        << QStringLiteral("'html404' takes no argument in 'invox:document.delete=html404:500'");
+    QTest::newRow("hang with an argument")
+        << QStringLiteral("*=hang:5") << QStringLiteral("'hang' takes no argument");
 }
 
-void TestSandboxFaults::badRedirectSpecsStopTheSandbox()
+void TestSandboxFaults::badFaultSpecsStopTheSandbox()
 {
     QFETCH(QString, spec);
     QFETCH(QString, error);
