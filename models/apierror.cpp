@@ -142,17 +142,28 @@ ApiError ApiError::fromNetwork(QNetworkReply::NetworkError code, const QString &
         break;
     case QNetworkReply::SslHandshakeFailedError:
         error.kind = Kind::Connection;
+        error.mayHaveArrived = false;
         error.userMessage = tr("The service's certificate could not be verified, so Docket did not "
                                "connect.");
         break;
     case QNetworkReply::HostNotFoundError:
         error.kind = Kind::Connection;
+        error.mayHaveArrived = false;
         error.userMessage = tr("The service's address could not be found. Check the base URL.");
         break;
     case QNetworkReply::ConnectionRefusedError:
         error.kind = Kind::Connection;
+        error.mayHaveArrived = false;
         error.userMessage = tr("The service refused the connection. Is the base URL right and the "
                                "service running?");
+        break;
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::ProxyAuthenticationRequiredError:
+        error.kind = Kind::Connection;
+        error.mayHaveArrived = false;
+        error.userMessage
+            = tr("The proxy refused the connection or could not be found (%1).").arg(errorString);
         break;
     default:
         error.kind = Kind::Connection;
@@ -174,10 +185,32 @@ ApiError ApiError::malformed(const QString &what, const QByteArray &requestId)
     return error;
 }
 
+ApiError ApiError::redirected(int status, const QUrl &target, const QByteArray &requestId)
+{
+    ApiError error;
+    error.kind = Kind::Redirected;
+    error.httpStatus = status;
+    error.requestId = requestId;
+    // Where it pointed, for people: a login page's query may carry a session or a return path.
+    error.redirectTarget = target.isValid() && !target.isEmpty()
+        ? target.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+              .toDisplayString()
+        : tr("an address it did not give");
+    error.userMessage = tr("The request was redirected to %1 instead of being answered (HTTP %2); "
+                           "Docket does not follow redirects for changes, so nothing is known to "
+                           "have changed.")
+                            .arg(error.redirectTarget)
+                            .arg(status);
+    return error;
+}
+
 ApiError ApiError::make(Kind kind, const QString &userMessage)
 {
     ApiError error;
     error.kind = kind;
+    // Refused before sending: nothing went out.
+    error.mayHaveArrived
+        = kind != Kind::InvalidInput && kind != Kind::Credentials && kind != Kind::SignedOut;
     error.userMessage = userMessage;
     return error;
 }

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QNetworkReply>
 #include <QString>
+#include <QUrl>
 
 namespace Docket {
 
@@ -18,6 +19,7 @@ struct ApiError
         Http, // the service answered with a non-2xx status
         Timeout, // no (complete) answer in time
         Connection, // refused, reset, closed, DNS, TLS
+        Redirected, // answered with a 3xx that Docket does not follow (see NetworkClient)
         MalformedResponse, // a 2xx whose body is not what the API documents
         SignedOut, // the sign-in is gone (revoked refresh token, no credentials): sign in again
         InvalidInput, // refused before sending (bad id, bad URL, missing setting)
@@ -32,6 +34,11 @@ struct ApiError
     QString userMessage; // a sentence for a person
     QByteArray requestId; // our X-Request-ID, to match the service's logs
     QString technicalDetail; // Qt's error string, for logs
+    QString redirectTarget; // Redirected: where the answer pointed (resolved, without a query)
+    // False only when the request certainly never reached the service: the connection was
+    // refused, the host or proxy not found, the TLS handshake failed, or Docket refused to send.
+    // A reset, a timeout or an answer cut short leave it true: the request may have been handled.
+    bool mayHaveArrived = true;
 
     bool isError() const { return kind != Kind::None; }
     // "HTTP 404 documentNotFound: Document not found" — for logs and --json.
@@ -41,6 +48,8 @@ struct ApiError
     static ApiError fromNetwork(QNetworkReply::NetworkError error, const QString &errorString,
                                 const QByteArray &requestId);
     static ApiError malformed(const QString &what, const QByteArray &requestId);
+    // A 3xx to a request that must not follow it. `target` is the Location, resolved.
+    static ApiError redirected(int status, const QUrl &target, const QByteArray &requestId);
     static ApiError make(Kind kind, const QString &userMessage);
 };
 

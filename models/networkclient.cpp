@@ -34,8 +34,8 @@ QJsonObject ApiResult::jsonObject(QString *problem) const
 NetworkClient::NetworkClient(QObject *parent)
     : QObject(parent)
 {
-    // Redirects are followed only within the same origin: a token must never follow a 30x
-    // somewhere else.
+    // Reads follow redirects only within the same origin: a token must never follow a 30x
+    // somewhere else. Changes follow none (see send()).
     m_manager.setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);
 }
 
@@ -112,6 +112,14 @@ ApiResult resultOf(QNetworkReply *reply, const QByteArray &requestId, qint64 str
 
     if (isSuccess(result.status) && networkError == QNetworkReply::NoError)
         return result;
+    if (result.status >= 300 && result.status < 400) {
+        // A redirect that was not followed: never sent on for a change (see send()), or to
+        // another origin for a read. What it pointed at is not the service's answer.
+        const QUrl target = reply->url().resolved(
+            reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
+        result.error = ApiError::redirected(result.status, target, requestId);
+        return result;
+    }
     if (result.status > 0 && networkError != QNetworkReply::OperationCanceledError
         && networkError != QNetworkReply::RemoteHostClosedError) {
         // A complete HTTP answer with an error status.
@@ -161,6 +169,12 @@ QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
         networkRequest.setRawHeader(name, value);
     networkRequest.setTransferTimeout(request.timeoutMs > 0 ? request.timeoutMs
                                                             : m_defaultTimeoutMs);
+    // Only a read follows a redirect. Qt re-sends a DELETE or POST redirected by 301/302/303 as a
+    // GET, so a gateway's "302 Location: /login" would come back as the login page's 200 and be
+    // read as the change's success; a 307/308 would carry it to wherever the gateway pointed.
+    if (request.method != "GET" && request.method != "HEAD")
+        networkRequest.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                                    QNetworkRequest::ManualRedirectPolicy);
 
     const bool withBody = !request.body.isEmpty() || request.method == "POST"
         || request.method == "PUT" || request.method == "PATCH";
