@@ -19,8 +19,10 @@ const char *const commandHelp = R"(Commands:
   signout NAME                      sign out and delete the account's secrets
   ls [PATH] [--all]                 list what is under PATH (/ lists accounts);
                                     Care360: --file-type phi|general
-  rm PATH... [--yes] [--dry-run] [--retries N]
+  rm PATH... [--yes] [--dry-run] [--retries N] [--force]
                                     delete items, each named as its service lists it;
+                                    an item is sent only if its lookup found it where
+                                    its path says (--force: also when the lookup failed);
                                     asks first unless --yes; every delete is recorded in
                                     the audit trail first
   audit [--account NAME] [--outcome OUTCOME] [--since DATE] [--limit N] [--csv]
@@ -145,6 +147,12 @@ int main(int argc, char *argv[])
                        "reset, 5xx) at most n more times, waiting longer each time (default 4; "
                        "0: report it at once). 429s are always waited out."),
         QStringLiteral("n"));
+    const QCommandLineOption force(
+        QStringLiteral("force"),
+        QStringLiteral("rm: also send an item whose lookup failed (an error, not \"not "
+                       "found\"). Dangerous: Care360, DocumentPro and Invox delete by the last "
+                       "id alone, so an item that is not where its path says is deleted wherever "
+                       "it is."));
     const QCommandLineOption csv(QStringLiteral("csv"),
                                  QStringLiteral("audit: print CSV (RFC 4180) instead of a table."));
     const QCommandLineOption discard(
@@ -153,7 +161,7 @@ int main(int argc, char *argv[])
     parser.addOptions({ json,    yes,     dryRun,   all,   config,    timeout,    secretStdin,
                         code,    baseUrl, staging,  appId, tokenPath, apiVersion, login,
                         header,  rate,    fileType, name,  type,      auditFile,  account,
-                        outcome, since,   limit,    csv,   discard,   retries });
+                        outcome, since,   limit,    csv,   discard,   retries,    force });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."));
     parser.process(app);
 
@@ -197,6 +205,7 @@ int main(int argc, char *argv[])
         }
     }
     request.discard = parser.isSet(discard);
+    request.force = parser.isSet(force);
 
     CliContext::Options options;
     options.json = parser.isSet(json);

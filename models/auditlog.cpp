@@ -187,8 +187,14 @@ QString deletionStateId(DeletionState state)
         return QStringLiteral("deleted");
     case DeletionState::AlreadyGone:
         return QStringLiteral("already-gone");
+    case DeletionState::NotPermitted:
+        return QStringLiteral("not-permitted");
     case DeletionState::Failed:
         return QStringLiteral("failed");
+    case DeletionState::Unknown:
+        return QStringLiteral("unknown");
+    case DeletionState::Changed:
+        return QStringLiteral("changed");
     case DeletionState::Cancelled:
         return QStringLiteral("cancelled");
     }
@@ -200,7 +206,8 @@ std::optional<DeletionState> deletionStateFromId(const QString &id)
     for (DeletionState state :
          { DeletionState::Pending, DeletionState::InFlight, DeletionState::Waiting,
            DeletionState::Unconfirmed, DeletionState::Deleted, DeletionState::AlreadyGone,
-           DeletionState::Failed, DeletionState::Cancelled }) {
+           DeletionState::NotPermitted, DeletionState::Failed, DeletionState::Unknown,
+           DeletionState::Changed, DeletionState::Cancelled }) {
         if (deletionStateId(state) == id)
             return state;
     }
@@ -222,8 +229,14 @@ QString deletionStateName(DeletionState state)
         return tr("Deleted");
     case DeletionState::AlreadyGone:
         return tr("Already gone");
+    case DeletionState::NotPermitted:
+        return tr("Not permitted");
     case DeletionState::Failed:
         return tr("Failed");
+    case DeletionState::Unknown:
+        return tr("Unknown: no usable answer");
+    case DeletionState::Changed:
+        return tr("Changed: not sent");
     case DeletionState::Cancelled:
         return tr("Cancelled");
     }
@@ -232,8 +245,15 @@ QString deletionStateName(DeletionState state)
 
 bool isOutcome(DeletionState state)
 {
-    return state == DeletionState::Deleted || state == DeletionState::AlreadyGone
-        || state == DeletionState::Failed || state == DeletionState::Cancelled;
+    switch (state) {
+    case DeletionState::Pending:
+    case DeletionState::InFlight:
+    case DeletionState::Waiting:
+    case DeletionState::Unconfirmed:
+        return false;
+    default:
+        return true;
+    }
 }
 
 QString AuditEntry::outcomeId(Outcome outcome)
@@ -245,6 +265,12 @@ QString AuditEntry::outcomeId(Outcome outcome)
         return QStringLiteral("deleted");
     case Outcome::AlreadyGone:
         return QStringLiteral("already-gone");
+    case Outcome::NotPermitted:
+        return QStringLiteral("not-permitted");
+    case Outcome::Unknown:
+        return QStringLiteral("unknown");
+    case Outcome::Changed:
+        return QStringLiteral("changed");
     case Outcome::Retrying:
         return QStringLiteral("retrying");
     case Outcome::Failed:
@@ -266,6 +292,12 @@ QString AuditEntry::outcomeName(Outcome outcome)
         return tr("Deleted");
     case Outcome::AlreadyGone:
         return tr("Already gone");
+    case Outcome::NotPermitted:
+        return tr("Not permitted");
+    case Outcome::Unknown:
+        return tr("Unknown: no usable answer");
+    case Outcome::Changed:
+        return tr("Changed: not sent");
     case Outcome::Retrying:
         return tr("Failed, retried");
     case Outcome::Failed:
@@ -281,8 +313,9 @@ QString AuditEntry::outcomeName(Outcome outcome)
 std::optional<AuditEntry::Outcome> AuditEntry::outcomeFromId(const QString &id)
 {
     for (Outcome outcome :
-         { Outcome::Sent, Outcome::Deleted, Outcome::AlreadyGone, Outcome::Retrying,
-           Outcome::Failed, Outcome::NoAnswer, Outcome::Cancelled }) {
+         { Outcome::Sent, Outcome::Deleted, Outcome::AlreadyGone, Outcome::NotPermitted,
+           Outcome::Unknown, Outcome::Changed, Outcome::Retrying, Outcome::Failed,
+           Outcome::NoAnswer, Outcome::Cancelled }) {
         if (outcomeId(outcome) == id)
             return outcome;
     }

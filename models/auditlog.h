@@ -23,8 +23,11 @@ struct AuditEntry
     // How one attempt ended.
     enum class Outcome {
         Sent, // no answer yet (this run is still waiting for it)
-        Deleted,
-        AlreadyGone,
+        Deleted, // the service proved it (see DeletionState)
+        AlreadyGone, // the service said so in its own documented way
+        NotPermitted, // the service refused: this account may not delete it
+        Unknown, // no usable answer: it may have been deleted
+        Changed, // not sent: re-identified before a resume, it was not the same item
         Retrying, // it failed in a way worth retrying; another attempt follows
         Failed,
         NoAnswer, // Docket stopped before the answer came: the delete may have happened

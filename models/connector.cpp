@@ -1,5 +1,7 @@
 #include "connector.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimer>
 
 #include <optional>
@@ -32,19 +34,24 @@ bool ConnectorJob::finishIfFailed(const ApiResult &result)
     return true;
 }
 
-void DeleteJob::finishFromResult(const ApiResult &result)
+void DeleteJob::finishWith(const DeleteVerdict &verdict, const ApiResult &result)
 {
     m_httpStatus = result.status;
     m_requestId = result.requestId;
-    if (result.ok()) {
-        m_outcome = DeleteOutcome::Deleted;
+    m_outcome = verdict.outcome;
+    m_note = verdict.note;
+    if (verdict.isGone())
         finish();
-    } else if (result.status == 404) {
-        m_outcome = DeleteOutcome::AlreadyGone;
-        finish();
-    } else {
-        finish(result.error);
-    }
+    else
+        finish(verdict.error.isError()
+                   ? verdict.error
+                   : ApiError::make(ApiError::Kind::MalformedResponse, tr("No usable answer.")));
+}
+
+void DeleteJob::refuse(const ApiError &error)
+{
+    m_outcome = DeleteOutcome::Failed;
+    finish(error);
 }
 
 Connector::Connector(AccountSession *session, QObject *parent)
@@ -132,6 +139,145 @@ void Connector::lookupInPage(ItemJob *job, const NodeRef &parent, const QVariant
                 }
                 lookupInPage(job, parent, page.nextCursor, pagesRead + 1);
             });
+}
+
+namespace {
+
+bool isHtml(const ApiResult &result)
+{
+    if (result.body.trimmed().isEmpty())
+        return false;
+    const QByteArray type = result.headers.value("content-type").trimmed().toLower();
+    return type.startsWith("text/html") || type.startsWith("application/xhtml")
+        || result.body.trimmed().startsWith('<');
+}
+
+ApiError withMessage(ApiError error, const QString &userMessage)
+{
+    error.userMessage = userMessage;
+    return error;
+}
+
+} // namespace
+
+DeleteVerdict Connector::judgeDeleteAnswer(const RemoteItem &item, const ApiResult &result) const
+{
+    const QString service = serviceDisplayName(this->service());
+    const ApiError error = explainedError(result.error);
+    DeleteVerdict verdict;
+    switch (error.kind) {
+    case ApiError::Kind::None: {
+        const QString problem = isHtml(result)
+            ? tr("a web page came back instead of the service's answer")
+            : deleteAnswerProblem(item, result);
+        if (problem.isEmpty()) {
+            verdict.outcome = DeleteOutcome::Deleted;
+            return verdict;
+        }
+        // Something answered 2xx, but not as the service documents its delete: it may be a
+        // proxy's page, or the service describing something else. Sent, so perhaps done.
+        verdict.outcome = DeleteOutcome::Unknown;
+        verdict.error = ApiError::malformed(problem, result.requestId);
+        verdict.error.httpStatus = result.status;
+        verdict.error.userMessage
+            = tr("%1 answered HTTP %2, but not as it documents a delete (%3): whether it was "
+                 "deleted is not known.")
+                  .arg(service)
+                  .arg(result.status)
+                  .arg(problem);
+        return verdict;
+    }
+    case ApiError::Kind::Redirected:
+        verdict.outcome = DeleteOutcome::Failed;
+        verdict.error = withMessage(
+            error,
+            tr("The service redirected the delete to %1 (HTTP %2); nothing is known to be "
+               "deleted. A sign-in page or a proxy may stand in front of %3: check the "
+               "account's base URL.")
+                .arg(error.redirectTarget)
+                .arg(error.httpStatus)
+                .arg(service));
+        return verdict;
+    case ApiError::Kind::Http:
+        break; // below
+    case ApiError::Kind::Timeout:
+    case ApiError::Kind::Connection:
+    case ApiError::Kind::MalformedResponse:
+    case ApiError::Kind::Cancelled:
+        verdict.outcome = error.mayHaveArrived ? DeleteOutcome::Unknown : DeleteOutcome::Failed;
+        verdict.error = error;
+        return verdict;
+    case ApiError::Kind::SignedOut:
+    case ApiError::Kind::InvalidInput:
+    case ApiError::Kind::Credentials:
+        verdict.outcome = DeleteOutcome::Failed; // refused before it was sent
+        verdict.error = error;
+        return verdict;
+    }
+
+    const int status = error.httpStatus;
+    if (isNotFoundAnswer(result)) {
+        verdict.outcome = DeleteOutcome::AlreadyGone;
+        verdict.note = tr("%1 answered HTTP %2: it holds no such item.").arg(service).arg(status);
+        return verdict;
+    }
+    verdict.error = error;
+    // The connector's own reading of the error (Care360's unknown tenant key) says more than any
+    // guess here.
+    const bool explained = error.userMessage != result.error.userMessage;
+    if (status == 404) {
+        verdict.outcome = DeleteOutcome::Failed;
+        if (!explained)
+            verdict.error.userMessage
+                = tr("The address answered 404, but not as %1 does: check the account's base "
+                     "URL. Nothing is known to be deleted.")
+                      .arg(service);
+    } else if (status == 403 && isServiceErrorAnswer(result)) {
+        verdict.outcome = DeleteOutcome::NotPermitted;
+        verdict.error.userMessage = tr("%1 does not allow this account to delete it.").arg(service)
+            + (error.serviceMessage.isEmpty()
+                   ? QString()
+                   : u' ' + tr("It said: “%1”").arg(error.serviceMessage));
+    } else if (status >= 500 || status == 408) {
+        // It may have been handled before the failure: only a refusal says nothing happened.
+        verdict.outcome = DeleteOutcome::Unknown;
+    } else {
+        verdict.outcome = DeleteOutcome::Failed;
+        if (!explained && status != 429 && !isServiceErrorAnswer(result))
+            verdict.error.userMessage
+                = tr("The address answered HTTP %1, but not as %2 does (a proxy or gateway may "
+                     "have answered): check the account's base URL. Nothing is known to be "
+                     "deleted.")
+                      .arg(status)
+                      .arg(service);
+    }
+    return verdict;
+}
+
+void Connector::sendDelete(DeleteJob *job, const ApiRequest &request)
+{
+    session()->send(request, job, [this, job](const ApiResult &result) {
+        if (job->isFinished())
+            return;
+        finishDelete(job, judgeDeleteAnswer(job->item(), result), result);
+    });
+}
+
+bool Connector::isServiceErrorAnswer(const ApiResult &result) const
+{
+    if (isHtml(result))
+        return false;
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(result.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return false;
+    const ServiceErrorBody parsed = parseServiceErrorBody(result.body);
+    return !parsed.code.isEmpty() || !parsed.message.isEmpty();
+}
+
+void Connector::finishDelete(DeleteJob *job, const DeleteVerdict &verdict, const ApiResult &result)
+{
+    job->finishWith(verdict, result);
 }
 
 SimpleJob *Connector::signOut()

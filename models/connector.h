@@ -57,6 +57,21 @@ private:
     ListPage m_page;
 };
 
+// What one answer to a DELETE proves (Connector::judgeDeleteAnswer()).
+struct DeleteVerdict
+{
+    DeleteOutcome outcome = DeleteOutcome::Unknown;
+    // Why, unless Deleted or AlreadyGone: a sentence for people and what the service said.
+    ApiError error;
+    // How AlreadyGone was proven ("Scriptix answered 404 in its own words"); empty otherwise.
+    QString note;
+
+    bool isGone() const
+    {
+        return outcome == DeleteOutcome::Deleted || outcome == DeleteOutcome::AlreadyGone;
+    }
+};
+
 class DeleteJob : public ConnectorJob
 {
     Q_OBJECT
@@ -67,15 +82,21 @@ public:
         , m_item(item)
     { }
     const RemoteItem &item() const { return m_item; }
+    // Deleted or AlreadyGone when the job did not fail; NotPermitted, Failed or Unknown (with
+    // error() saying why) when it did.
     DeleteOutcome outcome() const { return m_outcome; }
+    QString note() const { return m_note; }
     int httpStatus() const { return m_httpStatus; }
     QByteArray requestId() const { return m_requestId; }
-    // For connectors: 2xx is Deleted, 404 AlreadyGone, anything else fails with the error.
-    void finishFromResult(const ApiResult &result);
+    // For connectors: ends the job with what `result`, the DELETE's answer, proved.
+    void finishWith(const DeleteVerdict &verdict, const ApiResult &result);
+    // For connectors: ends the job before anything was sent (a ref it cannot aim at).
+    void refuse(const ApiError &error);
 
 private:
     RemoteItem m_item;
-    DeleteOutcome m_outcome = DeleteOutcome::Deleted;
+    DeleteOutcome m_outcome = DeleteOutcome::Unknown;
+    QString m_note;
     int m_httpStatus = 0;
     QByteArray m_requestId;
 };
@@ -145,6 +166,10 @@ public:
     // connector with a cheaper way overrides it.
     virtual ItemJob *lookup(const NodeRef &ref);
     static constexpr int maxLookupPages = 20;
+    // Whether lookup()'s "not found" is the service's own word (its listing, or its documented
+    // not-found), so that an item it does not find is known to be gone. Invox has no listing:
+    // its lookups read Docket's own index.
+    virtual bool listingProvesAbsence() const { return true; }
     virtual bool canDelete(NodeKind kind) const = 0;
     virtual DeletePlan describeDelete(const RemoteItem &item) const = 0;
     // Deletes the item. `requestId` is the X-Request-ID the DELETE goes out with (empty: a new
@@ -153,6 +178,14 @@ public:
     {
         return startRemove(item, requestId);
     }
+
+    // What `result`, the answer to a DELETE of `item`, proves. The one place an outcome is
+    // decided, from the whole answer: a redirect is never a success; a 2xx counts only if its
+    // body agrees with what the service documents (deleteAnswerProblem()); a 404 or other error
+    // means "already gone" only in the service's own documented not-found shape
+    // (isNotFoundAnswer()), and "not permitted" only as the service's own 403; a timeout, a
+    // reset or a 5xx leaves it unknown.
+    DeleteVerdict judgeDeleteAnswer(const RemoteItem &item, const ApiResult &result) const;
 
     // Checks the secrets already in the session with the service (a cheap authenticated call or
     // the token exchange) and marks the session signed in. Care360 signs in with a one-time code
@@ -164,6 +197,25 @@ public:
 
 protected:
     virtual DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) = 0;
+
+    // Sends `request`, the DELETE of the job's item, through the session, and ends the job with
+    // what its answer proves (judgeDeleteAnswer(), then finishDelete()).
+    void sendDelete(DeleteJob *job, const ApiRequest &request);
+    // The service's documentation of its delete answers, for judgeDeleteAnswer():
+    // - a 2xx to a DELETE of `item`: empty when its body agrees with the documented success,
+    //   otherwise what contradicts it ("it names another document");
+    virtual QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const = 0;
+    // - an error answer in the service's own documented "no such item" shape;
+    virtual bool isNotFoundAnswer(const ApiResult &result) const = 0;
+    // - an error answer in the service's own error shape, so that a 403 is the service's refusal
+    //   and not a proxy's page. Default: a JSON object with a code or a message in it.
+    virtual bool isServiceErrorAnswer(const ApiResult &result) const;
+    // The service's explanation of an error for people (a 401 says which secret to check).
+    virtual ApiError explainedError(const ApiError &error) const { return error; }
+    // Ends the job with the verdict. A connector overrides it to prove an ambiguous "already
+    // gone" (Care360) or to keep its own records in step (Invox's index).
+    virtual void finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
+                              const ApiResult &result);
 
 private:
     // lookup(): reads one page of `parent`'s listing for the job's item, then the next.

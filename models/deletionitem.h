@@ -14,16 +14,20 @@
 
 namespace Docket {
 
-// Where one item of a deletion batch stands. Deleted, AlreadyGone, Failed and Cancelled are
-// outcomes; the others mean work is still owed.
+// Where one item of a deletion batch stands. Deleted, AlreadyGone, NotPermitted, Failed, Unknown,
+// Changed and Cancelled are outcomes; the others mean work is still owed. Only Deleted and
+// AlreadyGone say the item is no longer on the service, and each only on the service's proof.
 enum class DeletionState {
     Pending, // not sent yet (or sent, failed, and due to be sent again)
     InFlight, // the DELETE is out; no answer yet
     Waiting, // failed in a way worth retrying (timeout, reset, 5xx, 429); sent again after a pause
     Unconfirmed, // sent by a run of Docket that stopped before the answer came: may have happened
-    Deleted, // the service confirmed it (2xx, or a 404 for a DELETE that was already sent once)
-    AlreadyGone, // the first DELETE met a 404: something else removed it
-    Failed, // the service refused, or every retry failed: the reason says why; it is still there
+    Deleted, // the service confirmed it: a 2xx whose body agrees with its documentation
+    AlreadyGone, // the service said, in its own documented way, that it holds no such item
+    NotPermitted, // the service refused: this account may not delete it; it is still there
+    Failed, // not deleted: refused, redirected, or answered by something other than the service
+    Unknown, // sent, but no usable answer came (every retry included): it may have been deleted
+    Changed, // not sent again: looked up before resuming, it is not the item the batch named
     Cancelled, // never sent (or not sent again) because the user cancelled: it is still there
 };
 
@@ -37,6 +41,20 @@ bool isOutcome(DeletionState state);
 inline bool isGone(DeletionState state)
 {
     return state == DeletionState::Deleted || state == DeletionState::AlreadyGone;
+}
+
+// An outcome that leaves the item on the service for a reason other than the user's cancel.
+inline bool isProblem(DeletionState state)
+{
+    return state == DeletionState::Failed || state == DeletionState::NotPermitted
+        || state == DeletionState::Unknown || state == DeletionState::Changed;
+}
+// An outcome that sending the same DELETE again may change: not a refusal of this account, and
+// not an item that is no longer the one the user chose.
+inline bool isRetryable(DeletionState state)
+{
+    return state == DeletionState::Failed || state == DeletionState::Unknown
+        || state == DeletionState::Cancelled;
 }
 
 // One item of a deletion batch: what to delete (enough to find it again after a restart and to
@@ -62,9 +80,13 @@ struct DeletionItem
     QString reason; // why it failed, or a note on how it ended
     QDateTime updated;
     // An earlier DELETE of it may have taken effect though no success came back (a timeout, a
-    // reset, a 5xx, a malformed answer, a run that stopped): a 404 now means it was deleted.
+    // reset, a 5xx, a malformed answer, a run that stopped): a documented 404 now most likely
+    // means that earlier one deleted it, and without proof either way it ends Unknown.
     bool mayHaveTakenEffect = false;
     ApiError error; // the last failure in this run (not kept in the journal)
+    // Resumed from the journal: looked up where it was, and sent only if it is still the item
+    // named (not kept in the journal: every resume looks again).
+    bool reidentify = false;
 
     bool isFinished() const { return isOutcome(state); }
 };
@@ -75,6 +97,9 @@ struct DeletionProgress
     int total = 0;
     int deleted = 0; // Deleted + AlreadyGone
     int failed = 0;
+    int notPermitted = 0;
+    int unknown = 0; // sent, no usable answer: may have been deleted
+    int changed = 0; // not sent on resume: no longer the item the batch named
     int cancelled = 0;
     int inFlight = 0;
     int waiting = 0; // paused before a retry
@@ -83,7 +108,9 @@ struct DeletionProgress
     bool rateLimited = false; // a service asked Docket to slow down; it is waiting
     QString auditProblem; // a journal write failed (the deletes went on); empty: none
 
-    int finished() const { return deleted + failed + cancelled; }
+    int finished() const { return deleted + notDeleted(); }
+    // Every outcome but gone: the rows that stay, each with its reason.
+    int notDeleted() const { return failed + notPermitted + unknown + changed + cancelled; }
     bool isIdle() const { return finished() == total; }
 };
 

@@ -7,6 +7,8 @@
 #include <QRandomGenerator>
 
 #include <deque>
+#include <memory>
+#include <utility>
 
 namespace Docket {
 
@@ -25,6 +27,27 @@ bool isWorthRetrying(const ApiError &error)
         return error.httpStatus >= 500 || error.httpStatus == 408 || error.httpStatus == 429;
     default:
         return false;
+    }
+}
+
+// The audit trail's word for an item's outcome.
+AuditEntry::Outcome auditOutcomeOf(DeletionState state)
+{
+    switch (state) {
+    case DeletionState::Deleted:
+        return AuditEntry::Outcome::Deleted;
+    case DeletionState::AlreadyGone:
+        return AuditEntry::Outcome::AlreadyGone;
+    case DeletionState::NotPermitted:
+        return AuditEntry::Outcome::NotPermitted;
+    case DeletionState::Unknown:
+        return AuditEntry::Outcome::Unknown;
+    case DeletionState::Changed:
+        return AuditEntry::Outcome::Changed;
+    case DeletionState::Cancelled:
+        return AuditEntry::Outcome::Cancelled;
+    default:
+        return AuditEntry::Outcome::Failed;
     }
 }
 
@@ -128,6 +151,9 @@ bool DeletionQueue::resume(qint64 batchId, QString *error)
         if (item.isFinished())
             continue;
         item.mayHaveTakenEffect = item.state == DeletionState::Unconfirmed || item.attempts > 0;
+        // Ids are all the trail has: what holds this id now may be another item (a service
+        // that reuses ids, a sandbox started afresh). Looked up before anything is sent.
+        item.reidentify = true;
         item.state = DeletionState::Pending;
         item.attemptsThisRun = 0;
         owed.append(item);
@@ -173,8 +199,7 @@ int DeletionQueue::retry(const QList<qint64> &itemIds)
     QList<DeletionItem> again;
     for (qint64 id : itemIds) {
         const auto found = m_items.find(id);
-        if (found == m_items.end()
-            || (found->state != DeletionState::Failed && found->state != DeletionState::Cancelled))
+        if (found == m_items.end() || !isRetryable(found->state))
             continue;
         again.append(*found);
     }
@@ -304,6 +329,10 @@ void DeletionQueue::send(qint64 itemId)
         updateProgress();
         return;
     }
+    if (item.reidentify) {
+        identify(itemId, connector);
+        return;
+    }
 
     // The request's id is chosen here, so the trail names it even if no answer ever comes.
     item.requestId = NetworkClient::newRequestId();
@@ -351,6 +380,89 @@ void DeletionQueue::send(qint64 itemId)
     updateProgress();
 }
 
+void DeletionQueue::identify(qint64 itemId, Connector *connector)
+{
+    // Holds one of the account's places while it looks, as a DELETE would.
+    DeletionItem &item = m_items[itemId];
+    ++m_lanes.value(item.accountId)->inFlight;
+    m_progress.current = item.name;
+    ItemJob *lookup = connector->lookup(item.ref);
+    // Ends once: with the lookup's answer, or without one if its account is closed first.
+    const auto ended = std::make_shared<bool>(false);
+    const auto end = [this, itemId, ended](const ItemJob *answer) {
+        if (std::exchange(*ended, true))
+            return;
+        const auto found = m_items.find(itemId);
+        if (found == m_items.end())
+            return;
+        if (AccountLane *lane = m_lanes.value(found->accountId))
+            --lane->inFlight;
+        identified(*found, answer);
+        updateProgress();
+        pump();
+    };
+    connect(lookup, &ConnectorJob::finished, this,
+            [end](ConnectorJob *done) { end(static_cast<ItemJob *>(done)); });
+    connect(lookup, &QObject::destroyed, this, [end] { end(nullptr); });
+}
+
+void DeletionQueue::identified(DeletionItem &item, const ItemJob *lookup)
+{
+    const auto endUnsent = [this, &item](DeletionState state, const QString &reason) {
+        item.reason = reason;
+        setState(item, state);
+        if (m_audit)
+            recorded(m_audit->recordUnsent({ item }, auditOutcomeOf(state)), item.batchId);
+        Q_EMIT itemFinished(item);
+    };
+    const QString earlier = item.mayHaveTakenEffect
+        ? u' ' + tr("An earlier attempt may have deleted it: refresh to see.")
+        : QString();
+    if (m_cancelling) {
+        endUnsent(DeletionState::Cancelled, tr("Cancelled: not sent.") + earlier);
+    } else if (!lookup || lookup->failed()) {
+        // Stays to be identified: a retry looks again before it sends.
+        const ApiError error = lookup
+            ? lookup->error()
+            : ApiError::make(ApiError::Kind::Cancelled,
+                             tr("the account was closed before the answer came"));
+        item.error = error;
+        endUnsent(DeletionState::Failed,
+                  tr("Not sent: Docket could not check that it is still the item this batch "
+                     "named (%1).")
+                          .arg(error.userMessage.isEmpty() ? error.summary() : error.userMessage)
+                      + earlier);
+    } else if (!lookup->found()) {
+        const Connector *connector = m_connectors(item.accountId);
+        if (connector && connector->listingProvesAbsence()) {
+            // The service's whole listing of its parent, or its own "no such item", says it is
+            // not there: gone, whoever removed it.
+            endUnsent(DeletionState::AlreadyGone,
+                      item.mayHaveTakenEffect
+                          ? tr("No longer on the service when resumed: the interrupted attempt "
+                               "most likely deleted it.")
+                          : tr("No longer on the service when resumed: not sent."));
+        } else {
+            endUnsent(DeletionState::Changed,
+                      tr("Not sent: it is no longer where it was.") + earlier);
+        }
+    } else if (!isSameItem(item, lookup->item())) {
+        endUnsent(DeletionState::Changed,
+                  tr("Not sent: what is there now is called “%1”, not “%2”.")
+                      .arg(lookup->item().name, item.name));
+    } else {
+        item.reidentify = false;
+        send(item.id);
+    }
+}
+
+bool DeletionQueue::isSameItem(const DeletionItem &item, const RemoteItem &now)
+{
+    // An item recorded without a name (its id stood in for it) can only be checked by place.
+    const bool nameKnown = !item.name.isEmpty() && item.name != item.ref.id();
+    return now.ref.kind == item.ref.kind && (!nameKnown || now.name == item.name);
+}
+
 DeletionItem *DeletionQueue::takeOutstanding(qint64 itemId, quint64 sendNumber, qint64 *attemptId)
 {
     const auto outstanding = m_outstanding.constFind(itemId);
@@ -378,7 +490,7 @@ void DeletionQueue::jobLost(qint64 itemId, quint64 sendNumber)
                                 tr("The account was closed before the answer came."));
     item.reason
         = item.error.userMessage + u' ' + tr("The delete may have happened: refresh to see.");
-    setState(item, DeletionState::Failed);
+    setState(item, DeletionState::Unknown);
     if (m_audit)
         recorded(m_audit->recordOutcome(attemptId, item, AuditEntry::Outcome::NoAnswer),
                  item.batchId);
@@ -400,38 +512,47 @@ void DeletionQueue::answered(qint64 itemId, quint64 sendNumber, DeleteJob *job)
     if (!job->requestId().isEmpty())
         item.requestId = job->requestId();
 
-    if (!job->failed()) {
-        AuditEntry::Outcome outcome = AuditEntry::Outcome::Deleted;
-        if (job->outcome() == DeleteOutcome::Deleted) {
-            item.reason.clear();
-            setState(item, DeletionState::Deleted);
-        } else if (item.mayHaveTakenEffect) {
-            item.reason = tr("Gone when sent again: an earlier attempt deleted it.");
-            setState(item, DeletionState::Deleted);
-        } else {
-            item.reason = item.service == ServiceKind::Care360
-                ? tr("Care360 answered 404: already deleted, or not uploaded by this account.")
-                : tr("The service answered 404: it was already gone.");
-            outcome = AuditEntry::Outcome::AlreadyGone;
-            setState(item, DeletionState::AlreadyGone);
-        }
-        if (m_audit)
-            recorded(m_audit->recordOutcome(attemptId, item, outcome), item.batchId);
-        Q_EMIT itemFinished(item);
-    } else {
-        settle(item, attemptId, error);
+    switch (job->outcome()) {
+    case DeleteOutcome::Deleted:
+        item.reason.clear();
+        finishItem(item, attemptId, DeletionState::Deleted);
+        break;
+    case DeleteOutcome::AlreadyGone:
+        // Proven gone, not proven deleted by this request: an earlier attempt may have done it.
+        item.reason = item.mayHaveTakenEffect
+            ? tr("Gone when sent again: an earlier attempt most likely deleted it.")
+            : job->note();
+        finishItem(item, attemptId, DeletionState::AlreadyGone);
+        break;
+    case DeleteOutcome::NotPermitted:
+        item.reason = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
+        finishItem(item, attemptId, DeletionState::NotPermitted);
+        break;
+    case DeleteOutcome::Failed:
+    case DeleteOutcome::Unknown:
+        settle(item, attemptId, error, job->outcome() == DeleteOutcome::Unknown);
+        break;
     }
     updateProgress();
     pump();
 }
 
-// A failed attempt: sent again after a pause when that may help, otherwise reported.
-void DeletionQueue::settle(DeletionItem &item, qint64 attemptId, const ApiError &error)
+void DeletionQueue::finishItem(DeletionItem &item, qint64 attemptId, DeletionState state)
 {
+    setState(item, state);
+    if (m_audit)
+        recorded(m_audit->recordOutcome(attemptId, item, auditOutcomeOf(state)), item.batchId);
+    Q_EMIT itemFinished(item);
+}
+
+// A failed attempt: sent again after a pause when that may help, otherwise reported.
+void DeletionQueue::settle(DeletionItem &item, qint64 attemptId, const ApiError &error,
+                           bool unknown)
+{
+    // An answer that leaves the outcome unknown may mean the delete took effect.
+    item.mayHaveTakenEffect = item.mayHaveTakenEffect || unknown;
     if (isWorthRetrying(error)) {
         const bool rateLimited = error.kind == ApiError::Kind::Http && error.httpStatus == 429;
-        // Only a 429 says for sure that nothing happened.
-        item.mayHaveTakenEffect = item.mayHaveTakenEffect || !rateLimited;
         item.reason = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
         if (!m_cancelling) {
             if (rateLimited) {
@@ -452,13 +573,10 @@ void DeletionQueue::settle(DeletionItem &item, qint64 attemptId, const ApiError 
     else if (item.attemptsThisRun > 1)
         reason += u' ' + tr("(%n attempt(s))", nullptr, item.attemptsThisRun);
     if (item.mayHaveTakenEffect)
-        reason += u' ' + tr("An earlier attempt may have deleted it: refresh to see.");
+        reason += u' ' + tr("It may have been deleted: refresh to see.");
     item.reason = reason;
-    setState(item, DeletionState::Failed);
-    if (m_audit)
-        recorded(m_audit->recordOutcome(attemptId, item, AuditEntry::Outcome::Failed),
-                 item.batchId);
-    Q_EMIT itemFinished(item);
+    finishItem(item, attemptId,
+               item.mayHaveTakenEffect ? DeletionState::Unknown : DeletionState::Failed);
 }
 
 void DeletionQueue::scheduleRetry(DeletionItem &item, qint64 attemptId, int delayMs)
@@ -493,6 +611,15 @@ void DeletionQueue::setState(DeletionItem &item, DeletionState state)
             break;
         case DeletionState::Failed:
             m_progress.failed += delta;
+            break;
+        case DeletionState::NotPermitted:
+            m_progress.notPermitted += delta;
+            break;
+        case DeletionState::Unknown:
+            m_progress.unknown += delta;
+            break;
+        case DeletionState::Changed:
+            m_progress.changed += delta;
             break;
         case DeletionState::Cancelled:
             m_progress.cancelled += delta;

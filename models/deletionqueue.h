@@ -17,6 +17,8 @@ namespace Docket {
 class AuditLog;
 class Connector;
 class DeleteJob;
+class ItemJob;
+struct RemoteItem;
 
 // How a queue retries deletes that failed in a way that may pass: a timeout, a reset connection,
 // a malformed answer, a 5xx. A 429 is always waited out (AccountSession already honours
@@ -35,8 +37,9 @@ struct RetryPolicy
 //   each account's session also keeps its requests within the service's rate limit (Scriptix:
 //   60 a minute) and waits out 429s.
 // - A failure worth retrying pauses that account's new requests for a back-off (doubling, with
-//   jitter) and sends the item again; a retried DELETE that meets 404 counts as deleted: the
-//   earlier request took effect.
+//   jitter) and sends the item again. Each answer's outcome is the connector's verdict
+//   (Connector::judgeDeleteAnswer()); an item that was sent without a usable answer and never
+//   proven either way ends Unknown, never Deleted.
 // - cancel() lets requests in flight finish and sends nothing more.
 // - With an AuditLog, each batch is saved before its first request, each attempt before it is
 //   sent and each answer when it comes: a batch survives Docket being killed and can be resumed.
@@ -95,13 +98,22 @@ private:
     void admit(const QList<DeletionItem> &items);
     void pump();
     void send(qint64 itemId);
+    // A resumed item is looked up where it was before it is sent; identified() sends it only
+    // if it is still the item the batch named (its kind and name), and ends it otherwise.
+    void identify(qint64 itemId, Connector *connector);
+    void identified(DeletionItem &item, const ItemJob *lookup);
+    static bool isSameItem(const DeletionItem &item, const RemoteItem &now);
     void answered(qint64 itemId, quint64 sendNumber, DeleteJob *job);
     void jobLost(qint64 itemId, quint64 sendNumber);
     // The item whose send `sendNumber` ended, taken off the outstanding sends and its lane's count
     // in flight; null when that send was answered already or the item is gone. `attemptId`: the
     // send's attempt in the audit trail.
     DeletionItem *takeOutstanding(qint64 itemId, quint64 sendNumber, qint64 *attemptId);
-    void settle(DeletionItem &item, qint64 attemptId, const ApiError &error);
+    // A failed or unknown answer: sent again after a pause when that may help, otherwise the
+    // item ends Failed, or Unknown when any attempt may have taken effect.
+    void settle(DeletionItem &item, qint64 attemptId, const ApiError &error, bool unknown);
+    // The item reaches `state`, an outcome: recorded, then announced.
+    void finishItem(DeletionItem &item, qint64 attemptId, DeletionState state);
     void scheduleRetry(DeletionItem &item, qint64 attemptId, int delayMs);
     void setState(DeletionItem &item, DeletionState state);
     int backoffFor(int attempt) const;

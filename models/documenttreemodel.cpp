@@ -1453,7 +1453,7 @@ int DocumentTreeModel::deleteItems(const QModelIndexList &indexes)
             m_actionErrors.insert(node, problem);
             node->hasActionError = true;
             emitRowChanged(node);
-            Q_EMIT deleteFinished(items.at(i).accountId, items.at(i).ref, DeleteOutcome::Deleted,
+            Q_EMIT deleteFinished(items.at(i).accountId, items.at(i).ref, DeletionState::Failed,
                                   ApiError::make(ApiError::Kind::InvalidInput, problem));
         }
         return 0;
@@ -1492,14 +1492,17 @@ void DocumentTreeModel::deletionItemStarted(const DeletionItem &item)
 
 void DocumentTreeModel::deletionItemFinished(const DeletionItem &item)
 {
-    ApiError error = item.error;
-    if (item.state == DeletionState::Cancelled)
-        error = ApiError::make(ApiError::Kind::Cancelled, item.reason);
-    else if (item.state == DeletionState::Failed && !error.isError())
-        error = ApiError::make(ApiError::Kind::InvalidInput, item.reason);
-    const DeleteOutcome outcome = item.state == DeletionState::AlreadyGone
-        ? DeleteOutcome::AlreadyGone
-        : DeleteOutcome::Deleted;
+    // A row that stays says why in the queue's words: they hold what every attempt showed.
+    ApiError error;
+    if (!isGone(item.state)) {
+        error = item.error.isError()
+            ? item.error
+            : ApiError::make(item.state == DeletionState::Cancelled ? ApiError::Kind::Cancelled
+                                                                    : ApiError::Kind::InvalidInput,
+                             item.reason);
+        if (!item.reason.isEmpty())
+            error.userMessage = item.reason;
+    }
 
     const DeleteTicket ticket = m_deletingRows.take(item.id);
     // forget() drops the ticket's row when it leaves the tree, so a ticket's row is still here.
@@ -1542,7 +1545,7 @@ void DocumentTreeModel::deletionItemFinished(const DeletionItem &item)
             }
         }
     }
-    Q_EMIT deleteFinished(item.accountId, item.ref, outcome, error);
+    Q_EMIT deleteFinished(item.accountId, item.ref, item.state, error);
 }
 
 // Re-lists a container once the last delete under it has answered: one listing for a batch,

@@ -117,19 +117,19 @@ public:
     DeletionQueue *deletionQueue();
 
     // Deletes through the deletion queue, as one batch. Each row is marked busy (not selectable
-    // or enabled) until the queue has its outcome; it is removed only when the service confirmed
-    // (2xx, or 404), and its parent is re-listed once the last delete under it answered. On any
-    // other outcome it stays, with ErrorRole and the status column saying why. A row under
-    // another selected row is skipped, since deleting the ancestor takes it too. Returns how many
-    // deletes were started (0: not deletable, already busy, no connector, or the batch could not
-    // be recorded — then the rows say why).
+    // or enabled) until the queue has its outcome; it is removed only when the service proved it
+    // gone (deleted or already gone, see DeletionState), and its parent is re-listed once the last
+    // delete under it answered. On any other outcome it stays, with ErrorRole and the status column
+    // saying why. A row under another selected row is skipped, since deleting the ancestor takes it
+    // too. Returns how many deletes were started (0: not deletable, already busy, no connector, or
+    // the batch could not be recorded — then the rows say why).
     int deleteItems(const QModelIndexList &indexes);
     bool deleteItem(const QModelIndex &index);
 
 Q_SIGNALS:
-    // A delete ended; `outcome` is meaningful when `error` is empty.
+    // A delete ended in `outcome` (an outcome DeletionState); `error` says why unless it is gone.
     void deleteFinished(const QString &accountId, const Docket::NodeRef &ref,
-                        Docket::DeleteOutcome outcome, const Docket::ApiError &error);
+                        Docket::DeletionState outcome, const Docket::ApiError &error);
     // A page of children of `ref` could not be listed (the node is now in the Error state).
     void loadFailed(const QString &accountId, const Docket::NodeRef &ref,
                     const Docket::ApiError &error);
@@ -225,5 +225,5 @@ private:
 
 Q_DECLARE_METATYPE(Docket::NodeRef)
 Q_DECLARE_METATYPE(Docket::RemoteItem)
-Q_DECLARE_METATYPE(Docket::DeleteOutcome)
+Q_DECLARE_METATYPE(Docket::DeletionState)
 Q_DECLARE_METATYPE(Docket::ApiError)

@@ -58,10 +58,14 @@ struct DeletePlan
     QString explanation;
 };
 
-// How a delete ended when it did not fail.
+// What a service's answer to one DELETE proves (Connector::judgeDeleteAnswer() decides it from
+// the whole answer; no outcome follows from a status code alone).
 enum class DeleteOutcome {
-    Deleted, // 2xx
-    AlreadyGone, // 404: someone or something deleted it first
+    Deleted, // a 2xx whose body agrees with the service's documentation
+    AlreadyGone, // the service's own documented "no such item", proven where it is ambiguous
+    NotPermitted, // the service refused in its own words: this account may not delete it
+    Failed, // not deleted: refused, redirected, or an answer that is not the service's
+    Unknown, // sent, but no usable answer: it may or may not have been deleted
 };
 
 } // namespace Docket

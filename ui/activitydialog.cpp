@@ -50,9 +50,10 @@ ActivityDialog::ActivityDialog(AuditLog *audit, DeletionQueue *queue, QWidget *p
     m_outcome->addItem(tr("Every outcome"));
     for (AuditEntry::Outcome outcome :
          { AuditEntry::Outcome::Deleted, AuditEntry::Outcome::AlreadyGone,
-           AuditEntry::Outcome::Failed, AuditEntry::Outcome::Retrying,
-           AuditEntry::Outcome::NoAnswer, AuditEntry::Outcome::Cancelled,
-           AuditEntry::Outcome::Sent })
+           AuditEntry::Outcome::NotPermitted, AuditEntry::Outcome::Failed,
+           AuditEntry::Outcome::Unknown, AuditEntry::Outcome::Changed,
+           AuditEntry::Outcome::Retrying, AuditEntry::Outcome::NoAnswer,
+           AuditEntry::Outcome::Cancelled, AuditEntry::Outcome::Sent })
         m_outcome->addItem(AuditEntry::outcomeName(outcome), int(outcome));
 
     m_sorted->setSourceModel(m_model);

@@ -81,7 +81,7 @@ DeletionProgressPanel::DeletionProgressPanel(DeletionQueue *queue, QWidget *pare
 
     connect(m_queue, &DeletionQueue::progressChanged, this, &DeletionProgressPanel::showProgress);
     connect(m_queue, &DeletionQueue::itemFinished, this, [this](const DeletionItem &item) {
-        if (item.state == DeletionState::Failed)
+        if (isProblem(item.state))
             addFailure(item);
     });
     showProgress(m_queue->progress());
@@ -104,15 +104,16 @@ void DeletionProgressPanel::showProgress(const DeletionProgress &progress)
 {
     if (progress.total == 0)
         return;
-    if (m_failures->topLevelItemCount() > progress.failed) {
-        // A retry began: the list shows what is failed now.
+    const int problems = progress.notDeleted() - progress.cancelled;
+    if (m_failures->topLevelItemCount() > problems) {
+        // A retry began: the list shows what is not deleted now.
         m_failures->clear();
         for (const DeletionItem &item : m_queue->items()) {
-            if (item.state == DeletionState::Failed)
+            if (isProblem(item.state))
                 addFailure(item);
         }
     }
-    m_failures->setVisible(progress.failed > 0);
+    m_failures->setVisible(problems > 0);
     m_bar->setRange(0, progress.total);
     m_bar->setValue(progress.finished());
     m_bar->setFormat(tr("%1 of %2").arg(progress.finished()).arg(progress.total));
@@ -131,8 +132,8 @@ void DeletionProgressPanel::showProgress(const DeletionProgress &progress)
     QStringList parts;
     if (!progress.current.isEmpty())
         parts.append(tr("Now: %1").arg(progress.current));
-    if (progress.failed > 0)
-        parts.append(tr("%1 failed so far").arg(progress.failed));
+    if (const int problems = progress.notDeleted() - progress.cancelled; problems > 0)
+        parts.append(tr("%1 not deleted so far").arg(problems));
     if (progress.rateLimited)
         parts.append(tr("the service asked Docket to slow down: waiting"));
     else if (progress.waiting > 0)
@@ -148,30 +149,42 @@ void DeletionProgressPanel::showSummary(const DeletionProgress &progress)
 {
     m_cancel->setVisible(false);
     m_close->setVisible(true);
-    m_retry->setVisible(progress.failed + progress.cancelled > 0);
-    m_retry->setText(progress.failed > 0 ? tr("&Retry failed") : tr("&Resume cancelled"));
-    if (progress.failed == 0 && progress.cancelled == 0) {
+    const int retryable = progress.failed + progress.unknown + progress.cancelled;
+    m_retry->setVisible(retryable > 0);
+    m_retry->setText(progress.failed + progress.unknown > 0 ? tr("&Retry failed")
+                                                            : tr("&Resume cancelled"));
+    if (progress.notDeleted() == 0) {
         m_headline->setText(tr("Deleted %1 items.").arg(progress.deleted));
-    } else if (progress.cancelled > 0 && progress.failed > 0) {
-        m_headline->setText(tr("Cancelled: %1 deleted, %2 failed, %3 not sent.")
+    } else if (progress.cancelled > 0 && progress.notDeleted() > progress.cancelled) {
+        m_headline->setText(tr("Cancelled: %1 deleted, %2 not deleted, %3 not sent.")
                                 .arg(progress.deleted)
-                                .arg(progress.failed)
+                                .arg(progress.notDeleted() - progress.cancelled)
                                 .arg(progress.cancelled));
     } else if (progress.cancelled > 0) {
         m_headline->setText(tr("Cancelled: %1 deleted, %2 not sent.")
                                 .arg(progress.deleted)
                                 .arg(progress.cancelled));
     } else {
-        m_headline->setText(tr("%1 of %2 items deleted; %3 failed.")
+        m_headline->setText(tr("%1 of %2 items deleted; %3 not deleted.")
                                 .arg(progress.deleted)
                                 .arg(progress.total)
-                                .arg(progress.failed));
+                                .arg(progress.notDeleted()));
     }
+    // What each kind of outcome means for the items that stay, in the words of the README.
     QStringList parts;
     if (progress.failed > 0)
-        parts.append(tr("The failed items are still on the service; each one says why below."));
+        parts.append(tr("%1 failed: still on the service.").arg(progress.failed));
+    if (progress.notPermitted > 0)
+        parts.append(tr("%1 not permitted: the service keeps them.").arg(progress.notPermitted));
+    if (progress.unknown > 0)
+        parts.append(tr("%1 without a usable answer: they may have been deleted; refresh to see.")
+                         .arg(progress.unknown));
+    if (progress.changed > 0)
+        parts.append(tr("%1 changed since the batch began: not sent.").arg(progress.changed));
     if (progress.cancelled > 0)
         parts.append(tr("The items not sent are still on the service."));
+    if (progress.notDeleted() > progress.cancelled)
+        parts.append(tr("Each one says why below."));
     if (parts.isEmpty())
         parts.append(tr("Every item was confirmed gone by its service."));
     if (!progress.auditProblem.isEmpty())
@@ -184,8 +197,9 @@ void DeletionProgressPanel::addFailure(const DeletionItem &item)
     auto *row = new QTreeWidgetItem(m_failures);
     row->setText(ItemColumn, QStringLiteral("%1 %2").arg(nodeKindName(item.ref.kind), item.name));
     row->setText(AccountColumn, item.accountName);
-    row->setText(ReasonColumn, item.reason);
-    row->setToolTip(ReasonColumn, item.reason);
+    const QString reason = deletionStateName(item.state) + QStringLiteral(": ") + item.reason;
+    row->setText(ReasonColumn, reason);
+    row->setToolTip(ReasonColumn, reason);
     row->setData(ItemColumn, Qt::UserRole, item.id);
 }
 
@@ -193,7 +207,7 @@ void DeletionProgressPanel::retryUnfinished()
 {
     QList<qint64> ids;
     for (const DeletionItem &item : m_queue->items()) {
-        if (item.state == DeletionState::Failed || item.state == DeletionState::Cancelled)
+        if (isRetryable(item.state))
             ids.append(item.id);
     }
     m_failures->clear();

@@ -28,7 +28,8 @@ InterruptedBatchDialog::InterruptedBatchDialog(const BatchSummary &batch, QWidge
     const int unconfirmed = batch.count(DeletionState::InFlight)
         + batch.count(DeletionState::Waiting) + batch.count(DeletionState::Unconfirmed);
     const int notSent = batch.count(DeletionState::Pending);
-    const int failed = batch.count(DeletionState::Failed);
+    const int failed = batch.count(DeletionState::Failed) + batch.count(DeletionState::NotPermitted)
+        + batch.count(DeletionState::Unknown) + batch.count(DeletionState::Changed);
     const int cancelled = batch.count(DeletionState::Cancelled);
 
     auto *headline
@@ -43,14 +44,14 @@ InterruptedBatchDialog::InterruptedBatchDialog(const BatchSummary &batch, QWidge
     lines << tr("Started %1, on %2.")
                  .arg(QLocale().toString(batch.created.toLocalTime(), QLocale::LongFormat),
                       batch.accounts.join(QStringLiteral(", ")));
-    lines << tr("• %n confirmed deleted by the service", nullptr, confirmed);
+    lines << tr("• %n confirmed gone by the service", nullptr, confirmed);
     if (unconfirmed > 0)
         lines << tr("• %n sent, but Docket stopped before the answer: they may have been "
                     "deleted",
                     nullptr, unconfirmed);
     lines << tr("• %n not sent yet", nullptr, notSent);
     if (failed > 0)
-        lines << tr("• %n failed", nullptr, failed);
+        lines << tr("• %n not deleted", nullptr, failed);
     if (cancelled > 0)
         lines << tr("• %n cancelled", nullptr, cancelled);
     m_summary->setObjectName(QStringLiteral("interruptedBatchSummary"));
@@ -59,10 +60,10 @@ InterruptedBatchDialog::InterruptedBatchDialog(const BatchSummary &batch, QWidge
     m_summary->setText(lines.join(u'\n'));
 
     auto *explanation
-        = new QLabel(tr("Resuming sends what was not confirmed again; a service that answers "
-                        "“not found” for one of them confirms it is gone. Discarding sends "
-                        "nothing more: those items stay on the service. Every attempt is in "
-                        "View ▸ Activity."),
+        = new QLabel(tr("Resuming first looks each item up where it was, and sends what was "
+                        "not confirmed again only if it is still the same item; one that is "
+                        "gone or has changed is not sent. Discarding sends nothing more: those "
+                        "items stay on the service. Every attempt is in View ▸ Activity."),
                      this);
     explanation->setWordWrap(true);
     m_waiting->setObjectName(QStringLiteral("interruptedBatchWaiting"));

@@ -85,7 +85,7 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
             &MainWindow::updateActions);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
     connect(m_model, &DocumentTreeModel::deleteFinished, this,
-            [this](const QString &, const NodeRef &ref, DeleteOutcome outcome,
+            [this](const QString &, const NodeRef &ref, DeletionState outcome,
                    const ApiError &error) { showDeleteOutcome(ref, outcome, error); });
     connect(m_model, &DocumentTreeModel::loadFailed, this,
             [this](const QString &, const NodeRef &, const ApiError &error) {
@@ -347,24 +347,29 @@ void MainWindow::showAbout()
     about->open();
 }
 
-void MainWindow::showDeleteOutcome(const NodeRef &ref, DeleteOutcome outcome, const ApiError &error)
+void MainWindow::showDeleteOutcome(const NodeRef &ref, DeletionState outcome, const ApiError &error)
 {
     // A batch has its own panel; the status bar speaks for single deletes.
     if (m_queue && m_queue->progress().total > 1)
         return;
-    if (error.isError())
+    const QString what = nodeKindName(ref.kind);
+    switch (outcome) {
+    case DeletionState::Deleted:
+        showStatus(tr("Deleted %1 %2.").arg(what.toLower(), ref.id()));
+        break;
+    case DeletionState::AlreadyGone:
+        showStatus(tr("%1 %2 was already gone.").arg(what, ref.id()));
+        break;
+    case DeletionState::NotPermitted:
+        showStatus(tr("Not permitted: %1").arg(error.userMessage), 0);
+        break;
+    case DeletionState::Unknown:
+        showStatus(tr("Not known whether it was deleted: %1").arg(error.userMessage), 0);
+        break;
+    default:
         showStatus(tr("Not deleted: %1").arg(error.userMessage), 0);
-    else if (outcome == DeleteOutcome::AlreadyGone && ref.kind == NodeKind::Care360File)
-        // Care360 answers 404 alike for a deleted file and for one this patient did not upload;
-        // the re-list shows which it was.
-        showStatus(tr("Care360 did not find file %1: it was already deleted, or it was uploaded "
-                      "by someone else (only the uploader may delete it).")
-                       .arg(ref.id()),
-                   0);
-    else if (outcome == DeleteOutcome::AlreadyGone)
-        showStatus(tr("%1 %2 was already gone.").arg(nodeKindName(ref.kind), ref.id()));
-    else
-        showStatus(tr("Deleted %1 %2.").arg(nodeKindName(ref.kind).toLower(), ref.id()));
+        break;
+    }
 }
 
 void MainWindow::setDeletionQueue(DeletionQueue *queue)

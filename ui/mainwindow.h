@@ -1,6 +1,7 @@
 #pragma once
 
 #include "apierror.h"
+#include "deletionitem.h"
 #include "remoteitem.h"
 
 #include <QMainWindow>
@@ -78,7 +79,7 @@ private:
     void updateActions();
     QModelIndexList selectedSourceRows() const;
     void showAbout();
-    void showDeleteOutcome(const Docket::NodeRef &ref, Docket::DeleteOutcome outcome,
+    void showDeleteOutcome(const Docket::NodeRef &ref, Docket::DeletionState outcome,
                            const Docket::ApiError &error);
     void offerToResume(const Docket::BatchSummary &batch);
     void updateResumeReadiness();

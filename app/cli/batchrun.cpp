@@ -72,45 +72,48 @@ QString BatchRun::outcomeId(const DeletionItem &item)
 
 QJsonObject BatchRun::summary() const
 {
-    int deleted = 0, alreadyGone = 0, failed = 0, cancelled = 0;
+    QHash<DeletionState, int> counts;
     const QList<DeletionItem> all = m_queue.items();
-    for (const DeletionItem &item : all) {
-        deleted += item.state == DeletionState::Deleted;
-        alreadyGone += item.state == DeletionState::AlreadyGone;
-        failed += item.state == DeletionState::Failed;
-        cancelled += item.state == DeletionState::Cancelled;
-    }
+    for (const DeletionItem &item : all)
+        ++counts[item.state];
     return { { QStringLiteral("total"), int(all.size()) },
-             { QStringLiteral("deleted"), deleted },
-             { QStringLiteral("alreadyGone"), alreadyGone },
-             { QStringLiteral("failed"), failed },
-             { QStringLiteral("cancelled"), cancelled },
+             { QStringLiteral("deleted"), counts.value(DeletionState::Deleted) },
+             { QStringLiteral("alreadyGone"), counts.value(DeletionState::AlreadyGone) },
+             { QStringLiteral("notPermitted"), counts.value(DeletionState::NotPermitted) },
+             { QStringLiteral("failed"), counts.value(DeletionState::Failed) },
+             { QStringLiteral("unknown"), counts.value(DeletionState::Unknown) },
+             { QStringLiteral("changed"), counts.value(DeletionState::Changed) },
+             { QStringLiteral("cancelled"), counts.value(DeletionState::Cancelled) },
              { QStringLiteral("seconds"), double(m_clock.elapsed()) / 1000.0 } };
 }
 
 void BatchRun::itemFinished(const DeletionItem &item)
 {
     const QString path = m_pathOf(item);
+    // What a service says reaches the terminal as inert text.
+    const QString reason = printable(item.reason);
     switch (item.state) {
     case DeletionState::Deleted:
-        // A 404 to a DELETE sent again: an earlier one (maybe a run that was killed) did it.
-        print(item.reason.isEmpty() ? tr("deleted   %1").arg(path)
-                                    : tr("deleted   %1 (%2)").arg(path, item.reason));
+        print(tr("deleted   %1").arg(path));
         break;
     case DeletionState::AlreadyGone:
-        // Care360 answers 404 alike for a deleted file and for one this patient did not upload:
-        // say both.
-        print(item.service == ServiceKind::Care360
-                  ? tr("not found %1 (already deleted, or uploaded by someone else: Care360 lets "
-                       "only the uploader delete)")
-                        .arg(path)
-                  : tr("gone      %1 (it was already deleted)").arg(path));
+        print(reason.isEmpty() ? tr("gone      %1 (already gone)").arg(path)
+                               : tr("gone      %1 (%2)").arg(path, reason));
+        break;
+    case DeletionState::NotPermitted:
+        note(tr("REFUSED   %1: not permitted. %2").arg(path, reason));
         break;
     case DeletionState::Failed:
-        note(tr("FAILED    %1: %2").arg(path, item.reason));
+        note(tr("FAILED    %1: %2").arg(path, reason));
+        break;
+    case DeletionState::Unknown:
+        note(tr("UNKNOWN   %1: %2").arg(path, reason));
+        break;
+    case DeletionState::Changed:
+        note(tr("CHANGED   %1: %2").arg(path, reason));
         break;
     case DeletionState::Cancelled:
-        note(tr("cancelled %1: %2").arg(path, item.reason));
+        note(tr("cancelled %1: %2").arg(path, reason));
         break;
     default:
         break;
@@ -141,7 +144,7 @@ void BatchRun::showProgress(const DeletionProgress &progress, bool force)
             + tr("about %1 left")
                   .arg(formatDuration(int((progress.millisecondsLeft + 999) / 1000)));
     if (!progress.current.isEmpty())
-        line += QStringLiteral(" — ") + progress.current;
+        line += QStringLiteral(" — ") + printable(progress.current);
     // Kept to one line of an ordinary terminal, or it would scroll instead of being redrawn.
     if (line.size() > 79)
         line = line.left(78) + u'…';
@@ -185,8 +188,14 @@ void BatchRun::done()
         = tr("%1 of %2 deleted").arg(gone).arg(counts.value(QStringLiteral("total")).toInt());
     if (const int already = counts.value(QStringLiteral("alreadyGone")).toInt())
         line += QStringLiteral(" (") + tr("%n already gone", nullptr, already) + u')';
+    if (const int refused = counts.value(QStringLiteral("notPermitted")).toInt())
+        line += u", " + tr("%n not permitted", nullptr, refused);
     if (const int failed = counts.value(QStringLiteral("failed")).toInt())
         line += u", " + tr("%n failed", nullptr, failed);
+    if (const int unknown = counts.value(QStringLiteral("unknown")).toInt())
+        line += u", " + tr("%n unknown (may have been deleted)", nullptr, unknown);
+    if (const int changed = counts.value(QStringLiteral("changed")).toInt())
+        line += u", " + tr("%n changed (not sent)", nullptr, changed);
     if (const int cancelled = counts.value(QStringLiteral("cancelled")).toInt())
         line += u", " + tr("%n cancelled", nullptr, cancelled);
     line += u", "

@@ -39,6 +39,8 @@ struct CliRequest
     // rm, resume: how many more times a delete that failed in a way that may pass is sent
     // (-1: the queue's default)
     int retries = -1;
+    // rm: send an item whose lookup failed, too (never one whose parent's listing lacks it)
+    bool force = false;
 };
 
 // Each starts the command; the command ends by calling CliContext::finish().

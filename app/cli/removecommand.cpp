@@ -1,4 +1,4 @@
-// docket-cli rm PATH... [--yes] [--dry-run]
+// docket-cli rm PATH... [--yes] [--dry-run] [--retries N] [--force]
 
 #include "batchrun.h"
 #include "clicontext.h"
@@ -27,10 +27,20 @@ struct Target
     Connector *connector = nullptr;
     RemoteItem item;
     DeletePlan plan;
-    // False when its parent's whole listing was read without it: gone, or the path names the
-    // wrong parent (Care360, Invox and DocumentPro delete by the last id alone, so sending would
-    // delete it wherever it is). Nothing is sent for it.
-    bool found = true;
+    // Whether the lookup found it where its path says. Care360, Invox and DocumentPro delete by
+    // the last id alone, so an item under the wrong parent would be deleted wherever it is: only
+    // a found item is sent (a failed lookup too with --force).
+    enum class Aim {
+        Found,
+        NotFound, // its parent's whole listing was read without it: nothing is sent
+        LookupFailed, // the lookup ended in an error (lookupError): sent only with --force
+    };
+    Aim aim = Aim::Found;
+    QString lookupError;
+    bool willSend(bool force) const
+    {
+        return aim == Aim::Found || (aim == Aim::LookupFailed && force);
+    }
     int children = -1; // what goes with it, counted before asking
     QString outcome; // "deleted", "already-gone", "failed", "cancelled"
     QString error;
@@ -153,8 +163,8 @@ private:
     }
 
     // Each item as its service lists it, so that the confirmation and the audit trail name it
-    // ("consult-obrien.m4a", not "sess_iv5ayzkjp0"). An item that cannot be looked up keeps its
-    // id as its name and is still sent: its delete is what says whether it was there.
+    // ("consult-obrien.m4a", not "sess_iv5ayzkjp0"), and so that nothing is sent that is not
+    // where its path says.
     void lookUp(int index)
     {
         if (index == m_targets.size()) {
@@ -167,10 +177,12 @@ private:
             auto *lookup = static_cast<ItemJob *>(finished);
             Target &target = m_targets[index];
             if (lookup->failed()) {
-                m_context->note(tr("%1: could not look it up (%2); it is named by its id.")
-                                    .arg(target.path, lookup->error().summary()));
+                target.aim = Target::Aim::LookupFailed;
+                const ApiError &error = lookup->error();
+                target.lookupError
+                    = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
             } else if (!lookup->found()) {
-                target.found = false;
+                target.aim = Target::Aim::NotFound;
             } else {
                 const NodeRef ref = target.item.ref;
                 target.item = lookup->item();
@@ -210,11 +222,25 @@ private:
         int toSend = 0;
         for (Target &target : m_targets) {
             target.plan = target.connector->describeDelete(target.item);
-            if (!target.found) {
+            if (target.aim == Target::Aim::NotFound) {
                 m_context->note(tr("%1  not found where the path says: gone already, or under "
                                    "another parent. Nothing is sent for it.")
                                     .arg(target.path));
                 continue;
+            }
+            if (target.aim == Target::Aim::LookupFailed && !m_request.force) {
+                m_context->note(tr("%1  could not be looked up, so nothing is sent for it: %2 "
+                                   "(--force sends it anyway)")
+                                    .arg(target.path, printable(target.lookupError)));
+                continue;
+            }
+            if (target.aim == Target::Aim::LookupFailed) {
+                m_context->note(
+                    tr("WARNING: %1 could not be looked up (%2) and is sent anyway (--force). "
+                       "%3 deletes by its last id alone: if it is not where the path says, "
+                       "whatever holds that id is deleted.")
+                        .arg(target.path, printable(target.lookupError),
+                             serviceDisplayName(target.connector->service())));
             }
             ++toSend;
             anyPermanent
@@ -274,7 +300,7 @@ private:
         QList<int> targetOfItem;
         for (int index = 0; index < m_targets.size(); ++index) {
             const Target &target = m_targets.at(index);
-            if (!target.found)
+            if (!target.willSend(m_request.force))
                 continue;
             targetOfItem.append(index);
             const Account &account = target.connector->account();
@@ -314,8 +340,13 @@ private:
     void report(bool dryRun)
     {
         for (Target &target : m_targets) {
-            if (!dryRun && !target.found)
+            if (!dryRun && target.aim == Target::Aim::NotFound)
                 target.outcome = QStringLiteral("not-found");
+            if (!dryRun && !target.willSend(m_request.force)
+                && target.aim == Target::Aim::LookupFailed) {
+                target.outcome = QStringLiteral("lookup-failed");
+                target.error = target.lookupError;
+            }
         }
         if (m_run) {
             for (const DeletionItem &item : m_run->items()) {
@@ -333,12 +364,14 @@ private:
             QJsonObject object { { QStringLiteral("path"), target.path },
                                  { QStringLiteral("kind"), nodeKindId(target.item.ref.kind) },
                                  { QStringLiteral("name"), target.item.name },
-                                 { QStringLiteral("found"), target.found },
+                                 { QStringLiteral("found"), target.aim == Target::Aim::Found },
                                  { QStringLiteral("permanent"),
                                    target.plan.permanence == DeletePlan::Permanence::Permanent },
                                  { QStringLiteral("explanation"), target.plan.explanation } };
             if (target.children >= 0)
                 object.insert(QStringLiteral("childCount"), target.children);
+            if (target.aim == Target::Aim::LookupFailed)
+                object.insert(QStringLiteral("lookupError"), target.lookupError);
             if (!dryRun) {
                 object.insert(QStringLiteral("outcome"), target.outcome);
                 if (target.httpStatus)
@@ -383,7 +416,8 @@ private:
 void runRemoveCommand(CliContext *context, const CliRequest &request)
 {
     if (request.arguments.isEmpty()) {
-        context->finish(CliContext::Usage, tr("usage: rm PATH... [--yes] [--dry-run]"));
+        context->finish(CliContext::Usage,
+                        tr("usage: rm PATH... [--yes] [--dry-run] [--retries N] [--force]"));
         return;
     }
     (new Remover(context, request))->start();

@@ -26,7 +26,7 @@ public:
     int confirmed = 0; // deleted or already gone
     int unconfirmed = 0; // sent, no answer recorded: may have happened
     int notStarted = 0;
-    int failed = 0;
+    int failed = 0; // not deleted: failed, not permitted, unknown or changed
     int cancelled = 0;
 
     explicit Counts(const BatchSummary &batch)
@@ -34,18 +34,19 @@ public:
         , unconfirmed(batch.count(DeletionState::InFlight) + batch.count(DeletionState::Waiting)
                       + batch.count(DeletionState::Unconfirmed))
         , notStarted(batch.count(DeletionState::Pending))
-        , failed(batch.count(DeletionState::Failed))
+        , failed(batch.count(DeletionState::Failed) + batch.count(DeletionState::NotPermitted)
+                 + batch.count(DeletionState::Unknown) + batch.count(DeletionState::Changed))
         , cancelled(batch.count(DeletionState::Cancelled))
     { }
 
     QString text() const
     {
-        QString line = tr("%1 confirmed deleted, %2 sent but unconfirmed, %3 not started")
+        QString line = tr("%1 confirmed gone, %2 sent but unconfirmed, %3 not started")
                            .arg(confirmed)
                            .arg(unconfirmed)
                            .arg(notStarted);
         if (failed)
-            line += u", " + tr("%n failed", nullptr, failed);
+            line += u", " + tr("%n not deleted", nullptr, failed);
         if (cancelled)
             line += u", " + tr("%n cancelled", nullptr, cancelled);
         return line;
@@ -110,8 +111,9 @@ public:
         }
         const Counts counts(m_batch);
         const QString question
-            = tr("Send the %n delete(s) still owed? Items sent before but unconfirmed are sent "
-                 "again (a 404 then counts as deleted). Type \"delete\" to confirm: ",
+            = tr("Send the %n delete(s) still owed? Each is first looked up where it was: one "
+                 "that is no longer there, or no longer the same item, is not sent. Type "
+                 "\"delete\" to confirm: ",
                  nullptr, counts.unconfirmed + counts.notStarted);
         m_context->terminal()->ask(question, false, [this](std::optional<QString> answer) {
             if (answer && answer->trimmed() == QLatin1String("delete"))

@@ -617,17 +617,104 @@ DeleteJob *Care360Connector::startRemove(const RemoteItem &item, const QByteArra
     request.method = "DELETE";
     request.url = filesUrl({ item.ref.id() });
     request.requestId = requestId;
-    session()->send(request, job, [job](const ApiResult &result) {
-        // Care360's 404 is uniform (missing, already deleted, another patient's, or not uploaded
-        // by this patient): all are "already gone" as far as Docket can tell. An unknown tenant
-        // is a 404 too, but then nothing was looked at: that one is an error.
-        if (isUnknownTenant(result.error)) {
-            job->finish(care360Error(result));
-            return;
-        }
-        job->finishFromResult(result);
-    });
+    sendDelete(job, request);
     return job;
+}
+
+QString Care360Connector::deleteAnswerProblem(const RemoteItem &, const ApiResult &result) const
+{
+    // [doc] 200 {"status": 200, "success": true, "message": "File deleted successfully"}.
+    QString problem;
+    const QJsonObject answer = result.jsonObject(&problem);
+    if (!problem.isEmpty())
+        return tr("its body is not the JSON object Care360 documents");
+    if (answer.value(QStringLiteral("success")) == QJsonValue(false))
+        return tr("it says the delete did not succeed");
+    return {};
+}
+
+bool Care360Connector::isNotFoundAnswer(const ApiResult &result) const
+{
+    // [doc] 404 {"success": false, "error": "File not found", "code"}. An unknown tenant is a 404
+    // too ("Organization not found"), and so is a proxy's page: neither looked at the file.
+    return result.status == 404 && isServiceErrorAnswer(result)
+        && result.error.serviceMessage.compare(QLatin1String("File not found"), Qt::CaseInsensitive)
+        == 0;
+}
+
+ApiError Care360Connector::explainedError(const ApiError &error) const
+{
+    ApiResult result;
+    result.error = error;
+    return care360Error(result);
+}
+
+void Care360Connector::finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
+                                    const ApiResult &result)
+{
+    if (verdict.outcome != DeleteOutcome::AlreadyGone) {
+        Connector::finishDelete(job, verdict, result);
+        return;
+    }
+    // Care360's 404 is uniform: missing, already deleted, another patient's, another tenant's,
+    // or not uploaded by this patient. Only a look at the file tells "gone" from "still there,
+    // not yours to delete".
+    SimpleJob *check = fetchMetadata(job->item().ref);
+    connect(job, &QObject::destroyed, check, &ConnectorJob::abort);
+    connect(check, &ConnectorJob::finished, job, [this, job, verdict, result](ConnectorJob *done) {
+        if (!job->isFinished())
+            Connector::finishDelete(job, provenGone(job->item(), verdict, done), result);
+    });
+}
+
+DeleteVerdict Care360Connector::provenGone(const RemoteItem &item, const DeleteVerdict &notFound,
+                                           ConnectorJob *check) const
+{
+    DeleteVerdict verdict = notFound;
+    const auto *metadata = static_cast<SimpleJob *>(check);
+    if (!metadata->failed()) {
+        const QVariantMap file = metadata->data();
+        if (file.value(QStringLiteral("isDeleted")).toBool()) {
+            verdict.note = tr("Care360 answered 404, and the file is marked deleted.");
+            return verdict;
+        }
+        if (file.value(QStringLiteral("id")).toString().compare(item.ref.id(), Qt::CaseInsensitive)
+            == 0) {
+            const QString uploader = file.value(QStringLiteral("uploadedByName")).toString();
+            verdict.outcome = DeleteOutcome::NotPermitted;
+            verdict.note.clear();
+            verdict.error = ApiError::make(
+                ApiError::Kind::Http,
+                uploader.isEmpty()
+                    ? tr("Care360 still holds this file but refused to delete it: only the "
+                         "person who uploaded it can.")
+                    : tr("Uploaded by %1; only the uploader can delete it. Care360 still holds "
+                         "it.")
+                          .arg(uploader));
+            verdict.error.httpStatus = 404;
+            return verdict;
+        }
+    } else if (metadata->error().kind == ApiError::Kind::Http && metadata->error().httpStatus == 404
+               && metadata->error().serviceMessage.compare(QLatin1String("File not found"),
+                                                           Qt::CaseInsensitive)
+                   == 0) {
+        verdict.note = tr("Care360 answered 404 to the delete and to a look at the file: this "
+                          "account cannot see it any more.");
+        return verdict;
+    }
+    // Not proven either way: the 404 alone says nothing was deleted by this request.
+    verdict.outcome = DeleteOutcome::Failed;
+    verdict.note.clear();
+    const ApiError &why = metadata->failed()
+        ? metadata->error()
+        : ApiError::malformed(QStringLiteral("the metadata describes another file"), {});
+    verdict.error = ApiError::make(
+        ApiError::Kind::Http,
+        tr("Care360 answered 404, and whether the file is still there could not be checked (%1). "
+           "Nothing is known to be deleted.")
+            .arg(why.userMessage.isEmpty() ? why.summary() : why.userMessage));
+    verdict.error.httpStatus = 404;
+    return verdict;
 }
 
 SimpleJob *Care360Connector::fetchMetadata(const NodeRef &file)

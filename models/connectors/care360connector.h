@@ -92,8 +92,17 @@ public:
 
 protected:
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
+    QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
+    bool isNotFoundAnswer(const ApiResult &result) const override;
+    ApiError explainedError(const ApiError &error) const override;
+    void finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
+                      const ApiResult &result) override;
 
 private:
+    // A DELETE answered with Care360's documented 404, checked against the file's metadata:
+    // still there (NotPermitted: someone else uploaded it), gone, or not known (Failed).
+    DeleteVerdict provenGone(const RemoteItem &item, const DeleteVerdict &notFound,
+                             ConnectorJob *check) const;
     // The request for one of the /api/v1/users/auth/... calls (cv-api-key, JSON body).
     ApiRequest authRequest(const QString &call, const QJsonObject &body) const;
     QUrl filesUrl(const QStringList &segments,

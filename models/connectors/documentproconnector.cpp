@@ -371,9 +371,10 @@ void DocumentProConnector::listResults(ListJob *job)
                     gathering->rows[i] = resultItem(parent, requestId, run, body.object());
                     oneDone();
                 },
-                [oneDone](const ApiResult &failed) {
-                    // Deleted since the document was read: leave it out.
-                    if (failed.status != 404)
+                [this, oneDone](const ApiResult &failed) {
+                    // Deleted since the document was read, in DocumentPro's own words: leave it
+                    // out. Any other 404 is not DocumentPro speaking.
+                    if (!isNotFoundAnswer(failed))
                         return false;
                     oneDone();
                     return true;
@@ -414,7 +415,7 @@ DeleteJob *DocumentProConnector::startRemove(const RemoteItem &item, const QByte
 {
     auto *job = new DeleteJob(item, this);
     if (item.ref.kind != NodeKind::DocumentProResult) {
-        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+        job->refuse(ApiError::make(ApiError::Kind::InvalidInput,
                                    item.ref.kind == NodeKind::DocumentProDocument
                                        ? tr("DocumentPro offers no way to delete a document; "
                                             "only its parsing results can be deleted.")
@@ -423,16 +424,42 @@ DeleteJob *DocumentProConnector::startRemove(const RemoteItem &item, const QByte
     }
     // The document id is not needed to delete: the request id names the result on its own.
     if (item.ref.id().isEmpty()) {
-        job->finish(invalidRef());
+        job->refuse(invalidRef());
         return job;
     }
-    const auto finish = [job](const ApiResult &result) {
-        job->finishFromResult(result);
-        return true;
-    };
-    send(job, "DELETE", filesPath, { { requestIdParameter, item.ref.id() } }, finish, finish,
-         requestId);
+    ApiRequest request;
+    request.method = "DELETE";
+    request.url
+        = urlWithSegments(account().baseUrl, filesPath, { { requestIdParameter, item.ref.id() } });
+    request.requestId = requestId;
+    sendDelete(job, request);
     return job;
+}
+
+QString DocumentProConnector::deleteAnswerProblem(const RemoteItem &, const ApiResult &result) const
+{
+    // [doc] 200 {"success": true, "message": "File deleted successfully"}.
+    QString problem;
+    const QJsonObject answer = result.jsonObject(&problem);
+    if (!problem.isEmpty())
+        return tr("its body is not the JSON object DocumentPro documents");
+    if (answer.value(QStringLiteral("success")) == QJsonValue(false))
+        return tr("it says the delete did not succeed");
+    return {};
+}
+
+bool DocumentProConnector::isNotFoundAnswer(const ApiResult &result) const
+{
+    // [doc] 404 in DocumentPro's error shape {"success": false, "error", "message"?}.
+    if (result.status != 404 || !isServiceErrorAnswer(result))
+        return false;
+    return QJsonDocument::fromJson(result.body).object().value(QStringLiteral("success"))
+        == QJsonValue(false);
+}
+
+ApiError DocumentProConnector::explainedError(const ApiError &error) const
+{
+    return explained(error);
 }
 
 SimpleJob *DocumentProConnector::signIn()

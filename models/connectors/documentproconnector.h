@@ -47,6 +47,9 @@ public:
 
 protected:
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
+    QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
+    bool isNotFoundAnswer(const ApiResult &result) const override;
+    ApiError explainedError(const ApiError &error) const override;
 
 private:
     void listDocuments(ListJob *job, const PageRequest &page);

@@ -354,38 +354,55 @@ DeleteJob *InvoxConnector::startRemove(const RemoteItem &item, const QByteArray 
     auto *job = new DeleteJob(item, this);
     if (item.ref.kind != NodeKind::InvoxDocument || item.ref.ids.size() != 2
         || item.ref.id().isEmpty()) {
-        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
+        job->refuse(ApiError::make(ApiError::Kind::InvalidInput,
                                    tr("Only Invox Medical documents can be deleted.")));
         return job;
     }
-    const QString documentId = item.ref.id();
     QString problem;
     // [doc] a DELETE with a JSON body: the id never goes into the URL.
     ApiRequest request = documentRequest(
         QByteArrayLiteral("DELETE"), { QStringLiteral("v1"), QStringLiteral("delete-document") },
-        { { QStringLiteral("documentId"), documentId } }, &problem);
+        { { QStringLiteral("documentId"), item.ref.id() } }, &problem);
     request.requestId = requestId;
     if (!problem.isEmpty()) {
-        job->finish(ApiError::make(ApiError::Kind::InvalidInput, problem));
+        job->refuse(ApiError::make(ApiError::Kind::InvalidInput, problem));
         return job;
     }
-    const QString accountId = account().id;
-    session()->send(request, job, [this, job, accountId, documentId](const ApiResult &result) {
-        if (result.ok() && !result.body.trimmed().isEmpty()) {
-            // [doc] 200 {"message", "documentId"}; any JSON object will do, but not a broken
-            // body. The document stays in the index: the next delete will learn it is gone.
-            QString problem;
-            result.jsonObject(&problem);
-            if (!problem.isEmpty()) {
-                job->finish(ApiError::malformed(problem, result.requestId));
-                return;
-            }
-        }
-        if ((result.ok() || result.status == 404) && m_index)
-            m_index->remove(accountId, documentId);
-        job->finishFromResult(result);
-    });
+    sendDelete(job, request);
     return job;
+}
+
+QString InvoxConnector::deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const
+{
+    // [doc] 200 {"message": "Document deleted successfully", "documentId": s}: the answer names
+    // the document it deleted, and it must be this one.
+    QString problem;
+    const QJsonObject answer = result.jsonObject(&problem);
+    if (!problem.isEmpty())
+        return tr("its body is not the JSON object Invox Medical documents");
+    const QJsonValue documentId = answer.value(QStringLiteral("documentId"));
+    if (!documentId.isString())
+        return tr("it does not name the document it deleted");
+    if (documentId.toString() != item.ref.id())
+        return tr("it names another document, “%1”").arg(documentId.toString().left(80));
+    return {};
+}
+
+bool InvoxConnector::isNotFoundAnswer(const ApiResult &result) const
+{
+    // [doc] 404 {"messsage", "errorType": "documentNotFound"}; a 404 without it is not Invox
+    // speaking (a proxy that does not route the path, a wrong base URL).
+    return result.status == 404 && result.error.serviceCode == QLatin1String("documentNotFound");
+}
+
+void InvoxConnector::finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
+                                  const ApiResult &result)
+{
+    // The index is the only place Docket knows Invox ids from: a document leaves it only when
+    // Invox proved it is gone.
+    if (verdict.isGone() && m_index)
+        m_index->remove(account().id, job->item().ref.id());
+    Connector::finishDelete(job, verdict, result);
 }
 
 SimpleJob *InvoxConnector::signIn()

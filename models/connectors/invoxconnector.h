@@ -22,6 +22,8 @@ public:
     ServiceKind service() const override { return ServiceKind::Invox; }
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
     bool canDelete(NodeKind kind) const override;
+    // Lookups read Docket's own index, not Invox: not being there proves nothing.
+    bool listingProvesAbsence() const override { return false; }
     DeletePlan describeDelete(const RemoteItem &item) const override;
     SimpleJob *signIn() override;
 
@@ -45,6 +47,10 @@ public:
 
 protected:
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
+    QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
+    bool isNotFoundAnswer(const ApiResult &result) const override;
+    void finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
+                      const ApiResult &result) override;
 
 private:
     // A request to a document endpoint of the account's base URL; *problem is set instead when the

@@ -286,11 +286,18 @@ ItemJob *ScriptixConnector::lookup(const NodeRef &ref)
     }
     ApiRequest request;
     request.url = urlWithSegments(account().baseUrl, { speechToText, sessionSegment, ref.id() });
-    session()->send(request, job, [job](const ApiResult &result) {
+    session()->send(request, job, [this, job](const ApiResult &result) {
         if (job->isFinished())
             return;
+        if (result.status == 404 && isNotFoundAnswer(result)) {
+            job->finish(); // not found, in Scriptix's own words: deleted, or never there
+            return;
+        }
         if (result.status == 404) {
-            job->finish(); // not found: deleted, or never there
+            ApiError error = result.error;
+            error.userMessage = tr("The address answered 404, but not as Scriptix does: check "
+                                   "the account's base URL.");
+            job->finish(error);
             return;
         }
         if (!result.ok()) {
@@ -512,7 +519,7 @@ DeleteJob *ScriptixConnector::startRemove(const RemoteItem &item, const QByteArr
         segments = { speechToText,  sessionSegment,  ref.ids.at(0), documentSegment,
                      ref.ids.at(1), commentsSegment, ref.ids.at(2) };
     } else {
-        job->finish(canDelete(ref.kind)
+        job->refuse(canDelete(ref.kind)
                         ? invalidRef()
                         : ApiError::make(ApiError::Kind::InvalidInput,
                                          tr("Scriptix cannot delete this kind of item.")));
@@ -522,21 +529,42 @@ DeleteJob *ScriptixConnector::startRemove(const RemoteItem &item, const QByteArr
     request.method = "DELETE";
     request.url = urlWithSegments(account().baseUrl, segments);
     request.requestId = requestId;
-    session()->send(request, job, [job](const ApiResult &result) {
-        if (job->isFinished())
-            return;
-        ApiResult outcome = result;
-        outcome.error = explained(result.error);
-        // Older Scriptix pages answer a repeated delete with 400 "already marked as removed":
-        // the item is gone all the same. DeleteJob maps only 404 to AlreadyGone, so say 404.
-        if (result.status == 400
-            && result.error.serviceMessage.contains(QStringLiteral("already marked as removed"),
-                                                    Qt::CaseInsensitive)) {
-            outcome.status = 404;
-        }
-        job->finishFromResult(outcome);
-    });
+    sendDelete(job, request);
     return job;
+}
+
+QString ScriptixConnector::deleteAnswerProblem(const RemoteItem &, const ApiResult &result) const
+{
+    // [doc] 204, or 200 with a body the docs do not describe: nothing, or JSON that reports no
+    // error.
+    if (result.body.trimmed().isEmpty())
+        return {};
+    QString problem;
+    const QJsonDocument document = parseBody(result, &problem);
+    if (!problem.isEmpty())
+        return tr("its body is not JSON");
+    if (document.isObject() && document.object().contains(QStringLiteral("error")))
+        return tr("it reports an error");
+    return {};
+}
+
+bool ScriptixConnector::isNotFoundAnswer(const ApiResult &result) const
+{
+    // [doc] 404 in Scriptix's error shape ({"error": text or {code, message}}), the vendor's
+    // advice being to treat it as already deleted. Older pages answer a repeated delete with
+    // 400 "already marked as removed".
+    if (!isServiceErrorAnswer(result))
+        return false;
+    if (result.status == 404)
+        return QJsonDocument::fromJson(result.body).object().contains(QStringLiteral("error"));
+    return result.status == 400
+        && result.error.serviceMessage.contains(QStringLiteral("already marked as removed"),
+                                                Qt::CaseInsensitive);
+}
+
+ApiError ScriptixConnector::explainedError(const ApiError &error) const
+{
+    return explained(error);
 }
 
 SimpleJob *ScriptixConnector::signIn()

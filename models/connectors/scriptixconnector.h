@@ -42,6 +42,9 @@ public:
 
 protected:
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
+    QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
+    bool isNotFoundAnswer(const ApiResult &result) const override;
+    ApiError explainedError(const ApiError &error) const override;
 
 private:
     void listSessions(ListJob *job, const PageRequest &page);

@@ -1,6 +1,7 @@
 // docket-cli end to end: the real executable, a private settings file, secrets from the
 // environment or the real keychain, against the sandbox.
 
+#include "clirun.h"
 #include "sandboxprocess.h"
 #include "testhttp.h"
 
@@ -11,29 +12,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
-namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-    // `rm --json`: what it says of the first item it was given.
-    QJsonObject firstRemoved() const
-    {
-        return json()
-            .value(QStringLiteral("result"))
-            .toObject()
-            .value(QStringLiteral("items"))
-            .toArray()
-            .at(0)
-            .toObject();
-    }
-};
-
-} // namespace
 
 class TestDocketCli : public QObject
 {
@@ -50,7 +28,7 @@ private Q_SLOTS:
     void dryRunDeletesNothing();
     void refusesWithoutYesWhenNotAtATerminal();
     void deletesAndReportsAlreadyGone();
-    void deletesWhenTheLookupFails();
+    void lookupFailureSendsNothingUnlessForced();
     void failedDeleteExitsNonZeroWithTheReason();
     void deletesADocumentProResult();
     void wrongTokenFailsSignIn();
@@ -98,25 +76,7 @@ void TestDocketCli::initTestCase()
 CliRun TestDocketCli::run(const QStringList &arguments, const QProcessEnvironment &extra,
                           const QByteArray &input)
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    for (const QString &key : extra.keys())
-        environment.insert(key, extra.value(key));
-    process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(DOCKET_CLI_PATH),
-                  QStringList { QStringLiteral("--config"), m_config } + arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    CliRun result;
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return runDocketCli(m_config, arguments, extra, input);
 }
 
 QProcessEnvironment TestDocketCli::scriptixSecret() const
@@ -325,21 +285,39 @@ void TestDocketCli::deletesAndReportsAlreadyGone()
              1);
 }
 
-void TestDocketCli::deletesWhenTheLookupFails()
+void TestDocketCli::lookupFailureSendsNothingUnlessForced()
 {
     const QString session = firstSessionId();
-    // Every GET of the session fails: the lookup, and the count of what goes with it.
+    // Every GET of the session fails: the lookup cannot say it is where the path says.
     QVERIFY(failScriptix(QStringLiteral("session.get"), 500));
-    const CliRun removed
+    const CliRun refused
         = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--yes"),
                 QStringLiteral("/sbx-scriptix/") + session },
               scriptixSecret());
-    QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
-    QVERIFY2(removed.err.contains(QStringLiteral("could not look it up")), qPrintable(removed.err));
-    QVERIFY2(removed.err.contains(QStringLiteral("500")), qPrintable(removed.err));
-    const QJsonObject item = removed.firstRemoved();
-    QCOMPARE(item.value(QStringLiteral("name")).toString(), session); // named by its id
-    QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("deleted"));
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("could not be looked up, so nothing is sent")),
+             qPrintable(refused.err));
+    QVERIFY2(refused.err.contains(QStringLiteral("--force")), qPrintable(refused.err));
+    const QJsonObject item = refused.firstRemoved();
+    QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("lookup-failed"));
+    QVERIFY2(item.value(QStringLiteral("error")).toString().contains(QStringLiteral("500")),
+             qPrintable(item.value(QStringLiteral("error")).toString()));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
+             0);
+    QVERIFY(!deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
+
+    // --force sends it, and says why that is dangerous.
+    const CliRun forced
+        = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--yes"),
+                QStringLiteral("--force"), QStringLiteral("/sbx-scriptix/") + session },
+              scriptixSecret());
+    QVERIFY2(forced.exitCode == 0, qPrintable(forced.err));
+    QVERIFY2(forced.err.contains(QStringLiteral("WARNING")), qPrintable(forced.err));
+    QVERIFY2(forced.err.contains(QStringLiteral("deletes by its last id alone")),
+             qPrintable(forced.err));
+    const QJsonObject sent = forced.firstRemoved();
+    QCOMPARE(sent.value(QStringLiteral("name")).toString(), session); // named by its id
+    QCOMPARE(sent.value(QStringLiteral("outcome")).toString(), QStringLiteral("deleted"));
     QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
 }
 

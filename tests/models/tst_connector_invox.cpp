@@ -964,8 +964,9 @@ void TestConnectorInvox::deleteErrorStatuses_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("expectedWords");
     QTest::newRow("400") << 400 << QStringLiteral("invalid");
-    QTest::newRow("403") << 403 << QStringLiteral("not allowed");
-    QTest::newRow("404") << 404 << QString();
+    QTest::newRow("403") << 403 << QStringLiteral("does not allow this account");
+    // Not Invox's documentNotFound: nothing is known to be gone.
+    QTest::newRow("404") << 404 << QStringLiteral("not as Invox Medical does");
     QTest::newRow("500") << 500 << QStringLiteral("Try again later");
     QTest::newRow("503") << 503 << QStringLiteral("Try again later");
 }
@@ -984,12 +985,6 @@ void TestConnectorInvox::deleteErrorStatuses()
     const Outcome removal = waitFor(fixture->remove(
         documentItem(*fixture, QStringLiteral("c"), QStringLiteral("mock-document-id"))));
     QVERIFY(removal.finished);
-    if (status == 404) {
-        QVERIFY(removal.ok());
-        QCOMPARE(removal.deleteOutcome, DeleteOutcome::AlreadyGone);
-        QVERIFY(!fixture->index.contains(fixture->account.id, QStringLiteral("mock-document-id")));
-        return;
-    }
     QCOMPARE(removal.error.kind, ApiError::Kind::Http);
     QCOMPARE(removal.error.httpStatus, status);
     QVERIFY2(removal.error.userMessage.contains(expectedWords),
@@ -1251,8 +1246,18 @@ void TestConnectorInvox::tolerantTokenAnswerAndProactiveRenewal()
                                        { QStringLiteral("token_type"), QStringLiteral("Bearer") } })
                          .toJson() };
         }
-        if (request.path == "/v1/delete-document")
-            return { 200, R"({"message":"Document deleted successfully"})" };
+        if (request.path == "/v1/delete-document") {
+            // [doc] the answer names the document it deleted.
+            const QJsonValue id = QJsonDocument::fromJson(request.body)
+                                      .object()
+                                      .value(QStringLiteral("documentId"));
+            return { 200,
+                     QJsonDocument(
+                         QJsonObject { { QStringLiteral("message"),
+                                         QStringLiteral("Document deleted successfully") },
+                                       { QStringLiteral("documentId"), id } })
+                         .toJson() };
+        }
         return { 404, R"({"message":"no"})" };
     };
 

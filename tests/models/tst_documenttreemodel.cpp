@@ -10,6 +10,8 @@
 #include "credentialstore.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"
+#include "liveaccount.h"
+#include "modelwatchers.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
 #include "testhttp.h"
@@ -118,7 +120,7 @@ public:
         removed.append(item.ref);
         QTimer::singleShot(deleteDelayMs, job, [this, job, item] {
             if (deleteError.isError()) {
-                job->finish(deleteError);
+                job->refuse(deleteError);
                 return;
             }
             QList<RemoteItem> &siblings = childrenOf(item.ref.ids.mid(0, item.ref.ids.size() - 1));
@@ -128,10 +130,12 @@ public:
             result.status = siblings.size() < before ? 204 : 404;
             if (result.status == 404)
                 result.error = ApiError::fromHttp(404, {}, {});
-            job->finishFromResult(result);
+            finishDelete(job, judgeDeleteAnswer(item, result), result);
         });
         return job;
     }
+    QString deleteAnswerProblem(const RemoteItem &, const ApiResult &) const override { return {}; }
+    bool isNotFoundAnswer(const ApiResult &result) const override { return result.status == 404; }
 
     QHash<QString, QList<RemoteItem>> children;
     std::function<int(qint64)> delayFor;
@@ -148,78 +152,7 @@ public:
 };
 
 // Records every loadFinished, so a test can wait for the one it caused.
-class LoadWatcher : public QObject
-{
-public:
-    explicit LoadWatcher(DocumentTreeModel *model)
-    {
-        connect(model, &DocumentTreeModel::loadFinished, this,
-                [this](const QString &, const NodeRef &ref) { m_finished.append(ref); });
-        connect(
-            model, &DocumentTreeModel::loadFailed, this,
-            [this](const QString &, const NodeRef &, const ApiError &error) { lastError = error; });
-    }
-    // Waits until a listing under `ref` finished (consuming that record).
-    bool waitFor(const NodeRef &ref, int timeoutMs = 15000)
-    {
-        QDeadlineTimer deadline(timeoutMs);
-        while (true) {
-            if (const qsizetype at = m_finished.indexOf(ref); at >= 0) {
-                m_finished.removeAt(at);
-                return true;
-            }
-            if (deadline.hasExpired())
-                return false;
-            QTest::qWait(5);
-        }
-    }
-    void clear() { m_finished.clear(); }
-    ApiError lastError;
-
-private:
-    QList<NodeRef> m_finished;
-};
-
-struct DeleteRecord
-{
-    NodeRef ref;
-    DeleteOutcome outcome = DeleteOutcome::Deleted;
-    ApiError error;
-};
-
-class DeleteWatcher : public QObject
-{
-public:
-    explicit DeleteWatcher(DocumentTreeModel *model)
-    {
-        connect(model, &DocumentTreeModel::deleteFinished, this,
-                [this](const QString &, const NodeRef &ref, DeleteOutcome outcome,
-                       const ApiError &error) {
-                    records.append({ ref, outcome, error });
-                });
-    }
-    bool waitForCount(int count, int timeoutMs = 15000)
-    {
-        QDeadlineTimer deadline(timeoutMs);
-        while (records.size() < count) {
-            if (deadline.hasExpired())
-                return false;
-            QTest::qWait(5);
-        }
-        return true;
-    }
-    QList<DeleteRecord> records;
-};
-
-// One account wired as the app wires it: settings, network, credential store, session, connector.
-struct Live
-{
-    InvoxIndex index { u":memory:"_s };
-    NetworkClient network;
-    MemoryCredentialStore store;
-    std::unique_ptr<AccountSession> session;
-    std::unique_ptr<Connector> connector;
-};
+using Live = LiveAccount;
 
 QStringList childIds(const DocumentTreeModel &model, const QModelIndex &parent)
 {
@@ -362,119 +295,22 @@ DocumentTreeModel *TestDocumentTreeModel::newModel()
 
 std::unique_ptr<Live> TestDocumentTreeModel::scriptix(const QUrl &baseUrl, const QString &token)
 {
-    auto live = std::make_unique<Live>();
-    Account account;
-    account.id = QStringLiteral("scriptix-%1").arg(++m_accounts);
-    account.service = ServiceKind::Scriptix;
-    account.name = QStringLiteral("Dr Rivera");
-    account.baseUrl = baseUrl;
-    live->session = std::make_unique<AccountSession>(account, &live->network, &live->store);
-    live->connector = createConnector(live->session.get(), nullptr);
-    bool stored = false;
-    live->session->storeSecret(Secret::token, token, live->session.get(),
-                               [&stored](const QString &) { stored = true; });
-    if (!QTest::qWaitFor([&] { return stored; }, 5000))
-        return nullptr;
-    SimpleJob *signIn = live->connector->signIn();
-    QSignalSpy spy(signIn, &ConnectorJob::finished);
-    if (!spy.wait(10000))
-        return nullptr;
-    return live;
+    return live::scriptix(baseUrl, token, QStringLiteral("scriptix-%1").arg(++m_accounts));
 }
 
 std::unique_ptr<Live> TestDocumentTreeModel::documentPro()
 {
-    auto live = std::make_unique<Live>();
-    Account account;
-    account.id = QStringLiteral("documentpro-%1").arg(++m_accounts);
-    account.service = ServiceKind::DocumentPro;
-    account.name = QStringLiteral("Front desk");
-    account.baseUrl = m_sandbox.baseUrl(QStringLiteral("documentpro"));
-    live->session = std::make_unique<AccountSession>(account, &live->network, &live->store);
-    live->connector = createConnector(live->session.get(), nullptr);
-    bool stored = false;
-    live->session->storeSecret(Secret::apiKey,
-                               m_sandbox.credentials(QStringLiteral("documentpro"))
-                                   .value(QStringLiteral("apiKey"))
-                                   .toString(),
-                               live->session.get(), [&stored](const QString &) { stored = true; });
-    if (!QTest::qWaitFor([&] { return stored; }, 5000))
-        return nullptr;
-    SimpleJob *signIn = live->connector->signIn();
-    QSignalSpy spy(signIn, &ConnectorJob::finished);
-    if (!spy.wait(10000))
-        return nullptr;
-    return live;
+    return live::documentPro(m_sandbox, QStringLiteral("documentpro-%1").arg(++m_accounts));
 }
 
 std::unique_ptr<Live> TestDocumentTreeModel::care360()
 {
-    const QJsonObject credentials = m_sandbox.credentials(u"care360"_s);
-    auto live = std::make_unique<Live>();
-    Account account;
-    account.id = QStringLiteral("care360-%1").arg(++m_accounts);
-    account.service = ServiceKind::Care360;
-    account.name = u"Patient"_s;
-    account.baseUrl = m_sandbox.baseUrl(u"care360"_s);
-    account.care360Login = credentials.value(u"email"_s).toString();
-    live->session = std::make_unique<AccountSession>(account, &live->network, &live->store);
-    live->connector = createConnector(live->session.get(), nullptr);
-    bool stored = false;
-    live->session->storeSecret(Secret::tenantKey, credentials.value(u"tenantKey"_s).toString(),
-                               live->session.get(), [&stored](const QString &) { stored = true; });
-    if (!QTest::qWaitFor([&] { return stored; }, 5000))
-        return nullptr;
-    auto *connector = qobject_cast<Care360Connector *>(live->connector.get());
-    if (!connector)
-        return nullptr;
-    // The one-time code sign-in, step by step.
-    QSignalSpy codeSent(connector->requestCode(), &ConnectorJob::finished);
-    if (!codeSent.wait(10000))
-        return nullptr;
-    QSignalSpy verified(connector->verifyCode(credentials.value(u"otpCode"_s).toString()),
-                        &ConnectorJob::finished);
-    if (!verified.wait(10000))
-        return nullptr;
-    return live;
+    return live::care360(m_sandbox, QStringLiteral("care360-%1").arg(++m_accounts));
 }
 
 std::unique_ptr<Live> TestDocumentTreeModel::invox()
 {
-    const QJsonObject credentials = m_sandbox.credentials(u"invox"_s);
-    auto live = std::make_unique<Live>();
-    Account account;
-    account.id = QStringLiteral("invox-%1").arg(++m_accounts);
-    account.service = ServiceKind::Invox;
-    account.name = u"Clinic"_s;
-    account.baseUrl = m_sandbox.baseUrl(u"invox"_s);
-    account.invoxAppId = credentials.value(u"appId"_s).toString();
-    account.invoxApiVersion = credentials.value(u"apiVersion"_s).toString();
-    if (!live->index.open(nullptr))
-        return nullptr;
-    // Invox has no list endpoint: the tree is what Docket's index knows.
-    for (const QJsonValue &value : credentials.value(u"documents"_s).toArray()) {
-        const QJsonObject object = value.toObject();
-        InvoxIndex::Document document;
-        document.accountId = account.id;
-        document.consultationSessionId = object.value(u"consultationSessionId"_s).toString();
-        document.documentId = object.value(u"documentId"_s).toString();
-        document.documentName = object.value(u"documentName"_s).toString();
-        document.documentType = object.value(u"documentType"_s).toString();
-        document.origin = u"manual"_s;
-        if (!live->index.add(document, nullptr))
-            return nullptr;
-    }
-    live->session = std::make_unique<AccountSession>(account, &live->network, &live->store);
-    live->connector = createConnector(live->session.get(), &live->index);
-    bool stored = false;
-    live->session->storeSecret(Secret::apiKey, credentials.value(u"apiKey"_s).toString(),
-                               live->session.get(), [&stored](const QString &) { stored = true; });
-    if (!QTest::qWaitFor([&] { return stored; }, 5000))
-        return nullptr;
-    QSignalSpy signedIn(live->connector->signIn(), &ConnectorJob::finished);
-    if (!signedIn.wait(10000))
-        return nullptr;
-    return live;
+    return live::invox(m_sandbox, QStringLiteral("invox-%1").arg(++m_accounts));
 }
 
 std::unique_ptr<Live> TestDocumentTreeModel::fake(FakeConnector **connector)
@@ -769,7 +605,7 @@ void TestDocumentTreeModel::fakeDeleteFindsMovedRow()
 
     QVERIFY(deletes.waitForCount(1));
     QCOMPARE(deletes.records.first().ref, NodeRef({ NodeKind::ScriptixSession, { u"b"_s } }));
-    QCOMPARE(deletes.records.first().outcome, DeleteOutcome::Deleted);
+    QCOMPARE(deletes.records.first().outcome, DeletionState::Deleted);
     // Removed at once, and the parent re-listed.
     QCOMPARE(childIds(*model, account), QStringList({ u"n1"_s, u"n2"_s, u"a"_s, u"c"_s }));
     QVERIFY(watcher.waitFor(accountRef));
@@ -1123,7 +959,7 @@ void TestDocumentTreeModel::compactRowsRoundTrip()
     QVERIFY(model->deleteItem(model->index(1, 0, account)));
     QVERIFY(deletes.waitForCount(2));
     QCOMPARE(connector->removed.last(), broken.ref); // the exact id, lone surrogate and all
-    QCOMPARE(deletes.records.last().outcome, DeleteOutcome::Deleted);
+    QCOMPARE(deletes.records.last().outcome, DeletionState::Deleted);
     QVERIFY(watcher.waitFor(accountRef));
     QVERIFY(!model->indexFor(accountId, broken.ref).isValid());
     QCOMPARE(model->rowCount(account), int(listed.size()) - 1);
@@ -1351,7 +1187,7 @@ void TestDocumentTreeModel::scriptixDeleteSession()
 
     QVERIFY(deletes.waitForCount(1));
     QVERIFY(!deletes.records.first().error.isError());
-    QCOMPARE(deletes.records.first().outcome, DeleteOutcome::Deleted);
+    QCOMPARE(deletes.records.first().outcome, DeletionState::Deleted);
     QCOMPARE(deletes.records.first().ref, ref);
     QVERIFY(!target.isValid());
     QVERIFY(!model->indexFor(live->session->account().id, ref).isValid());
@@ -1483,7 +1319,7 @@ void TestDocumentTreeModel::scriptixDeleteAlreadyGone()
     QVERIFY(model->deleteItem(target));
     QVERIFY(deletes.waitForCount(1));
     QVERIFY(!deletes.records.first().error.isError());
-    QCOMPARE(deletes.records.first().outcome, DeleteOutcome::AlreadyGone);
+    QCOMPARE(deletes.records.first().outcome, DeletionState::AlreadyGone);
     QVERIFY(!target.isValid());
     QVERIFY(watcher.waitFor(accountRef));
     QCOMPARE(model->rowCount(account), 13);
@@ -1751,7 +1587,7 @@ void TestDocumentTreeModel::care360SoftDeleteRelists()
             QVERIFY(deletes.waitForCount(1));
             QVERIFY2(!deletes.records.first().error.isError(),
                      qPrintable(deletes.records.first().error.summary()));
-            QCOMPARE(deletes.records.first().outcome, DeleteOutcome::Deleted);
+            QCOMPARE(deletes.records.first().outcome, DeletionState::Deleted);
             QVERIFY(watcher.waitFor(model->item(caseIndex).ref));
             QCOMPARE(model->rowCount(caseIndex), files - 1);
             QVERIFY(!model->indexFor(accountId, file.ref).isValid());

@@ -94,6 +94,8 @@ public:
     bool canDelete(NodeKind) const override { return true; }
     DeletePlan describeDelete(const RemoteItem &) const override { return {}; }
     SimpleJob *signIn() override { return nullptr; }
+    QString deleteAnswerProblem(const RemoteItem &, const ApiResult &) const override { return {}; }
+    bool isNotFoundAnswer(const ApiResult &) const override { return false; }
 
     int pagesListed = 0;
     int loopAt = -1; // when set, every page points back to this offset

@@ -188,9 +188,10 @@ void TestBulkDelete::progressThenSummaryWithReasonsThenRetry()
     m_accounts->openSandboxAccounts(m_sandbox.addresses());
     const QList<QPersistentModelIndex> rows = selectSessions(12);
     QCOMPARE(rows.size(), 12);
-    // The first two deletes are refused; every answer takes a while, so progress can be seen.
+    // The first two deletes are refused (a conflict: worth retrying later); every answer takes a
+    // while, so progress can be seen.
     QVERIFY(addDeleteFault({ { QStringLiteral("mode"), QStringLiteral("status") },
-                             { QStringLiteral("status"), 403 },
+                             { QStringLiteral("status"), 409 },
                              { QStringLiteral("count"), 2 } }));
     QVERIFY(addDeleteFault({ { QStringLiteral("mode"), QStringLiteral("latency") },
                              { QStringLiteral("latencyMs"), 250 } }));
@@ -206,19 +207,22 @@ void TestBulkDelete::progressThenSummaryWithReasonsThenRetry()
     QVERIFY(!panel->closeButton()->isVisible());
     QTRY_VERIFY_WITH_TIMEOUT(panel->detail()->text().contains(QStringLiteral("left")), 5000);
     QVERIFY(panel->detail()->text().contains(QStringLiteral("Now: ")));
-    QVERIFY(panel->detail()->text().contains(QStringLiteral("2 failed so far")));
+    QVERIFY(panel->detail()->text().contains(QStringLiteral("2 not deleted so far")));
     // Rows being deleted are busy, not gone.
     QVERIFY(m_model->isBusy(rows.last()));
     screenshot(m_window.get(), QStringLiteral("bulk-delete-progress"));
 
     QTRY_VERIFY_WITH_TIMEOUT(!m_queue->isBusy(), 20000);
-    QCOMPARE(panel->headline()->text(), QStringLiteral("10 of 12 items deleted; 2 failed."));
+    QCOMPARE(panel->headline()->text(), QStringLiteral("10 of 12 items deleted; 2 not deleted."));
+    QVERIFY2(panel->detail()->text().contains(QStringLiteral("2 failed: still on the service.")),
+             qPrintable(panel->detail()->text()));
     QCOMPARE(panel->progressBar()->value(), 12);
     QVERIFY(panel->failureList()->isVisible());
     QCOMPARE(panel->failureList()->topLevelItemCount(), 2);
     for (int i = 0; i < 2; ++i) {
         const QString reason = panel->failureList()->topLevelItem(i)->text(2);
-        QVERIFY2(reason.contains(QStringLiteral("403")), qPrintable(reason));
+        QVERIFY2(reason.startsWith(QStringLiteral("Failed: ")), qPrintable(reason));
+        QVERIFY2(reason.contains(QStringLiteral("409")), qPrintable(reason));
     }
     QVERIFY(panel->retryButton()->isVisible());
     QVERIFY(panel->closeButton()->isVisible());
@@ -274,7 +278,7 @@ void TestBulkDelete::activityShowsEveryAttemptFiltersAndExports()
     m_accounts->openSandboxAccounts(m_sandbox.addresses());
     QCOMPARE(selectSessions(5).size(), 5);
     QVERIFY(addDeleteFault({ { QStringLiteral("mode"), QStringLiteral("status") },
-                             { QStringLiteral("status"), 403 },
+                             { QStringLiteral("status"), 409 },
                              { QStringLiteral("count"), 1 } }));
     confirmDelete();
     QTRY_VERIFY_WITH_TIMEOUT(m_queue->progress().total == 5 && !m_queue->isBusy(), 10000);
@@ -296,7 +300,7 @@ void TestBulkDelete::activityShowsEveryAttemptFiltersAndExports()
     activity->outcomeFilter()->setCurrentIndex(
         activity->outcomeFilter()->findData(int(AuditEntry::Outcome::Failed)));
     QTRY_COMPARE(activity->model()->rowCount(), 1);
-    QCOMPARE(activity->model()->entries().first().httpStatus, 403);
+    QCOMPARE(activity->model()->entries().first().httpStatus, 409);
     // Text finds an item by its id.
     activity->outcomeFilter()->setCurrentIndex(0);
     QTRY_COMPARE(activity->model()->rowCount(), 5);
@@ -320,7 +324,7 @@ void TestBulkDelete::activityShowsEveryAttemptFiltersAndExports()
     QCOMPARE(lines.size(), 1 + 5 + 1); // header, rows, the final line break
     QVERIFY(lines.first().startsWith("time,account,service,kind,id,name"));
     QCOMPARE(std::count_if(lines.cbegin(), lines.cend(),
-                           [](const QByteArray &line) { return line.contains(",failed,403,"); }),
+                           [](const QByteArray &line) { return line.contains(",failed,409,"); }),
              1);
 
     // The trail is read on a worker: reload() returns at once, the table follows.
@@ -411,7 +415,7 @@ void TestBulkDelete::interruptedBatchIsOfferedThenResumed()
     QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("interruptedBatchHeadline"))
                 ->text()
                 .contains(QStringLiteral("deleting 5 items.")));
-    QVERIFY2(summary.contains(QStringLiteral("0 confirmed deleted")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("0 confirmed gone")), qPrintable(summary));
     QVERIFY2(summary.contains(QStringLiteral("it may have been deleted")), qPrintable(summary));
     QVERIFY2(summary.contains(QStringLiteral("1 sent, but Docket stopped")), qPrintable(summary));
     QVERIFY2(summary.contains(QStringLiteral("4 not sent yet")), qPrintable(summary));
@@ -425,10 +429,14 @@ void TestBulkDelete::interruptedBatchIsOfferedThenResumed()
 
     QTRY_VERIFY_WITH_TIMEOUT(!m_queue->isBusy() && m_queue->progress().total == 5, 15000);
     QCOMPARE(m_queue->progress().deleted, 5);
-    // The unconfirmed one met 404 when sent again: it counts as deleted.
+    // The unconfirmed one had happened: looked up before anything was sent, Scriptix no longer
+    // has it, so it is already gone and not sent again.
     const DeletionItem first = *m_queue->item(m_audit->batchItems(1).first().id);
-    QCOMPARE(first.httpStatus, 404);
-    QCOMPARE(first.state, DeletionState::Deleted);
+    QCOMPARE(first.state, DeletionState::AlreadyGone);
+    QVERIFY2(first.reason.contains(QStringLiteral("interrupted attempt")),
+             qPrintable(first.reason));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
+             5);
     const QStringList deleted = deletedSessions();
     QCOMPARE(QSet<QString>(deleted.cbegin(), deleted.cend()),
              QSet<QString>(ids.cbegin(), ids.cend()));

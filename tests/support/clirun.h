@@ -1,0 +1,56 @@
+#pragma once
+
+// Runs the real docket-cli (DOCKET_CLI_PATH, set by the suite's target) with a private settings
+// file, as an administrator's shell would: its exit code, standard output and standard error.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStringList>
+
+struct CliRun
+{
+    int exitCode = -1; // -2: it crashed; -1: it did not finish in time
+    QString out;
+    QString err;
+
+    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+    // `rm --json`: what it says of each item it was given, in order.
+    QJsonArray removed() const
+    {
+        return json()
+            .value(QStringLiteral("result"))
+            .toObject()
+            .value(QStringLiteral("items"))
+            .toArray();
+    }
+    QJsonObject firstRemoved() const { return removed().at(0).toObject(); }
+};
+
+// `docket-cli --config CONFIG ARGUMENTS...`, with `extra` added to this process's environment
+// and `input` on its standard input.
+inline CliRun runDocketCli(const QString &config, const QStringList &arguments,
+                           const QProcessEnvironment &extra = {}, const QByteArray &input = {})
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : extra.keys())
+        environment.insert(key, extra.value(key));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(DOCKET_CLI_PATH),
+                  QStringList { QStringLiteral("--config"), config } + arguments);
+    process.write(input);
+    process.closeWriteChannel();
+    CliRun result;
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}

@@ -1,0 +1,166 @@
+#pragma once
+
+// One account of a service signed in to the sandbox with its real connector, wired as the app
+// wires it: a NetworkClient, an in-memory credential store, the account's session and its
+// connector (Invox with an in-memory index holding the sandbox's demo documents).
+// Header-only: the support library does not link the models library; the suites that use this do.
+
+#include "account.h"
+#include "accountsession.h"
+#include "connector.h"
+#include "connectors/care360connector.h"
+#include "connectors/invoxindex.h"
+#include "credentialstore.h"
+#include "networkclient.h"
+#include "sandboxprocess.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+struct LiveAccount
+{
+    Docket::InvoxIndex index { QStringLiteral(":memory:") };
+    Docket::NetworkClient network;
+    Docket::MemoryCredentialStore store;
+    std::unique_ptr<Docket::AccountSession> session;
+    std::unique_ptr<Docket::Connector> connector;
+
+    QString accountId() const { return session->account().id; }
+
+    // Opens the session and connector for `account` and keeps `secrets` in the store (waiting
+    // until it has them). False when the store failed.
+    bool open(const Docket::Account &account, const QList<QPair<QString, QString>> &secrets)
+    {
+        session = std::make_unique<Docket::AccountSession>(account, &network, &store);
+        connector = Docket::createConnector(session.get(), &index);
+        for (const auto &[name, value] : secrets) {
+            bool stored = false;
+            QString error;
+            session->storeSecret(name, value, session.get(),
+                                 [&stored, &error](const QString &problem) {
+                                     stored = true;
+                                     error = problem;
+                                 });
+            if (!QTest::qWaitFor([&] { return stored; }, 5000) || !error.isEmpty())
+                return false;
+        }
+        return true;
+    }
+
+    // Waits for `job` (a sign-in step); true when it succeeded.
+    static bool succeeded(Docket::ConnectorJob *job)
+    {
+        bool failed = true;
+        QObject::connect(job, &Docket::ConnectorJob::finished, job,
+                         [&failed](Docket::ConnectorJob *done) { failed = done->failed(); });
+        QSignalSpy spy(job, &Docket::ConnectorJob::finished);
+        return spy.wait(10000) && !failed;
+    }
+};
+
+namespace live {
+
+inline std::unique_ptr<LiveAccount> scriptix(const QUrl &baseUrl, const QString &token,
+                                             const QString &accountId)
+{
+    auto live = std::make_unique<LiveAccount>();
+    Docket::Account account;
+    account.id = accountId;
+    account.service = Docket::ServiceKind::Scriptix;
+    account.name = QStringLiteral("Dr Rivera");
+    account.baseUrl = baseUrl;
+    if (!live->open(account, { { Docket::Secret::token, token } })
+        || !LiveAccount::succeeded(live->connector->signIn()))
+        return nullptr;
+    return live;
+}
+
+inline std::unique_ptr<LiveAccount> scriptix(const SandboxProcess &sandbox,
+                                             const QString &accountId)
+{
+    return scriptix(
+        sandbox.baseUrl(QStringLiteral("scriptix")),
+        sandbox.credentials(QStringLiteral("scriptix")).value(QStringLiteral("token")).toString(),
+        accountId);
+}
+
+inline std::unique_ptr<LiveAccount> documentPro(const SandboxProcess &sandbox,
+                                                const QString &accountId)
+{
+    auto live = std::make_unique<LiveAccount>();
+    Docket::Account account;
+    account.id = accountId;
+    account.service = Docket::ServiceKind::DocumentPro;
+    account.name = QStringLiteral("Front desk");
+    account.baseUrl = sandbox.baseUrl(QStringLiteral("documentpro"));
+    const QString key = sandbox.credentials(QStringLiteral("documentpro"))
+                            .value(QStringLiteral("apiKey"))
+                            .toString();
+    if (!live->open(account, { { Docket::Secret::apiKey, key } })
+        || !LiveAccount::succeeded(live->connector->signIn()))
+        return nullptr;
+    return live;
+}
+
+// Signed in with the one-time code, step by step.
+inline std::unique_ptr<LiveAccount> care360(const SandboxProcess &sandbox, const QString &accountId)
+{
+    const QJsonObject credentials = sandbox.credentials(QStringLiteral("care360"));
+    auto live = std::make_unique<LiveAccount>();
+    Docket::Account account;
+    account.id = accountId;
+    account.service = Docket::ServiceKind::Care360;
+    account.name = QStringLiteral("Patient");
+    account.baseUrl = sandbox.baseUrl(QStringLiteral("care360"));
+    account.care360Login = credentials.value(QStringLiteral("email")).toString();
+    if (!live->open(account,
+                    { { Docket::Secret::tenantKey,
+                        credentials.value(QStringLiteral("tenantKey")).toString() } }))
+        return nullptr;
+    auto *connector = qobject_cast<Docket::Care360Connector *>(live->connector.get());
+    if (!connector || !LiveAccount::succeeded(connector->requestCode())
+        || !LiveAccount::succeeded(
+            connector->verifyCode(credentials.value(QStringLiteral("otpCode")).toString())))
+        return nullptr;
+    return live;
+}
+
+// Invox has no list endpoint: the index holds the sandbox's demo documents, as if recorded.
+inline std::unique_ptr<LiveAccount> invox(const SandboxProcess &sandbox, const QString &accountId)
+{
+    const QJsonObject credentials = sandbox.credentials(QStringLiteral("invox"));
+    auto live = std::make_unique<LiveAccount>();
+    Docket::Account account;
+    account.id = accountId;
+    account.service = Docket::ServiceKind::Invox;
+    account.name = QStringLiteral("Clinic");
+    account.baseUrl = sandbox.baseUrl(QStringLiteral("invox"));
+    account.invoxAppId = credentials.value(QStringLiteral("appId")).toString();
+    account.invoxApiVersion = credentials.value(QStringLiteral("apiVersion")).toString();
+    if (!live->index.open(nullptr))
+        return nullptr;
+    for (const QJsonValue &value : credentials.value(QStringLiteral("documents")).toArray()) {
+        const QJsonObject object = value.toObject();
+        Docket::InvoxIndex::Document document;
+        document.accountId = account.id;
+        document.consultationSessionId
+            = object.value(QStringLiteral("consultationSessionId")).toString();
+        document.documentId = object.value(QStringLiteral("documentId")).toString();
+        document.documentName = object.value(QStringLiteral("documentName")).toString();
+        document.documentType = object.value(QStringLiteral("documentType")).toString();
+        document.origin = QStringLiteral("manual");
+        if (!live->index.add(document, nullptr))
+            return nullptr;
+    }
+    if (!live->open(
+            account,
+            { { Docket::Secret::apiKey, credentials.value(QStringLiteral("apiKey")).toString() } })
+        || !LiveAccount::succeeded(live->connector->signIn()))
+        return nullptr;
+    return live;
+}
+
+} // namespace live
