@@ -52,6 +52,8 @@ AuditLog *CliContext::auditLog(QString *error)
     auto log = std::make_unique<AuditLog>(auditLogFile());
     if (!log->open(error))
         return nullptr;
+    if (!log->warning().isEmpty())
+        note(QStringLiteral("docket-cli: ") + log->warning());
     m_auditLog = std::move(log);
     return m_auditLog.get();
 }
