@@ -1,5 +1,7 @@
 #include "auditlog.h"
 
+#include "inerttext.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -83,11 +85,23 @@ bool matches(const AuditEntry &entry, const QString &text)
     return false;
 }
 
+// Starts with what a spreadsheet runs as a formula (=, +, -, @), perhaps after white space that
+// some spreadsheets skip.
+bool looksLikeFormula(const QString &cell)
+{
+    for (const QChar c : cell) {
+        if (!c.isSpace())
+            return QStringView(u"=+-@").contains(c);
+    }
+    return false;
+}
+
 QString csvCell(const QString &value)
 {
-    QString cell = value;
-    // A spreadsheet runs a cell starting with one of these as a formula.
-    if (!cell.isEmpty() && QStringView(u"=+-@\t\r").contains(cell.front()))
+    // Names and messages come from services: an escape sequence or a direction override must not
+    // reach the terminal that shows the file, nor a CR hide a cell. A line break is CSV's own.
+    QString cell = inertText(value, u"\n");
+    if (looksLikeFormula(cell))
         cell.prepend(u'\'');
     if (cell.contains(u',') || cell.contains(u'"') || cell.contains(u'\n') || cell.contains(u'\r'))
         cell = u'"' + cell.replace(u'"', QLatin1String("\"\"")) + u'"';

@@ -153,8 +153,10 @@ public:
     static QList<AuditEntry> readEntries(const QString &path, const AuditQuery &query,
                                          QString *error);
 
-    // RFC 4180 CSV with a header row. Cells that a spreadsheet would run as a formula (=, +, -,
-    // @ first) get a leading apostrophe: names come from services and may be hostile.
+    // RFC 4180 CSV with a header row. Names come from services and may be hostile: control and
+    // format characters (escape sequences, direction overrides) become spaces, except line
+    // breaks, which stay inside their quoted cell; a cell that a spreadsheet would run as a
+    // formula (=, +, -, @ first, white space before it or not) gets a leading apostrophe.
     static bool writeCsv(const QList<AuditEntry> &entries, QIODevice *device);
 
     static constexpr int schemaVersion = 1;

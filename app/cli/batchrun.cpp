@@ -95,7 +95,7 @@ void BatchRun::itemFinished(const DeletionItem &item)
     case DeletionState::Deleted:
         // A 404 to a DELETE sent again: an earlier one (maybe a run that was killed) did it.
         print(item.reason.isEmpty() ? tr("deleted   %1").arg(path)
-                                    : tr("deleted   %1 (%2)").arg(path, item.reason));
+                                    : tr("deleted   %1 (%2)").arg(path, printable(item.reason)));
         break;
     case DeletionState::AlreadyGone:
         // Care360 answers 404 alike for a deleted file and for one this patient did not upload:
@@ -107,10 +107,10 @@ void BatchRun::itemFinished(const DeletionItem &item)
                   : tr("gone      %1 (it was already deleted)").arg(path));
         break;
     case DeletionState::Failed:
-        note(tr("FAILED    %1: %2").arg(path, item.reason));
+        note(tr("FAILED    %1: %2").arg(path, printable(item.reason)));
         break;
     case DeletionState::Cancelled:
-        note(tr("cancelled %1: %2").arg(path, item.reason));
+        note(tr("cancelled %1: %2").arg(path, printable(item.reason)));
         break;
     default:
         break;
@@ -121,7 +121,7 @@ void BatchRun::itemRetrying(const DeletionItem &item, int milliseconds)
 {
     note(tr("retrying  %1 in %2 s: %3")
              .arg(m_pathOf(item), QString::number(double(milliseconds) / 1000.0, 'f', 1),
-                  item.reason));
+                  printable(item.reason)));
 }
 
 void BatchRun::showProgress(const DeletionProgress &progress, bool force)
@@ -141,7 +141,7 @@ void BatchRun::showProgress(const DeletionProgress &progress, bool force)
             + tr("about %1 left")
                   .arg(formatDuration(int((progress.millisecondsLeft + 999) / 1000)));
     if (!progress.current.isEmpty())
-        line += QStringLiteral(" — ") + progress.current;
+        line += QStringLiteral(" — ") + printable(progress.current); // the item's name
     // Kept to one line of an ordinary terminal, or it would scroll instead of being redrawn.
     if (line.size() > 79)
         line = line.left(78) + u'…';

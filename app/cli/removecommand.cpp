@@ -168,7 +168,7 @@ private:
             Target &target = m_targets[index];
             if (lookup->failed()) {
                 m_context->note(tr("%1: could not look it up (%2); it is named by its id.")
-                                    .arg(target.path, lookup->error().summary()));
+                                    .arg(target.path, printable(lookup->error().summary())));
             } else if (!lookup->found()) {
                 target.found = false;
             } else {

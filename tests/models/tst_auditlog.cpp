@@ -1,10 +1,11 @@
-// The audit trail's promises about the disk: what must be there before a DELETE goes out (the
-// batch, each attempt) commits with synchronous=FULL, the answers with NORMAL; the journal mode
-// SQLite really gave is read back, and where it kept its rollback journal every write is FULL and
-// the user is told.
+// The audit trail's promises about the disk and about hostile text: what must be there before a
+// DELETE goes out (the batch, each attempt) commits with synchronous=FULL, the answers with NORMAL;
+// the journal mode SQLite really gave is read back, and where it kept its rollback journal every
+// write is FULL and the user is told. The CSV export keeps what services said inert.
 
 #include "auditlog.h"
 
+#include <QBuffer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void batchesAndAttemptsCommitFullAnswersNormal();
     void withoutWriteAheadLogEverythingIsFull();
     void throwawayTrailIsNotReportedAsUnsafe();
+    void csvExportKeepsServiceTextInert();
 
 private:
     QTemporaryDir m_dir;
@@ -142,6 +144,43 @@ void TestAuditLog::throwawayTrailIsNotReportedAsUnsafe()
     int atAnswer = 0;
     QVERIFY(attemptAndAnswer(audit, items.first(), &atAttempt, &atAnswer));
     QCOMPARE(audit.entries().size(), 1);
+}
+
+void TestAuditLog::csvExportKeepsServiceTextInert()
+{
+    AuditEntry entry;
+    entry.time = QDateTime(QDate(2026, 11, 22), QTime(9, 30), Qt::UTC);
+    entry.accountName = QStringLiteral("Clinic\u2028second line");
+    entry.service = ServiceKind::Scriptix;
+    entry.kind = NodeKind::ScriptixSession;
+    entry.itemRef = QStringLiteral("s\x1b]0;owned\x07");
+    // Clears the screen when the file is shown with cat; turns "fdp.exe" around; CSI in C1.
+    entry.name = QStringLiteral("a\x1b[2Jb\u202Efdp.exe \u009B31m");
+    entry.parentName = QStringLiteral("one\r\ntwo");
+    entry.outcome = AuditEntry::Outcome::Failed;
+    entry.message = QStringLiteral("\t=HYPERLINK(\"http://x\") \U000E0041hidden");
+    QBuffer buffer;
+    QVERIFY(buffer.open(QIODevice::WriteOnly));
+    QVERIFY(AuditLog::writeCsv({ entry }, &buffer));
+    const QString csv = QString::fromUtf8(buffer.data());
+    const QStringList lines = csv.split(QStringLiteral("\r\n"));
+    QCOMPARE(lines.size(), 3); // the header, the entry, and nothing after the last CRLF
+    const QString row = lines.at(1);
+    for (const QString &forbidden :
+         { QStringLiteral("\x1b"), QStringLiteral("\x07"), QStringLiteral("\u202E"),
+           QStringLiteral("\u009B"), QStringLiteral("\u2028"), QStringLiteral("\r"),
+           QStringLiteral("\t"), QStringLiteral("\U000E0041") })
+        QVERIFY2(!row.contains(forbidden),
+                 qPrintable(QStringLiteral("U+%1 in %2")
+                                .arg(forbidden.at(0).unicode(), 4, 16, QLatin1Char('0'))
+                                .arg(row)));
+    QVERIFY2(row.contains(QStringLiteral(",a [2Jb fdp.exe  31m,")), qPrintable(row));
+    QVERIFY2(row.contains(QStringLiteral(",Clinic second line,")), qPrintable(row));
+    // The line break stays (inside its quoted cell, as CSV allows); the CR before it does not.
+    QVERIFY2(row.contains(QStringLiteral(",\"one \ntwo\",")), qPrintable(row));
+    // White space before a formula does not hide it from the guard.
+    QVERIFY2(row.contains(QStringLiteral(",\"' =HYPERLINK(\"\"http://x\"\")  hidden\",")),
+             qPrintable(row));
 }
 
 QTEST_GUILESS_MAIN(TestAuditLog)
