@@ -53,6 +53,7 @@ struct ApiResult
 // The one network policy of the process: a single QNetworkAccessManager, Docket's User-Agent, an
 // X-Request-ID on every request, a transfer timeout, and no redirects to other hosts. TLS errors
 // are never ignored.
+// Cookies are neither kept nor sent (see NoCookieJar).
 class NetworkClient : public QObject
 {
     Q_OBJECT

@@ -5,12 +5,14 @@
 #include "accountsession.h"
 #include "accountstore.h"
 #include "apierror.h"
+#include "cannedserver.h"
 #include "connector.h"
 #include "credentialstore.h"
 #include "keychaincredentialstore.h"
 #include "networkclient.h"
 #include "requestpacer.h"
 
+#include <QNetworkCookieJar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -39,6 +41,7 @@ private Q_SLOTS:
     void plainHttpToAnotherComputerIsRefused_data();
     void plainHttpToAnotherComputerIsRefused();
     void httpsIsRequiredExceptOnLoopback();
+    void cookiesAreNeitherKeptNorSent();
     void pacerKeepsToItsBudgetAndConcurrency();
     void pacerPausesAndPutsRetriesFirst();
     void accountsRoundTripWithoutSecrets();
@@ -462,6 +465,31 @@ void TestModelsCore::httpsIsRequiredExceptOnLoopback()
     QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("http://127.0.0.1.example.com"))).isEmpty());
     QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("ftp://127.0.0.1"))).isEmpty());
     QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("not a url"))).isEmpty());
+}
+
+// Every account shares one QNetworkAccessManager: a cookie one service sets must not go out with
+// the next request to that host, which may be another account's.
+void TestModelsCore::cookiesAreNeitherKeptNorSent()
+{
+    CannedServer server;
+    QVERIFY(server.listen());
+    server.bodies.insert(u"/files"_s, "{}");
+    server.extraHeaders = "Set-Cookie: session=account-one; Path=/\r\n"
+                          "Set-Cookie: other=x; Domain=127.0.0.1; Path=/; Max-Age=3600\r\n";
+    NetworkClient network;
+    for (int i = 0; i < 2; ++i) {
+        ApiRequest request;
+        request.url = server.url(u"/files"_s);
+        std::optional<ApiResult> result;
+        network.send(request, this, [&](const ApiResult &answer) { result = answer; });
+        QTRY_VERIFY(result.has_value());
+        QVERIFY2(result->ok(), qPrintable(result->error.summary()));
+        QVERIFY(result->headers.value("set-cookie").contains("session=account-one"));
+    }
+    QCOMPARE(server.heads.size(), 2);
+    for (const QByteArray &head : std::as_const(server.heads))
+        QVERIFY2(!head.toLower().contains("\r\ncookie:"), head.constData());
+    QVERIFY(network.manager()->cookieJar()->cookiesForUrl(server.url(u"/files"_s)).isEmpty());
 }
 
 void TestModelsCore::pacerKeepsToItsBudgetAndConcurrency()
