@@ -38,17 +38,10 @@ struct TokenPair
     int expiresIn = kDefaultExpiresInSeconds;
 };
 
+// At most a year (which an int holds): renewal times and link expiries are computed from it.
 int positiveSeconds(const QJsonValue &value, int fallback)
 {
-    if (value.isDouble() && value.toDouble() >= 1)
-        return int(qMin(value.toDouble(), 365.0 * 24 * 3600));
-    if (value.isString()) {
-        bool ok = false;
-        const int seconds = value.toString().trimmed().toInt(&ok);
-        if (ok && seconds >= 1)
-            return seconds;
-    }
-    return fallback;
+    return int(lifetimeSeconds(value, fallback));
 }
 
 // [gap] The token fields are not shown in the docs: the default is

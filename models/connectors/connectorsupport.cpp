@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 
 #include <cmath>
+#include <limits>
 
 namespace Docket {
 
@@ -41,17 +42,42 @@ QByteArray jsonBody(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-int intValue(const QJsonValue &value)
+namespace {
+
+// A JSON number or a numeric string as a double; NaN when it is neither.
+double numberOf(const QJsonValue &value)
 {
     if (value.isDouble())
-        return int(std::lround(value.toDouble()));
+        return value.toDouble();
     if (value.isString()) {
         bool ok = false;
         const double number = value.toString().trimmed().toDouble(&ok);
         if (ok)
-            return int(std::lround(number));
+            return number;
     }
-    return -1;
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+} // namespace
+
+int intValue(const QJsonValue &value)
+{
+    // Compared as doubles, before any conversion: lround() and int() of a number out of range
+    // give anything.
+    const double number = numberOf(value);
+    if (!(number >= 0)) // negative or NaN
+        return -1;
+    if (number >= double(std::numeric_limits<int>::max()))
+        return std::numeric_limits<int>::max();
+    return int(std::lround(number));
+}
+
+qint64 lifetimeSeconds(const QJsonValue &value, qint64 fallback)
+{
+    const double seconds = numberOf(value);
+    if (!(seconds >= 1)) // less than a second, negative or NaN
+        return fallback;
+    return seconds >= double(maxLifetimeSeconds) ? maxLifetimeSeconds : qint64(seconds);
 }
 
 QJsonDocument parseBody(const ApiResult &result, QString *problem)

@@ -50,15 +50,11 @@ bool isSafeHeaderValue(const QString &value)
     return true;
 }
 
+// At most a year: the renewal deadline is computed in milliseconds from it.
 qint64 expiresInSeconds(const QJsonObject &object)
 {
-    const QJsonValue value = firstField(object, { "expiresIn", "expires_in" });
-    qint64 seconds = -1;
-    if (value.isDouble())
-        seconds = value.toInteger(-1);
-    else if (value.isString())
-        seconds = value.toString().trimmed().toLongLong();
-    return seconds > 0 ? seconds : defaultTokenLifetimeSeconds;
+    return lifetimeSeconds(firstField(object, { "expiresIn", "expires_in" }),
+                           defaultTokenLifetimeSeconds);
 }
 
 // Signed URLs carry their own signature: keep it out of error texts and logs.

@@ -231,6 +231,8 @@ private Q_SLOTS:
 
     void tolerantTokenAnswerAndProactiveRenewal();
     void signedUrlUploadCarriesNoCredentials();
+    void tokenLifetimeBeyondReasonNeverExpiresAtOnce_data();
+    void tokenLifetimeBeyondReasonNeverExpiresAtOnce();
 
 private:
     std::unique_ptr<Fixture> makeFixture(const QString &appId, const QString &apiKey,
@@ -1389,6 +1391,52 @@ void TestConnectorInvox::signedUrlUploadCarriesNoCredentials()
     const Outcome empty = waitFor(fixture->connector->upload(
         QStringLiteral("cons"), QStringLiteral("x.txt"), txt, QByteArrayLiteral("x")));
     QCOMPARE(empty.error.kind, ApiError::Kind::MalformedResponse);
+}
+
+void TestConnectorInvox::tokenLifetimeBeyondReasonNeverExpiresAtOnce_data()
+{
+    QTest::addColumn<QJsonValue>("expiresIn");
+    QTest::newRow("2^31 - 1") << QJsonValue(2147483647.0);
+    QTest::newRow("2^63 - 1 as text") << QJsonValue(QStringLiteral("9223372036854775807"));
+    QTest::newRow("1e300") << QJsonValue(1e300);
+    QTest::newRow("negative") << QJsonValue(-5);
+    QTest::newRow("negative text") << QJsonValue(QStringLiteral("-9223372036854775807"));
+}
+
+// A token that claims to live (nearly) for ever is used, not taken for one that already expired:
+// the renewal deadline is computed in milliseconds, and 2^63 - 1 seconds of it wrapped into the
+// past, so every request began with another token exchange.
+void TestConnectorInvox::tokenLifetimeBeyondReasonNeverExpiresAtOnce()
+{
+    QFETCH(QJsonValue, expiresIn);
+    FakeServer server;
+    QVERIFY(server.listen());
+    int issued = 0;
+    server.handler = [&](const SeenRequest &request) -> FakeAnswer {
+        if (request.path == "/v1/auth/token") {
+            ++issued;
+            return { 200,
+                     QJsonDocument(QJsonObject { { QStringLiteral("accessToken"),
+                                                   QStringLiteral("tok-%1").arg(issued) },
+                                                 { QStringLiteral("expiresIn"), expiresIn } })
+                         .toJson() };
+        }
+        if (request.path == "/v1/delete-document")
+            return { 200, R"({"message":"Document deleted successfully"})" };
+        return { 404, R"({"message":"no"})" };
+    };
+    auto fixture = makeFixture(QStringLiteral("app"), QStringLiteral("key"), server.url());
+    const Outcome signIn = waitFor(fixture->connector->signIn());
+    QVERIFY2(signIn.ok(), qPrintable(describe(signIn)));
+    for (const QString &id : { QStringLiteral("d1"), QStringLiteral("d2") }) {
+        QCOMPARE(fixture->connector->addKnownDocument(QStringLiteral("c"), id, {}, pdf), QString());
+        const Outcome removed
+            = waitFor(fixture->remove(documentItem(*fixture, QStringLiteral("c"), id)));
+        QVERIFY2(removed.ok(), qPrintable(describe(removed)));
+        QCOMPARE(server.seen.last().headers.value("authorization"), QByteArray("Bearer tok-1"));
+    }
+    QCOMPARE(issued, 1);
+    QCOMPARE(server.count("/v1/delete-document"), 2);
 }
 
 QTEST_GUILESS_MAIN(TestConnectorInvox)

@@ -7,11 +7,13 @@
 #include "apierror.h"
 #include "cannedserver.h"
 #include "connector.h"
+#include "connectors/connectorsupport.h"
 #include "credentialstore.h"
 #include "keychaincredentialstore.h"
 #include "networkclient.h"
 #include "requestpacer.h"
 
+#include <QJsonValue>
 #include <QNetworkCookieJar>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -42,6 +44,7 @@ private Q_SLOTS:
     void plainHttpToAnotherComputerIsRefused();
     void httpsIsRequiredExceptOnLoopback();
     void cookiesAreNeitherKeptNorSent();
+    void serverNumbersNeverWrap();
     void pacerKeepsToItsBudgetAndConcurrency();
     void pacerPausesAndPutsRetriesFirst();
     void accountsRoundTripWithoutSecrets();
@@ -490,6 +493,39 @@ void TestModelsCore::cookiesAreNeitherKeptNorSent()
     for (const QByteArray &head : std::as_const(server.heads))
         QVERIFY2(!head.toLower().contains("\r\ncookie:"), head.constData());
     QVERIFY(network.manager()->cookieJar()->cookiesForUrl(server.url(u"/files"_s)).isEmpty());
+}
+
+// Numbers from servers are read into what the arithmetic after them can hold: a token that says it
+// lives for ever is believed for a year, never wrapped into "already expired"; a count beyond an
+// int is INT_MAX, not a small or negative one.
+void TestModelsCore::serverNumbersNeverWrap()
+{
+    constexpr qint64 fallback = 900;
+    const qint64 year = maxLifetimeSeconds;
+    QCOMPARE(year, 365LL * 24 * 3600);
+    QCOMPARE(lifetimeSeconds(QJsonValue(7200), fallback), 7200);
+    QCOMPARE(lifetimeSeconds(QJsonValue(u" 7200 "_s), fallback), 7200);
+    QCOMPARE(lifetimeSeconds(QJsonValue(2147483647.0), fallback), year); // 2^31 - 1
+    QCOMPARE(lifetimeSeconds(QJsonValue(u"2147483647"_s), fallback), year);
+    QCOMPARE(lifetimeSeconds(QJsonValue(u"9223372036854775807"_s), fallback), year); // 2^63 - 1
+    QCOMPARE(lifetimeSeconds(QJsonValue(1e300), fallback), year);
+    for (const QJsonValue &bad :
+         { QJsonValue(-5), QJsonValue(u"-5"_s), QJsonValue(0), QJsonValue(0.5), QJsonValue(-1e300),
+           QJsonValue(u"soon"_s), QJsonValue(u""_s), QJsonValue(true), QJsonValue() })
+        QCOMPARE(lifetimeSeconds(bad, fallback), fallback);
+    // What the connectors then compute stays in the future.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY(now + lifetimeSeconds(QJsonValue(u"9223372036854775807"_s), fallback) * 1000 > now);
+
+    const int most = std::numeric_limits<int>::max();
+    QCOMPARE(intValue(QJsonValue(12)), 12);
+    QCOMPARE(intValue(QJsonValue(u"61.6"_s)), 62);
+    QCOMPARE(intValue(QJsonValue(4294967301.0)), most); // 2^32 + 5 once wrapped to 5
+    QCOMPARE(intValue(QJsonValue(u"1e12"_s)), most);
+    QCOMPARE(intValue(QJsonValue(1e300)), most);
+    QCOMPARE(intValue(QJsonValue(-3)), -1);
+    QCOMPARE(intValue(QJsonValue(u"nan"_s)), -1);
+    QCOMPARE(intValue(QJsonValue(u"many"_s)), -1);
 }
 
 void TestModelsCore::pacerKeepsToItsBudgetAndConcurrency()
