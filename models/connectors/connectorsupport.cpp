@@ -1,5 +1,7 @@
 #include "connectorsupport.h"
 
+#include <QCoreApplication>
+#include <QHostAddress>
 #include <QJsonDocument>
 
 #include <cmath>
@@ -58,6 +60,12 @@ double numberOf(const QJsonValue &value)
     return std::numeric_limits<double>::quiet_NaN();
 }
 
+bool isLoopbackHost(const QString &host)
+{
+    const QHostAddress address(host);
+    return host == QLatin1String("localhost") || (!address.isNull() && address.isLoopback());
+}
+
 } // namespace
 
 int intValue(const QJsonValue &value)
@@ -78,6 +86,24 @@ qint64 lifetimeSeconds(const QJsonValue &value, qint64 fallback)
     if (!(seconds >= 1)) // less than a second, negative or NaN
         return fallback;
     return seconds >= double(maxLifetimeSeconds) ? maxLifetimeSeconds : qint64(seconds);
+}
+
+QString serviceLinkProblem(const QUrl &link, const QUrl &accountBase)
+{
+    if (!link.isValid() || link.host().isEmpty())
+        return QCoreApplication::translate("Docket", "it is not a web address.");
+    if (link.scheme() == QLatin1String("https"))
+        return {};
+    // The sandbox serves its links over plain http from where it answers; nothing else may.
+    if (link.scheme() == QLatin1String("http") && isLoopbackHost(link.host())
+        && accountBase.scheme() == QLatin1String("http")
+        && link.host().compare(accountBase.host(), Qt::CaseInsensitive) == 0)
+        return {};
+    return QCoreApplication::translate("Docket",
+                                       "it uses %1:// to %2, not https: only the account's own "
+                                       "address on this computer (the sandbox) may use plain "
+                                       "http.")
+        .arg(link.scheme(), link.host());
 }
 
 QJsonDocument parseBody(const ApiResult &result, QString *problem)

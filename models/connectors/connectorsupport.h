@@ -32,6 +32,10 @@ constexpr qint64 maxLifetimeSeconds = 365LL * 24 * 60 * 60;
 // maxLifetimeSeconds; `fallback` when absent, unreadable, or less than a second.
 qint64 lifetimeSeconds(const QJsonValue &value, qint64 fallback);
 
+// A link a service hands out to upload to or download from: https, or plain http only to the
+// account's own loopback host (`accountBase`, the sandbox). Empty when it may be used, otherwise
+// why not, in a sentence.
+QString serviceLinkProblem(const QUrl &link, const QUrl &accountBase);
 // The answer's body as JSON (object or array); a body that is not JSON sets *problem.
 QJsonDocument parseBody(const ApiResult &result, QString *problem);
 

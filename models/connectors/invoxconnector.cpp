@@ -459,13 +459,13 @@ SimpleJob *InvoxConnector::upload(const QString &consultationSessionId, const QS
             job->finish(ApiError::malformed(parseProblem, result.requestId));
             return;
         }
-        // The content is a clinical document: never over plain http to another computer.
-        const QString urlProblem = baseUrlProblem(signedUrl);
+        // The content is a clinical document: over https, or to the sandbox that answered.
+        const QString urlProblem = serviceLinkProblem(signedUrl, account().baseUrl);
         if (!urlProblem.isEmpty()) {
             job->finish(ApiError::make(ApiError::Kind::MalformedResponse,
-                                       tr("Invox Medical gave an upload address Docket will not "
-                                          "use: %1")
-                                           .arg(urlProblem)));
+                                       tr("Invox Medical gave an upload address for “%1” that "
+                                          "Docket will not use: %2 Its content was not sent.")
+                                           .arg(documentName, urlProblem)));
             return;
         }
         const QString storedName = stringField(created, QStringLiteral("documentName"));

@@ -125,10 +125,15 @@ public:
     std::function<FakeAnswer(const SeenRequest &)> handler;
     QList<SeenRequest> seen;
 
-    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    bool listen(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost))
+    {
+        return m_server.listen(address);
+    }
     QUrl url() const
     {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
+        return QUrl(QStringLiteral("http://%1:%2")
+                        .arg(m_server.serverAddress().toString())
+                        .arg(m_server.serverPort()));
     }
     int count(const QByteArray &path) const
     {
@@ -233,6 +238,7 @@ private Q_SLOTS:
     void signedUrlUploadCarriesNoCredentials();
     void tokenLifetimeBeyondReasonNeverExpiresAtOnce_data();
     void tokenLifetimeBeyondReasonNeverExpiresAtOnce();
+    void signedUrlToAnotherLoopbackHostIsRefused();
 
 private:
     std::unique_ptr<Fixture> makeFixture(const QString &appId, const QString &apiKey,
@@ -1381,6 +1387,9 @@ void TestConnectorInvox::signedUrlUploadCarriesNoCredentials()
     const Outcome refused = waitFor(fixture->connector->upload(
         QStringLiteral("cons"), QStringLiteral("x.txt"), txt, QByteArrayLiteral("x")));
     QCOMPARE(refused.error.kind, ApiError::Kind::MalformedResponse);
+    QVERIFY2(refused.error.userMessage.contains(QStringLiteral("bucket.example.com"))
+                 && refused.error.userMessage.contains(QStringLiteral("not https")),
+             qPrintable(refused.error.userMessage));
     QCOMPARE(server.seen.size(), before + 1);
     QVERIFY(!fixture->index.contains(fixture->account.id, QStringLiteral("d9")));
 
@@ -1437,6 +1446,47 @@ void TestConnectorInvox::tokenLifetimeBeyondReasonNeverExpiresAtOnce()
     }
     QCOMPARE(issued, 1);
     QCOMPARE(server.count("/v1/delete-document"), 2);
+}
+
+// An http signed URL on this computer, but not where the account's service is (another program
+// listening on loopback), gets no document: the upload stops with the reason.
+void TestConnectorInvox::signedUrlToAnotherLoopbackHostIsRefused()
+{
+    FakeServer server;
+    QVERIFY(server.listen());
+    FakeServer elsewhere;
+    QVERIFY(elsewhere.listen(QHostAddress(QStringLiteral("127.0.0.2"))));
+    const QString signedUrl = QStringLiteral("http://127.0.0.2:%1/bucket/d9?sig=secret-signature")
+                                  .arg(elsewhere.url().port());
+    server.handler = [&](const SeenRequest &request) -> FakeAnswer {
+        if (request.path == "/v1/auth/token")
+            return { 200, R"({"accessToken":"t","expiresIn":7200})" };
+        if (request.path == "/v1/generate-signed-urls-for-documents")
+            return { 200,
+                     QJsonDocument(
+                         QJsonObject { { QStringLiteral("documents"),
+                                         QJsonArray { QJsonObject {
+                                             { QStringLiteral("documentId"), QStringLiteral("d9") },
+                                             { QStringLiteral("signedUrl"), signedUrl } } } } })
+                         .toJson() };
+        return { 404, "{}" };
+    };
+    elsewhere.handler = [](const SeenRequest &) -> FakeAnswer {
+        return { 200, {} };
+    };
+    auto fixture = makeFixture(QStringLiteral("app"), QStringLiteral("key"), server.url());
+    const Outcome refused = waitFor(fixture->connector->upload(
+        QStringLiteral("cons"), QStringLiteral("note.pdf"), pdf, QByteArrayLiteral("%PDF-1.7")));
+    QVERIFY(refused.finished);
+    QCOMPARE(refused.error.kind, ApiError::Kind::MalformedResponse);
+    QVERIFY2(refused.error.userMessage.contains(QStringLiteral("not https"))
+                 && refused.error.userMessage.contains(QStringLiteral("127.0.0.2"))
+                 && refused.error.userMessage.contains(QStringLiteral("not sent")),
+             qPrintable(refused.error.userMessage));
+    QVERIFY(!refused.error.userMessage.contains(QStringLiteral("secret-signature")));
+    QTest::qWait(100);
+    QVERIFY(elsewhere.seen.isEmpty());
+    QVERIFY(!fixture->index.contains(fixture->account.id, QStringLiteral("d9")));
 }
 
 QTEST_GUILESS_MAIN(TestConnectorInvox)

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void httpsIsRequiredExceptOnLoopback();
     void cookiesAreNeitherKeptNorSent();
     void serverNumbersNeverWrap();
+    void serviceLinksNeedHttpsOrTheAccountsLoopback();
     void pacerKeepsToItsBudgetAndConcurrency();
     void pacerPausesAndPutsRetriesFirst();
     void accountsRoundTripWithoutSecrets();
@@ -526,6 +527,29 @@ void TestModelsCore::serverNumbersNeverWrap()
     QCOMPARE(intValue(QJsonValue(-3)), -1);
     QCOMPARE(intValue(QJsonValue(u"nan"_s)), -1);
     QCOMPARE(intValue(QJsonValue(u"many"_s)), -1);
+}
+
+void TestModelsCore::serviceLinksNeedHttpsOrTheAccountsLoopback()
+{
+    const QUrl sandbox(u"http://127.0.0.1:8080"_s);
+    const QUrl vendor(u"https://api.example.com"_s);
+    QVERIFY(serviceLinkProblem(QUrl(u"https://bucket.example.com/d?sig=1"_s), vendor).isEmpty());
+    QVERIFY(serviceLinkProblem(QUrl(u"https://bucket.example.com/d"_s), sandbox).isEmpty());
+    QVERIFY(serviceLinkProblem(QUrl(u"http://127.0.0.1:8081/uploads/d"_s), sandbox).isEmpty());
+    for (const auto &[link, base] :
+         { std::pair { u"http://bucket.example.com/d?sig=1"_s, vendor },
+           std::pair { u"http://bucket.example.com/d"_s, sandbox },
+           // Loopback, but not where the account is: another program on this computer.
+           std::pair { u"http://127.0.0.2:8080/d"_s, sandbox },
+           std::pair { u"http://localhost:8080/d"_s, sandbox },
+           std::pair { u"http://127.0.0.1:8080/d"_s, vendor },
+           std::pair { u"ftp://127.0.0.1/d"_s, sandbox }, std::pair { u"not a link"_s, vendor } }) {
+        const QString problem = serviceLinkProblem(QUrl(link), base);
+        QVERIFY2(!problem.isEmpty(), qPrintable(link));
+        QVERIFY2(!problem.contains(u"sig="_s), qPrintable(problem));
+    }
+    QVERIFY(serviceLinkProblem(QUrl(u"http://bucket.example.com/d?sig=1"_s), vendor)
+                .contains(u"bucket.example.com"_s));
 }
 
 void TestModelsCore::pacerKeepsToItsBudgetAndConcurrency()
