@@ -108,6 +108,8 @@ int main(int argc, char *argv[])
     if (!auditOpen)
         window.showStatus(
             auditError + u' ' + QApplication::translate("main", "Deleting is not possible."), 0);
+    else if (!audit.warning().isEmpty())
+        window.showStatus(audit.warning(), 0);
     QObject::connect(&secrets, &FallbackCredentialStore::keychainUnavailable, &window,
                      &MainWindow::showKeychainUnavailable);
     window.setAccountServices(&accounts, store.get(),

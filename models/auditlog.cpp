@@ -1,5 +1,7 @@
 #include "auditlog.h"
 
+#include "inerttext.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -83,11 +85,23 @@ bool matches(const AuditEntry &entry, const QString &text)
     return false;
 }
 
+// Starts with what a spreadsheet runs as a formula (=, +, -, @), perhaps after white space that
+// some spreadsheets skip.
+bool looksLikeFormula(const QString &cell)
+{
+    for (const QChar c : cell) {
+        if (!c.isSpace())
+            return QStringView(u"=+-@").contains(c);
+    }
+    return false;
+}
+
 QString csvCell(const QString &value)
 {
-    QString cell = value;
-    // A spreadsheet runs a cell starting with one of these as a formula.
-    if (!cell.isEmpty() && QStringView(u"=+-@\t\r").contains(cell.front()))
+    // Names and messages come from services: an escape sequence or a direction override must not
+    // reach the terminal that shows the file, nor a CR hide a cell. A line break is CSV's own.
+    QString cell = inertText(value, u"\n");
+    if (looksLikeFormula(cell))
         cell.prepend(u'\'');
     if (cell.contains(u',') || cell.contains(u'"') || cell.contains(u'\n') || cell.contains(u'\r'))
         cell = u'"' + cell.replace(u'"', QLatin1String("\"\"")) + u'"';
@@ -353,16 +367,11 @@ bool AuditLog::open(QString *error)
     QString problem;
     m_open = m_sqlite.open(
         schemaVersion, [this](int from, QString *why) { return upgrade(from, why); }, &problem);
+    if (m_open)
+        m_open = useJournal(&problem);
     if (m_open) {
-        QSqlQuery pragma(m_sqlite.database());
-        // See the class comment: survives a kill at any point, and each write is cheap.
-        m_open = (m_sqlite.isMemory() || pragma.exec(QStringLiteral("PRAGMA journal_mode = WAL")))
-            && pragma.exec(QStringLiteral("PRAGMA synchronous = NORMAL"))
-            // SQLite's own checkpoints (kept as a backstop, should the worker's fall behind)
-            // would sync on this thread: see committed().
-            && pragma.exec(QStringLiteral("PRAGMA wal_autocheckpoint = 10000"));
-        if (!m_open)
-            problem = sqlProblem(pragma.lastError());
+        m_open = useDurability(Durability::Full);
+        problem = m_lastError;
     }
     if (m_open) {
         m_statements = std::make_unique<Statements>(m_sqlite.database());
@@ -375,6 +384,61 @@ bool AuditLog::open(QString *error)
             *error = m_lastError;
     }
     return m_open;
+}
+
+// Asks for the write-ahead log and reads back what SQLite gave: on a file system without shared
+// memory (some network shares) it keeps its rollback journal without an error, and ":memory:"
+// has its own. See the class comment.
+bool AuditLog::useJournal(QString *error)
+{
+    QSqlQuery pragma(m_sqlite.database());
+    if (!pragma.exec(QStringLiteral("PRAGMA journal_mode = WAL")) || !pragma.next()) {
+        *error = sqlProblem(pragma.lastError());
+        return false;
+    }
+    m_journalMode = pragma.value(0).toString().toLower();
+    pragma.finish();
+    m_writeAheadLog = m_journalMode == QLatin1String("wal");
+    m_warning.clear();
+    if (!m_writeAheadLog && !m_sqlite.isMemory()) {
+        m_warning = tr("The audit trail “%1” cannot use SQLite's write-ahead log on this file "
+                       "system (it kept journal mode “%2”): every write now waits for the disk, "
+                       "which is slower but as safe.")
+                        .arg(QDir::toNativeSeparators(m_sqlite.path()), m_journalMode);
+    }
+    // SQLite's own checkpoints (kept as a backstop, should the worker's fall behind) would sync on
+    // this thread: see committed().
+    if (m_writeAheadLog && !pragma.exec(QStringLiteral("PRAGMA wal_autocheckpoint = 10000"))) {
+        *error = sqlProblem(pragma.lastError());
+        return false;
+    }
+    return true;
+}
+
+// Set between transactions (SQLite applies it at each commit). Without a write-ahead log, SQLite
+// warns that NORMAL may corrupt the file in a power cut on some file systems: FULL for all then.
+// Not a prepared statement: SQLite applies this pragma when it compiles it, so running a prepared
+// one again may do nothing.
+bool AuditLog::useDurability(Durability level)
+{
+    if (!m_writeAheadLog)
+        level = Durability::Full;
+    if (m_durability == level)
+        return true;
+    QSqlQuery pragma(m_sqlite.database());
+    if (!pragma.exec(level == Durability::Full ? QStringLiteral("PRAGMA synchronous = FULL")
+                                               : QStringLiteral("PRAGMA synchronous = NORMAL")))
+        return fail(sqlProblem(pragma.lastError()));
+    m_durability = level;
+    return true;
+}
+
+int AuditLog::synchronousLevel() const
+{
+    QSqlQuery pragma(m_sqlite.database());
+    return pragma.exec(QStringLiteral("PRAGMA synchronous")) && pragma.next()
+        ? pragma.value(0).toInt()
+        : -1;
 }
 
 bool AuditLog::upgrade(int from, QString *error)
@@ -431,6 +495,9 @@ qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
 {
     if (!m_open)
         return noId(tr("The audit trail is not open."));
+    // On the disk before the first request goes out, power cut or not.
+    if (!useDurability(Durability::Full))
+        return 0;
     QSqlDatabase db = m_sqlite.database();
     if (!db.transaction())
         return noId(sqlProblem(db.lastError()));
@@ -482,6 +549,9 @@ qint64 AuditLog::recordAttempt(DeletionItem &item)
 {
     if (!m_open)
         return noId(tr("The audit trail is not open."));
+    // A DELETE that went out must never be missing from the trail, power cut or not.
+    if (!useDurability(Durability::Full))
+        return 0;
     QSqlDatabase db = m_sqlite.database();
     if (!db.transaction())
         return noId(sqlProblem(db.lastError()));
@@ -515,6 +585,9 @@ bool AuditLog::recordOutcome(qint64 attemptId, const DeletionItem &item,
     m_lastError.clear();
     if (!m_open)
         return fail(tr("The audit trail is not open."));
+    // An answer lost to a power cut leaves its attempt Sent: resuming asks the service again.
+    if (!useDurability(Durability::Normal))
+        return false;
     QSqlDatabase db = m_sqlite.database();
     if (!db.transaction())
         return fail(sqlProblem(db.lastError()));
@@ -534,13 +607,14 @@ bool AuditLog::recordOutcome(qint64 attemptId, const DeletionItem &item,
     return true;
 }
 
-// With synchronous=NORMAL a commit does not wait for the disk, but a checkpoint syncs it twice.
+// With synchronous=NORMAL a commit does not wait for the disk (a FULL one syncs the log only),
+// but a checkpoint syncs it twice.
 // SQLite's automatic one ran in the commit that crossed 1,000 pages, on the event loop: up to
 // 60 ms each on a busy disk, every hundred items or so. So checkpoints run on a worker instead
 // (bench_deletion: 1,000 deletes 20% faster, no stall above 27 ms where there were 200 ms ones).
 void AuditLog::committed()
 {
-    if (m_sqlite.isMemory() || ++m_commitsSinceCheckpoint < checkpointEvery
+    if (!m_writeAheadLog || ++m_commitsSinceCheckpoint < checkpointEvery
         || m_checkpoint.isRunning())
         return;
     m_commitsSinceCheckpoint = 0;
@@ -549,7 +623,9 @@ void AuditLog::committed()
 
 bool AuditLog::recordState(const DeletionItem &item)
 {
-    return m_open ? updateItem(item) : fail(tr("The audit trail is not open."));
+    if (!m_open)
+        return fail(tr("The audit trail is not open."));
+    return useDurability(Durability::Normal) && updateItem(item);
 }
 
 bool AuditLog::updateItem(const DeletionItem &item)
@@ -570,6 +646,9 @@ bool AuditLog::recordUnsent(const QList<DeletionItem> &items, AuditEntry::Outcom
 {
     if (!m_open)
         return fail(tr("The audit trail is not open."));
+    // Nothing was sent: a power cut that loses this leaves the items owed, to be resumed.
+    if (!useDurability(Durability::Normal))
+        return false;
     QSqlDatabase db = m_sqlite.database();
     if (!db.transaction())
         return fail(sqlProblem(db.lastError()));
@@ -684,7 +763,8 @@ bool AuditLog::claimBatch(qint64 batchId)
 {
     if (!m_open)
         return fail(tr("The audit trail is not open."));
-    if (!lockBatch(batchId))
+    // A claim lost to a power cut is made again at the next start.
+    if (!useDurability(Durability::Normal) || !lockBatch(batchId))
         return false;
     QSqlDatabase db = m_sqlite.database();
     if (!db.transaction())
@@ -769,7 +849,8 @@ QList<AuditEntry> AuditLog::readEntries(const QString &path, const AuditQuery &f
 {
     QList<AuditEntry> result;
     error->clear();
-    // Read-only, beside whoever writes (the trail is in WAL mode: readers never wait for it).
+    // Read-only, beside whoever writes (in WAL mode readers never wait for it; without, the busy
+    // timeout lets them).
     withOwnConnection(path, QStringLiteral("docket-audit-reader-"),
                       QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"), error,
                       [&](QSqlDatabase &db) { result = queryEntries(db, filter, error); });

@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class QIODevice;
 
@@ -90,8 +91,12 @@ struct BatchSummary
 // Holds ids, names and outcomes, never a secret. Values are always bound, never spliced into SQL:
 // ids and names come from services and are hostile input.
 //
-// The file is written through SQLite's write-ahead log with synchronous=NORMAL: a committed
-// write survives the process being killed at any point; only a power cut may lose the last few.
+// The file is written through SQLite's write-ahead log. What must be on the disk before a request
+// goes out (a new batch, each attempt) commits with synchronous=FULL, so it survives a power cut
+// too; answers commit with synchronous=NORMAL, which survives the process being killed at any
+// point, while a power cut may lose the last few (their items then read as sent without an answer,
+// which resuming settles). Where SQLite cannot keep a write-ahead log (a file system without shared
+// memory), every write is FULL and warning() says so.
 // Each batch being worked on is claimed with a lock file (QLockFile), so a batch of a running
 // Docket (the window and docket-cli share the file) is never mistaken for an interrupted one.
 class AuditLog
@@ -105,6 +110,15 @@ public:
     bool isOpen() const { return m_open; }
     QString path() const { return m_sqlite.path(); }
     QString lastError() const { return m_lastError; }
+    // The journal mode SQLite really uses, as read back when the file was opened: "wal", or the
+    // rollback journal it kept ("delete", ...; "memory" for ":memory:").
+    QString journalMode() const { return m_journalMode; }
+    // A sentence for the user when the trail is open but not as it should be (no write-ahead
+    // log); empty when all is well.
+    QString warning() const { return m_warning; }
+    // PRAGMA synchronous on the connection now: 1 NORMAL, 2 FULL (-1: unreadable). For tests and
+    // diagnostics.
+    int synchronousLevel() const;
 
     // Saves a new batch with its items, in one transaction, and claims it; gives each item its
     // id and the batch id. Returns the batch id, or 0 on failure (then nothing was saved).
@@ -142,14 +156,19 @@ public:
     static QList<AuditEntry> readEntries(const QString &path, const AuditQuery &query,
                                          QString *error);
 
-    // RFC 4180 CSV with a header row. Cells that a spreadsheet would run as a formula (=, +, -,
-    // @ first) get a leading apostrophe: names come from services and may be hostile.
+    // RFC 4180 CSV with a header row. Names come from services and may be hostile: control and
+    // format characters (escape sequences, direction overrides) become spaces, except line
+    // breaks, which stay inside their quoted cell; a cell that a spreadsheet would run as a
+    // formula (=, +, -, @ first, white space before it or not) gets a leading apostrophe.
     static bool writeCsv(const QList<AuditEntry> &entries, QIODevice *device);
 
     static constexpr int schemaVersion = 1;
 
 private:
+    enum class Durability { Normal = 1, Full = 2 }; // PRAGMA synchronous
     bool upgrade(int from, QString *error);
+    bool useJournal(QString *error);
+    bool useDurability(Durability level);
     bool updateItem(const DeletionItem &item);
     static QList<AuditEntry> queryEntries(const QSqlDatabase &db, const AuditQuery &query,
                                           QString *error);
@@ -161,6 +180,10 @@ private:
     SqliteConnection m_sqlite;
     bool m_open = false;
     mutable QString m_lastError;
+    QString m_journalMode;
+    QString m_warning;
+    bool m_writeAheadLog = false;
+    std::optional<Durability> m_durability; // as last set on the connection
     QHash<qint64, std::shared_ptr<QLockFile>> m_claimed;
     // The statements every item runs, prepared once when the file is opened (see open()).
     // Declared after m_sqlite: they must be gone before the connection is.

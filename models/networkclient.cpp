@@ -1,6 +1,7 @@
 #include "networkclient.h"
 
 #include "applicationinfo.h"
+#include "nocookiejar.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>
@@ -34,6 +35,9 @@ QJsonObject ApiResult::jsonObject(QString *problem) const
 NetworkClient::NetworkClient(QObject *parent)
     : QObject(parent)
 {
+    // Every account shares this manager: no cookie may carry over from one to another.
+    m_manager.setCookieJar(new NoCookieJar(&m_manager));
+
     // Reads follow redirects only within the same origin: a token must never follow a 30x
     // somewhere else. Changes follow none (see send()).
     m_manager.setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);

@@ -52,8 +52,8 @@ struct ApiResult
 
 // The one network policy of the process: a single QNetworkAccessManager, Docket's User-Agent, an
 // X-Request-ID on every request, a transfer timeout, redirects followed only by reads and only
-// within the same origin (any other 3xx ends the request as ApiError::Kind::Redirected). TLS
-// errors are never ignored.
+// within the same origin (any other 3xx ends the request as ApiError::Kind::Redirected), and no
+// cookies kept or sent (see NoCookieJar). TLS errors are never ignored.
 class NetworkClient : public QObject
 {
     Q_OBJECT

@@ -8,6 +8,7 @@ packages=(
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev   # HttpServer's CMake config needs WebSockets
     qtkeychain-qt6-dev qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libgl-dev
     libsimdjson-dev                                      # optional: fast reading of big JSON answers
+    libsqlite3-dev                                       # optional: the audit trail test without WAL
     fonts-dejavu-core
     python3 python3-requests curl                        # the vendors' own examples, run as tests
     xvfb xauth x11-apps imagemagick                      # real-window checks and screenshots

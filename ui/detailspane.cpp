@@ -19,6 +19,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <limits>
+
 using namespace Docket;
 
 namespace {
@@ -475,7 +477,10 @@ void DetailsPane::fetchDownloadLink()
             expiry = tr("This link expires in %1, at %2. Docket does not keep it: get a new one "
                         "each time.")
                          .arg(within, QLocale().toString(at.time(), QLocale::ShortFormat));
-            m_linkExpiry->start(expiresIn * 1000);
+            // QTimer counts in int milliseconds (24 days): a longer link is shown as expired
+            // early rather than the product wrapping into a past time.
+            m_linkExpiry->start(
+                int(qMin(qint64(expiresIn) * 1000, qint64(std::numeric_limits<int>::max()))));
         } else {
             expiry = tr("This link expires soon. Docket does not keep it: get a new one each "
                         "time.");

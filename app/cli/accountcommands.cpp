@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "commands.h"
 #include "connectors/care360connector.h"
+#include "itemformat.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -81,8 +82,9 @@ void finishSignIn(CliContext *context, Connector *connector, SimpleJob *job)
     QObject::connect(
         job, &ConnectorJob::finished, context, [context, connector](ConnectorJob *finished) {
             if (finished->failed()) {
-                context->finish(CliContext::Failure,
-                                tr("Sign-in failed: %1").arg(finished->error().userMessage));
+                context->finish(
+                    CliContext::Failure,
+                    tr("Sign-in failed: %1").arg(printable(finished->error().userMessage)));
                 return;
             }
             const Account account = connector->account();
@@ -116,8 +118,9 @@ void signInCare360(CliContext *context, const CliRequest &request, Connector *co
         codeRequest, &ConnectorJob::finished, context,
         [context, request, care360](ConnectorJob *sent) {
             if (sent->failed()) {
-                context->finish(CliContext::Failure,
-                                tr("Could not request a code: %1").arg(sent->error().userMessage));
+                context->finish(
+                    CliContext::Failure,
+                    tr("Could not request a code: %1").arg(printable(sent->error().userMessage)));
                 return;
             }
             const auto verify = [context, care360](const QString &code) {
@@ -233,13 +236,14 @@ void runAccountCommand(CliContext *context, const CliRequest &request)
                 // Sign out first so the secrets leave the keychain; removal goes on even if the
                 // service cannot be reached.
                 SimpleJob *job = connector->signOut();
-                QObject::connect(job, &ConnectorJob::finished, context,
-                                 [context, forget](ConnectorJob *finished) {
-                                     if (finished->failed())
-                                         context->note(
-                                             tr("Note: %1").arg(finished->error().userMessage));
-                                     forget();
-                                 });
+                QObject::connect(
+                    job, &ConnectorJob::finished, context,
+                    [context, forget](ConnectorJob *finished) {
+                        if (finished->failed())
+                            context->note(
+                                tr("Note: %1").arg(printable(finished->error().userMessage)));
+                        forget();
+                    });
             });
         return;
     }
@@ -301,7 +305,7 @@ void runSignOutCommand(CliContext *context, const CliRequest &request)
                              [context, connector](ConnectorJob *finished) {
                                  if (finished->failed()) {
                                      context->finish(CliContext::Failure,
-                                                     finished->error().userMessage);
+                                                     printable(finished->error().userMessage));
                                      return;
                                  }
                                  context->print(tr("Signed out of %1; its secrets were removed.")

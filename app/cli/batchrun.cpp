@@ -124,7 +124,7 @@ void BatchRun::itemRetrying(const DeletionItem &item, int milliseconds)
 {
     note(tr("retrying  %1 in %2 s: %3")
              .arg(m_pathOf(item), QString::number(double(milliseconds) / 1000.0, 'f', 1),
-                  item.reason));
+                  printable(item.reason)));
 }
 
 void BatchRun::showProgress(const DeletionProgress &progress, bool force)

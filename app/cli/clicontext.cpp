@@ -1,6 +1,7 @@
 #include "clicontext.h"
 
 #include "auditlogpath.h"
+#include "inerttext.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -52,6 +53,8 @@ AuditLog *CliContext::auditLog(QString *error)
     auto log = std::make_unique<AuditLog>(auditLogFile());
     if (!log->open(error))
         return nullptr;
+    if (!log->warning().isEmpty())
+        note(QStringLiteral("docket-cli: ") + log->warning());
     m_auditLog = std::move(log);
     return m_auditLog.get();
 }
@@ -107,16 +110,55 @@ void CliContext::openConnector(const QString &accountName,
     });
 }
 
+// The last guard before the terminal: whatever service text a command forgot to pass through
+// printable(), no escape sequence or direction override gets out. Tabs and line breaks are the
+// commands' own layout.
+QString CliContext::terminalLine(const QString &line)
+{
+    return inertText(line, u"\t\n") + u'\n';
+}
+
+// JSON escapes only U+0000 to U+001F: a direction override or a C1 control in a name would still
+// reach the terminal that shows the document. As \uXXXX they are the same JSON to a script and
+// inert on a screen. (Outside strings Qt writes ASCII only, and raw line breaks only there.)
+QByteArray CliContext::terminalJson(const QJsonDocument &document)
+{
+    const QString json = QString::fromUtf8(document.toJson(QJsonDocument::Indented));
+    QString result;
+    result.reserve(json.size());
+    const auto escape = [&result](QChar c) {
+        result += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+    };
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const QChar c = json.at(i);
+        if (c.isHighSurrogate() && i + 1 < json.size() && json.at(i + 1).isLowSurrogate()) {
+            const QChar low = json.at(++i);
+            const bool inert = isInertCodePoint(QChar::surrogateToUcs4(c, low));
+            for (const QChar half : { c, low }) {
+                if (inert)
+                    result.append(half);
+                else
+                    escape(half);
+            }
+        } else if (c == u'\n' || isInertCodePoint(c.unicode())) {
+            result.append(c);
+        } else {
+            escape(c);
+        }
+    }
+    return result.toUtf8();
+}
+
 void CliContext::print(const QString &line)
 {
     if (m_options.json)
         return;
-    std::fputs((line + u'\n').toLocal8Bit().constData(), stdout);
+    std::fputs(terminalLine(line).toLocal8Bit().constData(), stdout);
 }
 
 void CliContext::note(const QString &line)
 {
-    std::fputs((line + u'\n').toLocal8Bit().constData(), stderr);
+    std::fputs(terminalLine(line).toLocal8Bit().constData(), stderr);
 }
 
 void CliContext::finish(int exitCode, const QString &error)
@@ -132,7 +174,7 @@ void CliContext::finish(int exitCode, const QString &error)
             document.insert(QStringLiteral("error"), error);
         if (!m_jsonResult.isUndefined())
             document.insert(QStringLiteral("result"), m_jsonResult);
-        std::fputs(QJsonDocument(document).toJson(QJsonDocument::Indented).constData(), stdout);
+        std::fputs(terminalJson(QJsonDocument(document)).constData(), stdout);
     }
     std::fflush(stdout);
     QCoreApplication::exit(exitCode);

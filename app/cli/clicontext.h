@@ -8,6 +8,7 @@
 #include "networkclient.h"
 #include "terminal.h"
 
+#include <QJsonDocument>
 #include <QJsonValue>
 #include <QObject>
 
@@ -52,7 +53,9 @@ public:
                        std::function<void(Docket::Connector *, const QString &error)> done);
 
     // Output. Text goes to stdout, messages and errors to stderr; in JSON mode stdout carries
-    // exactly one JSON document, written by finish().
+    // exactly one JSON document, written by finish(). Control and format characters other than
+    // tabs and line breaks are written as spaces: pass service text through printable() too,
+    // which keeps its tabs and line breaks from shifting columns or starting lines.
     void print(const QString &line);
     void note(const QString &line); // progress and explanations: stderr in both modes
     void setJsonResult(const QJsonValue &value) { m_jsonResult = value; }
@@ -66,6 +69,9 @@ private:
     std::unique_ptr<Docket::AccountStore> m_accounts;
     Docket::NetworkClient m_network;
     Docket::KeychainCredentialStore m_keychain;
+    static QString terminalLine(const QString &line);
+    static QByteArray terminalJson(const QJsonDocument &document);
+
     Docket::EnvironmentCredentialStore m_credentials;
     std::unique_ptr<Docket::InvoxIndex> m_invoxIndex;
     std::unique_ptr<Docket::AuditLog> m_auditLog;

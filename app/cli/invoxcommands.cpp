@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "commands.h"
 #include "connectors/invoxconnector.h"
+#include "itemformat.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -76,11 +77,11 @@ void runInvoxCommand(CliContext *context, const CliRequest &request)
             SimpleJob *job = invox->upload(consultation, name, type, content);
             QObject::connect(job, &ConnectorJob::finished, context, [context, job](ConnectorJob *) {
                 if (job->failed()) {
-                    context->finish(CliContext::Failure, job->error().userMessage);
+                    context->finish(CliContext::Failure, printable(job->error().userMessage));
                     return;
                 }
                 const QString id = job->data().value(QStringLiteral("documentId")).toString();
-                context->print(tr("Uploaded; document id %1").arg(id));
+                context->print(tr("Uploaded; document id %1").arg(printable(id)));
                 context->setJsonResult(QJsonObject::fromVariantMap(job->data()));
                 context->finish(CliContext::Success);
             });

@@ -1,5 +1,7 @@
 #include "itemformat.h"
 
+#include "inerttext.h"
+
 #include <QJsonArray>
 #include <QLocale>
 
@@ -33,12 +35,7 @@ QString formatMeasure(const Docket::RemoteItem &item)
 
 QString printable(const QString &text)
 {
-    QString result = text;
-    for (QChar &c : result) {
-        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
-            c = u' ';
-    }
-    return result;
+    return Docket::inertText(text);
 }
 
 QJsonObject itemToJson(const Docket::RemoteItem &item, const QString &path)

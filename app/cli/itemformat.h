@@ -11,7 +11,8 @@ QString formatDuration(int seconds);
 // "12 pages", "1.2 MB", "14:05" or empty.
 QString formatMeasure(const Docket::RemoteItem &item);
 // `text` (a name or a message: from a service, so anything) with its control and format
-// characters as spaces: an escape sequence, a tab or a direction override would garble the
-// terminal, a column, or the line a person reads before confirming a delete.
+// characters as spaces (Docket::inertText()): an escape sequence, a tab, a line break or a
+// direction override would garble the terminal, a column, or the line a person reads before
+// confirming a delete.
 QString printable(const QString &text);
 QJsonObject itemToJson(const Docket::RemoteItem &item, const QString &path);

@@ -38,7 +38,7 @@ public:
         connect(job, &ConnectorJob::finished, this, [this](ConnectorJob *finished) {
             auto *listJob = static_cast<ListJob *>(finished);
             if (listJob->failed()) {
-                m_context->finish(CliContext::Failure, listJob->error().userMessage);
+                m_context->finish(CliContext::Failure, printable(listJob->error().userMessage));
                 return;
             }
             const ListPage &page = listJob->page();

@@ -38,17 +38,10 @@ struct TokenPair
     int expiresIn = kDefaultExpiresInSeconds;
 };
 
+// At most a year (which an int holds): renewal times and link expiries are computed from it.
 int positiveSeconds(const QJsonValue &value, int fallback)
 {
-    if (value.isDouble() && value.toDouble() >= 1)
-        return int(qMin(value.toDouble(), 365.0 * 24 * 3600));
-    if (value.isString()) {
-        bool ok = false;
-        const int seconds = value.toString().trimmed().toInt(&ok);
-        if (ok && seconds >= 1)
-            return seconds;
-    }
-    return fallback;
+    return int(lifetimeSeconds(value, fallback));
 }
 
 // [gap] The token fields are not shown in the docs: the default is
@@ -738,7 +731,8 @@ SimpleJob *Care360Connector::fetchFileData(const NodeRef &file, const QString &c
     ApiRequest request;
     request.url = filesUrl({ file.id(), call });
     const bool download = call == QLatin1String("download");
-    session()->send(request, job, [job, download](const ApiResult &result) {
+    const QUrl baseUrl = account().baseUrl;
+    session()->send(request, job, [job, download, baseUrl](const ApiResult &result) {
         if (!result.ok()) {
             job->finish(care360Error(result));
             return;
@@ -768,6 +762,16 @@ SimpleJob *Care360Connector::fetchFileData(const NodeRef &file, const QString &c
             || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))) {
             job->finish(ApiError::malformed(QStringLiteral("no usable downloadUrl in the answer"),
                                             result.requestId));
+            return;
+        }
+        // A health record over plain http would cross the network unencrypted when opened.
+        const QString linkProblem = serviceLinkProblem(url, baseUrl);
+        if (!linkProblem.isEmpty()) {
+            ApiError refused = ApiError::make(
+                ApiError::Kind::MalformedResponse,
+                tr("Care360 gave a download link Docket will not offer: %1").arg(linkProblem));
+            refused.requestId = result.requestId;
+            job->finish(refused);
             return;
         }
         job->setData({

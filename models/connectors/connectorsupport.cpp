@@ -1,8 +1,11 @@
 #include "connectorsupport.h"
 
+#include <QCoreApplication>
+#include <QHostAddress>
 #include <QJsonDocument>
 
 #include <cmath>
+#include <limits>
 
 namespace Docket {
 
@@ -41,17 +44,66 @@ QByteArray jsonBody(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-int intValue(const QJsonValue &value)
+namespace {
+
+// A JSON number or a numeric string as a double; NaN when it is neither.
+double numberOf(const QJsonValue &value)
 {
     if (value.isDouble())
-        return int(std::lround(value.toDouble()));
+        return value.toDouble();
     if (value.isString()) {
         bool ok = false;
         const double number = value.toString().trimmed().toDouble(&ok);
         if (ok)
-            return int(std::lround(number));
+            return number;
     }
-    return -1;
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+bool isLoopbackHost(const QString &host)
+{
+    const QHostAddress address(host);
+    return host == QLatin1String("localhost") || (!address.isNull() && address.isLoopback());
+}
+
+} // namespace
+
+int intValue(const QJsonValue &value)
+{
+    // Compared as doubles, before any conversion: lround() and int() of a number out of range
+    // give anything.
+    const double number = numberOf(value);
+    if (!(number >= 0)) // negative or NaN
+        return -1;
+    if (number >= double(std::numeric_limits<int>::max()))
+        return std::numeric_limits<int>::max();
+    return int(std::lround(number));
+}
+
+qint64 lifetimeSeconds(const QJsonValue &value, qint64 fallback)
+{
+    const double seconds = numberOf(value);
+    if (!(seconds >= 1)) // less than a second, negative or NaN
+        return fallback;
+    return seconds >= double(maxLifetimeSeconds) ? maxLifetimeSeconds : qint64(seconds);
+}
+
+QString serviceLinkProblem(const QUrl &link, const QUrl &accountBase)
+{
+    if (!link.isValid() || link.host().isEmpty())
+        return QCoreApplication::translate("Docket", "it is not a web address.");
+    if (link.scheme() == QLatin1String("https"))
+        return {};
+    // The sandbox serves its links over plain http from where it answers; nothing else may.
+    if (link.scheme() == QLatin1String("http") && isLoopbackHost(link.host())
+        && accountBase.scheme() == QLatin1String("http")
+        && link.host().compare(accountBase.host(), Qt::CaseInsensitive) == 0)
+        return {};
+    return QCoreApplication::translate("Docket",
+                                       "it uses %1:// to %2, not https: only the account's own "
+                                       "address on this computer (the sandbox) may use plain "
+                                       "http.")
+        .arg(link.scheme(), link.host());
 }
 
 QJsonDocument parseBody(const ApiResult &result, QString *problem)

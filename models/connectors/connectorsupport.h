@@ -20,8 +20,22 @@ QString stringField(const QJsonObject &object, const QString &key);
 QJsonValue firstField(const QJsonObject &object, std::initializer_list<const char *> keys);
 // A JSON body for a request.
 QByteArray jsonBody(const QJsonObject &object);
-// A count that may come as a number or as a numeric string; -1 when absent or unreadable.
+// A count that may come as a number or as a numeric string; -1 when absent, unreadable or
+// negative. One beyond an int is INT_MAX, not a wrapped (maybe negative, maybe small) number.
 int intValue(const QJsonValue &value);
+
+// The longest a token or a link is believed to live: a year. A server that claims more ("for
+// ever", 2^63 s) gets a year, so that arithmetic on it (seconds x 1000, now + that) cannot wrap
+// into "already expired".
+constexpr qint64 maxLifetimeSeconds = 365LL * 24 * 60 * 60;
+// A lifetime in seconds ("expiresIn": a number or a numeric string), from 1 to
+// maxLifetimeSeconds; `fallback` when absent, unreadable, or less than a second.
+qint64 lifetimeSeconds(const QJsonValue &value, qint64 fallback);
+
+// A link a service hands out to upload to or download from: https, or plain http only to the
+// account's own loopback host (`accountBase`, the sandbox). Empty when it may be used, otherwise
+// why not, in a sentence.
+QString serviceLinkProblem(const QUrl &link, const QUrl &accountBase);
 // The answer's body as JSON (object or array); a body that is not JSON sets *problem.
 QJsonDocument parseBody(const ApiResult &result, QString *problem);
 

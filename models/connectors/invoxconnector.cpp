@@ -50,15 +50,11 @@ bool isSafeHeaderValue(const QString &value)
     return true;
 }
 
+// At most a year: the renewal deadline is computed in milliseconds from it.
 qint64 expiresInSeconds(const QJsonObject &object)
 {
-    const QJsonValue value = firstField(object, { "expiresIn", "expires_in" });
-    qint64 seconds = -1;
-    if (value.isDouble())
-        seconds = value.toInteger(-1);
-    else if (value.isString())
-        seconds = value.toString().trimmed().toLongLong();
-    return seconds > 0 ? seconds : defaultTokenLifetimeSeconds;
+    return lifetimeSeconds(firstField(object, { "expiresIn", "expires_in" }),
+                           defaultTokenLifetimeSeconds);
 }
 
 // Signed URLs carry their own signature: keep it out of error texts and logs.
@@ -480,13 +476,13 @@ SimpleJob *InvoxConnector::upload(const QString &consultationSessionId, const QS
             job->finish(ApiError::malformed(parseProblem, result.requestId));
             return;
         }
-        // The content is a clinical document: never over plain http to another computer.
-        const QString urlProblem = baseUrlProblem(signedUrl);
+        // The content is a clinical document: over https, or to the sandbox that answered.
+        const QString urlProblem = serviceLinkProblem(signedUrl, account().baseUrl);
         if (!urlProblem.isEmpty()) {
             job->finish(ApiError::make(ApiError::Kind::MalformedResponse,
-                                       tr("Invox Medical gave an upload address Docket will not "
-                                          "use: %1")
-                                           .arg(urlProblem)));
+                                       tr("Invox Medical gave an upload address for “%1” that "
+                                          "Docket will not use: %2 Its content was not sent.")
+                                           .arg(documentName, urlProblem)));
             return;
         }
         const QString storedName = stringField(created, QStringLiteral("documentName"));

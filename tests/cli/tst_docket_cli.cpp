@@ -1,17 +1,21 @@
 // docket-cli end to end: the real executable, a private settings file, secrets from the
 // environment or the real keychain, against the sandbox.
 
+#include "cannedserver.h"
 #include "clirun.h"
 #include "sandboxprocess.h"
 #include "testhttp.h"
 
 #include <QDir>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 class TestDocketCli : public QObject
 {
@@ -36,6 +40,7 @@ private Q_SLOTS:
     void care360SignInWithCodeThenSoftDelete();
     void invoxUploadListDelete();
     void hostileNamesCannotGarbleTheTerminal();
+    void whatAServerSaysReachesTheTerminalInert();
     void rejectsPathsDeeperThanTheService();
     void auditShowsEveryDeleteAsTableJsonAndCsv();
     void rmRefusesWithoutAnAuditTrail();
@@ -571,6 +576,122 @@ void TestDocketCli::hostileNamesCannotGarbleTheTerminal()
     // The JSON keeps the name as it is: a script gets the exact text, escaped by JSON.
     QCOMPARE(dry.firstRemoved().value(QStringLiteral("name")).toString(), hostile);
     QVERIFY(dry.firstRemoved().value(QStringLiteral("found")).toBool());
+}
+
+namespace {
+
+// Nothing a terminal would run or reorder: control characters other than the output's own line
+// breaks and tabs, format characters (U+202E), line separators.
+bool isInert(const QString &text)
+{
+    for (const QChar c : text) {
+        const bool layout = c == u'\n' || c == u'\t';
+        if ((c.category() == QChar::Other_Control && !layout) || c.category() == QChar::Other_Format
+            || c.category() == QChar::Separator_Line)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+// A Scriptix whose session name, status and error message carry an escape sequence that clears the
+// screen, a right-to-left override, a C1 control and a line break followed by a fake outcome line:
+// `ls`, `rm` (its confirmation, its FAILED line, its summary), `audit` and `audit --csv` show them
+// inert, and `--json` keeps the exact text for scripts without writing the raw characters.
+void TestDocketCli::whatAServerSaysReachesTheTerminalInert()
+{
+    const QString hostile
+        = QStringLiteral("evil\x1b[2J\x1b]0;owned\x07\u202Efdp.exe\u009B31m\ndeleted   /fake");
+    const QJsonObject session { { QStringLiteral("session_id"), QStringLiteral("s1") },
+                                { QStringLiteral("filename"), hostile },
+                                { QStringLiteral("status"), QStringLiteral("done\x1b[5m") } };
+    CannedServer server;
+    QVERIFY(server.listen());
+    const QString sessions = QStringLiteral("/api/v3/speech-to-text/session");
+    server.bodies.insert(
+        sessions,
+        QJsonDocument(QJsonObject { { QStringLiteral("result"), QJsonArray { session } },
+                                    { QStringLiteral("total_results"), 1 } })
+            .toJson());
+    server.bodies.insert(sessions + QStringLiteral("/s1"), QJsonDocument(session).toJson());
+    server.notFoundBody
+        = QJsonDocument(QJsonObject { { QStringLiteral("error"), QStringLiteral("boom") },
+                                      { QStringLiteral("message"),
+                                        QStringLiteral("Boom\x1b[2J\u202E\rFAILED /other") } })
+              .toJson();
+    const CliRun added
+        = run({ QStringLiteral("account"), QStringLiteral("add"), QStringLiteral("scriptix"),
+                QStringLiteral("canned"), QStringLiteral("--base-url"),
+                server.url(QStringLiteral("/api/v3")).toString() });
+    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+    QProcessEnvironment token;
+    token.insert(QStringLiteral("DOCKET_SECRET_CANNED_TOKEN"), QStringLiteral("canned-token"));
+    const QString shownName = QStringLiteral("evil [2J ]0;owned  fdp.exe 31m deleted   /fake");
+
+    const CliRun listed = run({ QStringLiteral("ls"), QStringLiteral("/canned") }, token);
+    QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
+    QVERIFY2(isInert(listed.out) && isInert(listed.err), qPrintable(listed.out));
+    QCOMPARE(listed.out.count(u'\n'), 1); // the name's line break starts no line of its own
+    const QStringList columns = listed.out.trimmed().split(u'\t');
+    QCOMPARE(columns.size(), 6);
+    QCOMPARE(columns.at(2), shownName);
+    QCOMPARE(columns.at(5), QStringLiteral("done [5m"));
+
+    // Every DELETE fails with the hostile message.
+    server.statusFor = [](const QByteArray &method, const QString &) {
+        return method == "DELETE" ? 500 : 0;
+    };
+    const QStringList trail = { QStringLiteral("--audit-file"),
+                                m_dir.filePath(QStringLiteral("audit-hostile.sqlite")) };
+    const CliRun removed = run(trail
+                                   + QStringList { QStringLiteral("rm"), QStringLiteral("--yes"),
+                                                   QStringLiteral("--retries"), QStringLiteral("0"),
+                                                   QStringLiteral("/canned/s1") },
+                               token);
+    QCOMPARE(removed.exitCode, 1);
+    QVERIFY(server.heads.last().startsWith("DELETE /api/v3/speech-to-text/session/s1 "));
+    QVERIFY2(isInert(removed.out) && isInert(removed.err), qPrintable(removed.err));
+    QVERIFY2(removed.err.contains(u'“' + shownName + u'”'), qPrintable(removed.err));
+    QVERIFY2(removed.err.contains(QStringLiteral("Boom [2J  FAILED /other")),
+             qPrintable(removed.err));
+    // Only the real outcome line starts a line: neither the name's nor the message's fake one.
+    const QStringList lines = QString(removed.out + removed.err).split(u'\n');
+    // A 500 leaves the delete unknown: that is the one line the outcome starts; the service's
+    // "\rFAILED /other" starts none.
+    QCOMPARE(lines.filter(QRegularExpression(QStringLiteral("^UNKNOWN"))).size(), 1);
+    QVERIFY(lines.filter(QRegularExpression(QStringLiteral("^FAILED"))).isEmpty());
+    QVERIFY(lines.filter(QRegularExpression(QStringLiteral("^deleted"))).isEmpty());
+
+    const CliRun table = run(trail + QStringList { QStringLiteral("audit") });
+    QCOMPARE(table.exitCode, 0);
+    QVERIFY2(isInert(table.out), qPrintable(table.out));
+    QCOMPARE(table.out.count(u'\n'), 2); // the header and the one attempt
+    QVERIFY2(table.out.contains(QStringLiteral("Boom [2J  FAILED /other")), qPrintable(table.out));
+
+    const CliRun csv
+        = run(trail + QStringList { QStringLiteral("audit"), QStringLiteral("--csv") });
+    QCOMPARE(csv.exitCode, 0);
+    QVERIFY2(isInert(QString(csv.out).remove(u'\r')), qPrintable(csv.out));
+    QVERIFY2(csv.out.contains(QStringLiteral("Boom [2J  FAILED /other")), qPrintable(csv.out));
+
+    const CliRun json
+        = run(trail + QStringList { QStringLiteral("--json"), QStringLiteral("audit") });
+    QCOMPARE(json.exitCode, 0);
+    QVERIFY2(isInert(json.out), qPrintable(json.out));
+    const QJsonObject entry
+        = json.json().value(QStringLiteral("result")).toArray().at(0).toObject();
+    QCOMPARE(entry.value(QStringLiteral("name")).toString(), hostile);
+
+    // A listing the service refuses: its message on stderr, inert.
+    server.statusFor = [](const QByteArray &, const QString &) {
+        return 403;
+    };
+    const CliRun refused = run({ QStringLiteral("ls"), QStringLiteral("/canned") }, token);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(isInert(refused.err), qPrintable(refused.err));
+    QVERIFY2(refused.err.contains(QStringLiteral("Boom [2J  FAILED /other")),
+             qPrintable(refused.err));
 }
 
 void TestDocketCli::rejectsPathsDeeperThanTheService()

@@ -258,6 +258,7 @@ private Q_SLOTS:
     void staffFileDeleteIsNotPermitted();
     void onlyFilesCanBeDeleted();
     void metadataAndDownloadLink();
+    void downloadLinksOverPlainHttpAreRefused();
     void errorStatuses_data();
     void errorStatuses();
     void deleteErrorKeepsTheRow();
@@ -1557,6 +1558,55 @@ void TestConnectorCare360::tolerantFileItemsAndWrongShapes()
     const NodeRef f1 { NodeKind::Care360File, { QStringLiteral("c"), QStringLiteral("f1") } };
     QCOMPARE(run(w.connector->fetchMetadata(f1)).error.kind, ApiError::Kind::MalformedResponse);
     QCOMPARE(run(w.connector->fetchDownloadLink(f1)).error.kind, ApiError::Kind::MalformedResponse);
+}
+
+// A health record behind a plain http link would cross the network unencrypted when the user
+// opens it: such a link is refused with the reason, and never offered. https is fine, and so is
+// the sandbox's own address; a lifetime beyond reason is a year, which the UI can count in.
+void TestConnectorCare360::downloadLinksOverPlainHttpAreRefused()
+{
+    FakeService fake;
+    fake.answer("/api/v1/users/auth/verify-otp", 200, R"({"accessToken":"A","refreshToken":"R"})");
+    Harness h(fake.baseUrl(), QStringLiteral("patient@example.org"), QStringLiteral("tk"));
+    QVERIFY(!run(h.connector->verifyCode(QStringLiteral("123456"))).error.isError());
+    int files = 0;
+    // Each link is of a file of its own: FakeService answers a path the same way each time.
+    const auto linkFor = [&](const QString &url, const QJsonValue &expiresIn = {}) {
+        const QString id = QStringLiteral("f%1").arg(++files);
+        QJsonObject data { { QStringLiteral("downloadUrl"), url },
+                           { QStringLiteral("fileName"), QStringLiteral("scan.pdf") } };
+        if (!expiresIn.isUndefined())
+            data.insert(QStringLiteral("expiresIn"), expiresIn);
+        fake.answer("/api/v1/users/me/files/" + id.toLatin1() + "/download", 200,
+                    QJsonDocument(QJsonObject { { QStringLiteral("data"), data } }).toJson());
+        return run(h.connector->fetchDownloadLink(
+            { NodeKind::Care360File, { QStringLiteral("c1"), id } }));
+    };
+
+    for (const QString &url :
+         { QStringLiteral("http://files.example.net/f1?token=abc"),
+           QStringLiteral("http://127.0.0.2:%1/f1?token=abc").arg(fake.baseUrl().port()) }) {
+        const Outcome refused = linkFor(url);
+        QVERIFY(refused.finished);
+        QCOMPARE(refused.error.kind, ApiError::Kind::MalformedResponse);
+        const QString host = QUrl(url).host();
+        QVERIFY2(refused.error.userMessage.contains(QStringLiteral("not https"))
+                     && refused.error.userMessage.contains(host),
+                 qPrintable(refused.error.userMessage));
+        QVERIFY(!refused.error.userMessage.contains(QStringLiteral("token=abc")));
+        QVERIFY(!refused.data.contains(QStringLiteral("downloadUrl")));
+    }
+    const Outcome secure = linkFor(QStringLiteral("https://files.example.net/f1?token=abc"), 1e12);
+    QVERIFY2(!secure.error.isError(), qPrintable(secure.error.summary()));
+    QCOMPARE(secure.data.value(QStringLiteral("downloadUrl")).toString(),
+             QStringLiteral("https://files.example.net/f1?token=abc"));
+    QCOMPARE(secure.data.value(QStringLiteral("expiresIn")).toLongLong(), maxLifetimeSeconds);
+    const QString sandboxLink = fake.baseUrl().toString() + QStringLiteral("/files/f1");
+    const Outcome sandbox = linkFor(sandboxLink, QStringLiteral("-5"));
+    QVERIFY2(!sandbox.error.isError(), qPrintable(sandbox.error.summary()));
+    QCOMPARE(sandbox.data.value(QStringLiteral("downloadUrl")).toString(), sandboxLink);
+    QCOMPARE(sandbox.data.value(QStringLiteral("expiresIn")).toInt(),
+             900); // the documented default
 }
 
 // --- Reading big answers off the event loop, with either parser

@@ -24,6 +24,17 @@ using namespace Docket;
 
 namespace {
 
+// [doc] Invox's 200 to a delete: it names the document the request's body named.
+QByteArray deletedAnswer(const QByteArray &requestBody)
+{
+    const QJsonValue id
+        = QJsonDocument::fromJson(requestBody).object().value(QStringLiteral("documentId"));
+    return QJsonDocument(QJsonObject { { QStringLiteral("message"),
+                                         QStringLiteral("Document deleted successfully") },
+                                       { QStringLiteral("documentId"), id } })
+        .toJson();
+}
+
 // What a finished job reported, copied out before the job deletes itself.
 struct Outcome
 {
@@ -125,10 +136,15 @@ public:
     std::function<FakeAnswer(const SeenRequest &)> handler;
     QList<SeenRequest> seen;
 
-    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    bool listen(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost))
+    {
+        return m_server.listen(address);
+    }
     QUrl url() const
     {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
+        return QUrl(QStringLiteral("http://%1:%2")
+                        .arg(m_server.serverAddress().toString())
+                        .arg(m_server.serverPort()));
     }
     int count(const QByteArray &path) const
     {
@@ -231,6 +247,9 @@ private Q_SLOTS:
 
     void tolerantTokenAnswerAndProactiveRenewal();
     void signedUrlUploadCarriesNoCredentials();
+    void tokenLifetimeBeyondReasonNeverExpiresAtOnce_data();
+    void tokenLifetimeBeyondReasonNeverExpiresAtOnce();
+    void signedUrlToAnotherLoopbackHostIsRefused();
 
 private:
     std::unique_ptr<Fixture> makeFixture(const QString &appId, const QString &apiKey,
@@ -1246,18 +1265,8 @@ void TestConnectorInvox::tolerantTokenAnswerAndProactiveRenewal()
                                        { QStringLiteral("token_type"), QStringLiteral("Bearer") } })
                          .toJson() };
         }
-        if (request.path == "/v1/delete-document") {
-            // [doc] the answer names the document it deleted.
-            const QJsonValue id = QJsonDocument::fromJson(request.body)
-                                      .object()
-                                      .value(QStringLiteral("documentId"));
-            return { 200,
-                     QJsonDocument(
-                         QJsonObject { { QStringLiteral("message"),
-                                         QStringLiteral("Document deleted successfully") },
-                                       { QStringLiteral("documentId"), id } })
-                         .toJson() };
-        }
+        if (request.path == "/v1/delete-document")
+            return { 200, deletedAnswer(request.body) };
         return { 404, R"({"message":"no"})" };
     };
 
@@ -1384,6 +1393,9 @@ void TestConnectorInvox::signedUrlUploadCarriesNoCredentials()
     const Outcome refused = waitFor(fixture->connector->upload(
         QStringLiteral("cons"), QStringLiteral("x.txt"), txt, QByteArrayLiteral("x")));
     QCOMPARE(refused.error.kind, ApiError::Kind::MalformedResponse);
+    QVERIFY2(refused.error.userMessage.contains(QStringLiteral("bucket.example.com"))
+                 && refused.error.userMessage.contains(QStringLiteral("not https")),
+             qPrintable(refused.error.userMessage));
     QCOMPARE(server.seen.size(), before + 1);
     QVERIFY(!fixture->index.contains(fixture->account.id, QStringLiteral("d9")));
 
@@ -1394,6 +1406,93 @@ void TestConnectorInvox::signedUrlUploadCarriesNoCredentials()
     const Outcome empty = waitFor(fixture->connector->upload(
         QStringLiteral("cons"), QStringLiteral("x.txt"), txt, QByteArrayLiteral("x")));
     QCOMPARE(empty.error.kind, ApiError::Kind::MalformedResponse);
+}
+
+void TestConnectorInvox::tokenLifetimeBeyondReasonNeverExpiresAtOnce_data()
+{
+    QTest::addColumn<QJsonValue>("expiresIn");
+    QTest::newRow("2^31 - 1") << QJsonValue(2147483647.0);
+    QTest::newRow("2^63 - 1 as text") << QJsonValue(QStringLiteral("9223372036854775807"));
+    QTest::newRow("1e300") << QJsonValue(1e300);
+    QTest::newRow("negative") << QJsonValue(-5);
+    QTest::newRow("negative text") << QJsonValue(QStringLiteral("-9223372036854775807"));
+}
+
+// A token that claims to live (nearly) for ever is used, not taken for one that already expired:
+// the renewal deadline is computed in milliseconds, and 2^63 - 1 seconds of it wrapped into the
+// past, so every request began with another token exchange.
+void TestConnectorInvox::tokenLifetimeBeyondReasonNeverExpiresAtOnce()
+{
+    QFETCH(QJsonValue, expiresIn);
+    FakeServer server;
+    QVERIFY(server.listen());
+    int issued = 0;
+    server.handler = [&](const SeenRequest &request) -> FakeAnswer {
+        if (request.path == "/v1/auth/token") {
+            ++issued;
+            return { 200,
+                     QJsonDocument(QJsonObject { { QStringLiteral("accessToken"),
+                                                   QStringLiteral("tok-%1").arg(issued) },
+                                                 { QStringLiteral("expiresIn"), expiresIn } })
+                         .toJson() };
+        }
+        if (request.path == "/v1/delete-document")
+            return { 200, deletedAnswer(request.body) };
+        return { 404, R"({"message":"no"})" };
+    };
+    auto fixture = makeFixture(QStringLiteral("app"), QStringLiteral("key"), server.url());
+    const Outcome signIn = waitFor(fixture->connector->signIn());
+    QVERIFY2(signIn.ok(), qPrintable(describe(signIn)));
+    for (const QString &id : { QStringLiteral("d1"), QStringLiteral("d2") }) {
+        QCOMPARE(fixture->connector->addKnownDocument(QStringLiteral("c"), id, {}, pdf), QString());
+        const Outcome removed
+            = waitFor(fixture->remove(documentItem(*fixture, QStringLiteral("c"), id)));
+        QVERIFY2(removed.ok(), qPrintable(describe(removed)));
+        QCOMPARE(server.seen.last().headers.value("authorization"), QByteArray("Bearer tok-1"));
+    }
+    QCOMPARE(issued, 1);
+    QCOMPARE(server.count("/v1/delete-document"), 2);
+}
+
+// An http signed URL on this computer, but not where the account's service is (another program
+// listening on loopback), gets no document: the upload stops with the reason.
+void TestConnectorInvox::signedUrlToAnotherLoopbackHostIsRefused()
+{
+    FakeServer server;
+    QVERIFY(server.listen());
+    FakeServer elsewhere;
+    QVERIFY(elsewhere.listen(QHostAddress(QStringLiteral("127.0.0.2"))));
+    const QString signedUrl = QStringLiteral("http://127.0.0.2:%1/bucket/d9?sig=secret-signature")
+                                  .arg(elsewhere.url().port());
+    server.handler = [&](const SeenRequest &request) -> FakeAnswer {
+        if (request.path == "/v1/auth/token")
+            return { 200, R"({"accessToken":"t","expiresIn":7200})" };
+        if (request.path == "/v1/generate-signed-urls-for-documents")
+            return { 200,
+                     QJsonDocument(
+                         QJsonObject { { QStringLiteral("documents"),
+                                         QJsonArray { QJsonObject {
+                                             { QStringLiteral("documentId"), QStringLiteral("d9") },
+                                             { QStringLiteral("signedUrl"), signedUrl } } } } })
+                         .toJson() };
+        return { 404, "{}" };
+    };
+    elsewhere.handler = [](const SeenRequest &) -> FakeAnswer {
+        return { 200, {} };
+    };
+    auto fixture = makeFixture(QStringLiteral("app"), QStringLiteral("key"), server.url());
+    const Outcome refused = waitFor(fixture->connector->upload(
+        QStringLiteral("cons"), QStringLiteral("note.pdf"), pdf, QByteArrayLiteral("%PDF-1.7")));
+    QVERIFY(refused.finished);
+    QCOMPARE(refused.error.kind, ApiError::Kind::MalformedResponse);
+    QVERIFY2(refused.error.userMessage.contains(QStringLiteral("not https"))
+                 && refused.error.userMessage.contains(QStringLiteral("127.0.0.2"))
+                 && refused.error.userMessage.contains(QStringLiteral("not sent")),
+             qPrintable(refused.error.userMessage));
+    QVERIFY(!refused.error.userMessage.contains(QStringLiteral("secret-signature")));
+    QTest::qWait(100);
+    QVERIFY(elsewhere.seen.isEmpty());
+    QVERIFY(!fixture->index.contains(fixture->account.id, QStringLiteral("d9")));
 }
 
 QTEST_GUILESS_MAIN(TestConnectorInvox)

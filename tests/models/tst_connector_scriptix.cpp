@@ -19,6 +19,7 @@
 #include <QUuid>
 
 #include <functional>
+#include <limits>
 #include <memory>
 
 using namespace Docket;
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void lookupFailuresAreErrors();
     void lookupRefusesAnAnswerAboutAnotherSession();
     void toleratesTheGapAlternatives();
+    void countsBeyondAnIntDoNotWrap();
 
 private:
     std::unique_ptr<Client> makeClient(const QString &token,
@@ -1030,6 +1032,28 @@ void TestConnectorScriptix::toleratesTheGapAlternatives()
     result = awaitList(client->connector->list(
         { NodeKind::ScriptixDocument, { QStringLiteral("s4"), QStringLiteral("d") } }, {}));
     QCOMPARE(result.error.kind, ApiError::Kind::MalformedResponse);
+}
+
+// total_results of 2^32 + 5 once became 5 (int of a long): the listing said it was done after the
+// first page. Beyond an int it is INT_MAX, so more pages are still asked for.
+void TestConnectorScriptix::countsBeyondAnIntDoNotWrap()
+{
+    CannedServer server;
+    QVERIFY(server.listen());
+    server.bodies.insert(QStringLiteral("/api/v3/speech-to-text/session"),
+                         R"({"total_results": 4294967301, "result": [
+                               {"session_id": "s1", "duration": 1e300},
+                               {"session_id": "s2", "duration": -61}]})");
+    auto client = makeClient(QStringLiteral("canned"), Account::ScriptixHeader::Bearer,
+                             server.url(QStringLiteral("/api/v3")));
+    const ListResult result = awaitList(client->connector->list(NodeRef {}, PageRequest { {}, 2 }));
+    QVERIFY2(!result.error.isError(), qPrintable(result.error.summary()));
+    QCOMPARE(result.page.total, std::numeric_limits<int>::max());
+    QVERIFY(result.page.hasMore());
+    QCOMPARE(result.page.nextCursor.toLongLong(), 2);
+    QCOMPARE(result.page.items.size(), 2);
+    QCOMPARE(result.page.items.at(0).durationSeconds, std::numeric_limits<int>::max());
+    QCOMPARE(result.page.items.at(1).durationSeconds, -1); // unknown, not negative
 }
 
 QTEST_GUILESS_MAIN(TestConnectorScriptix)

@@ -5,12 +5,16 @@
 #include "accountsession.h"
 #include "accountstore.h"
 #include "apierror.h"
+#include "cannedserver.h"
 #include "connector.h"
+#include "connectors/connectorsupport.h"
 #include "credentialstore.h"
 #include "keychaincredentialstore.h"
 #include "networkclient.h"
 #include "requestpacer.h"
 
+#include <QJsonValue>
+#include <QNetworkCookieJar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -39,6 +43,9 @@ private Q_SLOTS:
     void plainHttpToAnotherComputerIsRefused_data();
     void plainHttpToAnotherComputerIsRefused();
     void httpsIsRequiredExceptOnLoopback();
+    void cookiesAreNeitherKeptNorSent();
+    void serverNumbersNeverWrap();
+    void serviceLinksNeedHttpsOrTheAccountsLoopback();
     void pacerKeepsToItsBudgetAndConcurrency();
     void pacerPausesAndPutsRetriesFirst();
     void accountsRoundTripWithoutSecrets();
@@ -464,6 +471,87 @@ void TestModelsCore::httpsIsRequiredExceptOnLoopback()
     QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("http://127.0.0.1.example.com"))).isEmpty());
     QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("ftp://127.0.0.1"))).isEmpty());
     QVERIFY(!baseUrlProblem(QUrl(QStringLiteral("not a url"))).isEmpty());
+}
+
+// Every account shares one QNetworkAccessManager: a cookie one service sets must not go out with
+// the next request to that host, which may be another account's.
+void TestModelsCore::cookiesAreNeitherKeptNorSent()
+{
+    CannedServer server;
+    QVERIFY(server.listen());
+    server.bodies.insert(u"/files"_s, "{}");
+    server.extraHeaders = "Set-Cookie: session=account-one; Path=/\r\n"
+                          "Set-Cookie: other=x; Domain=127.0.0.1; Path=/; Max-Age=3600\r\n";
+    NetworkClient network;
+    for (int i = 0; i < 2; ++i) {
+        ApiRequest request;
+        request.url = server.url(u"/files"_s);
+        std::optional<ApiResult> result;
+        network.send(request, this, [&](const ApiResult &answer) { result = answer; });
+        QTRY_VERIFY(result.has_value());
+        QVERIFY2(result->ok(), qPrintable(result->error.summary()));
+        QVERIFY(result->headers.value("set-cookie").contains("session=account-one"));
+    }
+    QCOMPARE(server.heads.size(), 2);
+    for (const QByteArray &head : std::as_const(server.heads))
+        QVERIFY2(!head.toLower().contains("\r\ncookie:"), head.constData());
+    QVERIFY(network.manager()->cookieJar()->cookiesForUrl(server.url(u"/files"_s)).isEmpty());
+}
+
+// Numbers from servers are read into what the arithmetic after them can hold: a token that says it
+// lives for ever is believed for a year, never wrapped into "already expired"; a count beyond an
+// int is INT_MAX, not a small or negative one.
+void TestModelsCore::serverNumbersNeverWrap()
+{
+    constexpr qint64 fallback = 900;
+    const qint64 year = maxLifetimeSeconds;
+    QCOMPARE(year, 365LL * 24 * 3600);
+    QCOMPARE(lifetimeSeconds(QJsonValue(7200), fallback), 7200);
+    QCOMPARE(lifetimeSeconds(QJsonValue(u" 7200 "_s), fallback), 7200);
+    QCOMPARE(lifetimeSeconds(QJsonValue(2147483647.0), fallback), year); // 2^31 - 1
+    QCOMPARE(lifetimeSeconds(QJsonValue(u"2147483647"_s), fallback), year);
+    QCOMPARE(lifetimeSeconds(QJsonValue(u"9223372036854775807"_s), fallback), year); // 2^63 - 1
+    QCOMPARE(lifetimeSeconds(QJsonValue(1e300), fallback), year);
+    for (const QJsonValue &bad :
+         { QJsonValue(-5), QJsonValue(u"-5"_s), QJsonValue(0), QJsonValue(0.5), QJsonValue(-1e300),
+           QJsonValue(u"soon"_s), QJsonValue(u""_s), QJsonValue(true), QJsonValue() })
+        QCOMPARE(lifetimeSeconds(bad, fallback), fallback);
+    // What the connectors then compute stays in the future.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY(now + lifetimeSeconds(QJsonValue(u"9223372036854775807"_s), fallback) * 1000 > now);
+
+    const int most = std::numeric_limits<int>::max();
+    QCOMPARE(intValue(QJsonValue(12)), 12);
+    QCOMPARE(intValue(QJsonValue(u"61.6"_s)), 62);
+    QCOMPARE(intValue(QJsonValue(4294967301.0)), most); // 2^32 + 5 once wrapped to 5
+    QCOMPARE(intValue(QJsonValue(u"1e12"_s)), most);
+    QCOMPARE(intValue(QJsonValue(1e300)), most);
+    QCOMPARE(intValue(QJsonValue(-3)), -1);
+    QCOMPARE(intValue(QJsonValue(u"nan"_s)), -1);
+    QCOMPARE(intValue(QJsonValue(u"many"_s)), -1);
+}
+
+void TestModelsCore::serviceLinksNeedHttpsOrTheAccountsLoopback()
+{
+    const QUrl sandbox(u"http://127.0.0.1:8080"_s);
+    const QUrl vendor(u"https://api.example.com"_s);
+    QVERIFY(serviceLinkProblem(QUrl(u"https://bucket.example.com/d?sig=1"_s), vendor).isEmpty());
+    QVERIFY(serviceLinkProblem(QUrl(u"https://bucket.example.com/d"_s), sandbox).isEmpty());
+    QVERIFY(serviceLinkProblem(QUrl(u"http://127.0.0.1:8081/uploads/d"_s), sandbox).isEmpty());
+    for (const auto &[link, base] :
+         { std::pair { u"http://bucket.example.com/d?sig=1"_s, vendor },
+           std::pair { u"http://bucket.example.com/d"_s, sandbox },
+           // Loopback, but not where the account is: another program on this computer.
+           std::pair { u"http://127.0.0.2:8080/d"_s, sandbox },
+           std::pair { u"http://localhost:8080/d"_s, sandbox },
+           std::pair { u"http://127.0.0.1:8080/d"_s, vendor },
+           std::pair { u"ftp://127.0.0.1/d"_s, sandbox }, std::pair { u"not a link"_s, vendor } }) {
+        const QString problem = serviceLinkProblem(QUrl(link), base);
+        QVERIFY2(!problem.isEmpty(), qPrintable(link));
+        QVERIFY2(!problem.contains(u"sig="_s), qPrintable(problem));
+    }
+    QVERIFY(serviceLinkProblem(QUrl(u"http://bucket.example.com/d?sig=1"_s), vendor)
+                .contains(u"bucket.example.com"_s));
 }
 
 void TestModelsCore::pacerKeepsToItsBudgetAndConcurrency()

@@ -3,12 +3,14 @@
 // Runs the real docket-cli (DOCKET_CLI_PATH, set by the suite's target) with a private settings
 // file, as an administrator's shell would: its exit code, standard output and standard error.
 
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStringList>
+#include <QTimer>
 
 struct CliRun
 {
@@ -44,7 +46,14 @@ inline CliRun runDocketCli(const QString &config, const QStringList &arguments,
     process.write(input);
     process.closeWriteChannel();
     CliRun result;
-    if (!process.waitForFinished(120000)) {
+    // An event loop rather than waitForFinished(): a CannedServer in the test's process must
+    // answer it meanwhile.
+    QEventLoop loop;
+    QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+    if (process.state() != QProcess::NotRunning)
+        loop.exec();
+    if (process.state() != QProcess::NotRunning) {
         process.kill();
         process.waitForFinished();
         return result;

@@ -17,9 +17,10 @@ public:
     {
         connect(model, &Docket::DocumentTreeModel::loadFinished, this,
                 [this](const QString &, const Docket::NodeRef &ref) { m_finished.append(ref); });
-        connect(
-            model, &Docket::DocumentTreeModel::loadFailed, this,
-            [this](const QString &, const Docket::NodeRef &, const Docket::ApiError &error) { lastError = error; });
+        connect(model, &Docket::DocumentTreeModel::loadFailed, this,
+                [this](const QString &, const Docket::NodeRef &, const Docket::ApiError &error) {
+                    lastError = error;
+                });
     }
     // Waits until a listing under `ref` finished (consuming that record).
     bool waitFor(const Docket::NodeRef &ref, int timeoutMs = 15000)
@@ -72,4 +73,3 @@ public:
     }
     QList<DeleteRecord> records;
 };
-
