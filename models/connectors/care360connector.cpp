@@ -970,14 +970,13 @@ SimpleJob *Care360Connector::signOut()
     const auto forget = [this, job](const ApiError &logoutError, bool called) {
         // Forget every secret even when the logout call failed: Docket must not keep a sign-in
         // the user ended.
-        session()->clearSecrets(job, [job, logoutError, called](const QString &error) {
+        session()->clearSecrets(job, [this, job, logoutError, called](const QString &error) {
             QVariantMap data { { QStringLiteral("serviceLogout"),
                                  called && !logoutError.isError() } };
             if (logoutError.isError())
                 data.insert(QStringLiteral("serviceLogoutError"), logoutError.userMessage);
             job->setData(data);
-            job->finish(error.isEmpty() ? ApiError()
-                                        : ApiError::make(ApiError::Kind::Credentials, error));
+            job->finish(error.isEmpty() ? ApiError() : secretsNotRemovedError(account(), error));
         });
     };
     if (refreshToken.isEmpty() || !session()->hasSecret(Secret::tenantKey)) {
