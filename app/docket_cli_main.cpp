@@ -233,7 +233,9 @@ int main(int argc, char *argv[])
                      commandHelp);
         return CliContext::Usage;
     }
-    // Commands start once the event loop runs, so every answer arrives through it.
-    QTimer::singleShot(0, &context, [&] { runner(&context, request); });
+    // Commands start once the event loop runs, so every answer arrives through it; first the
+    // secrets an earlier sign-out could not delete are deleted again.
+    QTimer::singleShot(0, &context,
+                       [&] { context.retryPendingRemovals([&] { runner(&context, request); }); });
     return app.exec();
 }

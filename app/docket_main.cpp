@@ -14,6 +14,7 @@
 #include "keychaincredentialstore.h"
 #include "mainwindow.h"
 #include "networkclient.h"
+#include "pendingremovalstore.h"
 #include "sandboxlauncher.h"
 
 #include <QApplication>
@@ -69,8 +70,10 @@ int main(int argc, char *argv[])
     DocumentTreeModel model;
     AccountManager accounts(&network, indexOpen ? &invoxIndex : nullptr);
     KeychainCredentialStore keychain;
+    // Removals the keychain refused are listed and retried at each start (shared with docket-cli).
+    PendingRemovalStore pendingRemovals(&keychain);
     // The keychain, or memory for the rest of the run once the keychain fails (the user is told).
-    FallbackCredentialStore secrets(&keychain);
+    FallbackCredentialStore secrets(&pendingRemovals);
     // Saved accounts (no secrets). Practice accounts go to a throwaway file.
     auto store = practice
         ? std::make_unique<AccountStore>(practiceDir.path() + QStringLiteral("/accounts.ini"))
@@ -137,6 +140,24 @@ int main(int argc, char *argv[])
         window.showStatus(QApplication::translate("main", "Starting the practice server…"), 0);
         launcher.start();
     } else {
+        // A listed key reads as missing, so the accounts need not wait for the retry.
+        pendingRemovals.retryPending(
+            &window, [&window](const PendingRemovalStore::RetryResult &result) {
+                if (result.stillPending > 0)
+                    window.showStatus(
+                        QApplication::translate("main",
+                                                "The system keychain still holds %n secret(s) of "
+                                                "accounts signed out or removed earlier: %1",
+                                                nullptr, result.stillPending)
+                            .arg(result.error),
+                        0);
+                else if (result.removed > 0)
+                    window.showStatus(QApplication::translate(
+                        "main",
+                        "Deleted from the system keychain %n secret(s) that an earlier sign-out "
+                        "or account removal could not delete.",
+                        nullptr, result.removed));
+            });
         for (const Account &account : store->accounts())
             accounts.open(account, &secrets);
     }

@@ -280,12 +280,18 @@ void Connector::finishDelete(DeleteJob *job, const DeleteVerdict &verdict, const
     job->finishWith(verdict, result);
 }
 
+ApiError secretsNotRemovedError(const Account &account, const QString &storeError)
+{
+    return ApiError::make(ApiError::Kind::Credentials,
+                          Connector::tr("The secrets of %1 could not all be deleted: %2")
+                              .arg(account.label(), storeError));
+}
+
 SimpleJob *Connector::signOut()
 {
     auto *job = new SimpleJob(this);
-    m_session->clearSecrets(job, [job](const QString &error) {
-        job->finish(error.isEmpty() ? ApiError()
-                                    : ApiError::make(ApiError::Kind::Credentials, error));
+    m_session->clearSecrets(job, [this, job](const QString &error) {
+        job->finish(error.isEmpty() ? ApiError() : secretsNotRemovedError(account(), error));
     });
     return job;
 }

@@ -192,7 +192,9 @@ public:
     // instead (Care360Connector::requestCode/verifyCode); its signIn() renews with the stored
     // refresh token.
     virtual SimpleJob *signIn() = 0;
-    // Ends the sign-in at the service where it has such a call, then forgets every secret.
+    // Ends the sign-in at the service where it has such a call, then forgets every secret. Fails
+    // (Credentials, secretsNotRemovedError()) when the store kept any of them: the user must not
+    // be told they are gone.
     virtual SimpleJob *signOut();
 
 protected:
@@ -223,6 +225,10 @@ private:
 
     AccountSession *m_session;
 };
+
+// signOut()'s failure when the credential store refused to delete some of the account's secrets:
+// a sentence naming the account, with the store's reason.
+ApiError secretsNotRemovedError(const Account &account, const QString &storeError);
 
 // The connector for the session's service. `index` is Invox's local document index (may be null
 // for the other services).

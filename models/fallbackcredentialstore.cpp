@@ -60,7 +60,10 @@ void FallbackCredentialStore::write(const QString &key, const QString &secret, Q
 void FallbackCredentialStore::remove(const QString &key, QObject *context, DoneCallback done)
 {
     if (m_usingMemory) {
-        m_memory.remove(key, context, std::move(done));
+        m_memory.remove(key, context, [](const QString &) {});
+        // The keychain may still hold what it held before it failed: it is asked too, and its
+        // refusal is reported, so nobody is told a secret is gone that may still be there.
+        m_inner->remove(key, context, std::move(done));
         return;
     }
     QPointer<QObject> guard(context);
@@ -71,7 +74,7 @@ void FallbackCredentialStore::remove(const QString &key, QObject *context, DoneC
         }
         switchToMemory(error);
         if (guard)
-            m_memory.remove(key, guard, done);
+            m_memory.remove(key, guard, [done, error](const QString &) { done(error); });
     });
 }
 

@@ -8,7 +8,9 @@ namespace Docket {
 // secret": no secret service, a locked keyring, a refusal) switches this store, for the rest of
 // the run, to secrets held in memory. keychainUnavailable() is emitted once with the keychain's
 // reason, and that call completes from memory (a write succeeds there, a read finds nothing).
-// Nothing is ever written to disk in plain text.
+// A removal is the exception: it still asks the keychain, and fails with its reason when the
+// keychain refuses, since the secret may still be there. Nothing is ever written to disk in plain
+// text.
 class FallbackCredentialStore : public CredentialStore
 {
     Q_OBJECT

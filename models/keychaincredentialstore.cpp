@@ -5,6 +5,14 @@
 #include <QRegularExpression>
 #include <qt6keychain/keychain.h>
 
+#ifdef DOCKET_HAVE_QTDBUS
+#include <QDBusConnection>
+#include <QDBusMetaType>
+#include <QDBusObjectPath>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
+#endif
+
 namespace Docket {
 
 namespace {
@@ -25,6 +33,52 @@ template<typename JobType> JobType *prepare(const QString &serviceName, const QS
     job->setKey(key);
     return job;
 }
+
+#ifdef DOCKET_HAVE_QTDBUS
+// How long the Secret Service may take to say whether it still holds an item.
+constexpr int kSearchTimeoutMs = 10000;
+
+// QtKeychain removes through libsecret, which deletes only unlocked items: with the collection
+// locked, the delete job ends without an error and the secret stays (seen with gnome-keyring 42
+// and QtKeychain 0.13). So, after a removal, the Secret Service is asked whether it still holds an
+// item with QtKeychain's attributes for this key, locked or not. `done` gets an empty string when
+// none is left or when there is no Secret Service to ask (another backend: its own answer
+// stands), otherwise why the secret is still there.
+void confirmRemoved(const QString &serviceName, const QString &key, QObject *receiver,
+                    std::function<void(const QString &)> done)
+{
+    static const QMetaType registered = qDBusRegisterMetaType<QMap<QString, QString>>();
+    Q_UNUSED(registered);
+    QDBusMessage call = QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.secrets"), QStringLiteral("/org/freedesktop/secrets"),
+        QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("SearchItems"));
+    call << QVariant::fromValue(QMap<QString, QString> { { QStringLiteral("server"), serviceName },
+                                                         { QStringLiteral("user"), key } });
+    auto *watcher = new QDBusPendingCallWatcher(
+        QDBusConnection::sessionBus().asyncCall(call, kSearchTimeoutMs), receiver);
+    QObject::connect(
+        watcher, &QDBusPendingCallWatcher::finished, receiver, [watcher, done = std::move(done)] {
+            watcher->deleteLater();
+            const QDBusPendingReply<QList<QDBusObjectPath>, QList<QDBusObjectPath>> reply
+                = *watcher;
+            if (reply.isError()) {
+                done({});
+            } else if (!reply.argumentAt<1>().isEmpty()) {
+                done(QCoreApplication::translate(
+                    "Docket",
+                    "The system keychain is locked, so it kept the "
+                    "secret. Unlock it (signing in to the desktop again "
+                    "usually does)."));
+            } else if (!reply.argumentAt<0>().isEmpty()) {
+                done(QCoreApplication::translate("Docket",
+                                                 "The system keychain still holds the secret after "
+                                                 "deleting it."));
+            } else {
+                done({});
+            }
+        });
+}
+#endif
 
 } // namespace
 
@@ -67,12 +121,23 @@ void KeychainCredentialStore::remove(const QString &key, QObject *context, DoneC
 {
     auto *job = prepare<QKeychain::DeletePasswordJob>(m_serviceName, key);
     QPointer<QObject> guard(context);
-    connect(job, &QKeychain::Job::finished, this, [job, guard, done = std::move(done)] {
+    connect(job, &QKeychain::Job::finished, this, [this, job, key, guard, done = std::move(done)] {
         if (!guard)
             return;
         const bool gone
             = job->error() == QKeychain::NoError || job->error() == QKeychain::EntryNotFound;
-        done(gone ? QString() : describe(job));
+        if (!gone) {
+            done(describe(job));
+            return;
+        }
+#ifdef DOCKET_HAVE_QTDBUS
+        confirmRemoved(m_serviceName, key, this, [guard, done](const QString &kept) {
+            if (guard)
+                done(kept);
+        });
+#else
+                done({});
+#endif
     });
     job->start();
 }

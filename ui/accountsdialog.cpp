@@ -195,18 +195,27 @@ void AccountsDialog::removeAccount(const QString &id)
     m_remove->setEnabled(false);
     m_status->setText(tr("Signing out of %1…").arg(account->label()));
     const Account removed = *account;
-    connect(
-        connector->signOut(), &ConnectorJob::finished, this, [this, removed](ConnectorJob *job) {
-            m_model->removeAccount(removed.id);
-            m_manager->close(removed.id);
-            m_store->remove(removed.id);
-            reload();
-            if (job->failed())
-                m_status->setText(tr("Removed %1, but its secrets could not all be "
-                                     "deleted: %2")
-                                      .arg(removed.label(), job->error().userMessage));
-            else
-                m_status->setText(tr("Removed %1 and deleted its secrets.").arg(removed.label()));
-            Q_EMIT accountRemoved(removed.id);
-        });
+    connect(connector->signOut(), &ConnectorJob::finished, this,
+            [this, removed](ConnectorJob *job) {
+                m_model->removeAccount(removed.id);
+                m_manager->close(removed.id);
+                m_store->remove(removed.id);
+                reload();
+                // Care360 also ends the sign-in at the service: when it could not, the user is
+                // told.
+                const QVariantMap data = static_cast<SimpleJob *>(job)->data();
+                QString notice;
+                if (job->failed())
+                    notice = tr("Removed %1. %2").arg(removed.label(), job->error().userMessage);
+                else
+                    notice = tr("Removed %1 and deleted its secrets.").arg(removed.label());
+                if (!data.value(QStringLiteral("serviceLogout"), true).toBool()
+                    && data.contains(QStringLiteral("serviceLogoutError")))
+                    notice += u' '
+                        + tr("The service could not be told to end the sign-in (%1); it ends there "
+                             "when its refresh token expires.")
+                              .arg(data.value(QStringLiteral("serviceLogoutError")).toString());
+                m_status->setText(notice);
+                Q_EMIT accountRemoved(removed.id);
+            });
 }

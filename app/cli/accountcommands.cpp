@@ -46,6 +46,20 @@ QString primarySecretLabel(ServiceKind service)
     return {};
 }
 
+// Care360 ends a sign-in at the service too; when that call failed, the refresh token Docket
+// just forgot still works there until it expires, and the user is told so.
+void noteServiceLogout(CliContext *context, ConnectorJob *signOut)
+{
+    const QVariantMap data = static_cast<SimpleJob *>(signOut)->data();
+    if (data.value(QStringLiteral("serviceLogout"), true).toBool())
+        return;
+    const QString reason = data.value(QStringLiteral("serviceLogoutError")).toString();
+    if (!reason.isEmpty())
+        context->note(tr("The service could not be told to end the sign-in (%1); it ends there "
+                         "when its refresh token expires.")
+                          .arg(printable(reason)));
+}
+
 QJsonObject accountToJson(const Account &account)
 {
     QJsonObject object = QJsonObject::fromVariantMap(account.toVariantMap());
@@ -219,31 +233,36 @@ void runAccountCommand(CliContext *context, const CliRequest &request)
         }
         context->openConnector(
             account->name, [context, account](Connector *connector, const QString &) {
-                const auto forget = [context, account] {
+                // `secretsKept`: why some secrets are still in the keychain, or empty.
+                const auto forget = [context, account](const QString &secretsKept) {
                     context->accounts().remove(account->id);
                     QString error;
                     if (account->service == ServiceKind::Invox) {
                         if (InvoxIndex *index = context->invoxIndex(&error))
                             index->removeAccount(account->id);
                     }
+                    if (!secretsKept.isEmpty()) {
+                        context->finish(CliContext::Failure,
+                                        tr("Removed %1. %2").arg(account->label(), secretsKept));
+                        return;
+                    }
                     context->print(tr("Removed %1 and its secrets.").arg(account->label()));
                     context->finish(CliContext::Success);
                 };
                 if (!connector) {
-                    forget();
+                    forget({});
                     return;
                 }
                 // Sign out first so the secrets leave the keychain; removal goes on even if the
                 // service cannot be reached.
                 SimpleJob *job = connector->signOut();
-                QObject::connect(
-                    job, &ConnectorJob::finished, context,
-                    [context, forget](ConnectorJob *finished) {
-                        if (finished->failed())
-                            context->note(
-                                tr("Note: %1").arg(printable(finished->error().userMessage)));
-                        forget();
-                    });
+                QObject::connect(job, &ConnectorJob::finished, context,
+                                 [context, forget](ConnectorJob *finished) {
+                                     noteServiceLogout(context, finished);
+                                     forget(finished->failed()
+                                                ? printable(finished->error().userMessage)
+                                                : QString());
+                                 });
             });
         return;
     }
@@ -301,16 +320,19 @@ void runSignOutCommand(CliContext *context, const CliRequest &request)
                 return;
             }
             SimpleJob *job = connector->signOut();
-            QObject::connect(job, &ConnectorJob::finished, context,
-                             [context, connector](ConnectorJob *finished) {
-                                 if (finished->failed()) {
-                                     context->finish(CliContext::Failure,
-                                                     printable(finished->error().userMessage));
-                                     return;
-                                 }
-                                 context->print(tr("Signed out of %1; its secrets were removed.")
-                                                    .arg(connector->account().label()));
-                                 context->finish(CliContext::Success);
-                             });
+            QObject::connect(
+                job, &ConnectorJob::finished, context,
+                [context, connector](ConnectorJob *finished) {
+                    noteServiceLogout(context, finished);
+                    const QString label = connector->account().label();
+                    if (finished->failed()) {
+                        context->finish(CliContext::Failure,
+                                        tr("Signed out of %1. %2")
+                                            .arg(label, printable(finished->error().userMessage)));
+                        return;
+                    }
+                    context->print(tr("Signed out of %1; its secrets were removed.").arg(label));
+                    context->finish(CliContext::Success);
+                });
         });
 }

@@ -19,7 +19,8 @@ CliContext::CliContext(const Options &options, QObject *parent)
     , m_options(options)
     , m_accounts(options.configFile.isEmpty() ? std::make_unique<AccountStore>()
                                               : std::make_unique<AccountStore>(options.configFile))
-    , m_credentials(&m_keychain)
+    , m_pendingRemovals(&m_keychain, options.configFile)
+    , m_credentials(&m_pendingRemovals)
 {
     m_network.setDefaultTimeout(options.timeoutMs);
     for (const Account &account : m_accounts->accounts())
@@ -73,6 +74,23 @@ InvoxIndex *CliContext::invoxIndex(QString *error)
         return nullptr;
     m_invoxIndex = std::move(index);
     return m_invoxIndex.get();
+}
+
+void CliContext::retryPendingRemovals(std::function<void()> then)
+{
+    m_pendingRemovals.retryPending(
+        this, [this, then = std::move(then)](const PendingRemovalStore::RetryResult &result) {
+            if (result.removed > 0)
+                note(tr("Deleted from the system keychain %n secret(s) that an earlier sign-out "
+                        "or account removal could not delete.",
+                        nullptr, result.removed));
+            if (result.stillPending > 0)
+                note(tr("The system keychain still holds %n secret(s) of accounts signed out or "
+                        "removed earlier: %1",
+                        nullptr, result.stillPending)
+                         .arg(result.error));
+            then();
+        });
 }
 
 void CliContext::openConnector(const QString &accountName,

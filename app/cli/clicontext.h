@@ -6,6 +6,7 @@
 #include "connectors/invoxindex.h"
 #include "keychaincredentialstore.h"
 #include "networkclient.h"
+#include "pendingremovalstore.h"
 #include "terminal.h"
 
 #include <QJsonDocument>
@@ -47,6 +48,11 @@ public:
     Docket::AuditLog *auditLog(QString *error);
     QString auditLogFile() const;
 
+    // Deletes again the secrets an earlier sign-out or account removal could not delete (from
+    // the window or docket-cli), says on stderr how that went when there were any, then calls
+    // `then`. Every command runs after it.
+    void retryPendingRemovals(std::function<void()> then);
+
     // Loads the account's secrets and creates its connector. `done` gets null and an error sentence
     // when the account is unknown or its secrets cannot be read.
     void openConnector(const QString &accountName,
@@ -65,13 +71,14 @@ public:
     enum ExitCode { Success = 0, Failure = 1, Usage = 2, Declined = 3 };
 
 private:
+    static QString terminalLine(const QString &line);
+    static QByteArray terminalJson(const QJsonDocument &document);
+
     Options m_options;
     std::unique_ptr<Docket::AccountStore> m_accounts;
     Docket::NetworkClient m_network;
     Docket::KeychainCredentialStore m_keychain;
-    static QString terminalLine(const QString &line);
-    static QByteArray terminalJson(const QJsonDocument &document);
-
+    Docket::PendingRemovalStore m_pendingRemovals; // over the keychain
     Docket::EnvironmentCredentialStore m_credentials;
     std::unique_ptr<Docket::InvoxIndex> m_invoxIndex;
     std::unique_ptr<Docket::AuditLog> m_auditLog;

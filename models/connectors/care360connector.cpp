@@ -2,10 +2,13 @@
 
 #include "care360filelist.h"
 #include "connectorsupport.h"
+#include "credentialstore.h"
+#include "interprocesslock.h"
 #include "jsonparsing.h"
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
 #include <QRegularExpression>
@@ -25,6 +28,9 @@ constexpr int kDefaultExpiresInSeconds = 900;
 constexpr int kRenewMarginSeconds = 30;
 // A download link's lifetime when the answer does not say ([doc] 900 s).
 constexpr int kDefaultDownloadSeconds = 900;
+// How long a renewal waits for another Docket process (the window, a docket-cli run) that is
+// renewing the same account: longer than one refresh takes, short enough to say so in time.
+constexpr int kRefreshLockWaitMs = 60000;
 
 QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 {
@@ -107,16 +113,51 @@ ApiError care360Error(const ApiResult &result)
     return error;
 }
 
+// Care360's answers to a refresh token it will not take. Told by the code in the body, whatever
+// the status: a gateway or a later API version may answer them with 400 or 403 instead of 401.
+bool isReusedRefreshToken(const ApiError &error)
+{
+    return error.serviceCode.compare(QLatin1String("REFRESH_REUSED"), Qt::CaseInsensitive) == 0;
+}
+
+bool isRefusedRefreshToken(const ApiError &error)
+{
+    return error.httpStatus == 401 || isReusedRefreshToken(error)
+        || error.serviceCode.compare(QLatin1String("REFRESH_INVALID"), Qt::CaseInsensitive) == 0;
+}
+
 ApiError signedOutError(const ApiError &cause)
 {
-    ApiError error = ApiError::make(ApiError::Kind::SignedOut,
-                                    tr("Care360 signed this account out (refresh token reused or "
-                                       "invalid). Sign in again with a new code."));
+    ApiError error = ApiError::make(
+        ApiError::Kind::SignedOut,
+        isReusedRefreshToken(cause)
+            ? tr("Care360 ended this sign-in because an old refresh token was used again (by "
+                 "another copy of Docket, or by someone who copied it). Sign in again with a new "
+                 "code.")
+            : tr("Care360 no longer accepts this account's sign-in: it expired, was ended "
+                 "elsewhere (by a sign-out, or by an old copy of its refresh token used again), "
+                 "or belongs to another organization. Sign in again with a new code."));
     error.httpStatus = cause.httpStatus;
     error.serviceCode = cause.serviceCode;
     error.serviceMessage = cause.serviceMessage;
     error.requestId = cause.requestId;
     return error;
+}
+
+// When an access JWT's "exp" claim says it dies, in ms since the epoch; nullopt when the token
+// is not a JWT with one. Read only to decide whether a token another process stored is worth
+// using: the service still has the last word with its 401.
+std::optional<qint64> jwtExpiryMs(const QString &token)
+{
+    const QStringList parts = token.split(u'.');
+    if (parts.size() != 3)
+        return std::nullopt;
+    const QByteArray payload = QByteArray::fromBase64(
+        parts.at(1).toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    const QJsonValue exp = QJsonDocument::fromJson(payload).object().value(QStringLiteral("exp"));
+    if (!exp.isDouble() || exp.toDouble() <= 0)
+        return std::nullopt;
+    return qint64(exp.toDouble()) * 1000;
 }
 
 ApiError storeError(const QString &storeMessage)
@@ -170,11 +211,19 @@ std::optional<QJsonObject> dataOf(const QJsonObject &body)
 // and kills the old refresh token; replaying an old one revokes the whole sign-in. So there is
 // one refresh in flight at a time (the session guarantees it for its renewals; signIn() joins the
 // same one here), and the new pair is stored before anyone is told the renewal is done.
+//
+// The window and each docket-cli run share one keychain, so two processes can hold the same
+// refresh token. A renewal therefore holds a lock every Docket process of this user shares
+// (InterProcessLock, one per account) around reading the stored pair, refreshing and storing the
+// new pair; and it reads the stored pair first: when another process has already refreshed, its
+// pair is taken over (and its access token used, while its JWT says it is valid) instead of
+// spending a refresh token that is already dead.
 class Care360Authenticator : public Authenticator
 {
 public:
     explicit Care360Authenticator(AccountSession *session)
         : Authenticator(session)
+        , m_refreshLock(QStringLiteral("docket-care360-refresh-%1.lock").arg(session->account().id))
     { }
     ~Care360Authenticator() override { *m_alive = false; }
 
@@ -191,6 +240,18 @@ public:
     void reset();
 
 private:
+    struct StoredPair
+    {
+        QString refreshToken; // empty: none stored, or the store could not be read
+        QString accessToken;
+    };
+    void lockAcquired(InterProcessLock::Outcome outcome, const QString &detail);
+    void readStoredPair(std::function<void(const StoredPair &)> done);
+    // True when the stored pair is newer than the one in memory and its access token can be used
+    // as it is; the renewal is then done without a refresh. A newer refresh token alone is taken
+    // over too (the refresh then spends it, not the dead one in memory).
+    bool adoptStoredPair(const StoredPair &stored);
+    void sendRefresh();
     void refreshFinished(const ApiResult &result);
     void finishRenewal(const ApiError &error);
 
@@ -201,6 +262,7 @@ private:
     int m_generation = 0; // bumped by reset()
     int m_renewingGeneration = 0;
     QList<std::function<void(const ApiError &)>> m_renewWaiters;
+    InterProcessLock m_refreshLock;
     // Callbacks outlive nothing: the session may replace its authenticator.
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };
@@ -236,6 +298,84 @@ void Care360Authenticator::renew(std::function<void(const ApiError &)> done)
     }
     m_renewing = true;
     m_renewingGeneration = m_generation;
+    m_refreshLock.acquire(
+        kRefreshLockWaitMs,
+        [this, alive = m_alive](InterProcessLock::Outcome outcome, const QString &detail) {
+            if (*alive)
+                lockAcquired(outcome, detail);
+        });
+}
+
+void Care360Authenticator::lockAcquired(InterProcessLock::Outcome outcome, const QString &detail)
+{
+    if (outcome == InterProcessLock::Outcome::TimedOut) {
+        finishRenewal(ApiError::make(
+            ApiError::Kind::Timeout,
+            tr("Another Docket program (the window or docket-cli) has been renewing this Care360 "
+               "sign-in for over a minute. Try again in a moment.")));
+        return;
+    }
+    if (outcome == InterProcessLock::Outcome::Failed) {
+        // Refreshing without the lock could replay a token another process just spent.
+        finishRenewal(ApiError::make(
+            ApiError::Kind::Credentials,
+            tr("The Care360 sign-in was not renewed: %1 Without it, two Docket programs could "
+               "end each other's sign-in.")
+                .arg(detail)));
+        return;
+    }
+    readStoredPair([this, alive = m_alive](const StoredPair &stored) {
+        if (!*alive)
+            return;
+        if (m_renewingGeneration != m_generation) {
+            finishRenewal(ApiError::make(ApiError::Kind::SignedOut, tr("Signed out of Care360.")));
+            return;
+        }
+        if (adoptStoredPair(stored))
+            finishRenewal({});
+        else
+            sendRefresh();
+    });
+}
+
+void Care360Authenticator::readStoredPair(std::function<void(const StoredPair &)> done)
+{
+    auto stored = std::make_shared<StoredPair>();
+    auto remaining = std::make_shared<int>(2);
+    const QString accountId = session()->account().id;
+    const auto readInto = [&](const QString &name, QString StoredPair::*field) {
+        session()->credentials()->read(
+            secretKey(accountId, name), session(),
+            [stored, remaining, field, done](const CredentialStore::ReadResult &result) {
+                // A store that cannot be read tells nothing newer: the pair in memory is used.
+                (*stored).*field = result.value.value_or(QString());
+                if (--*remaining == 0)
+                    done(*stored);
+            });
+    };
+    readInto(Secret::refreshToken, &StoredPair::refreshToken);
+    readInto(Secret::accessToken, &StoredPair::accessToken);
+}
+
+bool Care360Authenticator::adoptStoredPair(const StoredPair &stored)
+{
+    if (stored.refreshToken.isEmpty()
+        || stored.refreshToken == session()->secret(Secret::refreshToken))
+        return false; // nobody refreshed since this process read the store: refresh
+    session()->setSecret(Secret::refreshToken, stored.refreshToken);
+    const std::optional<qint64> expiresAt = jwtExpiryMs(stored.accessToken);
+    const qint64 renewAt = expiresAt ? *expiresAt - kRenewMarginSeconds * 1000LL : 0;
+    if (renewAt <= QDateTime::currentMSecsSinceEpoch()
+        || stored.accessToken == session()->secret(Secret::accessToken))
+        return false; // its access token is dead too: refresh with the stored refresh token
+    session()->setSecret(Secret::accessToken, stored.accessToken);
+    m_renewAtMs = renewAt;
+    m_accessUsable = true;
+    return true;
+}
+
+void Care360Authenticator::sendRefresh()
+{
     const ApiRequest request = authRequest(
         session(), QStringLiteral("refresh-token"),
         { { QStringLiteral("refresh_token"), session()->secret(Secret::refreshToken) } });
@@ -254,13 +394,13 @@ void Care360Authenticator::refreshFinished(const ApiResult &result)
         return;
     }
     if (!result.ok()) {
-        if (result.status != 401) {
+        if (!isRefusedRefreshToken(result.error)) {
             // A timeout or a server error says nothing about the refresh token: keep it.
             finishRenewal(care360Error(result));
             return;
         }
-        // REFRESH_REUSED (the family is revoked), REFRESH_INVALID, or any other refusal: the
-        // tokens are dead, and keeping them would only invite another replay.
+        // REFRESH_REUSED (the family is revoked), REFRESH_INVALID, or any other 401: the tokens
+        // are dead, and keeping them would only invite another replay.
         const ApiError error = signedOutError(result.error);
         m_accessUsable = false;
         m_renewAtMs = 0;
@@ -291,6 +431,8 @@ void Care360Authenticator::refreshFinished(const ApiResult &result)
 void Care360Authenticator::finishRenewal(const ApiError &error)
 {
     m_renewing = false;
+    // Only now, with the new pair stored (or the old one known dead), may another process read it.
+    m_refreshLock.release();
     // A waiter may start the next renewal at once (a retried request meeting another 401).
     const auto waiters = std::exchange(m_renewWaiters, {});
     for (const auto &done : waiters)
@@ -919,14 +1061,13 @@ SimpleJob *Care360Connector::signOut()
     const auto forget = [this, job](const ApiError &logoutError, bool called) {
         // Forget every secret even when the logout call failed: Docket must not keep a sign-in
         // the user ended.
-        session()->clearSecrets(job, [job, logoutError, called](const QString &error) {
+        session()->clearSecrets(job, [this, job, logoutError, called](const QString &error) {
             QVariantMap data { { QStringLiteral("serviceLogout"),
                                  called && !logoutError.isError() } };
             if (logoutError.isError())
                 data.insert(QStringLiteral("serviceLogoutError"), logoutError.userMessage);
             job->setData(data);
-            job->finish(error.isEmpty() ? ApiError()
-                                        : ApiError::make(ApiError::Kind::Credentials, error));
+            job->finish(error.isEmpty() ? ApiError() : secretsNotRemovedError(account(), error));
         });
     };
     if (refreshToken.isEmpty() || !session()->hasSecret(Secret::tenantKey)) {

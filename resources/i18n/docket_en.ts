@@ -37,6 +37,19 @@
     </message>
 </context>
 <context>
+    <name>CliContext</name>
+    <message numerus="yes">
+        <source>Deleted from the system keychain %n secret(s) that an earlier sign-out or account removal could not delete.</source>
+        <translation>
+            <numerusform>Deleted from the system keychain %n secret that an earlier sign-out or account removal could not delete.</numerusform><numerusform>Deleted from the system keychain %n secrets that an earlier sign-out or account removal could not delete.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>The system keychain still holds %n secret(s) of accounts signed out or removed earlier: %1</source>
+        <translation>
+            <numerusform>The system keychain still holds %n secret of accounts signed out or removed earlier: %1</numerusform><numerusform>The system keychain still holds %n secrets of accounts signed out or removed earlier: %1</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>ConfirmDeleteDialog</name>
     <message numerus="yes">
         <source>Delete &lt;b&gt;%n items&lt;/b&gt;?</source>
@@ -158,6 +171,19 @@
         <source>%n item(s) of the batch are not deleted.</source>
         <translation>
             <numerusform>%n item of the batch is not deleted.</numerusform><numerusform>%n items of the batch are not deleted.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message numerus="yes">
+        <source>The system keychain still holds %n secret(s) of accounts signed out or removed earlier: %1</source>
+        <translation>
+            <numerusform>The system keychain still holds %n secret of accounts signed out or removed earlier: %1</numerusform><numerusform>The system keychain still holds %n secrets of accounts signed out or removed earlier: %1</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleted from the system keychain %n secret(s) that an earlier sign-out or account removal could not delete.</source>
+        <translation>
+            <numerusform>Deleted from the system keychain %n secret that an earlier sign-out or account removal could not delete.</numerusform><numerusform>Deleted from the system keychain %n secrets that an earlier sign-out or account removal could not delete.</numerusform></translation>
     </message>
 </context>
 </TS>

@@ -9,12 +9,15 @@
 #include "connectors/connectorsupport.h"
 #include "connectors/jsonparsing.h"
 #include "credentialstore.h"
+#include "interprocesslock.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
 #include "testhttp.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLockFile>
 #include <QRandomGenerator>
 #include <QSemaphore>
 #include <QSet>
@@ -36,6 +39,22 @@ const QString kService = QStringLiteral("care360");
 QString str(const QJsonObject &object, const char *key)
 {
     return object.value(QLatin1String(key)).toString();
+}
+
+// An access token shaped like Care360's (a JWT whose payload has "exp"), dying `inSeconds` from
+// now (negative: already dead). Unsigned: Docket reads the expiry only to decide whether to use it.
+QString jwtDying(qint64 inSeconds)
+{
+    const auto part = [](const QJsonObject &object) {
+        return QJsonDocument(object)
+            .toJson(QJsonDocument::Compact)
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    };
+    const qint64 exp = QDateTime::currentSecsSinceEpoch() + inSeconds;
+    return QString::fromLatin1(
+        part({ { QStringLiteral("alg"), QStringLiteral("HS256") } }) + '.'
+        + part({ { QStringLiteral("exp"), exp }, { QStringLiteral("jti"), QString::number(exp) } })
+        + ".c2ln");
 }
 
 // A row as text, every field included (and the date's time spec), so a difference shows in full.
@@ -269,6 +288,11 @@ private Q_SLOTS:
     void hostileIdsStayInTheirRoute();
     void concurrentExpiryRenewsOnce();
     void refreshReuseSignsOut();
+    void refreshRefusalIsReadByItsCode_data();
+    void refreshRefusalIsReadByItsCode();
+    void renewalTakesOverThePairAnotherProcessStored();
+    void renewalSpendsTheStoredRefreshToken();
+    void renewalWaitsForAnotherProcessHoldingTheLock();
     void signInWithStoredRefreshToken();
     void signInWithoutRefreshToken();
     void signOutEndsTheSignIn();
@@ -1307,9 +1331,14 @@ void TestConnectorCare360::refreshReuseSignsOut()
     const Outcome outcome = run(h->connector->list({ NodeKind::Account, {} }, {}));
     QVERIFY(outcome.finished);
     QCOMPARE(outcome.error.kind, ApiError::Kind::SignedOut);
+    // The replay was answered REFRESH_REUSED; this refresh token, of the revoked family, is
+    // answered REFRESH_INVALID.
+    QCOMPARE(outcome.error.serviceCode, QStringLiteral("REFRESH_INVALID"));
     QCOMPARE(outcome.error.userMessage,
-             QStringLiteral("Care360 signed this account out (refresh token reused or invalid). "
-                            "Sign in again with a new code."));
+             QStringLiteral("Care360 no longer accepts this account's sign-in: it expired, was "
+                            "ended elsewhere (by a sign-out, or by an old copy of its refresh "
+                            "token used again), or belongs to another organization. Sign in "
+                            "again with a new code."));
     QVERIFY(!outcome.error.summary().contains(deadRefresh));
     QVERIFY(h->session->isSignedOut());
     QCOMPARE(signedOut.size(), 1);
@@ -1327,6 +1356,222 @@ void TestConnectorCare360::refreshReuseSignsOut()
     QVERIFY(signIn(*h));
     QVERIFY(!h->session->isSignedOut());
     QVERIFY(!run(h->connector->list({ NodeKind::Account, {} }, {})).error.isError());
+}
+
+void TestConnectorCare360::refreshRefusalIsReadByItsCode_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<bool>("endsSignIn");
+    QTest::addColumn<QString>("sentence");
+    const QString reused = QStringLiteral("Care360 ended this sign-in because an old refresh token "
+                                          "was used again");
+    const QString invalid = QStringLiteral("Care360 no longer accepts this account's sign-in");
+    QTest::newRow("REFRESH_REUSED 401")
+        << 401 << QStringLiteral("REFRESH_REUSED") << true << reused;
+    QTest::newRow("REFRESH_REUSED 400")
+        << 400 << QStringLiteral("REFRESH_REUSED") << true << reused;
+    QTest::newRow("REFRESH_INVALID 403")
+        << 403 << QStringLiteral("REFRESH_INVALID") << true << invalid;
+    QTest::newRow("REFRESH_INVALID 400")
+        << 400 << QStringLiteral("REFRESH_INVALID") << true << invalid;
+    // Without such a code, a 400 or a 500 says nothing about the token: it is kept.
+    QTest::newRow("400 VALIDATION_FAILED")
+        << 400 << QStringLiteral("VALIDATION_FAILED") << false << QString();
+    QTest::newRow("500") << 500 << QString() << false << QString();
+}
+
+void TestConnectorCare360::refreshRefusalIsReadByItsCode()
+{
+    QFETCH(int, status);
+    QFETCH(QString, code);
+    QFETCH(bool, endsSignIn);
+    QFETCH(QString, sentence);
+    FakeService fake;
+    fake.answer("/api/v1/users/auth/verify-otp", 200,
+                R"({"data":{"accessToken":"A1","refreshToken":"R1","expiresIn":900}})");
+    QJsonObject refusal { { QStringLiteral("status"), status },
+                          { QStringLiteral("success"), false },
+                          { QStringLiteral("error"), QStringLiteral("Refused") } };
+    if (!code.isEmpty())
+        refusal.insert(QStringLiteral("code"), code);
+    fake.answer("/api/v1/users/auth/refresh-token", status,
+                QJsonDocument(refusal).toJson(QJsonDocument::Compact));
+    fake.answer("/api/v1/users/me/files", 401, R"({"message":"Invalid or expired token"})");
+    Harness h(fake.baseUrl(), QStringLiteral("patient@example.org"), QStringLiteral("tk"));
+    QVERIFY(!run(h.connector->verifyCode(QStringLiteral("123456"))).error.isError());
+
+    QSignalSpy signedOut(h.session.get(), &AccountSession::signedOut);
+    const Outcome listed = run(h.connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY(listed.finished);
+    QVERIFY(listed.error.isError());
+    const QString refreshKey = secretKey(h.account.id, Secret::refreshToken);
+    std::optional<QString> stored;
+    h.store->read(refreshKey, h.session.get(),
+                  [&stored](const CredentialStore::ReadResult &result) {
+                      stored = result.value.value_or(QStringLiteral("<none>"));
+                  });
+    QTRY_VERIFY(stored.has_value());
+    if (endsSignIn) {
+        QCOMPARE(listed.error.kind, ApiError::Kind::SignedOut);
+        QVERIFY2(listed.error.userMessage.startsWith(sentence),
+                 qPrintable(listed.error.userMessage));
+        QVERIFY(h.session->isSignedOut());
+        QCOMPARE(signedOut.size(), 1);
+        QVERIFY(!h.session->hasSecret(Secret::refreshToken));
+        QCOMPARE(*stored, QString()); // the dead token is not kept to be replayed
+        // Nothing sends the dead token again.
+        QCOMPARE(run(h.connector->list({ NodeKind::Account, {} }, {})).error.kind,
+                 ApiError::Kind::SignedOut);
+    } else {
+        QVERIFY(listed.error.kind != ApiError::Kind::SignedOut);
+        QVERIFY(!h.session->isSignedOut());
+        QCOMPARE(signedOut.size(), 0);
+        QCOMPARE(h.session->secret(Secret::refreshToken), QStringLiteral("R1"));
+        QCOMPARE(*stored, QStringLiteral("R1"));
+    }
+    int refreshes = 0;
+    for (const FakeService::Request &request : std::as_const(fake.requests))
+        refreshes += request.target == "/api/v1/users/auth/refresh-token";
+    QCOMPARE(refreshes, 1);
+}
+
+void TestConnectorCare360::renewalTakesOverThePairAnotherProcessStored()
+{
+    // Two copies of Docket, one account, one keychain: each read the same pair at its start.
+    auto first = signedIn();
+    QVERIFY(first);
+    Harness second(m_sandbox.baseUrl(kService), str(m_credentials, "email"), QString(),
+                   first->store, first->account.id);
+    bool loaded = false;
+    second.session->loadSecrets(second.session.get(), [&loaded](const QString &error) {
+        QVERIFY(error.isEmpty());
+        loaded = true;
+    });
+    QTRY_VERIFY(loaded);
+    const QString shared = second.session->secret(Secret::refreshToken);
+    QCOMPARE(shared, first->session->secret(Secret::refreshToken));
+
+    // Both access tokens die; the first renews (spending the shared refresh token)...
+    QVERIFY(m_sandbox.expireTokens(kService));
+    const Outcome one = run(first->connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!one.error.isError(), qPrintable(one.error.summary()));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 1);
+    // ...and the second, meeting its 401, takes the stored pair instead of replaying it.
+    const Outcome two = run(second.connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!two.error.isError(), qPrintable(two.error.summary()));
+    QCOMPARE(two.page.items.size(), one.page.items.size());
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 1);
+    QCOMPARE(second.session->secret(Secret::refreshToken),
+             first->session->secret(Secret::refreshToken));
+    QVERIFY(second.session->secret(Secret::refreshToken) != shared);
+    QVERIFY(!second.session->isSignedOut());
+    QCOMPARE(summary().value(QStringLiteral("refreshReuseDetected")).toInt(), 0);
+    QCOMPARE(summary().value(QStringLiteral("refreshFamiliesRevoked")).toInt(), 0);
+}
+
+void TestConnectorCare360::renewalSpendsTheStoredRefreshToken()
+{
+    FakeService fake;
+    fake.answer("/api/v1/users/auth/verify-otp", 200,
+                R"({"data":{"accessToken":"A1","refreshToken":"R1","expiresIn":900}})");
+    fake.answer("/api/v1/users/auth/refresh-token", 200,
+                R"({"data":{"accessToken":"A3","refreshToken":"R4","expiresIn":900}})");
+    // Each list: a 401 (its access token is dead), then the answer.
+    for (int i = 0; i < 2; ++i) {
+        fake.answer("/api/v1/users/me/files", 401, R"({"message":"Invalid or expired token"})");
+        fake.answer("/api/v1/users/me/files", 200, R"({"data":{"files":[]}})");
+    }
+    Harness h(fake.baseUrl(), QStringLiteral("patient@example.org"), QStringLiteral("tk"));
+    QVERIFY(!run(h.connector->verifyCode(QStringLiteral("123456"))).error.isError());
+    const auto storeAs = [&h](const QString &name, const QString &value) {
+        bool stored = false;
+        h.store->write(secretKey(h.account.id, name), value, h.session.get(),
+                       [&stored](const QString &) { stored = true; });
+        return QTest::qWaitFor([&stored] { return stored; }, 5000);
+    };
+    const auto refreshesSent = [&fake] {
+        QStringList sent;
+        for (const FakeService::Request &request : std::as_const(fake.requests)) {
+            if (request.target == "/api/v1/users/auth/refresh-token")
+                sent << QJsonDocument::fromJson(request.body)
+                            .object()
+                            .value(QStringLiteral("refresh_token"))
+                            .toString();
+        }
+        return sent;
+    };
+
+    // Another process refreshed: its pair is stored, its access token good for ten minutes. It is
+    // used as it is, without a refresh.
+    const QString fresh = jwtDying(600);
+    QVERIFY(storeAs(Secret::refreshToken, QStringLiteral("R2")));
+    QVERIFY(storeAs(Secret::accessToken, fresh));
+    const Outcome adopted = run(h.connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!adopted.error.isError(), qPrintable(adopted.error.summary()));
+    QCOMPARE(refreshesSent(), QStringList());
+    QCOMPARE(fake.requests.last().headers.value("authorization"), "Bearer " + fresh.toLatin1());
+    QCOMPARE(h.session->secret(Secret::refreshToken), QStringLiteral("R2"));
+
+    // Another refresh elsewhere, long ago: its access token is dead too, so the renewal spends the
+    // stored refresh token, never the one this process had.
+    QVERIFY(storeAs(Secret::refreshToken, QStringLiteral("R3")));
+    QVERIFY(storeAs(Secret::accessToken, jwtDying(-60)));
+    const Outcome refreshed = run(h.connector->list({ NodeKind::Account, {} }, {}));
+    QVERIFY2(!refreshed.error.isError(), qPrintable(refreshed.error.summary()));
+    QCOMPARE(refreshesSent(), QStringList { QStringLiteral("R3") });
+    QCOMPARE(fake.requests.last().headers.value("authorization"), QByteArray("Bearer A3"));
+    QCOMPARE(h.session->secret(Secret::refreshToken), QStringLiteral("R4"));
+}
+
+void TestConnectorCare360::renewalWaitsForAnotherProcessHoldingTheLock()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    Harness other(m_sandbox.baseUrl(kService), str(m_credentials, "email"), QString(), h->store,
+                  h->account.id);
+    // Another process takes the account's refresh lock (a QLockFile of its own, as the window or
+    // docket-cli would), and renews while this one waits for it.
+    QLockFile held(InterProcessLock::pathFor(
+        QStringLiteral("docket-care360-refresh-%1.lock").arg(h->account.id)));
+    QVERIFY(held.tryLock(0));
+    QVERIFY(m_sandbox.expireTokens(kService));
+    Outcome waiting;
+    QElapsedTimer waited;
+    waited.start();
+    capture(h->connector->list({ NodeKind::Account, {} }, {}), &waiting);
+    QTest::qWait(300);
+    QVERIFY(!waiting.finished);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 0);
+
+    // The other process refreshes (with the same stored pair) and stores the new one.
+    bool loaded = false;
+    other.session->loadSecrets(other.session.get(), [&loaded](const QString &) { loaded = true; });
+    QTRY_VERIFY(loaded);
+    const TestReply refreshed = m_http.sendJson(
+        "POST",
+        urlWith(m_sandbox.baseUrl(kService),
+                { QStringLiteral("api"), QStringLiteral("v1"), QStringLiteral("users"),
+                  QStringLiteral("auth"), QStringLiteral("refresh-token") }),
+        { { QStringLiteral("refresh_token"), other.session->secret(Secret::refreshToken) } },
+        { { "cv-api-key", str(m_credentials, "tenantKey").toUtf8() } });
+    QCOMPARE(refreshed.status, 200);
+    const QJsonObject pair = refreshed.json().value(QStringLiteral("data")).toObject();
+    int stored = 0;
+    for (const char *name : { "refreshToken", "accessToken" })
+        other.session->storeSecret(QLatin1String(name), str(pair, name), other.session.get(),
+                                   [&stored](const QString &) { ++stored; });
+    QTRY_COMPARE(stored, 2);
+    QVERIFY(!waiting.finished);
+    held.unlock();
+
+    // This one then reads the pair the other stored and uses it: no second refresh, no replay.
+    QTRY_VERIFY_WITH_TIMEOUT(waiting.finished, 10000);
+    QVERIFY2(!waiting.error.isError(), qPrintable(waiting.error.summary()));
+    QVERIFY(waited.elapsed() >= 300);
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 1);
+    QCOMPARE(h->session->secret(Secret::refreshToken), str(pair, "refreshToken"));
+    QCOMPARE(summary().value(QStringLiteral("refreshFamiliesRevoked")).toInt(), 0);
 }
 
 void TestConnectorCare360::signInWithStoredRefreshToken()

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void usesTheKeychainWhileItWorks();
     void notFoundIsNotAFailure();
     void firstFailureSwitchesToMemoryOnce();
+    void refusedRemovalIsNeverReportedDone();
     void failedReadReportsNoSecret();
     void realKeychainWithoutDBusFallsBack();
 
@@ -145,15 +146,33 @@ void TestFallbackCredentialStore::firstFailureSwitchesToMemoryOnce()
     QCOMPARE(store.unavailableReason(), keychain.failure);
     QVERIFY(store.description().contains(QStringLiteral("memory")));
 
-    // From now on the keychain is not asked again, and everything works from memory.
+    // From now on reads and writes work from memory without asking the keychain again.
     const int callsAfterSwitch = keychain.calls;
     QCOMPARE(read(store, QStringLiteral("a/token")).value,
              std::optional<QString>(QStringLiteral("s1")));
     QCOMPARE(write(store, QStringLiteral("a/other"), QStringLiteral("s2")), QString());
-    QCOMPARE(remove(store, QStringLiteral("a/token")), QString());
-    QVERIFY(!read(store, QStringLiteral("a/token")).value);
     QCOMPARE(keychain.calls, callsAfterSwitch);
+    QVERIFY(keychain.secrets.isEmpty());
+    // A removal still asks the keychain, which may hold the secret from before: its refusal is
+    // reported, though the copy in memory is gone.
+    QCOMPARE(remove(store, QStringLiteral("a/token")), keychain.failure);
+    QCOMPARE(keychain.calls, callsAfterSwitch + 1);
+    QVERIFY(!read(store, QStringLiteral("a/token")).value);
     QCOMPARE(unavailable.count(), 1);
+}
+
+void TestFallbackCredentialStore::refusedRemovalIsNeverReportedDone()
+{
+    FakeKeychain keychain;
+    FallbackCredentialStore store(&keychain);
+    QCOMPARE(write(store, QStringLiteral("a/token"), QStringLiteral("s1")), QString());
+    keychain.failure = QStringLiteral("The system keychain is unavailable: locked");
+    QCOMPARE(remove(store, QStringLiteral("a/token")), keychain.failure);
+    QCOMPARE(keychain.secrets.value(QStringLiteral("a/token")), QStringLiteral("s1"));
+    QVERIFY(store.isUsingMemory());
+    // Once it works again, the removal does too.
+    keychain.failure.clear();
+    QCOMPARE(remove(store, QStringLiteral("a/token")), QString());
     QVERIFY(keychain.secrets.isEmpty());
 }
 

@@ -11,6 +11,7 @@
 #include "fallbackcredentialstore.h"
 #include "mainwindow.h"
 #include "networkclient.h"
+#include "pendingremovalstore.h"
 #include "sandboxprocess.h"
 #include "screenshot.h"
 
@@ -62,6 +63,26 @@ public:
     QString description() const override { return QStringLiteral("the missing keychain"); }
 };
 
+// A keychain that holds secrets but, like a locked one, refuses to delete them while told to.
+class KeepingKeychain : public MemoryCredentialStore
+{
+public:
+    using MemoryCredentialStore::MemoryCredentialStore;
+    static QString reason()
+    {
+        return QStringLiteral("The system keychain is locked, so it kept the secret.");
+    }
+    bool refusing = false;
+    void remove(const QString &key, QObject *context, DoneCallback done) override
+    {
+        if (!refusing) {
+            MemoryCredentialStore::remove(key, context, std::move(done));
+            return;
+        }
+        QTimer::singleShot(0, context, [done] { done(reason()); });
+    }
+};
+
 template<typename T> T *child(QWidget *parent, const char *name)
 {
     return parent->findChild<T *>(QString::fromLatin1(name));
@@ -85,6 +106,7 @@ private Q_SLOTS:
     void validationBlocksSignIn();
     void worksFromTheKeyboard();
     void removeSignsOutAndForgets();
+    void removeSaysWhenTheKeychainKeepsTheSecrets();
     void editChangesSettingsUnderTheSameId();
     void editWithWrongTokenKeepsTheAccount();
     void removeAsksAndCancelKeeps();
@@ -432,6 +454,65 @@ void TestAccountDialog::removeSignsOutAndForgets()
     QCOMPARE(m_secrets->size(), 0);
     QCOMPARE(accounts.list()->count(), 0);
     QTRY_VERIFY(m_accounts->connectors().isEmpty());
+}
+
+void TestAccountDialog::removeSaysWhenTheKeychainKeepsTheSecrets()
+{
+    // Wired as the window wires its keychain: removals it refuses are listed in the settings.
+    KeepingKeychain keychain;
+    const QString settings = m_dir->filePath(QStringLiteral("accounts.ini"));
+    auto secrets = std::make_unique<PendingRemovalStore>(&keychain, settings);
+    AccountDialog *dialog = openDialog(secrets.get());
+    QVERIFY(dialog);
+    fillScriptix(dialog, scriptixToken());
+    QSignalSpy accepted(dialog, &QDialog::accepted);
+    QTest::mouseClick(child<QPushButton>(dialog, "signInButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 15000);
+    const Account account = m_store->accounts().first();
+    const QString key = secretKey(account.id, Secret::token);
+    QVERIFY(keychain.contains(key));
+
+    keychain.refusing = true;
+    AccountsDialog accounts(m_accounts.get(), m_store.get(), secrets.get(), m_model.get());
+    accounts.open();
+    QVERIFY(QTest::qWaitForWindowExposed(&accounts));
+    QSignalSpy removed(&accounts, &AccountsDialog::accountRemoved);
+    accounts.list()->setCurrentRow(0);
+    QTest::mouseClick(accounts.findChild<QPushButton *>(QStringLiteral("removeAccountButton")),
+                      Qt::LeftButton);
+    QMessageBox *confirm = nullptr;
+    QTRY_VERIFY(
+        (confirm = accounts.findChild<QMessageBox *>(QStringLiteral("removeAccountConfirm")))
+        && confirm->isVisible());
+    QTest::mouseClick(confirm->findChild<QPushButton *>(QStringLiteral("confirmRemoveButton")),
+                      Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(removed.count(), 1, 15000);
+    QVERIFY(m_store->accounts().isEmpty());
+    // What the window says: the account is gone, its secret is not, and why.
+    const QString status = accounts.findChild<QLabel *>(QStringLiteral("accountsStatus"))->text();
+    QVERIFY2(status.startsWith(QStringLiteral("Removed ") + account.label() + u'.'),
+             qPrintable(status));
+    QVERIFY2(
+        status.contains(QStringLiteral("could not all be deleted: ") + KeepingKeychain::reason()),
+        qPrintable(status));
+    QVERIFY2(status.contains(QStringLiteral("tries again to delete it each time")),
+             qPrintable(status));
+    QVERIFY(!status.contains(QStringLiteral("deleted its secrets")));
+    screenshot(&accounts, QStringLiteral("accountsdialog-secrets-kept"));
+    QVERIFY(keychain.contains(key));
+    QCOMPARE(secrets->pendingKeys(), QStringList { key });
+
+    // The next start, with the keychain letting go: deleted, and nothing left on the list.
+    keychain.refusing = false;
+    secrets.reset();
+    PendingRemovalStore restarted(&keychain, settings);
+    std::optional<PendingRemovalStore::RetryResult> retried;
+    restarted.retryPending(
+        this, [&retried](const PendingRemovalStore::RetryResult &result) { retried = result; });
+    QTRY_VERIFY(retried.has_value());
+    QCOMPARE(retried->removed, 1);
+    QVERIFY(!keychain.contains(key));
+    QCOMPARE(restarted.pendingKeys(), QStringList());
 }
 
 QString TestAccountDialog::scriptixToken() const
