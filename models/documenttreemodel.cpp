@@ -812,8 +812,20 @@ QString DocumentTreeModel::statusText(const Node *node) const
     }
     if (node->box && node->box->run)
         return tr("Loading…");
-    if (node->hasActionError)
-        return tr("Not deleted: %1").arg(m_actionErrors.value(node));
+    if (node->hasActionError) {
+        // The outcome's own words: "not deleted" would be false for an unknown one.
+        const ActionError error = m_actionErrors.value(node);
+        switch (error.outcome) {
+        case DeletionState::NotPermitted:
+            return tr("Not permitted: %1").arg(error.reason);
+        case DeletionState::Unknown:
+            return tr("Not known whether deleted: %1").arg(error.reason);
+        case DeletionState::Changed:
+            return tr("Not sent, changed: %1").arg(error.reason);
+        default:
+            return tr("Not deleted: %1").arg(error.reason);
+        }
+    }
     if (node->state() == LoadState::Error)
         return tr("Error: %1").arg(node->box ? node->box->loadError : QString());
     return statusOf(node);
@@ -883,7 +895,7 @@ QVariant DocumentTreeModel::data(const QModelIndex &index, int role) const
         return int(node->box && node->box->run ? LoadState::Loading : node->state());
     case ErrorRole: {
         if (node->hasActionError)
-            return m_actionErrors.value(node);
+            return m_actionErrors.value(node).reason;
         const Connector *connector = account ? account->box->connector.data() : nullptr;
         if (node == account && connector && connector->session()
             && connector->session()->isSignedOut())
@@ -1450,7 +1462,7 @@ int DocumentTreeModel::deleteItems(const QModelIndexList &indexes)
         // Nothing was sent: say so on every row.
         for (int i = 0; i < sent.size(); ++i) {
             Node *node = sent.at(i);
-            m_actionErrors.insert(node, problem);
+            m_actionErrors.insert(node, { DeletionState::Failed, problem });
             node->hasActionError = true;
             emitRowChanged(node);
             Q_EMIT deleteFinished(items.at(i).accountId, items.at(i).ref, DeletionState::Failed,
@@ -1518,8 +1530,9 @@ void DocumentTreeModel::deletionItemFinished(const DeletionItem &item)
     }
     Node *parent = node ? node->parent : nullptr;
     if (node && error.isError()) {
-        m_actionErrors.insert(node,
-                              error.userMessage.isEmpty() ? error.summary() : error.userMessage);
+        m_actionErrors.insert(
+            node,
+            { item.state, error.userMessage.isEmpty() ? error.summary() : error.userMessage });
         node->hasActionError = true;
         emitRowChanged(node);
     } else if (node) {

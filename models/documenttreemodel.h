@@ -213,7 +213,13 @@ private:
     QPointer<DeletionQueue> m_queue; // not owned, unless it is m_ownQueue
     std::unique_ptr<DeletionQueue> m_ownQueue;
     // Why the last delete of a row failed: only rows with such an error pay for it.
-    QHash<const Node *, QString> m_actionErrors;
+    // Why a row that a delete left in place stays: the outcome and the reason.
+    struct ActionError
+    {
+        DeletionState outcome = DeletionState::Failed;
+        QString reason;
+    };
+    QHash<const Node *, ActionError> m_actionErrors;
     // The ids of the rare row whose ref is not its parent's ref plus its own id.
     QHash<const Node *, QStringList> m_unusualIds;
     // Each status word once ("finished", "PHI"): rows keep an index.

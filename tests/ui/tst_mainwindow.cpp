@@ -17,10 +17,12 @@
 #include <QAccessible>
 #include <QDir>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTest>
 #include <QToolButton>
 
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void cancelSendsNothing();
     void serverErrorKeepsTheRowWithTheReason();
     void care360SaysSoftDelete();
+    void care360FileOfStaffStaysNotPermitted();
     void manyItemsNeedTypedConfirmation();
     void selectingSeveralDeletesThemAll();
     void layoutIsKeptBetweenRuns();
@@ -309,6 +312,56 @@ void TestMainWindow::care360SaysSoftDelete()
     QVERIFY(!dialog->requiresTypedConfirmation());
     screenshot(dialog, QStringLiteral("confirm-care360-file"));
     dialog->reject();
+}
+
+void TestMainWindow::care360FileOfStaffStaysNotPermitted()
+{
+    m_accounts->openSandboxAccounts(m_sandbox.addresses());
+    QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Care360).isValid(), 20000);
+    const QModelIndex caseRow = firstChild(accountRow(ServiceKind::Care360));
+    QVERIFY(caseRow.isValid());
+    // A file of this case that clinic staff uploaded (the sandbox knows; the row does not say).
+    const QString patient = m_sandbox.credentials(QStringLiteral("care360"))
+                                .value(QStringLiteral("patientId"))
+                                .toString();
+    const QString caseId = m_model->item(caseRow).ref.id();
+    QString staffFile;
+    QString uploader;
+    for (const QJsonValue &value :
+         m_sandbox.state(QStringLiteral("care360")).value(QStringLiteral("files")).toArray()) {
+        const QJsonObject file = value.toObject();
+        const QJsonObject by = file.value(QStringLiteral("uploadedBy")).toObject();
+        if (file.value(QStringLiteral("caseId")) == caseId
+            && by.value(QStringLiteral("id")) != patient) {
+            staffFile = file.value(QStringLiteral("id")).toString();
+            uploader = by.value(QStringLiteral("firstName")).toString();
+        }
+    }
+    if (staffFile.isEmpty())
+        QSKIP("the first case holds no file uploaded by staff in this data set");
+    const QString accountId
+        = m_model->data(accountRow(ServiceKind::Care360), DocumentTreeModel::AccountIdRole)
+              .toString();
+    const QPersistentModelIndex row
+        = m_model->indexFor(accountId, { NodeKind::Care360File, { caseId, staffFile } });
+    QVERIFY(row.isValid());
+    ConfirmDeleteDialog *dialog = pressDeleteOn(row);
+    QVERIFY(dialog);
+    QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_model->data(row, DocumentTreeModel::ErrorRole).toString().isEmpty(),
+                             10000);
+    // The row stays, and its status says why in Care360's terms; so does the status bar.
+    QVERIFY(row.isValid());
+    const QString status = m_model->index(row.row(), DocumentTreeModel::StatusColumn, row.parent())
+                               .data()
+                               .toString();
+    QVERIFY2(status.startsWith(QStringLiteral("Not permitted: ")), qPrintable(status));
+    QVERIFY2(status.contains(uploader), qPrintable(status));
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("only the uploader")),
+             qPrintable(m_window->statusBar()->currentMessage()));
+    QVERIFY(!deleted(QStringLiteral("care360"), QStringLiteral("files")).contains(staffFile));
+    m_window->treeView()->scrollTo(m_window->proxy()->mapFromSource(row));
+    screenshot(m_window.get(), QStringLiteral("mainwindow-care360-not-permitted"));
 }
 
 void TestMainWindow::manyItemsNeedTypedConfirmation()
