@@ -188,6 +188,18 @@ DeleteVerdict Connector::judgeDeleteAnswer(const RemoteItem &item, const ApiResu
         return verdict;
     }
     case ApiError::Kind::Redirected:
+        if (error.httpStatus == 303) {
+            // "See other" is how a service may answer a change it made: done, perhaps, but not
+            // proven by anything Docket reads (it does not follow redirects for changes).
+            verdict.outcome = DeleteOutcome::Unknown;
+            verdict.error = withMessage(
+                error,
+                tr("The service answered the delete with “see other” (HTTP 303), pointing to "
+                   "%1, instead of its documented answer: it may or may not have been deleted. "
+                   "Refresh to see.")
+                    .arg(error.redirectTarget));
+            return verdict;
+        }
         verdict.outcome = DeleteOutcome::Failed;
         verdict.error = withMessage(
             error,

@@ -166,10 +166,15 @@ public:
     // connector with a cheaper way overrides it.
     virtual ItemJob *lookup(const NodeRef &ref);
     static constexpr int maxLookupPages = 20;
-    // Whether lookup()'s "not found" is the service's own word (its listing, or its documented
-    // not-found), so that an item it does not find is known to be gone. Invox has no listing:
-    // its lookups read Docket's own index.
-    virtual bool listingProvesAbsence() const { return true; }
+    // Whether lookup()'s "not found" for an item of `kind` is the service's own word (its whole
+    // documented listing, or its documented not-found), so that an item it does not find is
+    // known to be gone. Not for Invox, whose lookups read Docket's own index, nor for a listing
+    // the service does not document in full (Scriptix's documents and comments).
+    virtual bool listingProvesAbsence(NodeKind kind) const
+    {
+        Q_UNUSED(kind);
+        return true;
+    }
     virtual bool canDelete(NodeKind kind) const = 0;
     virtual DeletePlan describeDelete(const RemoteItem &item) const = 0;
     // Deletes the item. `requestId` is the X-Request-ID the DELETE goes out with (empty: a new

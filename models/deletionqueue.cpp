@@ -427,14 +427,15 @@ void DeletionQueue::identified(DeletionItem &item, const ItemJob *lookup)
             : ApiError::make(ApiError::Kind::Cancelled,
                              tr("the account was closed before the answer came"));
         item.error = error;
-        endUnsent(DeletionState::Failed,
+        // Not sent now; but one sent by an earlier run may have taken effect.
+        endUnsent(item.mayHaveTakenEffect ? DeletionState::Unknown : DeletionState::Failed,
                   tr("Not sent: Docket could not check that it is still the item this batch "
                      "named (%1).")
                           .arg(error.userMessage.isEmpty() ? error.summary() : error.userMessage)
                       + earlier);
     } else if (!lookup->found()) {
         const Connector *connector = m_connectors(item.accountId);
-        if (connector && connector->listingProvesAbsence()) {
+        if (connector && connector->listingProvesAbsence(item.ref.kind)) {
             // The service's whole listing of its parent, or its own "no such item", says it is
             // not there: gone, whoever removed it.
             endUnsent(DeletionState::AlreadyGone,

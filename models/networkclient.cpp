@@ -124,7 +124,10 @@ ApiResult resultOf(QNetworkReply *reply, const QByteArray &requestId, qint64 str
         result.error = ApiError::redirected(result.status, target, requestId);
         return result;
     }
-    if (result.status > 0 && networkError != QNetworkReply::OperationCanceledError
+    // A 2xx whose body failed (cut short, undecodable) is not an HTTP error: it may have been
+    // handled.
+    if (result.status > 0 && !isSuccess(result.status)
+        && networkError != QNetworkReply::OperationCanceledError
         && networkError != QNetworkReply::RemoteHostClosedError) {
         // A complete HTTP answer with an error status.
         result.error = ApiError::fromHttp(result.status, result.body, requestId);

@@ -32,15 +32,15 @@ struct Target
     // a found item is sent (a failed lookup too with --force).
     enum class Aim {
         Found,
-        NotFound, // its parent's whole listing was read without it: nothing is sent
+        NotFound, // its parent's whole listing was read without it: gone; nothing is sent
+        // Not in a listing that cannot prove absence (Invox: Docket's own index; Scriptix: a
+        // session's documents and comments): it may exist. Sent only with --force.
+        NotListed,
         LookupFailed, // the lookup ended in an error (lookupError): sent only with --force
     };
     Aim aim = Aim::Found;
     QString lookupError;
-    bool willSend(bool force) const
-    {
-        return aim == Aim::Found || (aim == Aim::LookupFailed && force);
-    }
+    bool willSend(bool force) const { return aim == Aim::Found || (aim != Aim::NotFound && force); }
     int children = -1; // what goes with it, counted before asking
     QString outcome; // "deleted", "already-gone", "failed", "cancelled"
     QString error;
@@ -182,7 +182,9 @@ private:
                 target.lookupError
                     = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
             } else if (!lookup->found()) {
-                target.aim = Target::Aim::NotFound;
+                target.aim = target.connector->listingProvesAbsence(target.item.ref.kind)
+                    ? Target::Aim::NotFound
+                    : Target::Aim::NotListed;
             } else {
                 const NodeRef ref = target.item.ref;
                 target.item = lookup->item();
@@ -228,19 +230,36 @@ private:
                                     .arg(target.path));
                 continue;
             }
+            if (target.aim == Target::Aim::NotListed && !m_request.force) {
+                m_context->note(
+                    tr("%1  is not in what Docket can list of %2 (%3), so it may still be there; "
+                       "nothing is sent for it (--force sends it anyway)")
+                        .arg(target.path, serviceDisplayName(target.connector->service()),
+                             target.connector->service() == ServiceKind::Invox
+                                 ? tr("Docket's own index: Invox Medical offers no listing; "
+                                      "`invox add` records a document you know")
+                                 : tr("a listing the service does not document in full")));
+                continue;
+            }
             if (target.aim == Target::Aim::LookupFailed && !m_request.force) {
                 m_context->note(tr("%1  could not be looked up, so nothing is sent for it: %2 "
                                    "(--force sends it anyway)")
                                     .arg(target.path, printable(target.lookupError)));
                 continue;
             }
-            if (target.aim == Target::Aim::LookupFailed) {
-                m_context->note(
-                    tr("WARNING: %1 could not be looked up (%2) and is sent anyway (--force). "
-                       "%3 deletes by its last id alone: if it is not where the path says, "
-                       "whatever holds that id is deleted.")
-                        .arg(target.path, printable(target.lookupError),
-                             serviceDisplayName(target.connector->service())));
+            if (target.aim == Target::Aim::LookupFailed || target.aim == Target::Aim::NotListed) {
+                const QString why = target.aim == Target::Aim::LookupFailed
+                    ? tr("could not be looked up (%1)").arg(printable(target.lookupError))
+                    : tr("is not in what Docket can list");
+                const ServiceKind service = target.connector->service();
+                const QString danger = service == ServiceKind::Scriptix
+                    ? tr("Scriptix deletes by the whole path: whatever is at that path now is "
+                         "deleted, checked or not.")
+                    : tr("%1 deletes by its last id alone: if it is not where the path says, "
+                         "whatever holds that id is deleted.")
+                          .arg(serviceDisplayName(service));
+                m_context->note(tr("WARNING: %1 %2 and is sent anyway (--force). %3")
+                                    .arg(target.path, why, danger));
             }
             ++toSend;
             anyPermanent
@@ -346,6 +365,12 @@ private:
                 && target.aim == Target::Aim::LookupFailed) {
                 target.outcome = QStringLiteral("lookup-failed");
                 target.error = target.lookupError;
+            }
+            if (!dryRun && !target.willSend(m_request.force)
+                && target.aim == Target::Aim::NotListed) {
+                target.outcome = QStringLiteral("not-listed");
+                target.error = tr("Not in what Docket can list, so it may still be there; "
+                                  "nothing was sent.");
             }
         }
         if (m_run) {

@@ -737,7 +737,7 @@ DeleteJob *Care360Connector::startRemove(const RemoteItem &item, const QByteArra
 {
     auto *job = new DeleteJob(item, this);
     if (!canDelete(item.ref.kind) || item.ref.id().isEmpty()) {
-        job->finish(
+        job->refuse(
             ApiError::make(ApiError::Kind::InvalidInput, tr("Only Care360 files can be deleted.")));
         return job;
     }
@@ -763,8 +763,8 @@ QString Care360Connector::deleteAnswerProblem(const RemoteItem &, const ApiResul
     const QJsonObject answer = result.jsonObject(&problem);
     if (!problem.isEmpty())
         return tr("its body is not the JSON object Care360 documents");
-    if (answer.value(QStringLiteral("success")) == QJsonValue(false))
-        return tr("it says the delete did not succeed");
+    if (answer.value(QStringLiteral("success")) != QJsonValue(true))
+        return tr("it does not say the delete succeeded");
     return {};
 }
 
@@ -807,32 +807,37 @@ DeleteVerdict Care360Connector::provenGone(const RemoteItem &item, const DeleteV
 {
     DeleteVerdict verdict = notFound;
     const auto *metadata = static_cast<SimpleJob *>(check);
-    if (!metadata->failed()) {
-        const QVariantMap file = metadata->data();
-        if (file.value(QStringLiteral("isDeleted")).toBool()) {
-            verdict.note = tr("Care360 answered 404, and the file is marked deleted.");
-            return verdict;
-        }
-        if (file.value(QStringLiteral("id")).toString().compare(item.ref.id(), Qt::CaseInsensitive)
+    const ApiError &lookError = metadata->error();
+    const QVariantMap file = metadata->failed() ? QVariantMap() : metadata->data();
+    const bool thisFile = !metadata->failed()
+        && file.value(QStringLiteral("id")).toString().compare(item.ref.id(), Qt::CaseInsensitive)
+            == 0;
+    // Only a JSON true, not any value that converts to one.
+    const QVariant isDeleted = file.value(QStringLiteral("isDeleted"));
+    if (thisFile && isDeleted.typeId() == QMetaType::Bool && isDeleted.toBool()) {
+        verdict.note = tr("Care360 answered 404, and the file is marked deleted.");
+        return verdict;
+    }
+    if (thisFile) {
+        const QString uploader = file.value(QStringLiteral("uploadedByName")).toString();
+        verdict.outcome = DeleteOutcome::NotPermitted;
+        verdict.note.clear();
+        verdict.error = ApiError::make(
+            ApiError::Kind::Http,
+            uploader.isEmpty()
+                ? tr("Care360 still holds this file but refused to delete it: only the person "
+                     "who uploaded it can.")
+                : tr("Uploaded by %1; only the uploader can delete it. Care360 still holds it.")
+                      .arg(uploader));
+        verdict.error.httpStatus = 404;
+        return verdict;
+    }
+    // Care360's own "File not found" again, in its JSON shape (a code beside the message, which
+    // a page's plain text does not have).
+    if (metadata->failed() && lookError.kind == ApiError::Kind::Http && lookError.httpStatus == 404
+        && !lookError.serviceCode.isEmpty()
+        && lookError.serviceMessage.compare(QLatin1String("File not found"), Qt::CaseInsensitive)
             == 0) {
-            const QString uploader = file.value(QStringLiteral("uploadedByName")).toString();
-            verdict.outcome = DeleteOutcome::NotPermitted;
-            verdict.note.clear();
-            verdict.error = ApiError::make(
-                ApiError::Kind::Http,
-                uploader.isEmpty()
-                    ? tr("Care360 still holds this file but refused to delete it: only the "
-                         "person who uploaded it can.")
-                    : tr("Uploaded by %1; only the uploader can delete it. Care360 still holds "
-                         "it.")
-                          .arg(uploader));
-            verdict.error.httpStatus = 404;
-            return verdict;
-        }
-    } else if (metadata->error().kind == ApiError::Kind::Http && metadata->error().httpStatus == 404
-               && metadata->error().serviceMessage.compare(QLatin1String("File not found"),
-                                                           Qt::CaseInsensitive)
-                   == 0) {
         verdict.note = tr("Care360 answered 404 to the delete and to a look at the file: this "
                           "account cannot see it any more.");
         return verdict;
@@ -840,8 +845,8 @@ DeleteVerdict Care360Connector::provenGone(const RemoteItem &item, const DeleteV
     // Not proven either way: the 404 alone says nothing was deleted by this request.
     verdict.outcome = DeleteOutcome::Failed;
     verdict.note.clear();
-    const ApiError &why = metadata->failed()
-        ? metadata->error()
+    const ApiError why = metadata->failed()
+        ? lookError
         : ApiError::malformed(QStringLiteral("the metadata describes another file"), {});
     verdict.error = ApiError::make(
         ApiError::Kind::Http,

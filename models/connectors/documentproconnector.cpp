@@ -318,6 +318,12 @@ void DocumentProConnector::listResults(ListJob *job)
             return;
         }
 
+        // [doc] every document has its parser_runs: without them, nothing says it has none.
+        if (!document->value(QStringLiteral("parser_runs")).isArray()) {
+            job->finish(ApiError::malformed(QStringLiteral("the document has no parser_runs list"),
+                                            result.requestId));
+            return;
+        }
         QList<QJsonObject> runs;
         for (const QJsonValue &value : document->value(QStringLiteral("parser_runs")).toArray()) {
             // A run without a request id cannot be fetched or deleted: there is nothing to show.
@@ -443,8 +449,8 @@ QString DocumentProConnector::deleteAnswerProblem(const RemoteItem &, const ApiR
     const QJsonObject answer = result.jsonObject(&problem);
     if (!problem.isEmpty())
         return tr("its body is not the JSON object DocumentPro documents");
-    if (answer.value(QStringLiteral("success")) == QJsonValue(false))
-        return tr("it says the delete did not succeed");
+    if (answer.value(QStringLiteral("success")) != QJsonValue(true))
+        return tr("it does not say the delete succeeded");
     return {};
 }
 
@@ -455,6 +461,68 @@ bool DocumentProConnector::isNotFoundAnswer(const ApiResult &result) const
         return false;
     return QJsonDocument::fromJson(result.body).object().value(QStringLiteral("success"))
         == QJsonValue(false);
+}
+
+void DocumentProConnector::finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
+                                        const ApiResult &result)
+{
+    if (verdict.outcome != DeleteOutcome::AlreadyGone) {
+        Connector::finishDelete(job, verdict, result);
+        return;
+    }
+    // DocumentPro answers an address it does not serve (a wrong base URL, a proxy's route) with
+    // the same {"success": false} 404 as a missing result: only its document's listing, read as
+    // documented, shows that the result is really not there.
+    const NodeRef ref = job->item().ref;
+    ApiRequest request;
+    request.url = urlWithSegments(account().baseUrl, documentsPath,
+                                  { { QStringLiteral("document_id"), ref.ids.value(0) },
+                                    { QStringLiteral("limit"), QString::number(maxPageSize) } });
+    session()->send(request, job, [this, job, verdict, result](const ApiResult &listed) {
+        if (!job->isFinished())
+            Connector::finishDelete(job, resultGone(job->item(), verdict, listed), result);
+    });
+}
+
+DeleteVerdict DocumentProConnector::resultGone(const RemoteItem &item, DeleteVerdict verdict,
+                                               const ApiResult &listed) const
+{
+    QString problem;
+    const std::optional<QJsonObject> answer
+        = listed.ok() ? parseDocumentList(listed, &problem) : std::nullopt;
+    if (!answer) {
+        const ApiError why = listed.ok() ? ApiError::malformed(problem, listed.requestId)
+                                         : explained(listed.error);
+        verdict.outcome = DeleteOutcome::Failed;
+        verdict.note.clear();
+        verdict.error = why;
+        verdict.error.userMessage
+            = tr("DocumentPro answered 404, but its document listing could not be read to "
+                 "confirm that the result is gone (%1): check the account's base URL. Nothing "
+                 "is known to be deleted.")
+                  .arg(why.userMessage.isEmpty() ? why.summary() : why.userMessage);
+        return verdict;
+    }
+    const QString documentId = item.ref.ids.value(0);
+    for (const QJsonValue &value : answer->value(QStringLiteral("files")).toArray()) {
+        const QJsonObject document = value.toObject();
+        if (stringField(document, QStringLiteral("document_id")) != documentId)
+            continue;
+        for (const QJsonValue &run : document.value(QStringLiteral("parser_runs")).toArray()) {
+            if (stringField(run.toObject(), QStringLiteral("request_id")) == item.ref.id()) {
+                verdict.outcome = DeleteOutcome::Failed;
+                verdict.note.clear();
+                verdict.error = ApiError::make(
+                    ApiError::Kind::Http,
+                    tr("DocumentPro answered 404, yet its document still lists this parsing "
+                       "result: nothing is known to be deleted."));
+                verdict.error.httpStatus = 404;
+                return verdict;
+            }
+        }
+    }
+    verdict.note = tr("DocumentPro answered 404, and its document no longer lists the result.");
+    return verdict;
 }
 
 ApiError DocumentProConnector::explainedError(const ApiError &error) const

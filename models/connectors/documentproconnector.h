@@ -50,8 +50,14 @@ protected:
     QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
     bool isNotFoundAnswer(const ApiResult &result) const override;
     ApiError explainedError(const ApiError &error) const override;
+    void finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
+                      const ApiResult &result) override;
 
 private:
+    // A documented 404 to the delete of `item`, checked against its document's listing
+    // (`listed`): gone only if that listing was read as documented and lacks it.
+    DeleteVerdict resultGone(const RemoteItem &item, DeleteVerdict verdict,
+                             const ApiResult &listed) const;
     void listDocuments(ListJob *job, const PageRequest &page);
     void listResults(ListJob *job);
     // Sends a request for `path` with `query` under the base URL through the session; `done`

@@ -23,7 +23,7 @@ public:
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
     bool canDelete(NodeKind kind) const override;
     // Lookups read Docket's own index, not Invox: not being there proves nothing.
-    bool listingProvesAbsence() const override { return false; }
+    bool listingProvesAbsence(NodeKind) const override { return false; }
     DeletePlan describeDelete(const RemoteItem &item) const override;
     SimpleJob *signIn() override;
 

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
+#include <QRegularExpression>
 
 #include <cmath>
 
@@ -290,7 +292,12 @@ ItemJob *ScriptixConnector::lookup(const NodeRef &ref)
         if (job->isFinished())
             return;
         if (result.status == 404 && isNotFoundAnswer(result)) {
-            job->finish(); // not found, in Scriptix's own words: deleted, or never there
+            // Not found, in Scriptix's own words: deleted, or never there, once Scriptix's own
+            // session list answers too.
+            checkRouted(job->ref().ids, job, [this, job](const ApiError &error) {
+                if (!job->isFinished())
+                    job->finish(error.isError() ? notRoutedError(error) : ApiError());
+            });
             return;
         }
         if (result.status == 404) {
@@ -543,7 +550,11 @@ QString ScriptixConnector::deleteAnswerProblem(const RemoteItem &, const ApiResu
     const QJsonDocument document = parseBody(result, &problem);
     if (!problem.isEmpty())
         return tr("its body is not JSON");
-    if (document.isObject() && document.object().contains(QStringLiteral("error")))
+    if (!document.isObject())
+        return tr("its body is not a JSON object");
+    const QJsonObject answer = document.object();
+    if (answer.contains(QStringLiteral("error")) || answer.contains(QStringLiteral("errors"))
+        || answer.value(QStringLiteral("success")) == QJsonValue(false))
         return tr("it reports an error");
     return {};
 }
@@ -557,9 +568,82 @@ bool ScriptixConnector::isNotFoundAnswer(const ApiResult &result) const
         return false;
     if (result.status == 404)
         return QJsonDocument::fromJson(result.body).object().contains(QStringLiteral("error"));
-    return result.status == 400
-        && result.error.serviceMessage.contains(QStringLiteral("already marked as removed"),
-                                                Qt::CaseInsensitive);
+    // (The phrase itself: "is not already marked as removed" is no such answer.)
+    static const QRegularExpression alreadyRemoved(
+        QStringLiteral("(?<!not )\\balready marked as removed\\b"),
+        QRegularExpression::CaseInsensitiveOption);
+    return result.status == 400 && alreadyRemoved.match(result.error.serviceMessage).hasMatch();
+}
+
+void ScriptixConnector::finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
+                                     const ApiResult &result)
+{
+    if (verdict.outcome != DeleteOutcome::AlreadyGone) {
+        Connector::finishDelete(job, verdict, result);
+        return;
+    }
+    checkRouted(job->item().ref.ids, job, [this, job, verdict, result](const ApiError &error) {
+        if (job->isFinished())
+            return;
+        DeleteVerdict proven = verdict;
+        if (error.isError()) {
+            proven.outcome = DeleteOutcome::Failed;
+            proven.note.clear();
+            proven.error = notRoutedError(error);
+        }
+        Connector::finishDelete(job, proven, result);
+    });
+}
+
+void ScriptixConnector::checkRouted(const QStringList &ids, QObject *context,
+                                    std::function<void(const ApiError &)> done)
+{
+    // Scriptix answers an address it does not serve (a base URL without /api/v3) with the same
+    // 404 as a missing session. What holds the item (the session list for a session, the
+    // session for a document, the document for a comment), read and answered as documented,
+    // shows that the 404 came from Scriptix's own routes. A holder that is gone too is checked
+    // the same way, one level up.
+    const qsizetype depth = ids.size() - 1;
+    QStringList segments { speechToText, sessionSegment };
+    QList<QPair<QString, QString>> query;
+    if (depth >= 1)
+        segments << ids.at(0);
+    if (depth >= 2)
+        segments << documentSegment << ids.at(1);
+    if (depth <= 0)
+        query = { { QStringLiteral("offset"), QStringLiteral("0") },
+                  { QStringLiteral("limit"), QStringLiteral("1") } };
+    ApiRequest request;
+    request.url = urlWithSegments(account().baseUrl, segments, query);
+    QPointer<QObject> guard(context);
+    session()->send(request, context, [this, ids, depth, guard, done](const ApiResult &answer) {
+        if (depth > 0 && answer.status == 404 && isNotFoundAnswer(answer)) {
+            if (guard)
+                checkRouted(ids.mid(0, depth), guard, done);
+            return;
+        }
+        if (!answer.ok()) {
+            done(explained(answer.error));
+            return;
+        }
+        QString problem;
+        if (depth <= 0) {
+            parseEnvelope(answer, true, &problem);
+        } else if (!parseBody(answer, &problem).isObject() && problem.isEmpty()) {
+            problem = QStringLiteral("expected a JSON object");
+        }
+        done(problem.isEmpty() ? ApiError() : ApiError::malformed(problem, answer.requestId));
+    });
+}
+
+ApiError ScriptixConnector::notRoutedError(const ApiError &why) const
+{
+    ApiError error = why;
+    error.userMessage = tr("Scriptix answered 404 in its own words, but a documented read of "
+                           "what holds the item failed (%1): check the account's base URL. "
+                           "Nothing is known to be deleted.")
+                            .arg(why.userMessage.isEmpty() ? why.summary() : why.userMessage);
+    return error;
 }
 
 ApiError ScriptixConnector::explainedError(const ApiError &error) const

@@ -31,6 +31,12 @@ public:
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
     SimpleJob *signIn() override;
+    // Only the session list is documented in full: a session's documents come from the one
+    // "document" its GET names, and the comment list is a gap.
+    bool listingProvesAbsence(NodeKind kind) const override
+    {
+        return kind == NodeKind::ScriptixSession;
+    }
 
     // A document's transcript for the details pane: data() holds "segments" (a list of maps with
     // "start" and "stop" in seconds, "speaker", "text") and the document's "id", "filename",
@@ -45,6 +51,8 @@ protected:
     QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
     bool isNotFoundAnswer(const ApiResult &result) const override;
     ApiError explainedError(const ApiError &error) const override;
+    void finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
+                      const ApiResult &result) override;
 
 private:
     void listSessions(ListJob *job, const PageRequest &page);
@@ -52,6 +60,11 @@ private:
     void listComments(ListJob *job, const PageRequest &page);
     // Sends a request built from path segments under the base URL through the session; `done`
     // runs only on a 2xx, every failure finishes `job` with a readable error.
+    // Calls `done` with no error when Scriptix answers a documented read of what holds the item
+    // at `ids` (see the .cpp): proof that a 404 in its shape for that item is Scriptix's.
+    void checkRouted(const QStringList &ids, QObject *context,
+                     std::function<void(const ApiError &)> done);
+    ApiError notRoutedError(const ApiError &why) const;
     void get(ConnectorJob *job, const QStringList &segments,
              const QList<QPair<QString, QString>> &query,
              std::function<void(const ApiResult &)> done);

@@ -89,7 +89,8 @@ private:
     QHash<QString, QJsonObject> results();
     QJsonObject documentWithRuns(int atLeast);
     QStringList deletedResults();
-    QJsonObject lastLogEntry();
+    // The newest request the sandbox logged on `route` (empty if none).
+    QJsonObject lastLogEntry(const QString &route);
     QList<RemoteItem> allDocuments(Client &client);
     bool addFault(const QString &route, const QString &mode, const QJsonObject &extra = {})
     {
@@ -172,13 +173,16 @@ QStringList TestConnectorDocumentPro::deletedResults()
     return m_sandbox.deletedIds(service, QStringLiteral("parserResults"));
 }
 
-QJsonObject TestConnectorDocumentPro::lastLogEntry()
+QJsonObject TestConnectorDocumentPro::lastLogEntry(const QString &route)
 {
-    return m_sandbox.requestLog(service)
-        .value(QStringLiteral("requests"))
-        .toArray()
-        .last()
-        .toObject();
+    const QJsonArray requests
+        = m_sandbox.requestLog(service).value(QStringLiteral("requests")).toArray();
+    for (qsizetype i = requests.size() - 1; i >= 0; --i) {
+        const QJsonObject entry = requests.at(i).toObject();
+        if (entry.value(QStringLiteral("route")) == route)
+            return entry;
+    }
+    return {};
 }
 
 QList<RemoteItem> TestConnectorDocumentPro::allDocuments(Client &client)
@@ -205,7 +209,7 @@ void TestConnectorDocumentPro::signInAcceptsTheKey()
     QVERIFY(result.finished);
     QVERIFY2(!result.error.isError(), qPrintable(result.error.summary()));
     QVERIFY(!client->session->isSignedOut());
-    const QJsonObject entry = lastLogEntry();
+    const QJsonObject entry = lastLogEntry(QStringLiteral("documents.list"));
     QCOMPARE(entry.value(QStringLiteral("route")).toString(), QStringLiteral("documents.list"));
     QCOMPARE(entry.value(QStringLiteral("path")).toString(),
              QStringLiteral("/v1/documents?limit=1"));
@@ -431,7 +435,7 @@ void TestConnectorDocumentPro::deletesAResult()
     QCOMPARE(deleted.outcome, DeleteOutcome::Deleted);
     QCOMPARE(deleted.httpStatus, 200);
     QCOMPARE(deletedResults(), QStringList { result.ref.id() });
-    const QJsonObject entry = lastLogEntry();
+    const QJsonObject entry = lastLogEntry(QStringLiteral("result.delete"));
     QCOMPARE(entry.value(QStringLiteral("route")).toString(), QStringLiteral("result.delete"));
 
     const ListResult relisted = awaitList(client->connector->list(documentRef, PageRequest {}));
@@ -533,11 +537,23 @@ void TestConnectorDocumentPro::deleteErrorsKeepTheResult()
         QCOMPARE(result.error.httpStatus, status);
     }
     QVERIFY(deletedResults().isEmpty());
+    // A 404 in DocumentPro's shape, while its document still lists the result: not gone.
     QVERIFY(addFault(QStringLiteral("result.delete"), QStringLiteral("status"),
                      { { QStringLiteral("status"), 404 }, { QStringLiteral("count"), 1 } }));
-    const DeleteResult gone = awaitDelete(client->connector->remove(item));
-    QVERIFY(!gone.error.isError());
-    QCOMPARE(gone.outcome, DeleteOutcome::AlreadyGone);
+    const DeleteResult stillListed = awaitDelete(client->connector->remove(item));
+    QCOMPARE(stillListed.outcome, DeleteOutcome::Failed);
+    QVERIFY2(stillListed.error.userMessage.contains(QStringLiteral("still lists")),
+             qPrintable(stillListed.error.userMessage));
+    // The same 404 while the document listing cannot be read: not proven either.
+    QVERIFY(addFault(QStringLiteral("result.delete"), QStringLiteral("status"),
+                     { { QStringLiteral("status"), 404 }, { QStringLiteral("count"), 1 } }));
+    QVERIFY(addFault(QStringLiteral("documents.list"), QStringLiteral("html404"),
+                     { { QStringLiteral("count"), 1 } }));
+    const DeleteResult unproven = awaitDelete(client->connector->remove(item));
+    QCOMPARE(unproven.outcome, DeleteOutcome::Failed);
+    QVERIFY2(unproven.error.userMessage.contains(QStringLiteral("base URL")),
+             qPrintable(unproven.error.userMessage));
+    QVERIFY(deletedResults().isEmpty());
 
     QVERIFY(addFault(QStringLiteral("result.delete"), QStringLiteral("reset"),
                      { { QStringLiteral("count"), 1 } }));
@@ -662,7 +678,7 @@ void TestConnectorDocumentPro::hostileIdsReachOnlyTheirRoute()
 
     const auto expectRoute = [this, &hostile](const QString &route, const QString &method,
                                               const QString &parameter) {
-        const QJsonObject entry = lastLogEntry();
+        const QJsonObject entry = lastLogEntry(route);
         QCOMPARE(entry.value(QStringLiteral("route")).toString(), route);
         QCOMPARE(entry.value(QStringLiteral("method")).toString(), method);
         const QUrlQuery query(

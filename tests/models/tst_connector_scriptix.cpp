@@ -95,7 +95,8 @@ private:
                                  const std::function<bool(const QJsonObject &)> &keep = {});
     QStringList deleted(const QString &kind);
     QList<RemoteItem> allSessions(Client &client);
-    QJsonObject lastLogEntry();
+    // The newest request the sandbox logged (on `route`, when given).
+    QJsonObject lastLogEntry(const QString &route = {});
     bool addFault(const QString &route, const QString &mode, const QJsonObject &extra = {})
     {
         QJsonObject rule = extra;
@@ -170,13 +171,16 @@ QList<RemoteItem> TestConnectorScriptix::allSessions(Client &client)
     return result.page.items;
 }
 
-QJsonObject TestConnectorScriptix::lastLogEntry()
+QJsonObject TestConnectorScriptix::lastLogEntry(const QString &route)
 {
-    return m_sandbox.requestLog(service)
-        .value(QStringLiteral("requests"))
-        .toArray()
-        .last()
-        .toObject();
+    const QJsonArray requests
+        = m_sandbox.requestLog(service).value(QStringLiteral("requests")).toArray();
+    for (qsizetype i = requests.size() - 1; i >= 0; --i) {
+        const QJsonObject entry = requests.at(i).toObject();
+        if (route.isEmpty() || entry.value(QStringLiteral("route")) == route)
+            return entry;
+    }
+    return {};
 }
 
 void TestConnectorScriptix::signInAcceptsTheToken_data()
@@ -742,8 +746,10 @@ void TestConnectorScriptix::hostileIdsReachOnlyTheirRoute()
     const QString sid = truth.value(QStringLiteral("session_id")).toString();
     const QString did = truth.value(QStringLiteral("document_id")).toString();
 
+    // (A 404 in Scriptix's shape is followed by a read of what holds the item: see
+    // ScriptixConnector::checkRouted().)
     const auto expectRoute = [this](const QString &route, const QString &method) {
-        const QJsonObject entry = lastLogEntry();
+        const QJsonObject entry = lastLogEntry(route);
         QCOMPARE(entry.value(QStringLiteral("route")).toString(), route);
         QCOMPARE(entry.value(QStringLiteral("method")).toString(), method);
         QCOMPARE(entry.value(QStringLiteral("status")).toInt(), 404);
@@ -848,8 +854,11 @@ void TestConnectorScriptix::lookupOfWhatIsNotThereFindsNothing()
             = awaitItem(client->connector->lookup({ NodeKind::ScriptixSession, { id } }));
         QVERIFY2(!result.error.isError(), qPrintable(result.error.summary()));
         QVERIFY(!result.found);
+        // The session's 404, then Scriptix's own session list to show the 404 was Scriptix's.
+        const QJsonObject get = lastLogEntry(QStringLiteral("session.get"));
+        QCOMPARE(get.value(QStringLiteral("status")).toInt(), 404);
         QCOMPARE(lastLogEntry().value(QStringLiteral("route")).toString(),
-                 QStringLiteral("session.get"));
+                 QStringLiteral("session.list"));
         result = awaitItem(client->connector->lookup({ NodeKind::ScriptixDocument, { sid, id } }));
         QVERIFY2(!result.error.isError(), qPrintable(result.error.summary()));
         QVERIFY(!result.found);

@@ -67,6 +67,7 @@ private Q_SLOTS:
     void judges_data();
     void judges();
     void redirectNamesWhereItPointed();
+    void seeOtherIsUnknown();
     void lostConnectionsAreUnknownOrFailed();
 
 private:
@@ -139,8 +140,11 @@ void TestDeleteVerdicts::judges_data()
     row("care360 200", S::Care360, 200,
         R"({"status":200,"success":true,"message":"File deleted successfully"})", O::Deleted);
     row("care360 200 success false", S::Care360, 200, R"({"status":200,"success":false})",
-        O::Unknown, QStringLiteral("did not succeed"));
+        O::Unknown, QStringLiteral("does not say the delete succeeded"));
     row("care360 200 not json", S::Care360, 200, "OK", O::Unknown, QString(), "text/plain");
+    row("care360 200 empty object", S::Care360, 200, "{}", O::Unknown,
+        QStringLiteral("does not say the delete succeeded"));
+    row("care360 200 success as text", S::Care360, 200, R"({"success":"true"})", O::Unknown);
     row("care360 404 documented", S::Care360, 404,
         R"({"status":404,"success":false,"error":"File not found","code":"VALIDATION_ERROR"})",
         O::AlreadyGone);
@@ -155,7 +159,8 @@ void TestDeleteVerdicts::judges_data()
         R"({"success":true,"message":"File deleted successfully"})", O::Deleted);
     row("documentpro 200 success false", S::DocumentPro, 200,
         R"({"success":false,"message":"could not delete"})", O::Unknown,
-        QStringLiteral("did not succeed"));
+        QStringLiteral("does not say the delete succeeded"));
+    row("documentpro 200 empty object", S::DocumentPro, 200, "{}", O::Unknown);
     row("documentpro 404 documented", S::DocumentPro, 404,
         R"({"success":false,"error":"not_found","message":"No parser result found"})",
         O::AlreadyGone);
@@ -174,6 +179,9 @@ void TestDeleteVerdicts::judges_data()
     row("scriptix 200 json", S::Scriptix, 200, R"({"status":"deleted"})", O::Deleted);
     row("scriptix 200 reports error", S::Scriptix, 200, R"({"error":"nope"})", O::Unknown,
         QStringLiteral("reports an error"));
+    row("scriptix 200 says not deleted", S::Scriptix, 200,
+        R"({"success":false,"message":"not deleted"})", O::Unknown);
+    row("scriptix 200 array", S::Scriptix, 200, "[]", O::Unknown);
     row("scriptix 200 html", S::Scriptix, 200, "<!doctype html><title>Portal</title>", O::Unknown,
         QStringLiteral("web page"), "text/html");
     row("scriptix 404 documented", S::Scriptix, 404,
@@ -184,6 +192,8 @@ void TestDeleteVerdicts::judges_data()
     row("scriptix 400 already removed", S::Scriptix, 400,
         R"({"error":"Session already marked as removed"})", O::AlreadyGone);
     row("scriptix 400 other", S::Scriptix, 400, R"({"error":"Bad request"})", O::Failed);
+    row("scriptix 400 not already removed", S::Scriptix, 400,
+        R"({"error":"Session is not already marked as removed"})", O::Failed);
     row("scriptix 429", S::Scriptix, 429,
         R"({"error":"rate_limit_exceeded","message":"Too many requests"})", O::Failed);
     row("scriptix 503", S::Scriptix, 503, R"({"error":"unavailable"})", O::Unknown);
@@ -241,6 +251,21 @@ void TestDeleteVerdicts::redirectNamesWhereItPointed()
         // The login page's query (a session, a return path) is not repeated.
         QVERIFY2(!message.contains(QStringLiteral("sid=")), qPrintable(message));
     }
+}
+
+void TestDeleteVerdicts::seeOtherIsUnknown()
+{
+    // A 303 may be how a service says "done, see there": not proof either way.
+    Connector *connector = connectorFor(ServiceKind::DocumentPro);
+    RemoteItem item;
+    item.ref = refFor(ServiceKind::DocumentPro);
+    ApiResult result = answer(303, {}, {});
+    result.error = ApiError::redirected(
+        303, QUrl(QStringLiteral("https://service.invalid/files/status")), result.requestId);
+    const DeleteVerdict verdict = connector->judgeDeleteAnswer(item, result);
+    QCOMPARE(verdict.outcome, DeleteOutcome::Unknown);
+    QVERIFY2(verdict.error.userMessage.contains(QStringLiteral("https://service.invalid/files")),
+             qPrintable(verdict.error.userMessage));
 }
 
 void TestDeleteVerdicts::lostConnectionsAreUnknownOrFailed()

@@ -10,6 +10,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -62,6 +63,8 @@ private Q_SLOTS:
     void proxy404KeepsTheRow_data() { everyService(); }
     void proxy404KeepsTheRow();
     void care360FileOfSomeoneElseIsNotPermitted();
+    void wrongBaseUrlIsNeverAlreadyGone_data();
+    void wrongBaseUrlIsNeverAlreadyGone();
 
 private:
     std::unique_ptr<LiveAccount> signIn(const QString &service);
@@ -275,6 +278,69 @@ void TestModelOutcomes::care360FileOfSomeoneElseIsNotPermitted()
     QVERIFY(watcher.waitFor({ NodeKind::Care360Case, { ref.ids.first() } }));
     QVERIFY(m_model->indexFor(live->accountId(), ref).isValid());
     m_model->removeAccount(live->accountId());
+}
+
+void TestModelOutcomes::wrongBaseUrlIsNeverAlreadyGone_data()
+{
+    QTest::addColumn<QString>("service");
+    QTest::addColumn<QString>("path"); // the base URL's path, wrong
+    // Scriptix without /api/v3, DocumentPro under a path it does not serve: both answer there
+    // with a 404 in their own error shape, as for a missing item.
+    QTest::newRow("scriptix without /api/v3") << QStringLiteral("scriptix") << QString();
+    QTest::newRow("documentpro under /v2")
+        << QStringLiteral("documentpro") << QStringLiteral("/v2");
+}
+
+void TestModelOutcomes::wrongBaseUrlIsNeverAlreadyGone()
+{
+    QFETCH(QString, service);
+    QFETCH(QString, path);
+    const QJsonObject credentials = m_sandbox.credentials(service);
+    QUrl base = m_sandbox.baseUrl(service);
+    base.setPath(path);
+    Account account;
+    account.id = QStringLiteral("wrong-base-%1").arg(++m_accounts);
+    account.service
+        = service == QLatin1String("scriptix") ? ServiceKind::Scriptix : ServiceKind::DocumentPro;
+    account.name = QStringLiteral("Mistyped");
+    account.baseUrl = base;
+    LiveAccount live;
+    QVERIFY(live.open(
+        account,
+        { { account.service == ServiceKind::Scriptix ? Secret::token : Secret::apiKey,
+            credentials
+                .value(account.service == ServiceKind::Scriptix ? QStringLiteral("token")
+                                                                : QStringLiteral("apiKey"))
+                .toString() } }));
+    RemoteItem item;
+    item.ref = deletableRef(service);
+    QVERIFY(!item.ref.ids.isEmpty());
+
+    DeleteOutcome outcome = DeleteOutcome::Deleted;
+    QString reason;
+    DeleteJob *removal = live.connector->remove(item);
+    connect(removal, &ConnectorJob::finished, this, [&](ConnectorJob *done) {
+        outcome = static_cast<DeleteJob *>(done)->outcome();
+        reason = done->error().userMessage;
+    });
+    QSignalSpy removed(removal, &ConnectorJob::finished);
+    QVERIFY(removed.wait(10000));
+    QCOMPARE(outcome, DeleteOutcome::Failed);
+    QVERIFY2(reason.contains(QStringLiteral("base URL")), qPrintable(reason));
+
+    // A lookup there is an error, not "not found": nothing would be sent on it.
+    bool found = true;
+    ApiError lookupError;
+    ItemJob *lookup = live.connector->lookup(item.ref);
+    connect(lookup, &ConnectorJob::finished, this, [&](ConnectorJob *done) {
+        found = static_cast<ItemJob *>(done)->found();
+        lookupError = done->error();
+    });
+    QSignalSpy looked(lookup, &ConnectorJob::finished);
+    QVERIFY(looked.wait(10000));
+    QVERIFY(!found);
+    QVERIFY2(lookupError.isError(), "a wrong base URL must not read as \"not found\"");
+    QVERIFY(m_sandbox.deletedIds(service, serviceCase(service).deletedKind).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestModelOutcomes)
