@@ -53,7 +53,7 @@ struct ApiError
     static ApiError make(Kind kind, const QString &userMessage);
 };
 
-// The code and message in any of the error body shapes the four vendors use (see API.md):
+// The code and message in any of the error body shapes the four vendors use (docs/services.md):
 // {message}, {messsage, errorType}, {status, success, error, code}, {success, error, message},
 // {error: text, error_description?, message?, detail?}, {error: {code, message, details}}.
 struct ServiceErrorBody

@@ -20,7 +20,7 @@ namespace Docket {
 
 namespace {
 
-// API.md section 2: the access JWT lives 15 minutes ("expiresIn": 900) when the answer does not
+// docs/services.md §2: the access JWT lives 15 minutes ("expiresIn": 900) when the answer does not
 // say otherwise.
 constexpr int kDefaultExpiresInSeconds = 900;
 // Renew this long before the access token expires, so a request never goes out with a token that

@@ -16,7 +16,7 @@ namespace Docket {
 
 class Care360Authenticator;
 
-// Care360: see ../shared/API.md and connector.h.
+// Care360: see docs/services.md §2 and connector.h.
 //
 // Tree: the account holds cases (Care360 has no case list: they are the distinct caseIds of the
 // patient's files), a case holds files ({Care360File, {caseId, fileId}}). Only files can be

@@ -77,7 +77,7 @@ std::optional<QJsonObject> parseDocumentList(const ApiResult &result, QString *p
     return document.object();
 }
 
-// API.md: "pagination_key": value or null. The value is opaque: hand a string back as it is, and
+// [doc] "pagination_key": value or null. The value is opaque: hand a string back as it is, and
 // anything else (a number, or a JSON key object) as its compact JSON text. Empty: no more pages.
 QString paginationKey(const QJsonValue &value)
 {

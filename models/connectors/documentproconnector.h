@@ -6,7 +6,7 @@
 
 namespace Docket {
 
-// DocumentPro (API.md §3): documents -> parser results, with a static API key in "x-api-key"
+// DocumentPro (docs/services.md §3): documents -> parser results, a static key in "x-api-key"
 // (never renewed).
 //
 // Listing:
@@ -38,7 +38,7 @@ public:
     // map). The presigned download URL is left out: it is a short-lived credential.
     SimpleJob *fetchResult(const NodeRef &result);
 
-    // [gap] API.md does not say under which query name a page's pagination_key goes back to
+    // [gap] The vendor does not say under which query name a page's pagination_key goes back to
     // /v1/documents; /v1/templates takes "pagination_key", so that is the default. This is the
     // one place that names it.
     static QString paginationKeyParameter() { return QStringLiteral("pagination_key"); }

@@ -8,7 +8,7 @@ class InvoxIndex;
 
 namespace Docket {
 
-// Invox: see ../shared/API.md and connector.h.
+// Invox: see docs/services.md §1 and connector.h.
 //
 // Sign-in exchanges base64(App Id:API Key) for a 2-hour access token at the account's token path
 // (a [gap]: default /v1/auth/token). The token is renewed a minute before it expires, and once

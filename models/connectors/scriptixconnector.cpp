@@ -395,7 +395,7 @@ void ScriptixConnector::listDocuments(ListJob *job)
                 return;
             }
             ListPage page;
-            // [gap] Prefer the full "documents" list; API.md documents only the single
+            // [gap] Prefer the full "documents" list; the vendor documents only the single
             // "document" (null or absent when the session has none).
             if (documents.isArray()) {
                 for (const QJsonValue &value : documents.toArray()) {

@@ -6,14 +6,14 @@
 
 namespace Docket {
 
-// Scriptix (API.md §4): speech-to-text sessions -> documents -> comments, with a long-lived API
+// Scriptix (docs/services.md §4): sessions -> documents -> comments, with a long-lived API
 // token sent as "Authorization: Bearer" or "x-zoom-s2t-key" (Account::scriptixHeader). Tokens are
 // never renewed: a 401 means the token is wrong, expired or revoked.
 //
 // Listing:
 // - the account: GET /speech-to-text/session, offset/limit pages (the cursor is the next offset);
 // - a session: GET /speech-to-text/session/{sid} and its "documents" array, or its single
-//   "document" object (API.md shows only that one; [gap]);
+//   "document" object (the vendor shows only that one; [gap]);
 // - a document: GET .../document/{did}/comments, the paginated envelope or a bare array ([gap]).
 // Every delete is permanent; a session takes its documents, a document its comments.
 class ScriptixConnector : public Connector

@@ -19,7 +19,7 @@
 
 namespace {
 
-// Lifetimes from API.md section 2. Tokens, codes and download links use the real clock so a client
+// Lifetimes: docs/services.md §2. Tokens, codes and download links use the real clock so a client
 // sees them expire; generated data never does.
 constexpr int kAccessTokenSeconds = 15 * 60;
 constexpr qint64 kOtpLifetimeMs = 5 * 60 * 1000;
@@ -1157,7 +1157,7 @@ SandboxReply Care360Service::Data::remove(const SandboxRequest &request, const Q
     if (files.at(index).uploader != caller.user)
         return fileNotFound(); // patients may only delete what they uploaded
 
-    // Soft delete (seed 001): the row stays, flagged, and staff see who removed it.
+    // Soft delete (the vendor's delete page): the row stays, flagged, and staff see who removed it.
     File &file = files[index];
     file.isDeleted = true;
     file.deletedAt = tick();

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-// CareValidate Care360, as API.md section 2 and the vendor's delete page (seed 001) describe it:
+// CareValidate Care360, as docs/services.md §2 (from the vendor's delete page) describes it:
 // tenants chosen by the `cv-api-key` header, OTP sign-in with rotating refresh-token families, and
 // a patient's files with a soft delete that records a DELETE_ATTACHMENT case activity. Demo
 // credentials and fixtures: see credentials().

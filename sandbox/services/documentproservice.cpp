@@ -162,7 +162,7 @@ DocumentProService::authenticate(const SandboxRequest &request) const
 
 SandboxReply DocumentProService::unauthorized() const
 {
-    // The older error shape: API.md says both exist, and the 401 is where clients meet it.
+    // The older error shape: both exist (docs/services.md §3); clients meet it on the 401.
     return SandboxReply::json(401,
                               { { QStringLiteral("success"), false },
                                 { QStringLiteral("error"),

@@ -9,7 +9,7 @@
 
 class DataGenerator;
 
-// DocumentPro, as API.md describes it. See ../README.md for the demo credentials and fixtures.
+// DocumentPro, as docs/services.md §3 describes it. See ../README.md for the demo credentials.
 //
 // Documents belong to a user; API keys map to users (several keys may share one, e.g. the read-only
 // key sees the demo user's documents). Parser results hang off documents ("parser_runs") and are

@@ -7,7 +7,7 @@
 #include <QList>
 #include <QStringList>
 
-// Invox Medical, as API.md describes it. See ../README.md for the demo credentials and fixtures.
+// Invox Medical, as docs/services.md §1 describes it. See ../README.md for the demo credentials.
 //
 // Registered apps exchange appId:apiKey for 2-hour access tokens. Documents are created by asking
 // for signed upload URLs (the file itself arrives later by PUT to that URL) and deleted by a DELETE

@@ -192,7 +192,7 @@ QList<Route> ScriptixService::routes()
 SandboxReply ScriptixService::errorReply(int status, const QString &code,
                                          const QString &message) const
 {
-    // Scriptix itself is inconsistent (API.md): 404s carry an error object, 401s an OAuth-style
+    // Scriptix is inconsistent (docs/services.md): 404s carry an error object, 401s an OAuth-style
     // error_description, everything else a flat string. Clients must read all three.
     if (status == 404) {
         const QJsonObject error { { QStringLiteral("code"), code },
@@ -431,7 +431,7 @@ SandboxReply ScriptixService::deleteSession(const SandboxRequest &request,
             m_deletedComments.append(comment.id);
         }
     }
-    // API.md: 204 or 200. Session and comment deletes answer 204, document deletes 200, so a
+    // [doc] 204 or 200. Session and comment deletes answer 204, document deletes 200, so a
     // client has to accept both.
     return SandboxReply::empty(204);
 }
@@ -549,7 +549,7 @@ QJsonObject ScriptixService::documentRef(const Document &document)
 QJsonObject ScriptixService::sessionJson(const Session &session, const QList<Document> &documents,
                                          bool full) const
 {
-    // API.md shows a single "document"; a session can hold several, so "documents" lists them
+    // The vendor shows a single "document"; a session can hold several, so "documents" lists them
     // all ([gap]) and "document" is the first one still present (null when none is left).
     QJsonArray refs;
     for (const Document &document : documents) {

@@ -12,7 +12,7 @@
 
 class DataGenerator;
 
-// Scriptix, as API.md describes it. See ../README.md for the demo credentials and fixtures.
+// Scriptix, as docs/services.md §4 describes it. See ../README.md for the demo credentials.
 //
 // Sessions are generated eagerly (they are what lists page through); a session's documents and
 // their comments are generated lazily from a per-session seed the first time anything looks at

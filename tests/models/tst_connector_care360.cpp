@@ -1,4 +1,4 @@
-// Care360Connector against the real docket-sandbox (API.md section 2, seed 001): one-time-code
+// Care360Connector against the real docket-sandbox (docs/services.md §2): one-time-code
 // sign-in, rotating refresh tokens (one renewal for many 401s, reuse ends the sign-in), cases
 // grouped from the file list, files, the soft delete, errors and faults, hostile ids. A small
 // in-test HTTP server stands in where the sandbox cannot: the [gap] token shapes and a short

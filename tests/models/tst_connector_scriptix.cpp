@@ -980,7 +980,7 @@ void TestConnectorScriptix::toleratesTheGapAlternatives()
     CannedServer server;
     QVERIFY(server.listen());
     const QString base = QStringLiteral("/api/v3/speech-to-text/session");
-    // API.md's documented shape: one "document" object and no "documents" list.
+    // The documented shape (docs/services.md §4): one "document" object and no "documents" list.
     server.bodies.insert(base + QStringLiteral("/s1"),
                          R"({"id": 7, "session_id": "s1", "filename": "a.m4a",
                              "document": {"id": "d1", "name": "a - transcript", "type": "transcript"}})");

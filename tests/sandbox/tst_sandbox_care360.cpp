@@ -1,5 +1,5 @@
-// The Care360 part of docket-sandbox, checked from the outside against API.md section 2 and the
-// vendor's delete page (seeds/001): tenants, OTP sign-in, refresh-token rotation, files and the
+// The Care360 part of docket-sandbox, checked from the outside against docs/services.md §2 and the
+// vendor's delete page: tenants, OTP sign-in, refresh-token rotation, files and the
 // soft delete.
 #include "sandboxprocess.h"
 #include "testhttp.h"

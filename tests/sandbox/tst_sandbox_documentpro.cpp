@@ -1,5 +1,5 @@
-// The DocumentPro part of docket-sandbox, checked against API.md section 3 and the vendor's
-// delete page (seeds/002): what a client written from the docs sees over HTTP.
+// The DocumentPro part of docket-sandbox, checked against docs/services.md §3 and the vendor's
+// delete page: what a client written from the docs sees over HTTP.
 
 #include "sandboxprocess.h"
 #include "testhttp.h"
@@ -556,7 +556,7 @@ void TestSandboxDocumentPro::templatesAreListed()
 
 void TestSandboxDocumentPro::vendorExampleRunsAgainstTheSeedFixture()
 {
-    // seeds/002: requests.delete(url, headers={'x-api-key': api_key}, params={'request_id': ...})
+    // Delete page: requests.delete(url, headers={'x-api-key': api_key}, params={'request_id': ...})
     QUrl deleteUrl = m_sandbox.baseUrl(service);
     deleteUrl.setPath(QStringLiteral("/files"));
     deleteUrl.setQuery(QStringLiteral("request_id=YOUR_REQUEST_ID"));

@@ -1,5 +1,5 @@
-// The Invox Medical part of docket-sandbox, checked against API.md section 1 and the vendor's
-// delete page (seeds/000): what a client written from the docs sees over HTTP.
+// The Invox Medical part of docket-sandbox, checked against docs/services.md §1 and the vendor's
+// delete page: what a client written from the docs sees over HTTP.
 
 #include "sandboxprocess.h"
 #include "testhttp.h"
@@ -547,7 +547,7 @@ void TestSandboxInvox::uploadIsChecked()
 
 void TestSandboxInvox::vendorExampleDeletesTheMockDocument()
 {
-    // seeds/000: DELETE /v1/delete-document with {"documentId": "mock-document-id"}.
+    // The delete page: DELETE /v1/delete-document with {"documentId": "mock-document-id"}.
     const TestReply reply = m_http.send("DELETE", url(QStringLiteral("/v1/delete-document")),
                                         { { "Content-Type", "application/json" },
                                           { "Authorization", "Bearer " + m_token },

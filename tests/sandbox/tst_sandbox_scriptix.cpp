@@ -1,5 +1,5 @@
-// The Scriptix part of docket-sandbox, checked against API.md section 4 and the vendor's delete
-// page (seed 003), through real HTTP on loopback as a client would see it.
+// The Scriptix part of docket-sandbox, checked against docs/services.md §4 and the vendor's delete
+// page, through real HTTP on loopback as a client would see it.
 #include "sandboxprocess.h"
 #include "testhttp.h"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the vendors' delete examples (examples/, verbatim from shared/seeds/) against docket-sandbox.
+"""Runs the vendors' delete examples (examples/, verbatim from their pages) against docket-sandbox.
 
 Each example gets a freshly reset sandbox, only the vendor's host is replaced, and each must both print
 what the vendor's page says it prints on success and be recorded by the sandbox as a 2xx answer from
