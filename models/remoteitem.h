@@ -56,6 +56,9 @@ struct DeletePlan
     // A sentence for people: "Permanently deletes ... This cannot be undone." / "Hides ... kept
     // by".
     QString explanation;
+    // Why the service is known to refuse this delete (a Care360 file someone else uploaded), so
+    // it is left out and not sent; empty when the service may delete it.
+    QString refusal;
 };
 
 // What a service's answer to one DELETE proves (Connector::judgeDeleteAnswer() decides it from

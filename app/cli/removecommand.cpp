@@ -40,7 +40,13 @@ struct Target
     };
     Aim aim = Aim::Found;
     QString lookupError;
-    bool willSend(bool force) const { return aim == Aim::Found || (aim != Aim::NotFound && force); }
+    // A plan's refusal (a Care360 file someone else uploaded) keeps it unsent too, unless forced.
+    bool willSend(bool force) const
+    {
+        if (!plan.refusal.isEmpty() && !force)
+            return false;
+        return aim == Aim::Found || (aim != Aim::NotFound && force);
+    }
     int children = -1; // what goes with it, counted before asking
     QString outcome; // "deleted", "already-gone", "failed", "cancelled"
     QString error;
@@ -230,6 +236,13 @@ private:
                                     .arg(target.path));
                 continue;
             }
+            if (!target.plan.refusal.isEmpty() && target.aim == Target::Aim::Found
+                && !m_request.force) {
+                m_context->note(tr("%1  not permitted: %2 Nothing is sent for it (--force sends "
+                                   "it anyway)")
+                                    .arg(target.path, printable(target.plan.refusal)));
+                continue;
+            }
             if (target.aim == Target::Aim::NotListed && !m_request.force) {
                 m_context->note(
                     tr("%1  is not in what Docket can list of %2 (%3), so it may still be there; "
@@ -366,6 +379,11 @@ private:
                 target.outcome = QStringLiteral("lookup-failed");
                 target.error = target.lookupError;
             }
+            if (!dryRun && !target.willSend(m_request.force) && target.aim == Target::Aim::Found
+                && !target.plan.refusal.isEmpty()) {
+                target.outcome = QStringLiteral("not-permitted");
+                target.error = target.plan.refusal + u' ' + tr("Nothing was sent.");
+            }
             if (!dryRun && !target.willSend(m_request.force)
                 && target.aim == Target::Aim::NotListed) {
                 target.outcome = QStringLiteral("not-listed");
@@ -397,6 +415,8 @@ private:
                 object.insert(QStringLiteral("childCount"), target.children);
             if (target.aim == Target::Aim::LookupFailed)
                 object.insert(QStringLiteral("lookupError"), target.lookupError);
+            if (!target.plan.refusal.isEmpty())
+                object.insert(QStringLiteral("refusal"), target.plan.refusal);
             if (!dryRun) {
                 object.insert(QStringLiteral("outcome"), target.outcome);
                 if (target.httpStatus)

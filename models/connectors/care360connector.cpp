@@ -144,6 +144,19 @@ ApiError signedOutError(const ApiError &cause)
     return error;
 }
 
+// The "sub" claim of an access JWT: the user it was issued to; empty when it has none.
+QString jwtSubject(const QString &token)
+{
+    const QStringList parts = token.split(u'.');
+    if (parts.size() != 3)
+        return {};
+    const QByteArray payload = QByteArray::fromBase64(
+        parts.at(1).toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    const QJsonValue subject
+        = QJsonDocument::fromJson(payload).object().value(QStringLiteral("sub"));
+    return subject.isString() ? subject.toString() : QString();
+}
+
 // When an access JWT's "exp" claim says it dies, in ms since the epoch; nullopt when the token
 // is not a JWT with one. Read only to decide whether a token another process stored is worth
 // using: the service still has the last word with its 401.
@@ -716,6 +729,11 @@ bool Care360Connector::canDelete(NodeKind kind) const
     return kind == NodeKind::Care360File;
 }
 
+QString Care360Connector::signedInPatientId() const
+{
+    return jwtSubject(session()->secret(Secret::accessToken));
+}
+
 DeletePlan Care360Connector::describeDelete(const RemoteItem &item) const
 {
     DeletePlan plan;
@@ -725,6 +743,16 @@ DeletePlan Care360Connector::describeDelete(const RemoteItem &item) const
                               "file and records the deletion in the case's activity; it cannot "
                               "be undone from Docket.")
                                .arg(item.name);
+        // Only the uploader may delete a file, and every file row names its uploader. Who the
+        // signed-in patient is, Care360 documents nowhere; its access token says ("sub").
+        const QString uploaderId = item.details.value(QStringLiteral("uploadedById")).toString();
+        const QString patient = signedInPatientId();
+        if (!uploaderId.isEmpty() && !patient.isEmpty() && uploaderId != patient) {
+            const QString uploader = item.details.value(QStringLiteral("uploadedBy")).toString();
+            plan.refusal = uploader.isEmpty()
+                ? tr("Uploaded by someone else; only the uploader can delete it.")
+                : tr("Uploaded by %1; only the uploader can delete it.").arg(uploader);
+        }
     } else {
         plan.explanation = tr("Care360 does not let Docket delete a %1; only files can be "
                               "deleted, one at a time.")

@@ -55,6 +55,10 @@ public:
     // it, fetch a new one each time it is needed.
     SimpleJob *fetchDownloadLink(const NodeRef &file);
 
+    // The signed-in patient's user id, as the access token names it (its "sub" claim; Care360
+    // documents no call for it): empty when not signed in or the token says nothing.
+    QString signedInPatientId() const;
+
     // True when `login` is a phone number (the code goes by SMS), false for an email address.
     static bool looksLikePhoneNumber(const QString &login);
 

@@ -362,18 +362,34 @@ void TestCliOutcomes::staffUploadedCare360FileIsNotPermitted()
     QVERIFY(!staffFile.isEmpty());
     const QString path = care360Path(staffFile);
     const QString id = staffFile.value(QStringLiteral("id")).toString();
-    const CliRun removed = rm(path);
-    QCOMPARE(removed.exitCode, 1);
-    const QJsonObject item = removed.firstRemoved();
-    QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("not-permitted"));
-    const QString error = item.value(QStringLiteral("error")).toString();
     const QString uploader = staffFile.value(QStringLiteral("uploadedBy"))
                                  .toObject()
                                  .value(QStringLiteral("firstName"))
                                  .toString();
+    // Its row names its uploader, and the sign-in names the patient: left out before anything
+    // is sent, saying why.
+    const CliRun refused = rm(path);
+    QCOMPARE(refused.exitCode, 1);
+    const QJsonObject item = refused.firstRemoved();
+    QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("not-permitted"));
+    const QString error = item.value(QStringLiteral("error")).toString();
     QVERIFY2(error.contains(QStringLiteral("only the uploader can delete it")), qPrintable(error));
     QVERIFY2(error.contains(uploader), qPrintable(error));
-    QVERIFY2(removed.err.contains(QStringLiteral("not permitted")), qPrintable(removed.err));
+    QVERIFY2(refused.err.contains(QStringLiteral("not permitted")), qPrintable(refused.err));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("care360"), QStringLiteral("file.delete")), 0);
+
+    // Sent anyway (--force, as if Docket had it wrong): Care360's uniform 404, then the proof
+    // after the fact: its metadata shows the file still there.
+    const CliRun forced = runDocketCli(m_config,
+                                       { QStringLiteral("--json"), QStringLiteral("rm"),
+                                         QStringLiteral("--yes"), QStringLiteral("--force"), path },
+                                       m_secrets);
+    QCOMPARE(forced.exitCode, 1);
+    const QJsonObject sent = forced.firstRemoved();
+    QCOMPARE(sent.value(QStringLiteral("outcome")).toString(), QStringLiteral("not-permitted"));
+    QVERIFY2(sent.value(QStringLiteral("error")).toString().contains(uploader),
+             qPrintable(sent.value(QStringLiteral("error")).toString()));
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("care360"), QStringLiteral("file.delete")), 1);
     // Still on Care360, and still listed in its case.
     QVERIFY(!m_sandbox.deletedIds(QStringLiteral("care360"), QStringLiteral("files")).contains(id));
     const CliRun listed = run({ QStringLiteral("ls"), path.section(u'/', 0, -2) });
