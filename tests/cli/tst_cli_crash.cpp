@@ -3,6 +3,7 @@
 // state and the audit trail must agree: nothing lost, every item accounted for.
 
 #include "auditlog.h"
+#include "clirun.h"
 #include "sandboxprocess.h"
 
 #include <QElapsedTimer>
@@ -22,14 +23,6 @@ namespace {
 const QString service = QStringLiteral("scriptix");
 const QString account = QStringLiteral("crash");
 constexpr int batchSize = 500;
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
 
 QSet<QString> toSet(const QStringList &list)
 {
@@ -90,21 +83,7 @@ QProcessEnvironment TestCliCrash::environment() const
 
 CliRun TestCliCrash::run(const QStringList &arguments)
 {
-    QProcess process;
-    process.setProcessEnvironment(environment());
-    process.start(QStringLiteral(DOCKET_CLI_PATH),
-                  QStringList { QStringLiteral("--config"), m_config } + arguments);
-    process.closeWriteChannel();
-    CliRun result;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return runDocketCli(m_config, arguments, environment());
 }
 
 QStringList TestCliCrash::deletedSessions() const

@@ -7,6 +7,7 @@
 // Locking the keychain would break the suites that share scripts/test.sh's keyring, so this one
 // runs itself inside a private D-Bus session with its own gnome-keyring, HOME and runtime folder.
 
+#include "clirun.h"
 #include "keychaincredentialstore.h"
 #include "pendingremovalstore.h"
 #include "sandboxprocess.h"
@@ -70,13 +71,6 @@ QDBusMessage secretServiceCall(const QString &interface, const QString &method,
     call.setArguments(arguments);
     return QDBusConnection::sessionBus().call(call);
 }
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
 
 } // namespace
 
@@ -177,21 +171,7 @@ bool TestLockedKeychain::unlockKeychain()
 
 CliRun TestLockedKeychain::run(const QStringList &arguments, const QByteArray &input)
 {
-    QProcess process;
-    process.start(QStringLiteral(DOCKET_CLI_PATH),
-                  QStringList { QStringLiteral("--config"), m_config } + arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    CliRun result;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return runDocketCli(m_config, arguments, {}, input);
 }
 
 QString TestLockedKeychain::write(const QString &key, const QString &secret)
