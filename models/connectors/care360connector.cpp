@@ -787,13 +787,7 @@ DeleteJob *Care360Connector::startRemove(const RemoteItem &item, const QByteArra
 QString Care360Connector::deleteAnswerProblem(const RemoteItem &, const ApiResult &result) const
 {
     // [doc] 200 {"status": 200, "success": true, "message": "File deleted successfully"}.
-    QString problem;
-    const QJsonObject answer = result.jsonObject(&problem);
-    if (!problem.isEmpty())
-        return tr("its body is not the JSON object Care360 documents");
-    if (answer.value(QStringLiteral("success")) != QJsonValue(true))
-        return tr("it does not say the delete succeeded");
-    return {};
+    return successAnswerProblem(result, QStringLiteral("Care360"));
 }
 
 bool Care360Connector::isNotFoundAnswer(const ApiResult &result) const

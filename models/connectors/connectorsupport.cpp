@@ -118,4 +118,17 @@ QJsonDocument parseBody(const ApiResult &result, QString *problem)
     return document;
 }
 
+QString successAnswerProblem(const ApiResult &result, const QString &service)
+{
+    QString problem;
+    const QJsonObject answer = result.jsonObject(&problem);
+    if (!problem.isEmpty())
+        return QCoreApplication::translate("Docket", "its body is not the JSON object %1 documents")
+            .arg(service);
+    // Only a JSON true: not "true", not 1, not a missing field.
+    if (answer.value(QStringLiteral("success")) != QJsonValue(true))
+        return QCoreApplication::translate("Docket", "it does not say the delete succeeded");
+    return {};
+}
+
 } // namespace Docket

@@ -38,5 +38,8 @@ qint64 lifetimeSeconds(const QJsonValue &value, qint64 fallback);
 QString serviceLinkProblem(const QUrl &link, const QUrl &accountBase);
 // The answer's body as JSON (object or array); a body that is not JSON sets *problem.
 QJsonDocument parseBody(const ApiResult &result, QString *problem);
+// A 2xx that `service` documents as {"success": true, ...} (Care360's and DocumentPro's delete):
+// empty when it is one, otherwise what it is not, for Connector::deleteAnswerProblem().
+QString successAnswerProblem(const ApiResult &result, const QString &service);
 
 } // namespace Docket

@@ -445,13 +445,7 @@ DeleteJob *DocumentProConnector::startRemove(const RemoteItem &item, const QByte
 QString DocumentProConnector::deleteAnswerProblem(const RemoteItem &, const ApiResult &result) const
 {
     // [doc] 200 {"success": true, "message": "File deleted successfully"}.
-    QString problem;
-    const QJsonObject answer = result.jsonObject(&problem);
-    if (!problem.isEmpty())
-        return tr("its body is not the JSON object DocumentPro documents");
-    if (answer.value(QStringLiteral("success")) != QJsonValue(true))
-        return tr("it does not say the delete succeeded");
-    return {};
+    return successAnswerProblem(result, QStringLiteral("DocumentPro"));
 }
 
 bool DocumentProConnector::isNotFoundAnswer(const ApiResult &result) const
