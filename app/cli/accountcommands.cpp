@@ -60,6 +60,35 @@ void noteServiceLogout(CliContext *context, ConnectorJob *signOut)
                           .arg(printable(reason)));
 }
 
+// Removes every secret `account` may have from the CLI's store (refusals stay on the list of
+// secrets still to remove), then calls `done` with why some were kept, or nothing.
+void removeSecretsOf(CliContext *context, const Account &account,
+                     std::function<void(const QString &secretsKept)> done)
+{
+    const QStringList names = secretNames(account.service);
+    auto remaining = std::make_shared<qsizetype>(names.size());
+    auto firstError = std::make_shared<QString>();
+    if (names.isEmpty()) {
+        done({});
+        return;
+    }
+    for (const QString &name : names) {
+        context->credentials()->remove(
+            secretKey(account.id, name), context,
+            [remaining, firstError, done](const QString &error) {
+                if (!error.isEmpty() && firstError->isEmpty())
+                    *firstError = error;
+                if (--*remaining > 0)
+                    return;
+                done(firstError->isEmpty()
+                         ? QString()
+                         : tr("Its secrets could not all be deleted (%1); they are kept on the "
+                              "list of secrets to remove, tried again at each start.")
+                               .arg(printable(*firstError)));
+            });
+    }
+}
+
 QJsonObject accountToJson(const Account &account)
 {
     QJsonObject object = QJsonObject::fromVariantMap(account.toVariantMap());
@@ -250,7 +279,9 @@ void runAccountCommand(CliContext *context, const CliRequest &request)
                     context->finish(CliContext::Success);
                 };
                 if (!connector) {
-                    forget({});
+                    // Not opened (its keychain or its index refused): its secrets are removed
+                    // straight through the store, and what the store says is what is reported.
+                    removeSecretsOf(context, *account, forget);
                     return;
                 }
                 // Sign out first so the secrets leave the keychain; removal goes on even if the

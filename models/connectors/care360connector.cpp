@@ -170,7 +170,10 @@ std::optional<qint64> jwtExpiryMs(const QString &token)
     const QJsonValue exp = QJsonDocument::fromJson(payload).object().value(QStringLiteral("exp"));
     if (!exp.isDouble() || exp.toDouble() <= 0)
         return std::nullopt;
-    return qint64(exp.toDouble()) * 1000;
+    // A claim past any lifetime Docket believes is read as that lifetime from now: no double
+    // beyond qint64, no overflow in the multiplication.
+    const double latest = double(QDateTime::currentSecsSinceEpoch()) + double(maxLifetimeSeconds);
+    return qint64(qMin(exp.toDouble(), latest)) * 1000;
 }
 
 ApiError storeError(const QString &storeMessage)
@@ -255,8 +258,9 @@ public:
 private:
     struct StoredPair
     {
-        QString refreshToken; // empty: none stored, or the store could not be read
+        QString refreshToken; // empty: none stored
         QString accessToken;
+        QString readError; // the store could not be read: nothing is known of the stored pair
     };
     void lockAcquired(InterProcessLock::Outcome outcome, const QString &detail);
     void readStoredPair(std::function<void(const StoredPair &)> done);
@@ -276,6 +280,10 @@ private:
     int m_renewingGeneration = 0;
     QList<std::function<void(const ApiError &)>> m_renewWaiters;
     InterProcessLock m_refreshLock;
+    // The refresh token this process last read from the store or saw the store save: a stored
+    // one that differs was written by another process; memory that differs from it holds a pair
+    // whose save failed (still the live one). Empty: what the session loaded at start.
+    QString m_syncedRefreshToken;
     // Callbacks outlive nothing: the session may replace its authenticator.
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };
@@ -344,6 +352,24 @@ void Care360Authenticator::lockAcquired(InterProcessLock::Outcome outcome, const
             finishRenewal(ApiError::make(ApiError::Kind::SignedOut, tr("Signed out of Care360.")));
             return;
         }
+        if (!stored.readError.isEmpty()) {
+            // Refreshing blind could replay a token another process has spent.
+            finishRenewal(ApiError::make(
+                ApiError::Kind::Credentials,
+                tr("The Care360 sign-in was not renewed: the stored sign-in could not be read "
+                   "(%1).")
+                    .arg(stored.readError)));
+            return;
+        }
+        if (stored.refreshToken.isEmpty()) {
+            // Signed out or removed in another Docket program (or its secrets are waiting to be
+            // removed): a refresh here would bring the sign-in back behind its back.
+            m_accessUsable = false;
+            finishRenewal(ApiError::make(ApiError::Kind::SignedOut,
+                                         tr("This Care360 sign-in was ended in another Docket "
+                                            "program. Sign in again with a new code.")));
+            return;
+        }
         if (adoptStoredPair(stored))
             finishRenewal({});
         else
@@ -360,8 +386,9 @@ void Care360Authenticator::readStoredPair(std::function<void(const StoredPair &)
         session()->credentials()->read(
             secretKey(accountId, name), session(),
             [stored, remaining, field, done](const CredentialStore::ReadResult &result) {
-                // A store that cannot be read tells nothing newer: the pair in memory is used.
                 (*stored).*field = result.value.value_or(QString());
+                if (!result.error.isEmpty())
+                    stored->readError = result.error;
                 if (--*remaining == 0)
                     done(*stored);
             });
@@ -372,9 +399,15 @@ void Care360Authenticator::readStoredPair(std::function<void(const StoredPair &)
 
 bool Care360Authenticator::adoptStoredPair(const StoredPair &stored)
 {
-    if (stored.refreshToken.isEmpty()
-        || stored.refreshToken == session()->secret(Secret::refreshToken))
-        return false; // nobody refreshed since this process read the store: refresh
+    const QString inMemory = session()->secret(Secret::refreshToken);
+    const QString synced = m_syncedRefreshToken.isEmpty() ? inMemory : m_syncedRefreshToken;
+    if (stored.refreshToken == synced) {
+        // Nobody else refreshed. Memory may hold a newer pair whose save failed: that one is
+        // live (the stored one is spent), so it is the one to refresh with, and to save again.
+        return false;
+    }
+    // Another process refreshed: its pair is the live one.
+    m_syncedRefreshToken = stored.refreshToken;
     session()->setSecret(Secret::refreshToken, stored.refreshToken);
     const std::optional<qint64> expiresAt = jwtExpiryMs(stored.accessToken);
     const qint64 renewAt = expiresAt ? *expiresAt - kRenewMarginSeconds * 1000LL : 0;
@@ -462,12 +495,19 @@ void Care360Authenticator::acceptTokens(const TokenPair &tokens, QObject *contex
     storeSecrets(session(),
                  { { Secret::refreshToken, tokens.refreshToken },
                    { Secret::accessToken, tokens.accessToken } },
-                 context, std::move(done));
+                 context,
+                 [this, alive = m_alive, refreshToken = tokens.refreshToken,
+                  done = std::move(done)](const QString &error) {
+                     if (*alive && error.isEmpty())
+                         m_syncedRefreshToken = refreshToken;
+                     done(error);
+                 });
 }
 
 void Care360Authenticator::reset()
 {
     ++m_generation;
+    m_syncedRefreshToken.clear();
     m_renewAtMs = 0;
     m_accessUsable = true;
 }

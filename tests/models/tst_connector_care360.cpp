@@ -282,6 +282,7 @@ private Q_SLOTS:
     void errorStatuses();
     void deleteErrorKeepsTheRow();
     void unauthorizedOnceRenewsAndRetries();
+    void signOutElsewhereIsNotUndoneByARenewal();
     void rateLimitWaitsAndSucceeds();
     void timeoutResetMalformedTruncated_data();
     void timeoutResetMalformedTruncated();
@@ -1120,6 +1121,33 @@ void TestConnectorCare360::unauthorizedOnceRenewsAndRetries()
     QCOMPARE(refused.error.kind, ApiError::Kind::Http);
     QCOMPARE(refused.error.httpStatus, 401);
     QCOMPARE(h->session->renewalsStarted(), 2);
+}
+
+void TestConnectorCare360::signOutElsewhereIsNotUndoneByARenewal()
+{
+    auto h = signedIn();
+    QVERIFY(h);
+    // Another Docket program signed out: the stored pair is gone, this one still holds it.
+    QVERIFY(!h->session->secret(Secret::refreshToken).isEmpty());
+    for (const QString &name : { Secret::refreshToken, Secret::accessToken }) {
+        bool removed = false;
+        h->store->remove(secretKey(h->account.id, name), h->session.get(),
+                         [&removed](const QString &) { removed = true; });
+        QTRY_VERIFY(removed);
+    }
+    QVERIFY(addFault(QStringLiteral("file.list"), QStringLiteral("status"), 401));
+    const Outcome outcome = run(h->connector->list({ NodeKind::Account, {} }, {}));
+    // The renewal ends the sign-in here too instead of bringing it back with its own token.
+    QVERIFY(outcome.error.isError());
+    QVERIFY(h->session->isSignedOut());
+    QVERIFY2(h->session->signedOutReason().contains(QStringLiteral("another Docket program")),
+             qPrintable(h->session->signedOutReason()));
+    QCOMPARE(m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token")), 0);
+    std::optional<CredentialStore::ReadResult> stored;
+    h->store->read(secretKey(h->account.id, Secret::refreshToken), h->session.get(),
+                   [&stored](const CredentialStore::ReadResult &result) { stored = result; });
+    QTRY_VERIFY(stored);
+    QVERIFY(!stored->value || stored->value->isEmpty()); // nothing written back
 }
 
 void TestConnectorCare360::rateLimitWaitsAndSucceeds()
