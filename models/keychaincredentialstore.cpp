@@ -43,7 +43,7 @@ constexpr int kSearchTimeoutMs = 10000;
 // and QtKeychain 0.13). So, after a removal, the Secret Service is asked whether it still holds an
 // item with QtKeychain's attributes for this key, locked or not. `done` gets an empty string when
 // none is left or when there is no Secret Service to ask (another backend: its own answer
-// stands), otherwise why the secret is still there.
+// stands), otherwise why the secret is still there or not known to be gone.
 void confirmRemoved(const QString &serviceName, const QString &key, QObject *receiver,
                     std::function<void(const QString &)> done)
 {
@@ -62,7 +62,17 @@ void confirmRemoved(const QString &serviceName, const QString &key, QObject *rec
             const QDBusPendingReply<QList<QDBusObjectPath>, QList<QDBusObjectPath>> reply
                 = *watcher;
             if (reply.isError()) {
-                done({});
+                // No Secret Service at all: another backend answered, and its word stands.
+                // Any other failure (a timeout, a refusal) leaves the removal unconfirmed.
+                const QString name = reply.error().name();
+                if (name == QLatin1String("org.freedesktop.DBus.Error.ServiceUnknown")
+                    || name == QLatin1String("org.freedesktop.DBus.Error.NameHasNoOwner"))
+                    done({});
+                else
+                    done(QCoreApplication::translate("Docket",
+                                                     "The system keychain could not confirm "
+                                                     "that the secret is gone (%1).")
+                             .arg(reply.error().message()));
             } else if (!reply.argumentAt<1>().isEmpty()) {
                 done(QCoreApplication::translate(
                     "Docket",
