@@ -29,7 +29,8 @@ bool anyCascade(const QList<ConfirmDeleteDialog::Entry> &entries)
 
 } // namespace
 
-ConfirmDeleteDialog::ConfirmDeleteDialog(const QList<Entry> &entries, QWidget *parent)
+ConfirmDeleteDialog::ConfirmDeleteDialog(const QList<Entry> &entries, QWidget *parent,
+                                         const QList<Entry> &leftOut)
     : QDialog(parent)
     , m_message(new QLabel(this))
     , m_detail(new QLabel(this))
@@ -72,6 +73,12 @@ ConfirmDeleteDialog::ConfirmDeleteDialog(const QList<Entry> &entries, QWidget *p
             consequences.prepend(tr("%n Care360 file(s) will be soft-deleted: hidden from the "
                                     "patient, kept by the provider.",
                                     nullptr, int(entries.size()) - permanentCount));
+    }
+    if (!leftOut.isEmpty()) {
+        QStringList lines { tr("Left out, not sent (%n):", nullptr, int(leftOut.size())) };
+        for (const Entry &entry : leftOut)
+            lines << QStringLiteral("• “%1”: %2").arg(entry.item.name, entry.plan.refusal);
+        consequences << lines.join(u'\n');
     }
     m_detail->setText(consequences.join(QStringLiteral("\n\n")));
     m_detail->setTextFormat(Qt::PlainText);

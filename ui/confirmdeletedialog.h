@@ -27,7 +27,10 @@ public:
     // More items than this need typed confirmation.
     static constexpr int typedConfirmationThreshold = 10;
 
-    explicit ConfirmDeleteDialog(const QList<Entry> &entries, QWidget *parent = nullptr);
+    // `leftOut`: chosen items the service is known to refuse (DeletePlan::refusal); they are not
+    // sent, and the dialog says which and why.
+    explicit ConfirmDeleteDialog(const QList<Entry> &entries, QWidget *parent = nullptr,
+                                 const QList<Entry> &leftOut = {});
 
     QString messageText() const; // the main sentence, as HTML
     QString detailText() const; // the consequences

@@ -298,6 +298,7 @@ void MainWindow::updateActions()
 void MainWindow::deleteSelection()
 {
     QList<ConfirmDeleteDialog::Entry> entries;
+    QList<ConfirmDeleteDialog::Entry> leftOut; // the service is known to refuse them
     QList<QPersistentModelIndex> targets;
     for (const QModelIndex &index : selectedSourceRows()) {
         Connector *connector = m_model->connectorFor(index);
@@ -305,14 +306,23 @@ void MainWindow::deleteSelection()
         if (!connector || item.ref.kind == NodeKind::Account || !connector->canDelete(item.ref.kind)
             || m_model->isBusy(index))
             continue;
-        entries.append({ item, connector->describeDelete(item), connector->account().label() });
+        const ConfirmDeleteDialog::Entry entry { item, connector->describeDelete(item),
+                                                 connector->account().label() };
+        if (!entry.plan.refusal.isEmpty()) {
+            leftOut.append(entry);
+            continue;
+        }
+        entries.append(entry);
         targets.append(QPersistentModelIndex(index));
     }
     if (entries.isEmpty()) {
-        showStatus(tr("Nothing selected that can be deleted."));
+        showStatus(leftOut.isEmpty()
+                       ? tr("Nothing selected that can be deleted.")
+                       : tr("Not permitted: %1").arg(leftOut.constFirst().plan.refusal),
+                   leftOut.isEmpty() ? 5000 : 0);
         return;
     }
-    auto *dialog = new ConfirmDeleteDialog(entries, this);
+    auto *dialog = new ConfirmDeleteDialog(entries, this, leftOut);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, targets] {
         QModelIndexList indexes;

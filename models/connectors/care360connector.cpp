@@ -785,10 +785,17 @@ DeletePlan Care360Connector::describeDelete(const RemoteItem &item) const
                                .arg(item.name);
         // Only the uploader may delete a file, and every file row names its uploader. Who the
         // signed-in patient is, Care360 documents nowhere; its access token says ("sub").
-        const QString uploaderId = item.details.value(QStringLiteral("uploadedById")).toString();
+        // (The tree's rows are kept without details: then what Docket learnt of the file when
+        // its details were fetched.)
+        const Uploader known = m_uploaders.value(item.ref.id());
+        const QString uploaderId = item.details.contains(QStringLiteral("uploadedById"))
+            ? item.details.value(QStringLiteral("uploadedById")).toString()
+            : known.id;
         const QString patient = signedInPatientId();
         if (!uploaderId.isEmpty() && !patient.isEmpty() && uploaderId != patient) {
-            const QString uploader = item.details.value(QStringLiteral("uploadedBy")).toString();
+            const QString uploader = item.details.contains(QStringLiteral("uploadedBy"))
+                ? item.details.value(QStringLiteral("uploadedBy")).toString()
+                : known.name;
             plan.refusal = uploader.isEmpty()
                 ? tr("Uploaded by someone else; only the uploader can delete it.")
                 : tr("Uploaded by %1; only the uploader can delete it.").arg(uploader);
@@ -941,7 +948,8 @@ SimpleJob *Care360Connector::fetchFileData(const NodeRef &file, const QString &c
     request.url = filesUrl({ file.id(), call });
     const bool download = call == QLatin1String("download");
     const QUrl baseUrl = account().baseUrl;
-    session()->send(request, job, [job, download, baseUrl](const ApiResult &result) {
+    const QString fileId = file.id();
+    session()->send(request, job, [this, job, download, baseUrl, fileId](const ApiResult &result) {
         if (!result.ok()) {
             job->finish(care360Error(result));
             return;
@@ -960,6 +968,12 @@ SimpleJob *Care360Connector::fetchFileData(const NodeRef &file, const QString &c
             const QString uploader = uploaderName(*data);
             if (!uploader.isEmpty())
                 map.insert(QStringLiteral("uploadedByName"), uploader);
+            const QString uploaderId = stringField(
+                data->value(QStringLiteral("uploadedBy")).toObject(), QStringLiteral("id"));
+            if (!uploaderId.isEmpty()
+                && stringField(*data, QStringLiteral("id")).compare(fileId, Qt::CaseInsensitive)
+                    == 0)
+                m_uploaders.insert(fileId, { uploaderId, uploader });
             job->setData(map);
             job->finish();
             return;

@@ -143,6 +143,14 @@ private:
     KnownFiles m_knownFiles;
     QTimer m_knownFilesExpiry;
     int m_knownFilesLifetimeMs = kCaseFilesFreshMs;
+    // Who uploaded a file, as its fetched details said (the tree's rows do not carry it): lets
+    // describeDelete() leave out a file only its uploader may delete. By file id.
+    struct Uploader
+    {
+        QString id;
+        QString name;
+    };
+    QHash<QString, Uploader> m_uploaders;
     quint64 m_removalsStarted = 0; // deletes sent, so a listing knows whether one overlapped it
     std::deque<std::pair<QPointer<ListJob>, ListPage>> m_knownAnswers;
 };

@@ -362,6 +362,58 @@ void TestMainWindow::care360FileOfStaffStaysNotPermitted()
     QVERIFY(!deleted(QStringLiteral("care360"), QStringLiteral("files")).contains(staffFile));
     m_window->treeView()->scrollTo(m_window->proxy()->mapFromSource(row));
     screenshot(m_window.get(), QStringLiteral("mainwindow-care360-not-permitted"));
+
+    // Now Docket knows who uploaded it: asked again, it leaves the file out and sends nothing.
+    const int sent
+        = m_sandbox.requestCount(QStringLiteral("care360"), QStringLiteral("file.delete"));
+    QCOMPARE(sent, 1);
+    // The confirmation was the active window; offscreen, activation does not come back by itself.
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    m_window->statusBar()->clearMessage();
+    const QModelIndex viewRow = m_window->proxy()->mapFromSource(row);
+    m_window->treeView()->setCurrentIndex(viewRow);
+    m_window->treeView()->selectionModel()->select(
+        viewRow, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_window->treeView()->setFocus();
+    QTest::keyClick(m_window->treeView(), Qt::Key_Delete);
+    // Said before anything is sent (not Care360's answer: it was not asked).
+    QTRY_VERIFY(
+        m_window->statusBar()->currentMessage().startsWith(QStringLiteral("Not permitted: "))
+        && m_window->statusBar()->currentMessage().contains(uploader)
+        && !m_window->statusBar()->currentMessage().contains(QStringLiteral("still")));
+    QTest::qWait(200);
+    QVERIFY(!m_window->findChild<ConfirmDeleteDialog *>());
+    QCOMPARE(m_sandbox.requestCount(QStringLiteral("care360"), QStringLiteral("file.delete")),
+             sent);
+
+    // With another file beside it, the confirmation asks for that one and names the one it
+    // leaves out.
+    QModelIndex other;
+    for (int i = 0; i < m_model->rowCount(caseRow) && !other.isValid(); ++i) {
+        const QModelIndex candidate = m_model->index(i, 0, caseRow);
+        if (m_model->item(candidate).ref.id() != staffFile)
+            other = candidate;
+    }
+    QVERIFY(other.isValid());
+    QItemSelection both;
+    both.select(m_window->proxy()->mapFromSource(other), m_window->proxy()->mapFromSource(other));
+    both.select(viewRow, viewRow);
+    m_window->treeView()->selectionModel()->select(
+        both, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_window->treeView()->setFocus();
+    QTest::keyClick(m_window->treeView(), Qt::Key_Delete);
+    ConfirmDeleteDialog *mixed = nullptr;
+    QTRY_VERIFY((mixed = m_window->findChild<ConfirmDeleteDialog *>()) && mixed->isVisible());
+    dialog = mixed;
+    QVERIFY2(dialog->detailText().contains(QStringLiteral("Left out, not sent (1)")),
+             qPrintable(dialog->detailText()));
+    QVERIFY2(dialog->detailText().contains(QStringLiteral("only the uploader can delete it")),
+             qPrintable(dialog->detailText()));
+    QVERIFY2(dialog->messageText().contains(m_model->item(other).name.toHtmlEscaped()),
+             qPrintable(dialog->messageText()));
+    screenshot(dialog, QStringLiteral("confirm-care360-left-out"));
+    dialog->reject();
 }
 
 void TestMainWindow::manyItemsNeedTypedConfirmation()
