@@ -69,6 +69,7 @@ private Q_SLOTS:
     void failedItemsCanBeRetried();
     void accountNotOpenIsReportedNotSent();
     void resumesABatchAStoppedDocketLeft();
+    void resumeSendsOnlyWhatIsStillTheSameItem();
     void discardingAnInterruptedBatchCancelsWhatIsOwed();
     void batchOfARunningDocketIsNotInterrupted();
     void auditTrailNeverHoldsASecret();
@@ -556,6 +557,47 @@ void TestDeletionQueue::resumesABatchAStoppedDocketLeft()
         QVERIFY2(logged.contains(QString::fromLatin1(entry.requestId)), entry.requestId);
     }
     QVERIFY(audit.interruptedBatches().isEmpty());
+}
+
+void TestDeletionQueue::resumeSendsOnlyWhatIsStillTheSameItem()
+{
+    // A batch a stopped Docket left, as the window's resume finds it: one session as it is now,
+    // one recorded under a name it no longer has, one Scriptix no longer holds.
+    const QString path = m_dir.filePath(QStringLiteral("changed.sqlite"));
+    auto client = makeClient(QStringLiteral("changed-account"));
+    const QStringList live = liveSessionIds();
+    QList<DeletionItem> items = itemsFor({ live.at(0), live.at(1), QStringLiteral("sess_gone") },
+                                         client->session->account().id);
+    items[1].name = QStringLiteral("someone-else-2026-01-01.m4a");
+    qint64 batch = 0;
+    {
+        AuditLog stopped(path);
+        QVERIFY(stopped.open(nullptr));
+        batch = stopped.createBatch(items, QStringLiteral("window"));
+        QVERIFY(batch > 0);
+    } // its claim goes with it
+    AuditLog audit(path);
+    QVERIFY(audit.open(nullptr));
+    auto queue = makeQueue(client.get(), &audit);
+    QVERIFY(queue->resume(batch));
+    QVERIFY(waitIdle(queue.get()));
+    const QList<DeletionItem> done = queue->items();
+    QCOMPARE(done.size(), 3);
+    QCOMPARE(done.at(0).state, DeletionState::Deleted);
+    QCOMPARE(done.at(1).state, DeletionState::Changed);
+    QVERIFY2(done.at(1).reason.contains(QStringLiteral("someone-else")),
+             qPrintable(done.at(1).reason));
+    QCOMPARE(done.at(2).state, DeletionState::AlreadyGone);
+    // Only the one that is still the same item was sent.
+    QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("session.delete")), 1);
+    QCOMPARE(deletedSessionIds(), QStringList { live.at(0) });
+    QVERIFY(liveSessionIds().contains(live.at(1)));
+    // The trail says the same, item by item.
+    QHash<QString, DeletionState> recorded;
+    for (const DeletionItem &item : audit.batchItems(batch))
+        recorded.insert(item.ref.id(), item.state);
+    for (const DeletionItem &item : done)
+        QCOMPARE(recorded.value(item.ref.id()), item.state);
 }
 
 void TestDeletionQueue::discardingAnInterruptedBatchCancelsWhatIsOwed()
