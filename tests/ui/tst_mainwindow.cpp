@@ -342,9 +342,11 @@ void TestMainWindow::care360FileOfStaffStaysNotPermitted()
     const QString accountId
         = m_model->data(accountRow(ServiceKind::Care360), DocumentTreeModel::AccountIdRole)
               .toString();
-    const QPersistentModelIndex row
-        = m_model->indexFor(accountId, { NodeKind::Care360File, { caseId, staffFile } });
-    QVERIFY(row.isValid());
+    // Its files are listed once the case is opened.
+    QVERIFY(firstChild(caseRow).isValid());
+    const NodeRef staffRef { NodeKind::Care360File, { caseId, staffFile } };
+    QTRY_VERIFY(m_model->indexFor(accountId, staffRef).isValid());
+    const QPersistentModelIndex row = m_model->indexFor(accountId, staffRef);
     ConfirmDeleteDialog *dialog = pressDeleteOn(row);
     QVERIFY(dialog);
     QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
