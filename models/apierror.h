@@ -41,6 +41,8 @@ struct ApiError
     bool mayHaveArrived = true;
 
     bool isError() const { return kind != Kind::None; }
+    // The sentence for a person, or the summary() when there is none.
+    QString sentence() const { return userMessage.isEmpty() ? summary() : userMessage; }
     // "HTTP 404 documentNotFound: Document not found" — for logs and --json.
     QString summary() const;
 

@@ -431,7 +431,7 @@ void DeletionQueue::identified(DeletionItem &item, const ItemJob *lookup)
         endUnsent(item.mayHaveTakenEffect ? DeletionState::Unknown : DeletionState::Failed,
                   tr("Not sent: Docket could not check that it is still the item this batch "
                      "named (%1).")
-                          .arg(error.userMessage.isEmpty() ? error.summary() : error.userMessage)
+                          .arg(error.sentence())
                       + earlier);
     } else if (!lookup->found()) {
         const Connector *connector = m_connectors(item.accountId);
@@ -526,7 +526,7 @@ void DeletionQueue::answered(qint64 itemId, quint64 sendNumber, DeleteJob *job)
         finishItem(item, attemptId, DeletionState::AlreadyGone);
         break;
     case DeleteOutcome::NotPermitted:
-        item.reason = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
+        item.reason = error.sentence();
         finishItem(item, attemptId, DeletionState::NotPermitted);
         break;
     case DeleteOutcome::Failed:
@@ -554,7 +554,7 @@ void DeletionQueue::settle(DeletionItem &item, qint64 attemptId, const ApiError 
     item.mayHaveTakenEffect = item.mayHaveTakenEffect || unknown;
     if (isWorthRetrying(error)) {
         const bool rateLimited = error.kind == ApiError::Kind::Http && error.httpStatus == 429;
-        item.reason = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
+        item.reason = error.sentence();
         if (!m_cancelling) {
             if (rateLimited) {
                 const int round = ++m_rateLimitRounds[item.id];
@@ -568,7 +568,7 @@ void DeletionQueue::settle(DeletionItem &item, qint64 attemptId, const ApiError 
             }
         }
     }
-    QString reason = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
+    QString reason = error.sentence();
     if (isWorthRetrying(error) && m_cancelling)
         reason += u' ' + tr("Not retried: the deleting was cancelled.");
     else if (item.attemptsThisRun > 1)

@@ -1219,7 +1219,7 @@ void DocumentTreeModel::finishRun(Node *node, const ApiError &error)
     }
     if (error.isError()) {
         node->setState(LoadState::Error);
-        box->loadError = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
+        box->loadError = error.sentence();
     } else {
         if (run->mode == RunMode::Refresh)
             reconcile(node, run->collected);
@@ -1530,9 +1530,7 @@ void DocumentTreeModel::deletionItemFinished(const DeletionItem &item)
     }
     Node *parent = node ? node->parent : nullptr;
     if (node && error.isError()) {
-        m_actionErrors.insert(
-            node,
-            { item.state, error.userMessage.isEmpty() ? error.summary() : error.userMessage });
+        m_actionErrors.insert(node, { item.state, error.sentence() });
         node->hasActionError = true;
         emitRowChanged(node);
     } else if (node) {

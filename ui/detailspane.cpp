@@ -78,7 +78,7 @@ QString heading(const QString &text)
 QString errorHtml(const QString &what, const ApiError &error)
 {
     return QStringLiteral("<p style=\"color:#a40000\"><b>%1</b> %2</p>")
-        .arg(esc(what), esc(error.userMessage.isEmpty() ? error.summary() : error.userMessage));
+        .arg(esc(what), esc(error.sentence()));
 }
 
 QString timeOffset(double seconds)

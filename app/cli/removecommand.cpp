@@ -185,8 +185,7 @@ private:
             if (lookup->failed()) {
                 target.aim = Target::Aim::LookupFailed;
                 const ApiError &error = lookup->error();
-                target.lookupError
-                    = error.userMessage.isEmpty() ? error.summary() : error.userMessage;
+                target.lookupError = error.sentence();
             } else if (!lookup->found()) {
                 target.aim = target.connector->listingProvesAbsence(target.item.ref.kind)
                     ? Target::Aim::NotFound
@@ -371,24 +370,27 @@ private:
 
     void report(bool dryRun)
     {
+        // What was not sent, and why.
         for (Target &target : m_targets) {
-            if (!dryRun && target.aim == Target::Aim::NotFound)
+            if (dryRun || target.willSend(m_request.force))
+                continue;
+            switch (target.aim) {
+            case Target::Aim::NotFound:
                 target.outcome = QStringLiteral("not-found");
-            if (!dryRun && !target.willSend(m_request.force)
-                && target.aim == Target::Aim::LookupFailed) {
+                break;
+            case Target::Aim::LookupFailed:
                 target.outcome = QStringLiteral("lookup-failed");
                 target.error = target.lookupError;
-            }
-            if (!dryRun && !target.willSend(m_request.force) && target.aim == Target::Aim::Found
-                && !target.plan.refusal.isEmpty()) {
-                target.outcome = QStringLiteral("not-permitted");
-                target.error = target.plan.refusal + u' ' + tr("Nothing was sent.");
-            }
-            if (!dryRun && !target.willSend(m_request.force)
-                && target.aim == Target::Aim::NotListed) {
+                break;
+            case Target::Aim::NotListed:
                 target.outcome = QStringLiteral("not-listed");
                 target.error = tr("Not in what Docket can list, so it may still be there; "
                                   "nothing was sent.");
+                break;
+            case Target::Aim::Found: // left out: the service is known to refuse it
+                target.outcome = QStringLiteral("not-permitted");
+                target.error = target.plan.refusal + u' ' + tr("Nothing was sent.");
+                break;
             }
         }
         if (m_run) {

@@ -921,7 +921,7 @@ DeleteVerdict Care360Connector::provenGone(const RemoteItem &item, const DeleteV
         ApiError::Kind::Http,
         tr("Care360 answered 404, and whether the file is still there could not be checked (%1). "
            "Nothing is known to be deleted.")
-            .arg(why.userMessage.isEmpty() ? why.summary() : why.userMessage));
+            .arg(why.sentence()));
     verdict.error.httpStatus = 404;
     return verdict;
 }

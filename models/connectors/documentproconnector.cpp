@@ -494,7 +494,7 @@ DeleteVerdict DocumentProConnector::resultGone(const RemoteItem &item, DeleteVer
             = tr("DocumentPro answered 404, but its document listing could not be read to "
                  "confirm that the result is gone (%1): check the account's base URL. Nothing "
                  "is known to be deleted.")
-                  .arg(why.userMessage.isEmpty() ? why.summary() : why.userMessage);
+                  .arg(why.sentence());
         return verdict;
     }
     const QString documentId = item.ref.ids.value(0);

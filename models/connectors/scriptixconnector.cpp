@@ -642,7 +642,7 @@ ApiError ScriptixConnector::notRoutedError(const ApiError &why) const
     error.userMessage = tr("Scriptix answered 404 in its own words, but a documented read of "
                            "what holds the item failed (%1): check the account's base URL. "
                            "Nothing is known to be deleted.")
-                            .arg(why.userMessage.isEmpty() ? why.summary() : why.userMessage);
+                            .arg(why.sentence());
     return error;
 }
 
