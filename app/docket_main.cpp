@@ -7,7 +7,7 @@
 #include "auditlog.h"
 #include "auditlogpath.h"
 #include "connector.h"
-#include "connectors/invoxindex.h"
+#include "connectors/invox/invoxindex.h"
 #include "deletionqueue.h"
 #include "documenttreemodel.h"
 #include "fallbackcredentialstore.h"

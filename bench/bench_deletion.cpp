@@ -12,7 +12,7 @@
 #include "auditlog.h"
 #include "benchsupport.h"
 #include "connector.h"
-#include "connectors/care360connector.h"
+#include "connectors/care360/care360connector.h"
 #include "credentialstore.h"
 #include "deletionqueue.h"
 #include "networkclient.h"

@@ -6,7 +6,7 @@
 #include "accountsession.h"
 #include "benchsupport.h"
 #include "connector.h"
-#include "connectors/care360connector.h"
+#include "connectors/care360/care360connector.h"
 #include "credentialstore.h"
 #include "documenttreemodel.h"
 #include "networkclient.h"

@@ -1,8 +1,8 @@
 #include "accountmanager.h"
 
-#include "connectors/care360connector.h"
-#include "connectors/invoxconnector.h"
-#include "connectors/invoxindex.h"
+#include "connectors/care360/care360connector.h"
+#include "connectors/invox/invoxconnector.h"
+#include "connectors/invox/invoxindex.h"
 
 #include <QJsonArray>
 

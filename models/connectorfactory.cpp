@@ -1,8 +1,8 @@
 #include "connector.h"
-#include "connectors/care360connector.h"
-#include "connectors/documentproconnector.h"
-#include "connectors/invoxconnector.h"
-#include "connectors/scriptixconnector.h"
+#include "connectors/care360/care360connector.h"
+#include "connectors/documentpro/documentproconnector.h"
+#include "connectors/invox/invoxconnector.h"
+#include "connectors/scriptix/scriptixconnector.h"
 
 namespace Docket {
 

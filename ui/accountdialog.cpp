@@ -3,7 +3,7 @@
 #include "accountmanager.h"
 #include "accountstore.h"
 #include "connector.h"
-#include "connectors/care360connector.h"
+#include "connectors/care360/care360connector.h"
 #include "credentialstore.h"
 
 #include <QComboBox>

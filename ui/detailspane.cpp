@@ -1,10 +1,10 @@
 #include "detailspane.h"
 
 #include "connector.h"
-#include "connectors/care360connector.h"
+#include "connectors/care360/care360connector.h"
 #include "connectors/connectorsupport.h"
-#include "connectors/documentproconnector.h"
-#include "connectors/scriptixconnector.h"
+#include "connectors/documentpro/documentproconnector.h"
+#include "connectors/scriptix/scriptixconnector.h"
 #include "documenttreemodel.h"
 
 #include <QDateTime>

@@ -2,7 +2,7 @@
 
 #include "clicontext.h"
 #include "commands.h"
-#include "connectors/care360connector.h"
+#include "connectors/care360/care360connector.h"
 #include "itemformat.h"
 
 #include <QCoreApplication>

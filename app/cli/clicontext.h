@@ -3,7 +3,7 @@
 #include "accountstore.h"
 #include "auditlog.h"
 #include "connector.h"
-#include "connectors/invoxindex.h"
+#include "connectors/invox/invoxindex.h"
 #include "keychaincredentialstore.h"
 #include "networkclient.h"
 #include "pendingremovalstore.h"

@@ -2,7 +2,7 @@
 
 #include "clicontext.h"
 #include "commands.h"
-#include "connectors/invoxconnector.h"
+#include "connectors/invox/invoxconnector.h"
 #include "itemformat.h"
 
 #include <QCoreApplication>

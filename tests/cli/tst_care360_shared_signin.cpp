@@ -6,7 +6,7 @@
 
 #include "accountsession.h"
 #include "accountstore.h"
-#include "connectors/care360connector.h"
+#include "connectors/care360/care360connector.h"
 #include "keychaincredentialstore.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"

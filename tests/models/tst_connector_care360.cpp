@@ -4,8 +4,8 @@
 // in-test HTTP server stands in where the sandbox cannot: the [gap] token shapes and a short
 // expiresIn for the proactive renewal.
 #include "accountsession.h"
-#include "connectors/care360connector.h"
-#include "connectors/care360filelist.h"
+#include "connectors/care360/care360connector.h"
+#include "connectors/care360/care360filelist.h"
 #include "connectors/connectorsupport.h"
 #include "connectors/jsonparsing.h"
 #include "credentialstore.h"

@@ -4,7 +4,7 @@
 
 #include "accountsession.h"
 #include "cannedserver.h"
-#include "connectors/documentproconnector.h"
+#include "connectors/documentpro/documentproconnector.h"
 #include "credentialstore.h"
 #include "jobresults.h"
 #include "networkclient.h"

@@ -3,8 +3,8 @@
 
 #include "account.h"
 #include "accountsession.h"
-#include "connectors/invoxconnector.h"
-#include "connectors/invoxindex.h"
+#include "connectors/invox/invoxconnector.h"
+#include "connectors/invox/invoxindex.h"
 #include "credentialstore.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"

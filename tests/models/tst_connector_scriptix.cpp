@@ -4,7 +4,7 @@
 
 #include "accountsession.h"
 #include "cannedserver.h"
-#include "connectors/scriptixconnector.h"
+#include "connectors/scriptix/scriptixconnector.h"
 #include "credentialstore.h"
 #include "jobresults.h"
 #include "networkclient.h"

@@ -5,7 +5,7 @@
 
 #include "accountsession.h"
 #include "connector.h"
-#include "connectors/invoxindex.h"
+#include "connectors/invox/invoxindex.h"
 #include "credentialstore.h"
 #include "networkclient.h"
 

@@ -4,7 +4,7 @@
 
 #include "accountsession.h"
 #include "auditlog.h"
-#include "connectors/scriptixconnector.h"
+#include "connectors/scriptix/scriptixconnector.h"
 #include "credentialstore.h"
 #include "deletionqueue.h"
 #include "networkclient.h"

@@ -5,7 +5,7 @@
 
 #include "accountsession.h"
 #include "auditlog.h"
-#include "connectors/scriptixconnector.h"
+#include "connectors/scriptix/scriptixconnector.h"
 #include "credentialstore.h"
 #include "deletionqueue.h"
 #include "documenttreemodel.h"

@@ -1,6 +1,6 @@
 // InvoxIndex: Docket's SQLite record of the Invox documents it knows (Invox has no list endpoint).
 
-#include "connectors/invoxindex.h"
+#include "connectors/invox/invoxindex.h"
 
 #include <QDir>
 #include <QFile>

@@ -6,7 +6,7 @@
 // Header-only: the support library does not link the widgets.
 
 #include "accountmanager.h"
-#include "connectors/invoxindex.h"
+#include "connectors/invox/invoxindex.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"
 #include "documenttreeview.h"

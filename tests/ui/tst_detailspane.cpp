@@ -2,8 +2,8 @@
 // holds about it, fetched once the selection settles, with failures and quick switches handled.
 
 #include "accountmanager.h"
-#include "connectors/care360connector.h"
-#include "connectors/scriptixconnector.h"
+#include "connectors/care360/care360connector.h"
+#include "connectors/scriptix/scriptixconnector.h"
 #include "detailspane.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"

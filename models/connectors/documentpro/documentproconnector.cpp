@@ -1,6 +1,6 @@
 #include "documentproconnector.h"
 
-#include "connectorsupport.h"
+#include "connectors/connectorsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #include "scriptixconnector.h"
 
-#include "connectorsupport.h"
+#include "connectors/connectorsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 #include "care360filelist.h"
 
-#include "connectorsupport.h"
-#include "jsonarrayscanner.h"
-#include "jsonparsing.h"
+#include "connectors/connectorsupport.h"
+#include "connectors/jsonarrayscanner.h"
+#include "connectors/jsonparsing.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 #include "invoxconnector.h"
 
-#include "connectorsupport.h"
+#include "connectors/connectorsupport.h"
 #include "invoxindex.h"
 
 #include <QCoreApplication>

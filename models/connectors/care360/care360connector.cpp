@@ -1,10 +1,10 @@
 #include "care360connector.h"
 
 #include "care360filelist.h"
-#include "connectorsupport.h"
+#include "connectors/connectorsupport.h"
 #include "credentialstore.h"
 #include "interprocesslock.h"
-#include "jsonparsing.h"
+#include "connectors/jsonparsing.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "connector.h"
-#include "jsonparsing.h"
+#include "connectors/jsonparsing.h"
 
 #include <QElapsedTimer>
 #include <QHash>
