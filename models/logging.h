@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+// Docket's log categories. Enable them with QT_LOGGING_RULES ("docket.*.debug=true") or
+// --log-file/DOCKET_LOG (see logsink.h). Never log a header value, a body or a secret: a line
+// names a method, a path with ids, a status, a duration and the X-Request-ID.
+Q_DECLARE_LOGGING_CATEGORY(lcNet) // docket.net: one line per request
+Q_DECLARE_LOGGING_CATEGORY(lcAuth) // docket.auth: sign-in, renewal, sign-out
+Q_DECLARE_LOGGING_CATEGORY(lcModel) // docket.model: listing, paging, re-listing after deletes
+Q_DECLARE_LOGGING_CATEGORY(lcQueue) // docket.queue: deletion batches, retries, outcomes
+Q_DECLARE_LOGGING_CATEGORY(lcAudit) // docket.audit: the trail's records and their storage
