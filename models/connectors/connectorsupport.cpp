@@ -9,16 +9,6 @@
 
 namespace Docket {
 
-QDateTime parseServiceDate(const QJsonValue &value)
-{
-    if (!value.isString())
-        return {};
-    QDateTime dateTime = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-    if (!dateTime.isValid())
-        dateTime = QDateTime::fromString(value.toString(), Qt::ISODate);
-    return dateTime.isValid() ? dateTime.toUTC() : QDateTime();
-}
-
 QString stringField(const QJsonObject &object, const QString &key)
 {
     const QJsonValue value = object.value(key);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "connectors/jsonparsing.h"
 #include "networkclient.h"
 
 #include <QDateTime>
@@ -11,9 +12,7 @@ namespace Docket {
 
 // Small helpers every connector uses to read the services' JSON tolerantly.
 
-// A date in any of the ISO 8601 forms the services send ("2026-03-14T10:22:05Z",
-// "...05.123Z", "+01:00"); invalid when absent or unreadable.
-QDateTime parseServiceDate(const QJsonValue &value);
+// parseServiceDate() is in jsonparsing.h, with the other readers that need no network.
 // A string field, accepting numbers too (ids are sometimes numeric).
 QString stringField(const QJsonObject &object, const QString &key);
 // The first present of several keys ("accessToken" / "access_token").

@@ -1,7 +1,6 @@
 #include "jsonparsing.h"
 
-#include "connectorsupport.h"
-
+#include <QJsonDocument>
 #include <QJsonValue>
 #include <QThread>
 
@@ -117,6 +116,33 @@ QDateTime fromMSecs(qint64 msecs)
 }
 
 } // namespace
+
+QDateTime parseServiceDate(const QJsonValue &value)
+{
+    if (!value.isString())
+        return {};
+    QDateTime dateTime = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+    if (!dateTime.isValid())
+        dateTime = QDateTime::fromString(value.toString(), Qt::ISODate);
+    return dateTime.isValid() ? dateTime.toUTC() : QDateTime();
+}
+
+QJsonObject jsonObjectOf(const QByteArray &body, QString *problem)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *problem = QStringLiteral("invalid JSON at byte %1: %2")
+                       .arg(parseError.offset)
+                       .arg(parseError.errorString());
+        return {};
+    }
+    if (!document.isObject()) {
+        *problem = QStringLiteral("expected a JSON object");
+        return {};
+    }
+    return document.object();
+}
 
 QThreadPool *jsonThreadPool()
 {

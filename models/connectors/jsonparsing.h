@@ -4,6 +4,8 @@
 
 #include <QByteArrayView>
 #include <QDateTime>
+#include <QJsonObject>
+#include <QJsonValue>
 #include <QObject>
 #include <QPointer>
 #include <QStringView>
@@ -27,6 +29,13 @@ enum class JsonParser { Qt, Simdjson };
 bool simdjsonAvailable();
 // Simdjson when available, else Qt. Asking for Simdjson in a build without it reads with Qt.
 JsonParser defaultJsonParser();
+
+// A date in any of the ISO 8601 forms the services send ("2026-03-14T10:22:05Z",
+// "...05.123Z", "+01:00"); invalid when absent or unreadable.
+QDateTime parseServiceDate(const QJsonValue &value);
+// A body that must be a JSON object, read as ApiResult::jsonObject() reads it (the same words for
+// what is wrong), for readers that have the body but no ApiResult and no network layer.
+QJsonObject jsonObjectOf(const QByteArray &body, QString *problem);
 
 // parseServiceDate() for text already taken out of the JSON: the same answer, but the forms the
 // services send ("2026-03-14T10:22:05Z", "...05.123Z", "...05+01:00") are read directly instead

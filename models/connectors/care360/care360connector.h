@@ -1,5 +1,6 @@
 #pragma once
 
+#include "care360filelist.h"
 #include "connector.h"
 #include "connectors/jsonparsing.h"
 
@@ -62,32 +63,26 @@ public:
     // True when `login` is a phone number (the code goes by SMS), false for an email address.
     static bool looksLikePhoneNumber(const QString &login);
 
-    // The pure halves of listing, run on a worker thread (Care360 does not paginate: one answer
-    // may hold 50,000 files, 17 MB) and public for tests. parseFileList: a file list answer as
-    // the rows of `caseRef`. parseCaseList: the all-files answer as case rows (caseId, file
-    // counts, newest file), without building a row per file. parseAccountList: the same case
-    // rows and, per case id, the rows parseFileList would make of that case's own list (the
-    // server lists newest first in both, so a case's files keep their order). Either parser gives
-    // the same pages.
-    struct ParsedList
-    {
-        ListPage page;
-        QString problem; // why the body is not a list answer (then `page` is empty); or empty
-    };
-    struct ParsedAccount
-    {
-        ParsedList cases;
-        QHash<QString, ListPage> filesByCase;
-    };
-    // Without `withDetails` file rows have no RemoteItem::details (PageRequest::withDetails).
+    // The pure halves of listing are Care360FileList's (care360filelist.h); these names stay
+    // for the tests that call them through the connector.
+    using ParsedList = Care360FileList::ParsedList;
+    using ParsedAccount = Care360FileList::ParsedAccount;
     static ParsedList parseFileList(const QByteArray &body, const NodeRef &caseRef,
                                     JsonParser parser = defaultJsonParser(),
-                                    bool withDetails = true);
-    static ParsedList parseCaseList(const QByteArray &body,
-                                    JsonParser parser = defaultJsonParser());
+                                    bool withDetails = true)
+    {
+        return Care360FileList::parseFileList(body, caseRef, parser, withDetails);
+    }
+    static ParsedList parseCaseList(const QByteArray &body, JsonParser parser = defaultJsonParser())
+    {
+        return Care360FileList::parseCaseList(body, parser);
+    }
     static ParsedAccount parseAccountList(const QByteArray &body,
                                           JsonParser parser = defaultJsonParser(),
-                                          bool withDetails = true);
+                                          bool withDetails = true)
+    {
+        return Care360FileList::parseAccountList(body, parser, withDetails);
+    }
 
     // How long the file rows of an account listing may answer a case's first list instead of
     // asking Care360 again (see list()): by default kCaseFilesFreshMs; 0 always asks.

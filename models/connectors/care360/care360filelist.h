@@ -1,10 +1,46 @@
 #pragma once
 
-#include "care360connector.h"
+#include "connectors/jsonparsing.h"
+#include "listpage.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
 
 #include <memory>
 
 namespace Docket {
+
+// Care360's file list answers, read into rows: pure functions, run on a worker thread (Care360
+// does not paginate: one answer may hold 50,000 files, 17 MB). They depend on nothing above the
+// JSON readers and the row types (tst_care360_reader_alone builds them without the connector and
+// the network), so that the connector can change without touching what reads its answers.
+//
+// parseFileList: a file list answer as the rows of `caseRef`. parseCaseList: the all-files answer
+// as case rows (caseId, file counts, newest file), without building a row per file.
+// parseAccountList: the same case rows and, per case id, the rows parseFileList would make of that
+// case's own list (the server lists newest first in both, so a case's files keep their order).
+// Either parser gives the same pages.
+namespace Care360FileList {
+
+struct ParsedList
+{
+    ListPage page;
+    QString problem; // why the body is not a list answer (then `page` is empty); or empty
+};
+struct ParsedAccount
+{
+    ParsedList cases;
+    QHash<QString, ListPage> filesByCase;
+};
+// Without `withDetails` file rows have no RemoteItem::details (PageRequest::withDetails).
+ParsedList parseFileList(const QByteArray &body, const NodeRef &caseRef,
+                         JsonParser parser = defaultJsonParser(), bool withDetails = true);
+ParsedList parseCaseList(const QByteArray &body, JsonParser parser = defaultJsonParser());
+ParsedAccount parseAccountList(const QByteArray &body, JsonParser parser = defaultJsonParser(),
+                               bool withDetails = true);
+
+} // namespace Care360FileList
 
 // Reads Care360's all-files answer while it arrives. The answer is one unpaginated list (50,000
 // files are 17 MB), so waiting for its last byte before reading the first would add the whole
@@ -14,7 +50,7 @@ namespace Docket {
 // comma between } and {) that simdjson checks, so a file name holding "},{" costs a guess, never
 // a wrong row.
 //
-// It gives exactly what Care360Connector::parseAccountList (or parseCaseList) gives for the whole
+// It gives exactly what Care360FileList::parseAccountList (or parseCaseList) gives for the whole
 // body: a body the runs cannot be read from (one simdjson refuses, an unusual shape, duplicate
 // keys, a build without simdjson) is read whole at the end, the ordinary way.
 //
@@ -35,7 +71,7 @@ public:
     // The next piece of the body.
     void append(const QByteArray &piece);
     // After the last piece: the case rows and, with `withFiles`, each case's file rows.
-    Care360Connector::ParsedAccount finish();
+    Care360FileList::ParsedAccount finish();
 
     // How many bytes of the body had been read in runs when finish() was called (0 after a
     // finish() that read the body whole).
