@@ -1,131 +1,65 @@
 #include "servicekind.h"
 
+#include "serviceinfo.h"
+
 #include <QCoreApplication>
+
+// Every answer here comes from the services' ServiceInfo (serviceinfo.h): this file knows no
+// service by name.
 
 namespace Docket {
 
 QString serviceId(ServiceKind kind)
 {
-    switch (kind) {
-    case ServiceKind::Invox:
-        return QStringLiteral("invox");
-    case ServiceKind::Care360:
-        return QStringLiteral("care360");
-    case ServiceKind::DocumentPro:
-        return QStringLiteral("documentpro");
-    case ServiceKind::Scriptix:
-        return QStringLiteral("scriptix");
-    }
-    return {};
+    const ServiceInfo *info = ServiceRegistry::find(kind);
+    return info ? info->id : QString();
 }
 
 std::optional<ServiceKind> serviceFromId(const QString &id)
 {
-    for (ServiceKind kind : { ServiceKind::Invox, ServiceKind::Care360, ServiceKind::DocumentPro,
-                              ServiceKind::Scriptix }) {
-        if (serviceId(kind) == id)
-            return kind;
-    }
+    if (const ServiceInfo *info = ServiceRegistry::find(id))
+        return info->kind;
     return std::nullopt;
 }
 
 QString serviceDisplayName(ServiceKind kind)
 {
-    switch (kind) {
-    case ServiceKind::Invox:
-        return QStringLiteral("Invox Medical");
-    case ServiceKind::Care360:
-        return QStringLiteral("CareValidate Care360");
-    case ServiceKind::DocumentPro:
-        return QStringLiteral("DocumentPro");
-    case ServiceKind::Scriptix:
-        return QStringLiteral("Scriptix");
-    }
-    return {};
+    const ServiceInfo *info = ServiceRegistry::find(kind);
+    return info ? info->displayName : QString();
 }
 
 QString nodeKindName(NodeKind kind)
 {
-    switch (kind) {
-    case NodeKind::Account:
+    if (kind == NodeKind::Account)
         return QCoreApplication::translate("Docket", "Account");
-    case NodeKind::InvoxConsultation:
-        return QCoreApplication::translate("Docket", "Consultation");
-    case NodeKind::InvoxDocument:
-        return QCoreApplication::translate("Docket", "Clinical document");
-    case NodeKind::Care360Case:
-        return QCoreApplication::translate("Docket", "Case");
-    case NodeKind::Care360File:
-        return QCoreApplication::translate("Docket", "Patient file");
-    case NodeKind::DocumentProDocument:
-        return QCoreApplication::translate("Docket", "Document");
-    case NodeKind::DocumentProResult:
-        return QCoreApplication::translate("Docket", "Parser result");
-    case NodeKind::ScriptixSession:
-        return QCoreApplication::translate("Docket", "Session");
-    case NodeKind::ScriptixDocument:
-        return QCoreApplication::translate("Docket", "Transcript document");
-    case NodeKind::ScriptixComment:
-        return QCoreApplication::translate("Docket", "Comment");
-    }
-    return {};
+    const NodeKindInfo *info = ServiceRegistry::kindInfo(kind);
+    return info ? info->name : QString();
 }
 
 QString nodeKindId(NodeKind kind)
 {
-    switch (kind) {
-    case NodeKind::Account:
+    if (kind == NodeKind::Account)
         return QStringLiteral("account");
-    case NodeKind::InvoxConsultation:
-        return QStringLiteral("consultation");
-    case NodeKind::InvoxDocument:
-        return QStringLiteral("document");
-    case NodeKind::Care360Case:
-        return QStringLiteral("case");
-    case NodeKind::Care360File:
-        return QStringLiteral("file");
-    case NodeKind::DocumentProDocument:
-        return QStringLiteral("document");
-    case NodeKind::DocumentProResult:
-        return QStringLiteral("result");
-    case NodeKind::ScriptixSession:
-        return QStringLiteral("session");
-    case NodeKind::ScriptixDocument:
-        return QStringLiteral("document");
-    case NodeKind::ScriptixComment:
-        return QStringLiteral("comment");
-    }
-    return {};
+    const NodeKindInfo *info = ServiceRegistry::kindInfo(kind);
+    return info ? info->id : QString();
 }
 
 bool isContainer(NodeKind kind)
 {
-    switch (kind) {
-    case NodeKind::Account:
-    case NodeKind::InvoxConsultation:
-    case NodeKind::Care360Case:
-    case NodeKind::DocumentProDocument:
-    case NodeKind::ScriptixSession:
-    case NodeKind::ScriptixDocument:
+    if (kind == NodeKind::Account)
         return true;
-    default:
-        return false;
-    }
+    const NodeKindInfo *info = ServiceRegistry::kindInfo(kind);
+    return info && info->container;
 }
 
 QList<NodeKind> nodeKindsByDepth(ServiceKind service)
 {
-    switch (service) {
-    case ServiceKind::Invox:
-        return { NodeKind::InvoxConsultation, NodeKind::InvoxDocument };
-    case ServiceKind::Care360:
-        return { NodeKind::Care360Case, NodeKind::Care360File };
-    case ServiceKind::DocumentPro:
-        return { NodeKind::DocumentProDocument, NodeKind::DocumentProResult };
-    case ServiceKind::Scriptix:
-        return { NodeKind::ScriptixSession, NodeKind::ScriptixDocument, NodeKind::ScriptixComment };
+    QList<NodeKind> kinds;
+    if (const ServiceInfo *info = ServiceRegistry::find(service)) {
+        for (const NodeKindInfo &kind : info->kinds)
+            kinds.append(kind.kind);
     }
-    return {};
+    return kinds;
 }
 
 } // namespace Docket

@@ -7,7 +7,10 @@
 
 namespace Docket {
 
-enum class ServiceKind { Invox, Care360, DocumentPro, Scriptix };
+// The built-in services. The set is open: a service added at run time (ServiceRegistry::add) has
+// a kind beyond these (the underlying int is fixed), so code outside a connector never switches
+// over services; it asks the ServiceRegistry (serviceinfo.h) instead.
+enum class ServiceKind : int { Invox, Care360, DocumentPro, Scriptix };
 
 // "invox", "care360", "documentpro", "scriptix": stable ids for settings, the CLI and the sandbox.
 QString serviceId(ServiceKind kind);
@@ -15,8 +18,9 @@ std::optional<ServiceKind> serviceFromId(const QString &id);
 // "Invox Medical", "CareValidate Care360", "DocumentPro", "Scriptix"
 QString serviceDisplayName(ServiceKind kind);
 
-// What a node in the tree is. Containers hold the kinds listed after them.
-enum class NodeKind {
+// What a node in the tree is. Containers hold the kinds listed after them. Open like ServiceKind:
+// each service's ServiceInfo lists its kinds, and an added service brings kinds beyond these.
+enum class NodeKind : int {
     Account,
     InvoxConsultation, // -> InvoxDocument (from Docket's local index: Invox has no list endpoint)
     InvoxDocument,
