@@ -1,6 +1,7 @@
 #include "auditlog.h"
 
 #include "auditlogsupport.h"
+#include "logging.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -139,12 +140,14 @@ AuditLog::~AuditLog()
 
 bool AuditLog::fail(const QString &problem) const
 {
+    qCInfo(lcAudit).noquote() << "not recorded:" << problem;
     m_lastError = problem;
     return false;
 }
 
 qint64 AuditLog::noId(const QString &problem) const
 {
+    qCInfo(lcAudit).noquote() << "not recorded:" << problem;
     m_lastError = problem;
     return 0;
 }
@@ -171,6 +174,10 @@ bool AuditLog::open(QString *error)
                           .arg(QDir::toNativeSeparators(m_sqlite.path()), problem);
         if (error)
             *error = m_lastError;
+        qCInfo(lcAudit).noquote() << "cannot open the trail:" << m_lastError;
+    } else {
+        qCInfo(lcAudit).noquote() << "trail open:" << QDir::toNativeSeparators(m_sqlite.path())
+                                  << "journal mode" << m_journalMode;
     }
     return m_open;
 }
@@ -331,6 +338,7 @@ qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
         return noId(problem);
     }
     committed();
+    qCInfo(lcAudit) << "batch" << batchId << "recorded with" << items.size() << "items";
     return batchId;
 }
 
@@ -365,6 +373,8 @@ qint64 AuditLog::recordAttempt(DeletionItem &item)
     }
     committed();
     item = sent;
+    qCInfo(lcAudit).noquote() << "attempt" << attemptId
+                              << "recorded before sending:" << loggedItem(item);
     return attemptId;
 }
 
@@ -393,6 +403,9 @@ bool AuditLog::recordOutcome(qint64 attemptId, const DeletionItem &item,
         return fail(problem);
     }
     committed();
+    qCInfo(lcAudit).noquote() << "attempt" << attemptId
+                              << "answer recorded:" << AuditEntry::outcomeId(outcome)
+                              << loggedItem(item);
     return true;
 }
 
@@ -461,6 +474,8 @@ bool AuditLog::recordUnsent(const QList<DeletionItem> &items, AuditEntry::Outcom
         db.rollback();
         return fail(problem);
     }
+    qCInfo(lcAudit).noquote() << items.size()
+                              << "items recorded as not sent:" << AuditEntry::outcomeId(outcome);
     return true;
 }
 
@@ -579,6 +594,7 @@ bool AuditLog::claimBatch(qint64 batchId)
         releaseBatch(batchId);
         return fail(problem);
     }
+    qCInfo(lcAudit) << "batch" << batchId << "claimed to resume";
     return true;
 }
 
