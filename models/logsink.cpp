@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QRecursiveMutex>
 #include <QRegularExpression>
 
 namespace Docket::LogSink {
@@ -13,10 +14,10 @@ namespace {
 const QString redacted = QStringLiteral("[redacted]");
 
 // The handler's state. The handler may run on any thread (the audit trail's checkpoints run on a
-// worker), so writing is serialised.
+// worker), so writing is serialised; recursively, should writing itself ever warn.
 struct State
 {
-    QMutex mutex;
+    QRecursiveMutex mutex;
     QFile file;
     bool installed = false;
     QtMessageHandler previous = nullptr;
