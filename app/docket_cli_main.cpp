@@ -3,6 +3,7 @@
 #include "applicationinfo.h"
 #include "cli/clicontext.h"
 #include "cli/commands.h"
+#include "logsink.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -43,6 +44,10 @@ Audit trail: ~/.local/share/Docket/audit.sqlite (the platform's data folder), sh
 window; with --config, audit.sqlite beside that file. --audit-file or DOCKET_AUDIT_FILE names
 another. rm and resume refuse to delete when it cannot be opened. Ctrl+C during rm or resume
 cancels what is not sent yet (deletes already sent finish); a second Ctrl+C stops at once.
+
+Logs: --log-file or DOCKET_LOG names a file that gets a line per request (method, path,
+status, time, X-Request-ID) and per outcome; never a header value, a body or a secret.
+QT_LOGGING_RULES selects categories (docket.net, docket.auth, docket.queue, docket.audit).
 
 Exit status: 0 success, 1 a request or delete failed, 2 usage error, 3 declined at the prompt.)";
 
@@ -158,12 +163,25 @@ int main(int argc, char *argv[])
     const QCommandLineOption discard(
         QStringLiteral("discard"),
         QStringLiteral("resume: give the batch up; what is owed is marked cancelled, not sent."));
-    parser.addOptions({ json,    yes,     dryRun,   all,   config,    timeout,    secretStdin,
-                        code,    baseUrl, staging,  appId, tokenPath, apiVersion, login,
-                        header,  rate,    fileType, name,  type,      auditFile,  account,
-                        outcome, since,   limit,    csv,   discard,   retries,    force });
+    const QCommandLineOption logFile(
+        QStringLiteral("log-file"),
+        QStringLiteral("Append a log (a line per request and per outcome, secrets redacted) to "
+                       "this file; also DOCKET_LOG."),
+        QStringLiteral("file"));
+    parser.addOptions({ json,        yes,       dryRun,  all,     config,   timeout,
+                        secretStdin, code,      baseUrl, staging, appId,    tokenPath,
+                        apiVersion,  login,     header,  rate,    fileType, name,
+                        type,        auditFile, account, outcome, since,    limit,
+                        csv,         discard,   retries, force,   logFile });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."));
     parser.process(app);
+    // Installed even without a file: every message, Qt's own included, passes its redaction.
+    QString logError;
+    if (!Docket::LogSink::install(Docket::LogSink::requestedPath(parser.value(logFile)),
+                                  &logError)) {
+        QTextStream(stderr) << "docket-cli: " << logError << '\n';
+        return 2;
+    }
 
     QStringList positional = parser.positionalArguments();
     CliRequest request;

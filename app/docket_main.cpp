@@ -12,6 +12,7 @@
 #include "documenttreemodel.h"
 #include "fallbackcredentialstore.h"
 #include "keychaincredentialstore.h"
+#include "logsink.h"
 #include "mainwindow.h"
 #include "networkclient.h"
 #include "pendingremovalstore.h"
@@ -52,8 +53,18 @@ int main(int argc, char *argv[])
                                 "computer with one demo account per service (secrets in "
                                 "memory only); it stops when Docket quits."));
     parser.addOption(sandbox);
+    const QCommandLineOption logFile(
+        QStringLiteral("log-file"),
+        QApplication::translate("main",
+                                "Append a log (a line per request and per outcome, secrets "
+                                "redacted) to this file; also DOCKET_LOG."),
+        QStringLiteral("file"));
+    parser.addOption(logFile);
     parser.process(app);
     const bool practice = parser.isSet(sandbox);
+    // Installed even without a file: every message, Qt's own included, passes its redaction.
+    QString logError;
+    const bool logOpen = LogSink::install(LogSink::requestedPath(parser.value(logFile)), &logError);
 
     // The Invox index: a throwaway one for practice, so the sandbox never touches real records.
     QTemporaryDir practiceDir;
@@ -108,6 +119,8 @@ int main(int argc, char *argv[])
                      });
     if (!indexOpen)
         window.showStatus(indexError, 0);
+    if (!logOpen)
+        window.showStatus(logError, 0);
     if (!auditOpen)
         window.showStatus(
             auditError + u' ' + QApplication::translate("main", "Deleting is not possible."), 0);

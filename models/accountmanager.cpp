@@ -3,6 +3,7 @@
 #include "connectors/care360/care360connector.h"
 #include "connectors/invox/invoxconnector.h"
 #include "connectors/invox/invoxindex.h"
+#include "logging.h"
 
 #include <QJsonArray>
 
@@ -94,6 +95,7 @@ void AccountManager::openWithCode(const Account &account, CredentialStore *crede
     if (secrets.isEmpty()) {
         session->loadSecrets(this, [this, connector, care360Code](const QString &error) {
             if (!error.isEmpty()) {
+                qCInfo(lcAuth) << connector->account().id << "secrets could not be read";
                 Q_EMIT accountFailed(connector->account(), error);
                 return;
             }
@@ -115,6 +117,15 @@ void AccountManager::openWithCode(const Account &account, CredentialStore *crede
 void AccountManager::signIn(Connector *connector, const QString &care360Code)
 {
     const auto finished = [this, connector](ConnectorJob *job) {
+        const Account &account = connector->account();
+        // The kind and status of a failure, not its message: that may be the service's words.
+        if (job->failed())
+            qCInfo(lcAuth).noquote()
+                << serviceId(account.service) << account.id
+                << "sign-in failed:" << loggedErrorKind(job->error()) << "status"
+                << job->error().httpStatus << "X-Request-ID" << job->error().requestId;
+        else
+            qCInfo(lcAuth).noquote() << serviceId(account.service) << account.id << "ready";
         if (job->failed())
             Q_EMIT accountFailed(connector->account(), job->error().userMessage);
         else
@@ -122,15 +133,18 @@ void AccountManager::signIn(Connector *connector, const QString &care360Code)
     };
     auto *care360 = qobject_cast<Care360Connector *>(connector);
     if (care360 && !care360Code.isEmpty()) {
-        connect(care360->requestCode(), &ConnectorJob::finished, this,
-                [this, care360, care360Code, finished](ConnectorJob *sent) {
-                    if (sent->failed()) {
-                        Q_EMIT accountFailed(care360->account(), sent->error().userMessage);
-                        return;
-                    }
-                    connect(care360->verifyCode(care360Code), &ConnectorJob::finished, this,
-                            finished);
-                });
+        connect(
+            care360->requestCode(), &ConnectorJob::finished, this,
+            [this, care360, care360Code, finished](ConnectorJob *sent) {
+                if (sent->failed()) {
+                    qCInfo(lcAuth).noquote()
+                        << "care360" << care360->account().id
+                        << "sign-in failed asking for a code:" << loggedErrorKind(sent->error());
+                    Q_EMIT accountFailed(care360->account(), sent->error().userMessage);
+                    return;
+                }
+                connect(care360->verifyCode(care360Code), &ConnectorJob::finished, this, finished);
+            });
         return;
     }
     connect(connector->signIn(), &ConnectorJob::finished, this, finished);

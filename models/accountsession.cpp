@@ -1,10 +1,21 @@
 #include "accountsession.h"
 
 #include "credentialstore.h"
+#include "logging.h"
 
 #include <QCoreApplication>
 
 namespace Docket {
+
+namespace {
+
+// How docket.auth lines name an account: its service and id, never a login or a secret.
+QString loggedAccount(const Account &account)
+{
+    return serviceId(account.service) + u' ' + account.id;
+}
+
+} // namespace
 
 void Authenticator::renew(std::function<void(const ApiError &)> done)
 {
@@ -125,6 +136,9 @@ void AccountSession::start(std::shared_ptr<Pending> pending)
         }
         if (result.status == 429 && pending->rateLimitRetries < maxRateLimitRetries) {
             const int delay = backoffFor(result, pending->rateLimitRetries++);
+            qCInfo(lcNet).noquote()
+                << loggedAccount(m_account) << "rate limited (429): waiting" << delay
+                << "ms before sending again, round" << pending->rateLimitRetries;
             ++m_rateLimitWaits;
             m_pacer.pauseFor(delay);
             m_pacer.enqueue([this, pending] { start(pending); }, true);
@@ -153,6 +167,7 @@ void AccountSession::waitForRenewal(std::shared_ptr<Pending> pending)
         return;
     m_renewing = true;
     ++m_renewalsStarted;
+    qCInfo(lcAuth).noquote() << loggedAccount(m_account) << "renewing the sign-in";
     m_authenticator->renew([this](const ApiError &error) { renewalFinished(error); });
 }
 
@@ -161,6 +176,11 @@ void AccountSession::renewalFinished(const ApiError &error)
     m_renewing = false;
     const QList<std::shared_ptr<Pending>> waiting = std::exchange(m_waitingForRenewal, {});
     if (error.isError()) {
+        // The kind, status and service code only: the service's message comes from its body.
+        qCInfo(lcAuth).noquote() << loggedAccount(m_account)
+                                 << "renewal failed:" << loggedErrorKind(error) << "status"
+                                 << error.httpStatus << error.serviceCode << "X-Request-ID"
+                                 << error.requestId;
         if (error.kind == ApiError::Kind::SignedOut)
             setSignedOut(error.userMessage);
         for (const auto &pending : waiting)
@@ -168,6 +188,8 @@ void AccountSession::renewalFinished(const ApiError &error)
         return;
     }
     ++m_authGeneration;
+    qCInfo(lcAuth).noquote() << loggedAccount(m_account) << "sign-in renewed;" << waiting.size()
+                             << "requests sent again";
     for (const auto &pending : waiting)
         m_pacer.enqueue([this, pending] { start(pending); }, true);
 }
@@ -187,11 +209,13 @@ void AccountSession::setSignedOut(const QString &reason)
         return;
     m_signedOut = true;
     m_signedOutReason = reason;
+    qCInfo(lcAuth).noquote() << loggedAccount(m_account) << "signed out: sign in again";
     Q_EMIT signedOut(reason);
 }
 
 void AccountSession::markSignedIn()
 {
+    qCInfo(lcAuth).noquote() << loggedAccount(m_account) << "signed in";
     m_signedOut = false;
     m_signedOutReason.clear();
 }
@@ -232,10 +256,17 @@ void AccountSession::clearSecrets(QObject *context, std::function<void(const QSt
     QPointer<QObject> guard(context);
     for (const QString &name : names) {
         m_credentials->remove(secretKey(m_account.id, name), this,
-                              [remaining, firstError, guard, done](const QString &error) {
+                              [this, remaining, firstError, guard, done](const QString &error) {
                                   if (!error.isEmpty() && firstError->isEmpty())
                                       *firstError = error;
-                                  if (--*remaining == 0 && guard)
+                                  if (--*remaining != 0)
+                                      return;
+                                  qCInfo(lcAuth).noquote()
+                                      << loggedAccount(m_account)
+                                      << (firstError->isEmpty()
+                                              ? "secrets deleted (sign-out)"
+                                              : "sign-out: the keychain kept some secrets");
+                                  if (guard)
                                       done(*firstError);
                               });
     }

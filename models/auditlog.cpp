@@ -1,32 +1,18 @@
 #include "auditlog.h"
 
-#include "inerttext.h"
+#include "auditlogsupport.h"
+#include "logging.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSqlError>
 #include <QSqlQuery>
-#include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace Docket {
 
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Docket::AuditLog", text);
-}
-
-QString idsText(const QStringList &ids)
-{
-    return QString::fromUtf8(
-        QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact));
-}
+namespace AuditLogSupport {
 
 QStringList idsFrom(const QString &text)
 {
@@ -45,6 +31,18 @@ NodeKind nodeKindFrom(ServiceKind service, const QString &id)
             return kind;
     }
     return NodeKind::Account;
+}
+
+} // namespace AuditLogSupport
+
+using namespace AuditLogSupport;
+
+namespace {
+
+QString idsText(const QStringList &ids)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact));
 }
 
 // The columns of `items` that DeletionItem reads back, in this order.
@@ -72,64 +70,6 @@ DeletionItem itemFrom(const QSqlQuery &query)
     item.reason = query.value(13).toString();
     item.updated = sqlDateTime(query.value(14));
     return item;
-}
-
-bool matches(const AuditEntry &entry, const QString &text)
-{
-    for (const QString &field :
-         { entry.accountName, entry.name, entry.itemRef, entry.parentRef, entry.parentName,
-           entry.message, QString::fromLatin1(entry.requestId) }) {
-        if (field.contains(text, Qt::CaseInsensitive))
-            return true;
-    }
-    return false;
-}
-
-// Starts with what a spreadsheet runs as a formula (=, +, -, @), perhaps after white space that
-// some spreadsheets skip.
-bool looksLikeFormula(const QString &cell)
-{
-    for (const QChar c : cell) {
-        if (!c.isSpace())
-            return QStringView(u"=+-@").contains(c);
-    }
-    return false;
-}
-
-QString csvCell(const QString &value)
-{
-    // Names and messages come from services: an escape sequence or a direction override must not
-    // reach the terminal that shows the file, nor a CR hide a cell. A line break is CSV's own.
-    QString cell = inertText(value, u"\n");
-    if (looksLikeFormula(cell))
-        cell.prepend(u'\'');
-    if (cell.contains(u',') || cell.contains(u'"') || cell.contains(u'\n') || cell.contains(u'\r'))
-        cell = u'"' + cell.replace(u'"', QLatin1String("\"\"")) + u'"';
-    return cell;
-}
-
-// Runs `work(db)` with a connection of its own to the trail at `path`, opened with `options`, for
-// a worker thread: Qt SQL connections belong to the thread that made them. Returns false, with
-// why, when the file cannot be opened.
-template<typename Work>
-bool withOwnConnection(const QString &path, const QString &purpose, const QString &options,
-                       QString *error, Work &&work)
-{
-    const QString name = purpose + QUuid::createUuid().toString(QUuid::WithoutBraces);
-    bool opened = false;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(options);
-        opened = db.open();
-        if (opened)
-            work(db);
-        else if (error)
-            *error = sqlProblem(db.lastError());
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return opened;
 }
 
 // A checkpoint (the write-ahead log copied into the database file), on a worker thread.
@@ -186,156 +126,6 @@ struct AuditLog::Statements
     QSqlQuery updateItem;
 };
 
-QString deletionStateId(DeletionState state)
-{
-    switch (state) {
-    case DeletionState::Pending:
-        return QStringLiteral("pending");
-    case DeletionState::InFlight:
-        return QStringLiteral("in-flight");
-    case DeletionState::Waiting:
-        return QStringLiteral("waiting");
-    case DeletionState::Unconfirmed:
-        return QStringLiteral("unconfirmed");
-    case DeletionState::Deleted:
-        return QStringLiteral("deleted");
-    case DeletionState::AlreadyGone:
-        return QStringLiteral("already-gone");
-    case DeletionState::NotPermitted:
-        return QStringLiteral("not-permitted");
-    case DeletionState::Failed:
-        return QStringLiteral("failed");
-    case DeletionState::Unknown:
-        return QStringLiteral("unknown");
-    case DeletionState::Changed:
-        return QStringLiteral("changed");
-    case DeletionState::Cancelled:
-        return QStringLiteral("cancelled");
-    }
-    return {};
-}
-
-std::optional<DeletionState> deletionStateFromId(const QString &id)
-{
-    for (DeletionState state :
-         { DeletionState::Pending, DeletionState::InFlight, DeletionState::Waiting,
-           DeletionState::Unconfirmed, DeletionState::Deleted, DeletionState::AlreadyGone,
-           DeletionState::NotPermitted, DeletionState::Failed, DeletionState::Unknown,
-           DeletionState::Changed, DeletionState::Cancelled }) {
-        if (deletionStateId(state) == id)
-            return state;
-    }
-    return std::nullopt;
-}
-
-QString deletionStateName(DeletionState state)
-{
-    switch (state) {
-    case DeletionState::Pending:
-        return tr("Not sent yet");
-    case DeletionState::InFlight:
-        return tr("Deleting…");
-    case DeletionState::Waiting:
-        return tr("Waiting to retry");
-    case DeletionState::Unconfirmed:
-        return tr("Sent, not confirmed");
-    case DeletionState::Deleted:
-        return tr("Deleted");
-    case DeletionState::AlreadyGone:
-        return tr("Already gone");
-    case DeletionState::NotPermitted:
-        return tr("Not permitted");
-    case DeletionState::Failed:
-        return tr("Failed");
-    case DeletionState::Unknown:
-        return tr("Unknown: no usable answer");
-    case DeletionState::Changed:
-        return tr("Changed: not sent");
-    case DeletionState::Cancelled:
-        return tr("Cancelled");
-    }
-    return {};
-}
-
-bool isOutcome(DeletionState state)
-{
-    switch (state) {
-    case DeletionState::Pending:
-    case DeletionState::InFlight:
-    case DeletionState::Waiting:
-    case DeletionState::Unconfirmed:
-        return false;
-    default:
-        return true;
-    }
-}
-
-QString AuditEntry::outcomeId(Outcome outcome)
-{
-    switch (outcome) {
-    case Outcome::Sent:
-        return QStringLiteral("sent");
-    case Outcome::Deleted:
-        return QStringLiteral("deleted");
-    case Outcome::AlreadyGone:
-        return QStringLiteral("already-gone");
-    case Outcome::NotPermitted:
-        return QStringLiteral("not-permitted");
-    case Outcome::Unknown:
-        return QStringLiteral("unknown");
-    case Outcome::Changed:
-        return QStringLiteral("changed");
-    case Outcome::Retrying:
-        return QStringLiteral("retrying");
-    case Outcome::Failed:
-        return QStringLiteral("failed");
-    case Outcome::NoAnswer:
-        return QStringLiteral("no-answer");
-    case Outcome::Cancelled:
-        return QStringLiteral("cancelled");
-    }
-    return {};
-}
-
-QString AuditEntry::outcomeName(Outcome outcome)
-{
-    switch (outcome) {
-    case Outcome::Sent:
-        return tr("Sent, waiting for the answer");
-    case Outcome::Deleted:
-        return tr("Deleted");
-    case Outcome::AlreadyGone:
-        return tr("Already gone");
-    case Outcome::NotPermitted:
-        return tr("Not permitted");
-    case Outcome::Unknown:
-        return tr("Unknown: no usable answer");
-    case Outcome::Changed:
-        return tr("Changed: not sent");
-    case Outcome::Retrying:
-        return tr("Failed, retried");
-    case Outcome::Failed:
-        return tr("Failed");
-    case Outcome::NoAnswer:
-        return tr("No answer: Docket stopped");
-    case Outcome::Cancelled:
-        return tr("Cancelled, not sent");
-    }
-    return {};
-}
-
-std::optional<AuditEntry::Outcome> AuditEntry::outcomeFromId(const QString &id)
-{
-    for (Outcome outcome :
-         { Outcome::Sent, Outcome::Deleted, Outcome::AlreadyGone, Outcome::NotPermitted,
-           Outcome::Unknown, Outcome::Changed, Outcome::Retrying, Outcome::Failed,
-           Outcome::NoAnswer, Outcome::Cancelled }) {
-        if (outcomeId(outcome) == id)
-            return outcome;
-    }
-    return std::nullopt;
-}
-
 AuditLog::AuditLog(const QString &path)
     : m_sqlite(QStringLiteral("docket-audit"), path)
 { }
@@ -350,12 +140,14 @@ AuditLog::~AuditLog()
 
 bool AuditLog::fail(const QString &problem) const
 {
+    qCInfo(lcAudit).noquote() << "not recorded:" << problem;
     m_lastError = problem;
     return false;
 }
 
 qint64 AuditLog::noId(const QString &problem) const
 {
+    qCInfo(lcAudit).noquote() << "not recorded:" << problem;
     m_lastError = problem;
     return 0;
 }
@@ -382,6 +174,10 @@ bool AuditLog::open(QString *error)
                           .arg(QDir::toNativeSeparators(m_sqlite.path()), problem);
         if (error)
             *error = m_lastError;
+        qCInfo(lcAudit).noquote() << "cannot open the trail:" << m_lastError;
+    } else {
+        qCInfo(lcAudit).noquote() << "trail open:" << QDir::toNativeSeparators(m_sqlite.path())
+                                  << "journal mode" << m_journalMode;
     }
     return m_open;
 }
@@ -542,6 +338,7 @@ qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
         return noId(problem);
     }
     committed();
+    qCInfo(lcAudit) << "batch" << batchId << "recorded with" << items.size() << "items";
     return batchId;
 }
 
@@ -576,6 +373,8 @@ qint64 AuditLog::recordAttempt(DeletionItem &item)
     }
     committed();
     item = sent;
+    qCInfo(lcAudit).noquote() << "attempt" << attemptId
+                              << "recorded before sending:" << loggedItem(item);
     return attemptId;
 }
 
@@ -604,6 +403,9 @@ bool AuditLog::recordOutcome(qint64 attemptId, const DeletionItem &item,
         return fail(problem);
     }
     committed();
+    qCInfo(lcAudit).noquote() << "attempt" << attemptId
+                              << "answer recorded:" << AuditEntry::outcomeId(outcome)
+                              << loggedItem(item);
     return true;
 }
 
@@ -672,6 +474,8 @@ bool AuditLog::recordUnsent(const QList<DeletionItem> &items, AuditEntry::Outcom
         db.rollback();
         return fail(problem);
     }
+    qCInfo(lcAudit).noquote() << items.size()
+                              << "items recorded as not sent:" << AuditEntry::outcomeId(outcome);
     return true;
 }
 
@@ -790,6 +594,7 @@ bool AuditLog::claimBatch(qint64 batchId)
         releaseBatch(batchId);
         return fail(problem);
     }
+    qCInfo(lcAudit) << "batch" << batchId << "claimed to resume";
     return true;
 }
 
@@ -830,126 +635,6 @@ bool AuditLog::discardBatch(qint64 batchId)
     }
     const bool ok = recordUnsent(owed, AuditEntry::Outcome::Cancelled);
     releaseBatch(batchId);
-    return ok;
-}
-
-QList<AuditEntry> AuditLog::entries(const AuditQuery &filter) const
-{
-    if (!m_open)
-        return {};
-    QString problem;
-    const QList<AuditEntry> result = queryEntries(m_sqlite.database(), filter, &problem);
-    if (!problem.isEmpty())
-        fail(problem);
-    return result;
-}
-
-QList<AuditEntry> AuditLog::readEntries(const QString &path, const AuditQuery &filter,
-                                        QString *error)
-{
-    QList<AuditEntry> result;
-    error->clear();
-    // Read-only, beside whoever writes (in WAL mode readers never wait for it; without, the busy
-    // timeout lets them).
-    withOwnConnection(path, QStringLiteral("docket-audit-reader-"),
-                      QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"), error,
-                      [&](QSqlDatabase &db) { result = queryEntries(db, filter, error); });
-    return result;
-}
-
-QList<AuditEntry> AuditLog::queryEntries(const QSqlDatabase &db, const AuditQuery &filter,
-                                         QString *error)
-{
-    QList<AuditEntry> result;
-    QString sql = QStringLiteral(
-        "SELECT attempts.id, items.batch_id, items.id, attempts.attempt, attempts.time,"
-        " attempts.answered, items.account_id, items.account_name, items.service, items.kind,"
-        " items.ids, items.name, items.parent_name, attempts.outcome, attempts.http_status,"
-        " attempts.request_id, attempts.message"
-        " FROM attempts JOIN items ON items.id = attempts.item_id WHERE 1 = 1");
-    QVariantList values;
-    if (filter.outcome) {
-        sql += QStringLiteral(" AND attempts.outcome = ?");
-        values.append(AuditEntry::outcomeId(*filter.outcome));
-    }
-    if (!filter.accountId.isEmpty()) {
-        sql += QStringLiteral(" AND items.account_id = ?");
-        values.append(filter.accountId);
-    }
-    if (filter.since.isValid()) {
-        sql += QStringLiteral(" AND attempts.time >= ?");
-        values.append(filter.since.toMSecsSinceEpoch());
-    }
-    sql += QStringLiteral(" ORDER BY attempts.time DESC, attempts.id DESC");
-    // The text is matched here, not in SQL: SQLite's lower() folds ASCII only ("Ü" ≠ "ü"), and
-    // LIKE would read % and _ in what the user typed as wildcards.
-    if (filter.limit > 0 && filter.text.isEmpty())
-        sql += QStringLiteral(" LIMIT %1").arg(filter.limit);
-
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    query.prepare(sql);
-    for (const QVariant &value : std::as_const(values))
-        query.addBindValue(value);
-    if (!query.exec()) {
-        *error = sqlProblem(query.lastError());
-        return result;
-    }
-    while (query.next()) {
-        AuditEntry entry;
-        entry.id = query.value(0).toLongLong();
-        entry.batchId = query.value(1).toLongLong();
-        entry.itemId = query.value(2).toLongLong();
-        entry.attempt = query.value(3).toInt();
-        entry.time = sqlDateTime(query.value(4));
-        entry.answered = sqlDateTime(query.value(5));
-        entry.accountId = query.value(6).toString();
-        entry.accountName = query.value(7).toString();
-        entry.service = serviceFromId(query.value(8).toString()).value_or(ServiceKind::Scriptix);
-        entry.kind = nodeKindFrom(entry.service, query.value(9).toString());
-        const QStringList ids = idsFrom(query.value(10).toString());
-        entry.itemRef = ids.value(ids.size() - 1);
-        entry.parentRef = ids.size() > 1 ? ids.at(ids.size() - 2) : QString();
-        entry.name = query.value(11).toString();
-        entry.parentName = query.value(12).toString();
-        entry.outcome = AuditEntry::outcomeFromId(query.value(13).toString())
-                            .value_or(AuditEntry::Outcome::Sent);
-        entry.httpStatus = query.value(14).toInt();
-        entry.requestId = query.value(15).toString().toLatin1();
-        entry.message = query.value(16).toString();
-        if (!filter.text.isEmpty() && !matches(entry, filter.text))
-            continue;
-        result.append(entry);
-        if (filter.limit > 0 && result.size() == filter.limit)
-            break;
-    }
-    return result;
-}
-
-bool AuditLog::writeCsv(const QList<AuditEntry> &entries, QIODevice *device)
-{
-    const auto line = [device](const QStringList &cells) {
-        QStringList quoted;
-        for (const QString &cell : cells)
-            quoted.append(csvCell(cell));
-        return device->write((quoted.join(u',') + QLatin1String("\r\n")).toUtf8()) >= 0;
-    };
-    bool ok
-        = line({ QStringLiteral("time"), QStringLiteral("account"), QStringLiteral("service"),
-                 QStringLiteral("kind"), QStringLiteral("id"), QStringLiteral("name"),
-                 QStringLiteral("parent_id"), QStringLiteral("parent"), QStringLiteral("outcome"),
-                 QStringLiteral("http_status"), QStringLiteral("request_id"),
-                 QStringLiteral("message"), QStringLiteral("batch"), QStringLiteral("attempt") });
-    for (const AuditEntry &entry : entries) {
-        if (!ok)
-            break;
-        ok = line({ entry.time.toUTC().toString(Qt::ISODateWithMs), entry.accountName,
-                    serviceId(entry.service), nodeKindId(entry.kind), entry.itemRef, entry.name,
-                    entry.parentRef, entry.parentName, AuditEntry::outcomeId(entry.outcome),
-                    entry.httpStatus ? QString::number(entry.httpStatus) : QString(),
-                    QString::fromLatin1(entry.requestId), entry.message,
-                    QString::number(entry.batchId), QString::number(entry.attempt) });
-    }
     return ok;
 }
 

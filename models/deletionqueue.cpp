@@ -2,6 +2,7 @@
 
 #include "auditlog.h"
 #include "connector.h"
+#include "logging.h"
 #include "networkclient.h"
 
 #include <QRandomGenerator>
@@ -126,6 +127,8 @@ qint64 DeletionQueue::submit(QList<DeletionItem> &items, QString *error)
         }
     }
     admit(items);
+    qCInfo(lcQueue).noquote() << "batch" << batchId << "started:" << items.size() << "items from"
+                              << m_origin;
     return batchId;
 }
 
@@ -163,6 +166,7 @@ bool DeletionQueue::resume(qint64 batchId, QString *error)
         return true;
     }
     admit(owed);
+    qCInfo(lcQueue) << "batch" << batchId << "resumed:" << owed.size() << "items owed";
     return true;
 }
 
@@ -228,6 +232,7 @@ int DeletionQueue::retry(const QList<qint64> &itemIds)
             recorded(m_audit->recordState(kept), kept.batchId);
         m_lanes[kept.accountId]->pending.push_back(kept.id);
     }
+    qCInfo(lcQueue) << "retrying" << retried << "items on request";
     updateProgress();
     QMetaObject::invokeMethod(this, &DeletionQueue::pump, Qt::QueuedConnection);
     return retried;
@@ -359,6 +364,7 @@ void DeletionQueue::send(qint64 itemId)
         setState(item, DeletionState::InFlight);
     }
     ++item.attemptsThisRun;
+    qCInfo(lcQueue).noquote() << loggedItem(item) << "sent";
     AccountLane *lane = m_lanes.value(item.accountId);
     ++lane->inFlight;
     m_progress.current = item.name;
@@ -386,6 +392,7 @@ void DeletionQueue::identify(qint64 itemId, Connector *connector)
     DeletionItem &item = m_items[itemId];
     ++m_lanes.value(item.accountId)->inFlight;
     m_progress.current = item.name;
+    qCInfo(lcQueue).noquote() << loggedItem(item) << "looked up before it is sent again";
     ItemJob *lookup = connector->lookup(item.ref);
     // Ends once: with the lookup's answer, or without one if its account is closed first.
     const auto ended = std::make_shared<bool>(false);
@@ -590,6 +597,8 @@ void DeletionQueue::scheduleRetry(DeletionItem &item, qint64 attemptId, int dela
     lane->pending.push_front(item.id);
     // The whole account pauses: a failing service is not helped by more requests.
     lane->pausedUntilMs = qMax(lane->pausedUntilMs, m_clock.elapsed() + delayMs);
+    qCInfo(lcQueue).noquote() << loggedItem(item) << "retrying in" << delayMs
+                              << "ms; its account waits as long";
     Q_EMIT itemRetrying(item, delayMs);
 }
 
@@ -639,6 +648,8 @@ void DeletionQueue::setState(DeletionItem &item, DeletionState state)
     adjust(state, +1);
     item.state = state;
     item.updated = QDateTime::currentDateTimeUtc();
+    if (isOutcome(state))
+        qCInfo(lcQueue).noquote() << loggedItem(item) << "ended";
     // Rounds matter only while an item is owed (retry() starts them afresh). updateProgress()
     // walks them on every change: keeping finished items would make a long 429 storm quadratic.
     if (isOutcome(state))
@@ -666,6 +677,8 @@ void DeletionQueue::updateProgress()
     if (m_progress.isIdle() && !m_idleSignalled) {
         m_idleSignalled = true;
         m_cancelling = false;
+        qCInfo(lcQueue) << "run finished:" << m_progress.total << "items," << m_progress.deleted
+                        << "gone," << m_progress.notDeleted() << "not deleted";
         releaseFinishedBatches();
         Q_EMIT finished(m_progress);
     }
@@ -678,6 +691,7 @@ void DeletionQueue::recorded(bool ok, qint64 batchId)
     // The journal may now say less than happened: keep the batch claimed for this run (the next
     // start offers it again, and resuming costs at most a 404), and say so.
     m_unrecorded.insert(batchId);
+    qCInfo(lcQueue) << "batch" << batchId << "kept claimed: a journal write failed";
     m_progress.auditProblem
         = tr("The audit trail could not record everything: %1").arg(m_audit->lastError());
 }

@@ -1,9 +1,11 @@
 #include "networkclient.h"
 
 #include "applicationinfo.h"
+#include "logging.h"
 #include "nocookiejar.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QNetworkRequest>
@@ -137,6 +139,36 @@ ApiResult resultOf(QNetworkReply *reply, const QByteArray &requestId, qint64 str
     return result;
 }
 
+// What a request line may name of its URL: the path with its ids, never the query (a signed URL's
+// signature, a token parameter), the host or its user info.
+QString loggedPath(const QUrl &url)
+{
+    const QString path = url.path(QUrl::FullyEncoded);
+    return path.isEmpty() ? QStringLiteral("/") : path;
+}
+
+// The one line per request in docket.net: method, path, status, duration, X-Request-ID, and for a
+// failure its kind and Qt's error code. Never a header value, a body or Qt's error string (which
+// repeats the whole URL, query and all).
+void logRequest(const QByteArray &method, const QUrl &url, const QNetworkReply *reply,
+                const ApiResult &result, qint64 elapsedMs)
+{
+    if (!lcNet().isInfoEnabled())
+        return;
+    QString line = QString::fromLatin1(method) + u' ' + loggedPath(url) + u' '
+        + (result.status > 0 ? QString::number(result.status) : QStringLiteral("-")) + u' '
+        + QString::number(elapsedMs) + QStringLiteral(" ms");
+    if (result.error.isError()) {
+        line += QStringLiteral(" error=") + loggedErrorKind(result.error);
+        if (reply->error() != QNetworkReply::NoError)
+            line += QStringLiteral(" qt-error=") + QString::number(int(reply->error()));
+    }
+    // A read that followed a redirect within its origin says where it ended.
+    if (reply->url().path() != url.path())
+        line += QStringLiteral(" redirected-to=") + loggedPath(reply->url());
+    qCInfo(lcNet).noquote() << line << "X-Request-ID" << result.requestId;
+}
+
 } // namespace
 
 QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
@@ -144,6 +176,8 @@ QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
 {
     // What cannot be sent safely is not sent; `done` hears why, later, as for any answer.
     const auto refuse = [&](const QString &why) {
+        qCInfo(lcNet).noquote() << request.method << loggedPath(request.url)
+                                << "not sent: invalid-input";
         QTimer::singleShot(0, context, [done = std::move(done), why] {
             ApiResult result;
             result.error = ApiError::make(ApiError::Kind::InvalidInput, why);
@@ -197,18 +231,26 @@ QNetworkReply *NetworkClient::send(const ApiRequest &request, QObject *context,
         pieces->deliver = request.bodyPieces;
         connect(reply, &QNetworkReply::readyRead, this, [reply, pieces] { pieces->take(reply); });
     }
+    QElapsedTimer clock;
+    clock.start();
     connect(reply, &QNetworkReply::finished, this,
-            [reply, guard, requestId, pieces, done = std::move(done)] {
+            [reply, guard, requestId, pieces, clock, method = request.method, url = request.url,
+             done = std::move(done)] {
                 reply->deleteLater();
-                if (!guard)
+                if (!guard) {
+                    qCInfo(lcNet).noquote() << method << loggedPath(url) << "abandoned after"
+                                            << clock.elapsed() << "ms X-Request-ID" << requestId;
                     return;
+                }
                 qint64 streamed = -1;
                 if (pieces) {
                     pieces->take(reply); // what is left, and the body of a 2xx that never said
                     if (pieces->started)
                         streamed = pieces->delivered;
                 }
-                done(resultOf(reply, requestId, streamed));
+                const ApiResult result = resultOf(reply, requestId, streamed);
+                logRequest(method, url, reply, result, clock.elapsed());
+                done(result);
             });
     return reply;
 }
