@@ -113,8 +113,9 @@ public:
     // their loaded children), vanished ones are removed, new ones inserted, in server order.
     void refresh(const QModelIndex &index);
 
-    // Where deletes go: the window's queue (with its audit trail). Without one set, the model
-    // makes its own, without an audit trail. The model does not own a queue it is given.
+    // Where deletes go: the window's queue (with its audit trail). Without one set, RowDeletions
+    // (rowdeletions.h) makes one of its own, without an audit trail, on the first delete. The
+    // model does not own a queue it is given.
     void setDeletionQueue(DeletionQueue *queue);
     DeletionQueue *deletionQueue();
 
