@@ -1,5 +1,7 @@
 #include "connector.h"
 
+#include "pagewalker.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
@@ -89,56 +91,52 @@ ItemJob *Connector::lookup(const NodeRef &ref)
             tr("%1 holds nothing at this path.").arg(serviceDisplayName(service()))));
         return job;
     }
-    lookupInPage(job, *parent, {}, 0);
+    lookupInPage(job, *parent);
     return job;
 }
 
-void Connector::lookupInPage(ItemJob *job, const NodeRef &parent, const QVariant &cursor,
-                             int pagesRead)
+void Connector::lookupInPage(ItemJob *job, const NodeRef &parent)
 {
-    ListJob *page = list(parent, { cursor, pageSize(parent.kind) });
-    // Aborting the lookup drops the page's answer.
-    connect(job, &QObject::destroyed, page, &ConnectorJob::abort);
-    connect(page, &ConnectorJob::finished, job,
-            [this, job, parent, cursor, pagesRead](ConnectorJob *finished) {
-                auto *listed = static_cast<ListJob *>(finished);
-                if (job->isFinished())
-                    return;
-                if (listed->failed()) {
-                    job->finish(listed->error());
-                    return;
+    const QString id = job->ref().id();
+    const NodeKind kind = job->ref().kind;
+    // The walk belongs to the job: aborting the lookup drops the page's answer.
+    PageWalker::walk(
+        this, parent, { {}, pageSize(parent.kind) }, maxLookupPages, job,
+        [job, parent, id, kind](const ListPage &page) {
+            if (job->isFinished())
+                return PageWalker::Next::Stop;
+            for (const RemoteItem &item : page.items) {
+                if (item.ref.kind == kind && item.ref.id() == id) {
+                    job->setItem(item);
+                    return PageWalker::Next::Stop;
                 }
-                const ListPage &page = listed->page();
-                const QString id = job->ref().id();
-                for (const RemoteItem &item : page.items) {
-                    if (item.ref.kind == job->ref().kind && item.ref.id() == id) {
-                        job->setItem(item);
-                        job->finish();
-                        return;
-                    }
+            }
+            for (int row = 0; row < page.rows.size(); ++row) {
+                if (page.rows.kind(row) == kind && page.rows.id(row) == id) {
+                    job->setItem(page.rows.item(row, parent));
+                    return PageWalker::Next::Stop;
                 }
-                for (int row = 0; row < page.rows.size(); ++row) {
-                    if (page.rows.kind(row) == job->ref().kind && page.rows.id(row) == id) {
-                        job->setItem(page.rows.item(row, parent));
-                        job->finish();
-                        return;
-                    }
-                }
-                if (!page.hasMore()) {
-                    job->finish(); // the whole listing read: not found
-                    return;
-                }
+            }
+            return PageWalker::Next::Continue;
+        },
+        [job](PageWalker::End end, const ApiError &error) {
+            switch (end) {
+            case PageWalker::End::Complete: // the whole listing read: found, or not there
+            case PageWalker::End::Stopped:
+                job->finish();
+                return;
+            case PageWalker::End::Failed: // a page failed, or the cursor repeated
+                job->finish(error);
+                return;
+            case PageWalker::End::PageLimit:
                 // Not read to its end, so not known to be missing: an error, not "not found".
-                // (A cursor that points back where it started would loop for ever.)
-                if (page.nextCursor == cursor || pagesRead + 1 >= maxLookupPages) {
-                    job->finish(ApiError::make(
-                        ApiError::Kind::InvalidInput,
-                        tr("It is not in the part of its parent's listing that was read, and "
-                           "the rest is too long to read for it.")));
-                    return;
-                }
-                lookupInPage(job, parent, page.nextCursor, pagesRead + 1);
-            });
+                job->finish(ApiError::make(
+                    ApiError::Kind::InvalidInput,
+                    tr("It is not in the part of its parent's listing that was read, and the rest "
+                       "is too long to read for it.")));
+                return;
+            }
+        });
 }
 
 namespace {

@@ -225,8 +225,8 @@ protected:
                               const ApiResult &result);
 
 private:
-    // lookup(): reads one page of `parent`'s listing for the job's item, then the next.
-    void lookupInPage(ItemJob *job, const NodeRef &parent, const QVariant &cursor, int pagesRead);
+    // lookup(): reads `parent`'s listing page by page (a PageWalker) for the job's item.
+    void lookupInPage(ItemJob *job, const NodeRef &parent);
 
     AccountSession *m_session;
 };

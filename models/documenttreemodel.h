@@ -16,6 +16,8 @@
 namespace Docket {
 
 class Connector;
+class DocumentLister;
+class RowDeletions;
 
 // The live tree of every account and what its service holds, loaded lazily in the style of KDE's
 // KDirModel: a container says it has children before they are listed, canFetchMore()/fetchMore()
@@ -111,8 +113,9 @@ public:
     // their loaded children), vanished ones are removed, new ones inserted, in server order.
     void refresh(const QModelIndex &index);
 
-    // Where deletes go: the window's queue (with its audit trail). Without one set, the model
-    // makes its own, without an audit trail. The model does not own a queue it is given.
+    // Where deletes go: the window's queue (with its audit trail). Without one set, RowDeletions
+    // (rowdeletions.h) makes one of its own, without an audit trail, on the first delete. The
+    // model does not own a queue it is given.
     void setDeletionQueue(DeletionQueue *queue);
     DeletionQueue *deletionQueue();
 
@@ -146,6 +149,10 @@ private:
     struct IdKey;
     class IdIndex;
     enum class RunMode { Append, Refresh };
+    // Lists pages into the rows, and re-lists (documentlister.h).
+    friend class DocumentLister;
+    // Sends deletes and follows their answers (rowdeletions.h).
+    friend class RowDeletions;
 
     Node *nodeFor(const QModelIndex &index) const;
     QModelIndex indexOf(const Node *node, int column = 0) const;
@@ -161,16 +168,6 @@ private:
     quint32 internStatus(const QString &status);
     const QString &statusOf(const Node *node) const;
 
-    void startRun(Node *node, RunMode mode, bool all, int targetCount, const QVariant &cursor);
-    void requestPage(Node *node, const QVariant &cursor);
-    void pageArrived(quint64 serial, quint64 runId, quint64 slotId, const ListPage &page,
-                     const ApiError &error);
-    void drain(Node *node);
-    void finishRun(Node *node, const ApiError &error);
-    void appendRows(Node *node, const RowBlock &rows);
-    void reconcile(Node *node, const RowBlock &rows);
-    void updateRow(Node *node, const RowBlock &rows, int row, const std::vector<quint32> &statuses,
-                   const IdKey &key);
     // Each status word of `rows` as the model's index (see internStatus()), by the block's index.
     std::vector<quint32> statusesOf(const RowBlock &rows);
     std::unique_ptr<Node> makeNode(Node *parent, const RowBlock &rows, int row,
@@ -179,39 +176,19 @@ private:
     void forget(Node *node);
     void removeChildRows(Node *parent, int first, int last);
     void renumber(Node *parent, int from);
-    void markDeleting(Node *node, qint64 itemId);
-    void deletionItemStarted(const DeletionItem &item);
-    void deletionItemFinished(const DeletionItem &item);
-    void relistAfterDeletes(Node *parent);
 
     QString statusText(const Node *node) const;
     QVariant displayData(const Node *node, int column) const;
     QVariant sortData(const Node *node, int column) const;
 
     std::unique_ptr<Node> m_root;
+    DocumentLister *m_lister; // a child
+    RowDeletions *m_deletions; // a child
     int m_pageSize = 0;
-    quint64 m_nextRunId = 1;
     quint64 m_nextSerial = 1;
     // Listed containers by serial: how an answer finds its node, or learns it is gone, without a
     // reference count on every row.
     QHash<quint64, Node *> m_containers;
-    // Rows whose delete is queued or in flight, with the queue's item id, and the other way round.
-    QHash<const Node *, qint64> m_deleting;
-    struct DeleteTicket
-    {
-        const Node *node = nullptr; // null once the row left the tree
-        quint64 parentSerial = 0;
-    };
-    QHash<qint64, DeleteTicket> m_deletingRows;
-    // Per container (by serial): deletes under it still owed an answer, and whether any went.
-    struct DeletesUnder
-    {
-        int pending = 0;
-        bool anyGone = false;
-    };
-    QHash<quint64, DeletesUnder> m_deletesUnder;
-    QPointer<DeletionQueue> m_queue; // not owned, unless it is m_ownQueue
-    std::unique_ptr<DeletionQueue> m_ownQueue;
     // Why the last delete of a row failed: only rows with such an error pay for it.
     // Why a row that a delete left in place stays: the outcome and the reason.
     struct ActionError

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "connectors/care360/care360connector.h"
 #include "itemformat.h"
+#include "pagewalker.h"
 #include "treepath.h"
 
 #include <QCoreApplication>
@@ -31,37 +32,38 @@ public:
         , m_all(all)
     { }
 
-    void fetch(const QVariant &cursor)
+    // Reads the listing through a PageWalker: it stops a service whose cursor repeats, which
+    // `--all` would otherwise follow for ever.
+    void start()
     {
-        PageRequest page { cursor, m_connector->pageSize(m_parent.kind) };
-        ListJob *job = m_connector->list(m_parent, page);
-        connect(job, &ConnectorJob::finished, this, [this](ConnectorJob *finished) {
-            auto *listJob = static_cast<ListJob *>(finished);
-            if (listJob->failed()) {
-                m_context->finish(CliContext::Failure, printable(listJob->error().userMessage));
-                return;
-            }
-            const ListPage &page = listJob->page();
-            for (const RemoteItem &item : page.items)
-                show(item);
-            if (page.total >= 0)
-                m_total = page.total;
-            if (page.hasMore() && m_all) {
-                fetch(page.nextCursor);
-                return;
-            }
-            if (page.hasMore()) {
-                m_context->note(m_total >= 0 ? tr("%1 of %2 shown; add --all for everything.")
-                                                   .arg(m_items.size())
-                                                   .arg(m_total)
-                                             : tr("%1 shown, more exist; add --all for everything.")
-                                                   .arg(m_items.size()));
-            } else if (m_items.isEmpty()) {
-                m_context->note(tr("(empty)"));
-            }
-            m_context->setJsonResult(m_items);
-            m_context->finish(CliContext::Success);
-        });
+        PageWalker::walk(
+            m_connector, m_parent, { {}, m_connector->pageSize(m_parent.kind) }, 0, this,
+            [this](const ListPage &page) {
+                for (const RemoteItem &item : page.items)
+                    show(item);
+                if (page.total >= 0)
+                    m_total = page.total;
+                m_more = page.hasMore();
+                return m_all ? PageWalker::Next::Continue : PageWalker::Next::Stop;
+            },
+            [this](PageWalker::End end, const ApiError &error) {
+                if (end == PageWalker::End::Failed || end == PageWalker::End::PageLimit) {
+                    m_context->finish(CliContext::Failure, printable(error.userMessage));
+                    return;
+                }
+                if (m_more) {
+                    m_context->note(m_total >= 0
+                                        ? tr("%1 of %2 shown; add --all for everything.")
+                                              .arg(m_items.size())
+                                              .arg(m_total)
+                                        : tr("%1 shown, more exist; add --all for everything.")
+                                              .arg(m_items.size()));
+                } else if (m_items.isEmpty()) {
+                    m_context->note(tr("(empty)"));
+                }
+                m_context->setJsonResult(m_items);
+                m_context->finish(CliContext::Success);
+            });
     }
 
 private:
@@ -83,6 +85,7 @@ private:
     bool m_all;
     QJsonArray m_items;
     int m_total = -1;
+    bool m_more = false; // the last page read says more exist
 };
 
 } // namespace
@@ -128,6 +131,6 @@ void runListCommand(CliContext *context, const CliRequest &request)
                                          nodeKindName(parent.kind).toLower()));
                 return;
             }
-            (new Lister(context, connector, parent, request.all))->fetch({});
+            (new Lister(context, connector, parent, request.all))->start();
         });
 }

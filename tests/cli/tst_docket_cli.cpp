@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QUrlQuery>
 
 class TestDocketCli : public QObject
 {
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void refusesPlainHttpToAnotherHost();
     void listsWithSecretFromEnvironment();
     void listsEverythingAsJson();
+    void lsAllStopsWhenTheCursorRepeats();
     void dryRunDeletesNothing();
     void refusesWithoutYesWhenNotAtATerminal();
     void deletesAndReportsAlreadyGone();
@@ -219,6 +221,45 @@ void TestDocketCli::listsEverythingAsJson()
     QVERIFY(!documentItems.isEmpty());
     QCOMPARE(documentItems.at(0).toObject().value(QStringLiteral("kind")).toString(),
              QStringLiteral("document"));
+}
+
+// A service whose next-page cursor comes back (a, b, a, ...) would keep `ls --all` reading the
+// same pages for ever: it stops with the reason, non-zero. (Before, it hung: runDocketCli()'s
+// timeout then gives -1.)
+void TestDocketCli::lsAllStopsWhenTheCursorRepeats()
+{
+    CannedServer server;
+    QVERIFY(server.listen());
+    server.answer = [](const QString &target) -> QByteArray {
+        const QString key = QUrlQuery(QUrl(target).query(QUrl::FullyEncoded))
+                                .queryItemValue(QStringLiteral("pagination_key"));
+        const auto page = [](const char *id, const char *next) -> QByteArray {
+            return QByteArray(R"({"files": [{"document_id": ")") + id + R"(", "file_name": ")" + id
+                + R"(.pdf", "num_pages": "1"}], "pagination_key": ")" + next + "\"}";
+        };
+        if (key.isEmpty())
+            return page("d1", "a");
+        return key == u"a" ? page("d2", "b") : page("d3", "a");
+    };
+    const CliRun added
+        = run({ QStringLiteral("account"), QStringLiteral("add"), QStringLiteral("documentpro"),
+                QStringLiteral("loopy"), QStringLiteral("--base-url"), server.url().toString() });
+    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+    QProcessEnvironment key;
+    key.insert(QStringLiteral("DOCKET_SECRET_LOOPY_API_KEY"), QStringLiteral("canned-key"));
+
+    const CliRun listed
+        = run({ QStringLiteral("ls"), QStringLiteral("/loopy"), QStringLiteral("--all") }, key);
+    QVERIFY2(listed.exitCode != -1, "ls --all did not finish");
+    QVERIFY2(listed.exitCode != 0, qPrintable(listed.out));
+    QVERIFY2(listed.err.contains(
+                 QStringLiteral("the service returned the same page cursor twice; stopped "
+                                "listing to avoid a loop")),
+             qPrintable(listed.err));
+    // What was read before the loop showed itself was shown, each item once.
+    QCOMPARE(listed.out.count(QStringLiteral("d1.pdf")), 1);
+    QCOMPARE(listed.out.count(QStringLiteral("d3.pdf")), 1);
+    QCOMPARE(server.targets.size(), 3);
 }
 
 void TestDocketCli::dryRunDeletesNothing()
