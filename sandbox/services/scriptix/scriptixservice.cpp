@@ -1,6 +1,6 @@
 #include "scriptixservice.h"
 
-#include "../core/datagenerator.h"
+#include "core/datagenerator.h"
 
 #include <QJsonArray>
 #include <QTimeZone>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "../core/service.h"
+#include "core/service.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,6 +1,6 @@
 #include "documentproservice.h"
 
-#include "../core/datagenerator.h"
+#include "core/datagenerator.h"
 
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>

@@ -1,6 +1,6 @@
 #include "care360service.h"
 
-#include "../core/datagenerator.h"
+#include "core/datagenerator.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

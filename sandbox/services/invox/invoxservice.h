@@ -1,7 +1,7 @@
 #pragma once
 
-#include "../core/datagenerator.h"
-#include "../core/service.h"
+#include "core/datagenerator.h"
+#include "core/service.h"
 
 #include <QHash>
 #include <QList>
