@@ -1,6 +1,7 @@
 #include "care360service.h"
 
 #include "core/datagenerator.h"
+#include "core/servicesupport.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -17,6 +18,10 @@
 #include <iterator>
 #include <optional>
 
+using Sandbox::base64Url;
+using Sandbox::nowMs;
+using Sandbox::randomBytes;
+
 namespace {
 
 // Lifetimes: docs/services.md §2. Tokens, codes and download links use the real clock so a client
@@ -31,11 +36,6 @@ constexpr int kMaxFileNameLength = 255;
 QString demoOtpCode()
 {
     return QStringLiteral("123456");
-}
-
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
 }
 
 struct Tenant
@@ -171,24 +171,6 @@ bool isUuid(const QString &value)
     static const QRegularExpression pattern(QRegularExpression::anchoredPattern(QStringLiteral(
         "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")));
     return value.size() == 36 && pattern.match(value).hasMatch();
-}
-
-QByteArray base64Url(const QByteArray &bytes)
-{
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-QByteArray randomBytes(int count)
-{
-    QByteArray bytes(count, Qt::Uninitialized);
-    for (int i = 0; i < count; ++i)
-        bytes[i] = char(QRandomGenerator::system()->bounded(256));
-    return bytes;
-}
-
-QString isoFromSecs(qint64 secs)
-{
-    return DataGenerator::isoUtc(QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc()));
 }
 
 // --- The vendor's reply shapes -------------------------------------------------------------------
@@ -476,12 +458,13 @@ struct Care360Service::Data
     SandboxReply refresh(const SandboxRequest &request);
     SandboxReply logout(const SandboxRequest &request);
     SandboxReply listFiles(const SandboxRequest &request) const;
-    SandboxReply metadata(const SandboxRequest &request, const QString &id) const;
-    SandboxReply download(const SandboxRequest &request, const QString &id);
+    // The file routes name the file by "{id}"; the link download() hands out by "{token}".
+    SandboxReply metadata(const SandboxRequest &request, const RouteParams &params) const;
+    SandboxReply download(const SandboxRequest &request, const RouteParams &params);
     SandboxReply upload(const SandboxRequest &request);
-    SandboxReply rename(const SandboxRequest &request, const QString &id);
-    SandboxReply remove(const SandboxRequest &request, const QString &id);
-    SandboxReply downloadContent(const QString &token) const;
+    SandboxReply rename(const SandboxRequest &request, const RouteParams &params);
+    SandboxReply remove(const SandboxRequest &request, const RouteParams &params);
+    SandboxReply downloadContent(const SandboxRequest &request, const RouteParams &params) const;
 };
 
 namespace {
@@ -710,7 +693,7 @@ void Care360Service::Data::indexFile(int index)
 
 QString Care360Service::Data::tick()
 {
-    return isoFromSecs(++clockSecs);
+    return DataGenerator::isoUtcFromSecs(++clockSecs);
 }
 
 // --- Authentication
@@ -1032,8 +1015,10 @@ SandboxReply Care360Service::Data::listFiles(const SandboxRequest &request) cons
     return SandboxReply::raw(200, body, "application/json");
 }
 
-SandboxReply Care360Service::Data::metadata(const SandboxRequest &request, const QString &id) const
+SandboxReply Care360Service::Data::metadata(const SandboxRequest &request,
+                                            const RouteParams &params) const
 {
+    const QString id = params.value(QStringLiteral("id"));
     Caller caller;
     if (auto error = authenticate(request, &caller))
         return *error;
@@ -1043,8 +1028,10 @@ SandboxReply Care360Service::Data::metadata(const SandboxRequest &request, const
     return success(200, fileJson(files.at(index)));
 }
 
-SandboxReply Care360Service::Data::download(const SandboxRequest &request, const QString &id)
+SandboxReply Care360Service::Data::download(const SandboxRequest &request,
+                                            const RouteParams &params)
 {
+    const QString id = params.value(QStringLiteral("id"));
     Caller caller;
     if (auto error = authenticate(request, &caller))
         return *error;
@@ -1054,13 +1041,10 @@ SandboxReply Care360Service::Data::download(const SandboxRequest &request, const
 
     const QByteArray token = base64Url(randomBytes(24));
     downloads.insert(token, { index, nowMs() + kDownloadSeconds * 1000LL });
-    QUrl url = service->publicBaseUrl();
-    QString path = url.path();
-    while (path.endsWith(u'/'))
-        path.chop(1);
-    url.setPath(path + QStringLiteral("/downloads/") + QString::fromLatin1(token));
+    const QString url
+        = service->publicUrl(QStringLiteral("/downloads/") + QString::fromLatin1(token));
     return success(200,
-                   { { QStringLiteral("downloadUrl"), url.toString(QUrl::FullyEncoded) },
+                   { { QStringLiteral("downloadUrl"), url },
                      { QStringLiteral("fileName"), files.at(index).fileName },
                      { QStringLiteral("expiresIn"), kDownloadSeconds } });
 }
@@ -1121,8 +1105,9 @@ SandboxReply Care360Service::Data::upload(const SandboxRequest &request)
     return success(201, fileJson(files.last()));
 }
 
-SandboxReply Care360Service::Data::rename(const SandboxRequest &request, const QString &id)
+SandboxReply Care360Service::Data::rename(const SandboxRequest &request, const RouteParams &params)
 {
+    const QString id = params.value(QStringLiteral("id"));
     Caller caller;
     if (auto error = authenticate(request, &caller))
         return *error;
@@ -1146,8 +1131,9 @@ SandboxReply Care360Service::Data::rename(const SandboxRequest &request, const Q
     return success(200, fileJson(files.at(index)));
 }
 
-SandboxReply Care360Service::Data::remove(const SandboxRequest &request, const QString &id)
+SandboxReply Care360Service::Data::remove(const SandboxRequest &request, const RouteParams &params)
 {
+    const QString id = params.value(QStringLiteral("id"));
     Caller caller;
     if (auto error = authenticate(request, &caller))
         return *error;
@@ -1168,8 +1154,10 @@ SandboxReply Care360Service::Data::remove(const SandboxRequest &request, const Q
     return successMessage(QStringLiteral("File deleted successfully"));
 }
 
-SandboxReply Care360Service::Data::downloadContent(const QString &token) const
+SandboxReply Care360Service::Data::downloadContent(const SandboxRequest &,
+                                                   const RouteParams &params) const
 {
+    const QString token = params.value(QStringLiteral("token"));
     const auto found = downloads.constFind(token.toLatin1());
     if (token.isEmpty() || found == downloads.constEnd() || files.at(found->file).isDeleted)
         return failure(404, QStringLiteral("Download link not found"), QStringLiteral("NOT_FOUND"));
@@ -1186,7 +1174,8 @@ SandboxReply Care360Service::Data::downloadContent(const QString &token) const
 // --------------------------------------------------------------------------------
 
 Care360Service::Care360Service()
-    : d(std::make_unique<Data>(this))
+    : SandboxService(QStringLiteral("care360"), QStringLiteral("CareValidate Care360"))
+    , d(std::make_unique<Data>(this))
 { }
 
 Care360Service::~Care360Service() = default;
@@ -1194,52 +1183,30 @@ Care360Service::~Care360Service() = default;
 QList<Route> Care360Service::routes()
 {
     Data *data = d.get();
-    const auto post = [](const QString &pattern, const QString &name,
-                         SandboxReply (Data::*handler)(const SandboxRequest &), Data *target) {
-        return Route { "POST", pattern, name,
-                       [target, handler](const SandboxRequest &request, const RouteParams &) {
-                           return (target->*handler)(request);
-                       } };
-    };
     return {
-        post(QStringLiteral("/api/v1/users/auth/send-otp"), QStringLiteral("auth.send-otp"),
-             &Data::sendOtp, data),
-        post(QStringLiteral("/api/v1/users/auth/verify-otp"), QStringLiteral("auth.verify-otp"),
-             &Data::verifyOtp, data),
-        post(QStringLiteral("/api/v1/users/auth/refresh-token"),
-             QStringLiteral("auth.refresh-token"), &Data::refresh, data),
-        post(QStringLiteral("/api/v1/users/auth/logout"), QStringLiteral("auth.logout"),
-             &Data::logout, data),
-        { "GET", QStringLiteral("/api/v1/users/me/files"), QStringLiteral("file.list"),
-          [data](const SandboxRequest &request, const RouteParams &) {
-              return data->listFiles(request);
-          } },
-        post(QStringLiteral("/api/v1/users/me/files/upload"), QStringLiteral("file.upload"),
-             &Data::upload, data),
-        { "GET", QStringLiteral("/api/v1/users/me/files/{id}/metadata"),
-          QStringLiteral("file.metadata"),
-          [data](const SandboxRequest &request, const RouteParams &params) {
-              return data->metadata(request, params.value(QStringLiteral("id")));
-          } },
-        { "PATCH", QStringLiteral("/api/v1/users/me/files/{id}/metadata"),
-          QStringLiteral("file.rename"),
-          [data](const SandboxRequest &request, const RouteParams &params) {
-              return data->rename(request, params.value(QStringLiteral("id")));
-          } },
-        { "GET", QStringLiteral("/api/v1/users/me/files/{id}/download"),
-          QStringLiteral("file.download"),
-          [data](const SandboxRequest &request, const RouteParams &params) {
-              return data->download(request, params.value(QStringLiteral("id")));
-          } },
-        { "DELETE", QStringLiteral("/api/v1/users/me/files/{id}"), QStringLiteral("file.delete"),
-          [data](const SandboxRequest &request, const RouteParams &params) {
-              return data->remove(request, params.value(QStringLiteral("id")));
-          } },
+        Route::bind("POST", QStringLiteral("/api/v1/users/auth/send-otp"),
+                    QStringLiteral("auth.send-otp"), data, &Data::sendOtp),
+        Route::bind("POST", QStringLiteral("/api/v1/users/auth/verify-otp"),
+                    QStringLiteral("auth.verify-otp"), data, &Data::verifyOtp),
+        Route::bind("POST", QStringLiteral("/api/v1/users/auth/refresh-token"),
+                    QStringLiteral("auth.refresh-token"), data, &Data::refresh),
+        Route::bind("POST", QStringLiteral("/api/v1/users/auth/logout"),
+                    QStringLiteral("auth.logout"), data, &Data::logout),
+        Route::bind("GET", QStringLiteral("/api/v1/users/me/files"), QStringLiteral("file.list"),
+                    data, &Data::listFiles),
+        Route::bind("POST", QStringLiteral("/api/v1/users/me/files/upload"),
+                    QStringLiteral("file.upload"), data, &Data::upload),
+        Route::bind("GET", QStringLiteral("/api/v1/users/me/files/{id}/metadata"),
+                    QStringLiteral("file.metadata"), data, &Data::metadata),
+        Route::bind("PATCH", QStringLiteral("/api/v1/users/me/files/{id}/metadata"),
+                    QStringLiteral("file.rename"), data, &Data::rename),
+        Route::bind("GET", QStringLiteral("/api/v1/users/me/files/{id}/download"),
+                    QStringLiteral("file.download"), data, &Data::download),
+        Route::bind("DELETE", QStringLiteral("/api/v1/users/me/files/{id}"),
+                    QStringLiteral("file.delete"), data, &Data::remove),
         // Where downloadUrl points: a signed link, so no cv-api-key or Bearer (like a bucket URL).
-        { "GET", QStringLiteral("/downloads/{token}"), QStringLiteral("download.content"),
-          [data](const SandboxRequest &, const RouteParams &params) {
-              return data->downloadContent(params.value(QStringLiteral("token")));
-          } },
+        Route::bind("GET", QStringLiteral("/downloads/{token}"), QStringLiteral("download.content"),
+                    data, &Data::downloadContent),
     };
 }
 

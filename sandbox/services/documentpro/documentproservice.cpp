@@ -1,14 +1,16 @@
 #include "documentproservice.h"
 
 #include "core/datagenerator.h"
+#include "core/servicesupport.h"
 
 #include <QJsonArray>
-#include <QMessageAuthenticationCode>
 #include <QRegularExpression>
 #include <QUrl>
 
 #include <algorithm>
 #include <cmath>
+
+using Sandbox::latin1;
 
 namespace {
 
@@ -26,11 +28,6 @@ const char seedUser[] = "0a7c3e59-1f86-4d2b-b340-8e6f1a2c9d05";
 
 const int maxLimit = 100;
 const QByteArray cursorPrefix = "dpcursor:";
-
-QString latin1(const char *text)
-{
-    return QString::fromLatin1(text);
-}
 
 // Builds the newer error body, the one the delete page documents.
 QJsonObject errorBody(const QString &code, const QString &message)
@@ -109,34 +106,26 @@ QStringList fromLatin1List(std::initializer_list<const char *> items)
 
 } // namespace
 
-DocumentProService::DocumentProService() = default;
+DocumentProService::DocumentProService()
+    : SandboxService(QStringLiteral("documentpro"), QStringLiteral("DocumentPro"))
+{ }
+
 DocumentProService::~DocumentProService() = default;
 
 QList<Route> DocumentProService::routes()
 {
     return {
-        { "GET", QStringLiteral("/v1/documents"), QStringLiteral("documents.list"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return listDocuments(request);
-          } },
-        { "GET", QStringLiteral("/files"), QStringLiteral("result.get"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return getResult(request);
-          } },
-        { "DELETE", QStringLiteral("/files"), QStringLiteral("result.delete"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return deleteResult(request);
-          } },
-        { "GET", QStringLiteral("/v1/templates"), QStringLiteral("templates.list"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return listTemplates(request);
-          } },
+        Route::bind("GET", QStringLiteral("/v1/documents"), QStringLiteral("documents.list"), this,
+                    &DocumentProService::listDocuments),
+        Route::bind("GET", QStringLiteral("/files"), QStringLiteral("result.get"), this,
+                    &DocumentProService::getResult),
+        Route::bind("DELETE", QStringLiteral("/files"), QStringLiteral("result.delete"), this,
+                    &DocumentProService::deleteResult),
+        Route::bind("GET", QStringLiteral("/v1/templates"), QStringLiteral("templates.list"), this,
+                    &DocumentProService::listTemplates),
         // Where file_presigned_url points: signed, so no API key (like a real presigned URL).
-        { "GET", QStringLiteral("/downloads/{requestId}/{fileName}"),
-          QStringLiteral("result.download"),
-          [this](const SandboxRequest &request, const RouteParams &params) {
-              return download(request, params);
-          } },
+        Route::bind("GET", QStringLiteral("/downloads/{requestId}/{fileName}"),
+                    QStringLiteral("result.download"), this, &DocumentProService::download),
     };
 }
 
@@ -710,21 +699,17 @@ QJsonObject DocumentProService::extractedData(const Result &result) const
 
 QByteArray DocumentProService::signature(const QString &requestId) const
 {
-    return QMessageAuthenticationCode::hash(requestId.toUtf8(), m_signingKey,
-                                            QCryptographicHash::Sha256)
-        .toHex();
+    return Sandbox::hmacSha256Hex(requestId.toUtf8(), m_signingKey);
 }
 
 QString DocumentProService::presignedUrl(const Result &result) const
 {
-    QString base = publicBaseUrl().toString(QUrl::FullyEncoded);
-    while (base.endsWith(u'/'))
-        base.chop(1);
     const QString fileName = m_documents.at(result.document).fileName;
-    return base + QStringLiteral("/downloads/")
-        + QString::fromLatin1(QUrl::toPercentEncoding(result.requestId)) + u'/'
-        + QString::fromLatin1(QUrl::toPercentEncoding(fileName)) + QStringLiteral("?signature=")
-        + QString::fromLatin1(signature(result.requestId));
+    return publicUrl(QStringLiteral("/downloads/")
+                     + QString::fromLatin1(QUrl::toPercentEncoding(result.requestId)) + u'/'
+                     + QString::fromLatin1(QUrl::toPercentEncoding(fileName))
+                     + QStringLiteral("?signature=")
+                     + QString::fromLatin1(signature(result.requestId)));
 }
 
 // --- Control endpoint views ---------------------------------------------------------------------

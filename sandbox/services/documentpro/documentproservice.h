@@ -20,9 +20,6 @@ public:
     DocumentProService();
     ~DocumentProService() override;
 
-    QString id() const override { return QStringLiteral("documentpro"); }
-    QString displayName() const override { return QStringLiteral("DocumentPro"); }
-    QString basePath() const override { return QStringLiteral(""); }
     QList<Route> routes() override;
     SandboxReply errorReply(int status, const QString &code, const QString &message) const override;
     QByteArray rateLimitKey(const SandboxRequest &request) const override;

@@ -1,12 +1,16 @@
 #include "invoxservice.h"
 
+#include "core/servicesupport.h"
+
 #include <QDateTime>
 #include <QJsonArray>
-#include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
 #include <QUrl>
 
 #include <algorithm>
+
+using Sandbox::latin1;
+using Sandbox::nowMs;
 
 namespace {
 
@@ -22,16 +26,6 @@ const char mockDocumentId[] = "mock-document-id"; // the seed page's payload exa
 const qint64 tokenLifetimeSeconds = 2 * 60 * 60; // [doc] tokens live 2 hours
 const qint64 signedUrlLifetimeSeconds = 15 * 60;
 const int tokenPruneThreshold = 10000;
-
-QString latin1(const char *text)
-{
-    return QString::fromLatin1(text);
-}
-
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 // 401 and 403 carry {"message"}.
 SandboxReply messageReply(int status, const QString &message)
@@ -95,6 +89,7 @@ QString documentName(DataGenerator &generator, const QString &type)
 } // namespace
 
 InvoxService::InvoxService()
+    : SandboxService(QStringLiteral("invox"), QStringLiteral("Invox Medical"))
 {
     // Signed URLs only need to be unforgeable by clients; a per-process key does that.
     m_signingKey = QByteArray::number(QRandomGenerator::global()->generate64(), 16)
@@ -106,24 +101,15 @@ InvoxService::~InvoxService() = default;
 QList<Route> InvoxService::routes()
 {
     return {
-        { "POST", latin1(tokenPath), QStringLiteral("auth.token"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return issueToken(request);
-          } },
-        { "POST", QStringLiteral("/v1/generate-signed-urls-for-documents"),
-          QStringLiteral("signedUrls.create"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return createSignedUrls(request);
-          } },
-        { "DELETE", QStringLiteral("/v1/delete-document"), QStringLiteral("document.delete"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return deleteDocument(request);
-          } },
+        Route::bind("POST", latin1(tokenPath), QStringLiteral("auth.token"), this,
+                    &InvoxService::issueToken),
+        Route::bind("POST", QStringLiteral("/v1/generate-signed-urls-for-documents"),
+                    QStringLiteral("signedUrls.create"), this, &InvoxService::createSignedUrls),
+        Route::bind("DELETE", QStringLiteral("/v1/delete-document"),
+                    QStringLiteral("document.delete"), this, &InvoxService::deleteDocument),
         // Where signedUrl points: authorised by its signature, not by a token.
-        { "PUT", QStringLiteral("/uploads/{documentId}"), QStringLiteral("upload.put"),
-          [this](const SandboxRequest &request, const RouteParams &params) {
-              return upload(request, params);
-          } },
+        Route::bind("PUT", QStringLiteral("/uploads/{documentId}"), QStringLiteral("upload.put"),
+                    this, &InvoxService::upload),
     };
 }
 
@@ -351,21 +337,17 @@ SandboxReply InvoxService::upload(const SandboxRequest &request, const RoutePara
 
 QByteArray InvoxService::signature(const QString &documentId, qint64 expires) const
 {
-    return QMessageAuthenticationCode::hash(documentId.toUtf8() + '\n'
-                                                + QByteArray::number(expires),
-                                            m_signingKey, QCryptographicHash::Sha256)
-        .toHex();
+    return Sandbox::hmacSha256Hex(documentId.toUtf8() + '\n' + QByteArray::number(expires),
+                                  m_signingKey);
 }
 
 QString InvoxService::signedUrl(const Document &document, qint64 expires) const
 {
-    QString base = publicBaseUrl().toString(QUrl::FullyEncoded);
-    while (base.endsWith(u'/'))
-        base.chop(1);
-    return base + QStringLiteral("/uploads/")
-        + QString::fromLatin1(QUrl::toPercentEncoding(document.documentId))
-        + QStringLiteral("?expires=") + QString::number(expires) + QStringLiteral("&signature=")
-        + QString::fromLatin1(signature(document.documentId, expires));
+    return publicUrl(QStringLiteral("/uploads/")
+                     + QString::fromLatin1(QUrl::toPercentEncoding(document.documentId))
+                     + QStringLiteral("?expires=") + QString::number(expires)
+                     + QStringLiteral("&signature=")
+                     + QString::fromLatin1(signature(document.documentId, expires)));
 }
 
 // --- Data ---------------------------------------------------------------------------------------

@@ -18,9 +18,6 @@ public:
     InvoxService();
     ~InvoxService() override;
 
-    QString id() const override { return QStringLiteral("invox"); }
-    QString displayName() const override { return QStringLiteral("Invox Medical"); }
-    QString basePath() const override { return QStringLiteral(""); }
     QList<Route> routes() override;
     SandboxReply errorReply(int status, const QString &code, const QString &message) const override;
     QByteArray rateLimitKey(const SandboxRequest &request) const override;

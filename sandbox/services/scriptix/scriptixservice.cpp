@@ -3,7 +3,6 @@
 #include "core/datagenerator.h"
 
 #include <QJsonArray>
-#include <QTimeZone>
 
 #include <algorithm>
 #include <utility>
@@ -44,8 +43,7 @@ quint32 fold(quint64 value)
 
 QString iso(qint64 secondsSinceEpoch)
 {
-    return DataGenerator::isoUtc(
-        QDateTime::fromSecsSinceEpoch(secondsSinceEpoch, QTimeZone::utc()));
+    return DataGenerator::isoUtcFromSecs(secondsSinceEpoch);
 }
 
 qint64 epochSeconds()
@@ -112,7 +110,9 @@ QJsonValue isoOrNull(qint64 seconds)
 } // namespace
 
 ScriptixService::ScriptixService()
-    : m_tokens { demoToken, otherToken, seedToken }
+    : SandboxService(QStringLiteral("scriptix"), QStringLiteral("Scriptix"),
+                     QStringLiteral("/api/v3"))
+    , m_tokens { demoToken, otherToken, seedToken }
 { }
 
 ScriptixService::~ScriptixService() = default;
@@ -155,34 +155,20 @@ QList<Route> ScriptixService::routes()
     const QString document = oneSession + QStringLiteral("/document/{did}");
     const QString comments = document + QStringLiteral("/comments");
     return {
-        { "GET", session, QStringLiteral("session.list"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return listSessions(request);
-          } },
-        { "GET", oneSession, QStringLiteral("session.get"),
-          [this](const SandboxRequest &request, const RouteParams &params) {
-              return getSession(request, params);
-          } },
-        { "DELETE", oneSession, QStringLiteral("session.delete"),
-          [this](const SandboxRequest &request, const RouteParams &params) {
-              return deleteSession(request, params);
-          } },
-        { "GET", document, QStringLiteral("document.get"),
-          [this](const SandboxRequest &request, const RouteParams &params) {
-              return getDocument(request, params);
-          } },
-        { "DELETE", document, QStringLiteral("document.delete"),
-          [this](const SandboxRequest &request, const RouteParams &params) {
-              return deleteDocument(request, params);
-          } },
-        { "GET", comments, QStringLiteral("comment.list"),
-          [this](const SandboxRequest &request, const RouteParams &params) {
-              return listComments(request, params);
-          } },
-        { "DELETE", comments + QStringLiteral("/{cid}"), QStringLiteral("comment.delete"),
-          [this](const SandboxRequest &request, const RouteParams &params) {
-              return deleteComment(request, params);
-          } },
+        Route::bind("GET", session, QStringLiteral("session.list"), this,
+                    &ScriptixService::listSessions),
+        Route::bind("GET", oneSession, QStringLiteral("session.get"), this,
+                    &ScriptixService::getSession),
+        Route::bind("DELETE", oneSession, QStringLiteral("session.delete"), this,
+                    &ScriptixService::deleteSession),
+        Route::bind("GET", document, QStringLiteral("document.get"), this,
+                    &ScriptixService::getDocument),
+        Route::bind("DELETE", document, QStringLiteral("document.delete"), this,
+                    &ScriptixService::deleteDocument),
+        Route::bind("GET", comments, QStringLiteral("comment.list"), this,
+                    &ScriptixService::listComments),
+        Route::bind("DELETE", comments + QStringLiteral("/{cid}"), QStringLiteral("comment.delete"),
+                    this, &ScriptixService::deleteComment),
     };
 }
 

@@ -24,9 +24,6 @@ public:
     ScriptixService();
     ~ScriptixService() override;
 
-    QString id() const override { return QStringLiteral("scriptix"); }
-    QString displayName() const override { return QStringLiteral("Scriptix"); }
-    QString basePath() const override { return QStringLiteral("/api/v3"); }
     QList<Route> routes() override;
     SandboxReply errorReply(int status, const QString &code, const QString &message) const override;
     QByteArray rateLimitKey(const SandboxRequest &request) const override;
