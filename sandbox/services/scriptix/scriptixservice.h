@@ -18,6 +18,9 @@ class DataGenerator;
 // their comments are generated lazily from a per-session seed the first time anything looks at
 // them, then kept, so they are stable once observed and deletes can be tracked. Transcript
 // segments are never stored: they are regenerated from each document's seed on every read.
+//
+// Handlers are in scriptixservice.cpp, generation and ids in scriptixgeneration.cpp, list orders in
+// scriptixsorting.cpp, JSON and the control views in scriptixjson.cpp.
 class ScriptixService : public SandboxService
 {
 public:
@@ -136,6 +139,8 @@ private:
     static QJsonObject documentRef(const Document &document);
     QJsonObject sessionJson(const Session &session, const QList<Document> &documents,
                             bool full) const;
+    // GET of one document: its fields and the transcript segments.
+    QJsonObject documentJson(const Session &session, const Document &document) const;
     QJsonArray transcriptSegments(const Session &session, const Document &document) const;
     static QJsonObject commentJson(const Comment &comment);
 
