@@ -34,4 +34,12 @@ QString latin1(const char *text)
     return QString::fromLatin1(text);
 }
 
+QStringList latin1List(std::initializer_list<const char *> items)
+{
+    QStringList list;
+    for (const char *item : items)
+        list.append(QString::fromLatin1(item));
+    return list;
+}
+
 } // namespace Sandbox

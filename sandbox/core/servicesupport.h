@@ -2,6 +2,9 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
+
+#include <initializer_list>
 
 // Small pieces more than one service needs, so each vendor's code keeps to its own API.
 namespace Sandbox {
@@ -17,5 +20,6 @@ QByteArray base64Url(const QByteArray &bytes);
 QByteArray hmacSha256Hex(const QByteArray &message, const QByteArray &key);
 // A fixture written as a C string ("dp_demo_k7Q2xW9mLp4R8tNc") as a QString.
 QString latin1(const char *text);
+QStringList latin1List(std::initializer_list<const char *> items);
 
 } // namespace Sandbox

@@ -14,6 +14,9 @@ class DataGenerator;
 // Documents belong to a user; API keys map to users (several keys may share one, e.g. the read-only
 // key sees the demo user's documents). Parser results hang off documents ("parser_runs") and are
 // the only thing the API can delete. Bulky result data is generated lazily from a per-result seed.
+//
+// Handlers are in documentproservice.cpp, generation and the fixtures in documentprogeneration.cpp,
+// JSON (result data included) in documentprojson.cpp.
 class DocumentProService : public SandboxService
 {
 public:
