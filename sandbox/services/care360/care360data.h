@@ -81,6 +81,12 @@ struct Care360Service::Data
     // Files (care360files.cpp).
     std::optional<SandboxReply> findVisibleFile(const Care360::Caller &caller, const QString &id,
                                                 int *index) const;
+    // authenticate(), then findVisibleFile() of the file "{id}" names.
+    std::optional<SandboxReply> findCallersFile(const SandboxRequest &request,
+                                                const RouteParams &params, Care360::Caller *caller,
+                                                int *index) const;
+    std::optional<SandboxReply> findCallersCase(const Care360::Caller &caller,
+                                                const QString &caseId, int *caseIndex) const;
     QJsonObject fileJson(const Care360::File &file) const;
     void appendFileJson(QByteArray &out, const Care360::File &file) const;
     QJsonObject activityJson(const Care360::CaseActivity &activity) const;

@@ -148,6 +148,30 @@ Care360Service::Data::findVisibleFile(const Caller &caller, const QString &id, i
     return std::nullopt;
 }
 
+std::optional<SandboxReply> Care360Service::Data::findCallersFile(const SandboxRequest &request,
+                                                                  const RouteParams &params,
+                                                                  Caller *caller, int *index) const
+{
+    if (auto error = authenticate(request, caller))
+        return error;
+    return findVisibleFile(*caller, params.value(QStringLiteral("id")), index);
+}
+
+// The case when it is one of the caller's: another patient's or tenant's is 403, not 404.
+std::optional<SandboxReply> Care360Service::Data::findCallersCase(const Caller &caller,
+                                                                  const QString &caseId,
+                                                                  int *caseIndex) const
+{
+    if (!isUuid(caseId))
+        return validationFailed();
+    const int found = caseById.value(caseId.toLower(), -1);
+    if (found < 0 || cases.at(found).tenant != caller.tenant
+        || cases.at(found).submitter != caller.user)
+        return caseForbidden();
+    *caseIndex = found;
+    return std::nullopt;
+}
+
 SandboxReply Care360Service::Data::listFiles(const SandboxRequest &request) const
 {
     Caller caller;
@@ -164,12 +188,9 @@ SandboxReply Care360Service::Data::listFiles(const SandboxRequest &request) cons
     const QList<int> *indices = &none;
     const QString caseId = request.queryValue(QStringLiteral("caseId"));
     if (!caseId.isEmpty()) {
-        if (!isUuid(caseId))
-            return validationFailed();
-        const int caseIndex = caseById.value(caseId.toLower(), -1);
-        if (caseIndex < 0 || cases.at(caseIndex).tenant != caller.tenant
-            || cases.at(caseIndex).submitter != caller.user)
-            return caseForbidden();
+        int caseIndex = -1;
+        if (auto error = findCallersCase(caller, caseId, &caseIndex))
+            return *error;
         indices = &caseFiles.at(caseIndex);
     } else {
         const auto found = patientFiles.constFind(caller.user);
@@ -199,12 +220,9 @@ SandboxReply Care360Service::Data::listFiles(const SandboxRequest &request) cons
 SandboxReply Care360Service::Data::metadata(const SandboxRequest &request,
                                             const RouteParams &params) const
 {
-    const QString id = params.value(QStringLiteral("id"));
     Caller caller;
-    if (auto error = authenticate(request, &caller))
-        return *error;
     int index = -1;
-    if (auto error = findVisibleFile(caller, id, &index))
+    if (auto error = findCallersFile(request, params, &caller, &index))
         return *error;
     return success(200, fileJson(files.at(index)));
 }
@@ -212,12 +230,9 @@ SandboxReply Care360Service::Data::metadata(const SandboxRequest &request,
 SandboxReply Care360Service::Data::download(const SandboxRequest &request,
                                             const RouteParams &params)
 {
-    const QString id = params.value(QStringLiteral("id"));
     Caller caller;
-    if (auto error = authenticate(request, &caller))
-        return *error;
     int index = -1;
-    if (auto error = findVisibleFile(caller, id, &index))
+    if (auto error = findCallersFile(request, params, &caller, &index))
         return *error;
 
     const QByteArray token = base64Url(randomBytes(24));
@@ -256,13 +271,8 @@ SandboxReply Care360Service::Data::upload(const SandboxRequest &request)
     const QJsonValue caseValue = body.value(QStringLiteral("caseId"));
     int caseIndex = -1;
     if (caseValue.isString() && !caseValue.toString().isEmpty()) {
-        const QString caseId = caseValue.toString();
-        if (!isUuid(caseId))
-            return validationFailed();
-        caseIndex = caseById.value(caseId.toLower(), -1);
-        if (caseIndex < 0 || cases.at(caseIndex).tenant != caller.tenant
-            || cases.at(caseIndex).submitter != caller.user)
-            return caseForbidden();
+        if (auto error = findCallersCase(caller, caseValue.toString(), &caseIndex))
+            return *error;
     } else if (!caseValue.isUndefined() && !caseValue.isNull() && !caseValue.isString()) {
         return validationFailed();
     }
@@ -314,12 +324,9 @@ SandboxReply Care360Service::Data::rename(const SandboxRequest &request, const R
 
 SandboxReply Care360Service::Data::remove(const SandboxRequest &request, const RouteParams &params)
 {
-    const QString id = params.value(QStringLiteral("id"));
     Caller caller;
-    if (auto error = authenticate(request, &caller))
-        return *error;
     int index = -1;
-    if (auto error = findVisibleFile(caller, id, &index))
+    if (auto error = findCallersFile(request, params, &caller, &index))
         return *error;
     if (files.at(index).uploader != caller.user)
         return fileNotFound(); // patients may only delete what they uploaded
