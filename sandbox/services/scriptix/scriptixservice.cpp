@@ -184,6 +184,44 @@ ScriptixService::Document *ScriptixService::findDocument(int owner, const RouteP
     return nullptr;
 }
 
+int ScriptixService::findCallersSession(const SandboxRequest &request, const RouteParams &params,
+                                        SandboxReply *error) const
+{
+    const int owner = authenticate(request, error);
+    return owner < 0 ? -1 : findSession(owner, params.value(QStringLiteral("sid")), error);
+}
+
+ScriptixService::Document *ScriptixService::findCallersDocument(const SandboxRequest &request,
+                                                                const RouteParams &params,
+                                                                int *sessionIndex,
+                                                                SandboxReply *error)
+{
+    const int owner = authenticate(request, error);
+    return owner < 0 ? nullptr : findDocument(owner, params, sessionIndex, error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deletes: the item is flagged (the control views still show it) and counted out.
+
+void ScriptixService::markDeleted(Comment &comment)
+{
+    comment.deleted = true;
+    --m_liveComments;
+    m_deletedComments.append(comment.id);
+}
+
+// A document's comments go with it.
+void ScriptixService::markDeleted(Document &document)
+{
+    document.deleted = true;
+    --m_liveDocuments;
+    m_deletedDocuments.append(document.id);
+    for (Comment &comment : document.comments) {
+        if (!comment.deleted)
+            markDeleted(comment);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
@@ -267,10 +305,7 @@ SandboxReply ScriptixService::listSessions(const SandboxRequest &request)
 SandboxReply ScriptixService::getSession(const SandboxRequest &request, const RouteParams &params)
 {
     SandboxReply error;
-    const int owner = authenticate(request, &error);
-    if (owner < 0)
-        return error;
-    const int index = findSession(owner, params.value(QStringLiteral("sid")), &error);
+    const int index = findCallersSession(request, params, &error);
     if (index < 0)
         return error;
     ensureDocuments(index);
@@ -282,10 +317,7 @@ SandboxReply ScriptixService::deleteSession(const SandboxRequest &request,
                                             const RouteParams &params)
 {
     SandboxReply error;
-    const int owner = authenticate(request, &error);
-    if (owner < 0)
-        return error;
-    const int index = findSession(owner, params.value(QStringLiteral("sid")), &error);
+    const int index = findCallersSession(request, params, &error);
     if (index < 0)
         return error;
     ensureDocuments(index);
@@ -293,22 +325,12 @@ SandboxReply ScriptixService::deleteSession(const SandboxRequest &request,
     session.deleted = true;
     m_visible[size_t(index)] = 0;
     --m_liveSessions;
-    --m_owners[owner].live;
+    --m_owners[session.owner].live;
     m_deletedSessions.append(session.sessionId);
     // "The session and all its documents": their comments go with them.
     for (Document &document : session.documents) {
-        if (document.deleted)
-            continue;
-        document.deleted = true;
-        --m_liveDocuments;
-        m_deletedDocuments.append(document.id);
-        for (Comment &comment : document.comments) {
-            if (comment.deleted)
-                continue;
-            comment.deleted = true;
-            --m_liveComments;
-            m_deletedComments.append(comment.id);
-        }
+        if (!document.deleted)
+            markDeleted(document);
     }
     // [doc] 204 or 200. Session and comment deletes answer 204, document deletes 200, so a
     // client has to accept both.
@@ -318,11 +340,8 @@ SandboxReply ScriptixService::deleteSession(const SandboxRequest &request,
 SandboxReply ScriptixService::getDocument(const SandboxRequest &request, const RouteParams &params)
 {
     SandboxReply error;
-    const int owner = authenticate(request, &error);
-    if (owner < 0)
-        return error;
     int index = -1;
-    const Document *document = findDocument(owner, params, &index, &error);
+    const Document *document = findCallersDocument(request, params, &index, &error);
     if (!document)
         return error;
     return SandboxReply::json(200,
@@ -334,23 +353,11 @@ SandboxReply ScriptixService::deleteDocument(const SandboxRequest &request,
                                              const RouteParams &params)
 {
     SandboxReply error;
-    const int owner = authenticate(request, &error);
-    if (owner < 0)
-        return error;
     int index = -1;
-    Document *document = findDocument(owner, params, &index, &error);
+    Document *document = findCallersDocument(request, params, &index, &error);
     if (!document)
         return error;
-    document->deleted = true;
-    --m_liveDocuments;
-    m_deletedDocuments.append(document->id);
-    for (Comment &comment : document->comments) {
-        if (comment.deleted)
-            continue;
-        comment.deleted = true;
-        --m_liveComments;
-        m_deletedComments.append(comment.id);
-    }
+    markDeleted(*document);
     return SandboxReply::json(200,
                               { { QStringLiteral("message"), QStringLiteral("Document deleted") },
                                 { QStringLiteral("document_id"), document->id } });
@@ -390,20 +397,15 @@ SandboxReply ScriptixService::deleteComment(const SandboxRequest &request,
                                             const RouteParams &params)
 {
     SandboxReply error;
-    const int owner = authenticate(request, &error);
-    if (owner < 0)
-        return error;
     int index = -1;
-    Document *document = findDocument(owner, params, &index, &error);
+    Document *document = findCallersDocument(request, params, &index, &error);
     if (!document)
         return error;
     const QString commentId = params.value(QStringLiteral("cid"));
     for (Comment &comment : document->comments) {
         if (comment.id != commentId || comment.deleted)
             continue;
-        comment.deleted = true;
-        --m_liveComments;
-        m_deletedComments.append(comment.id);
+        markDeleted(comment);
         return SandboxReply::empty(204);
     }
     return notFound(QStringLiteral("Comment"), commentId);

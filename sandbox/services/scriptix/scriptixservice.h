@@ -125,6 +125,14 @@ private:
     int findSession(int owner, const QString &sessionId, SandboxReply *error) const;
     Document *findDocument(int owner, const RouteParams &params, int *sessionIndex,
                            SandboxReply *error);
+    // authenticate(), then the lookup: for the handlers that check nothing in between.
+    int findCallersSession(const SandboxRequest &request, const RouteParams &params,
+                           SandboxReply *error) const;
+    Document *findCallersDocument(const SandboxRequest &request, const RouteParams &params,
+                                  int *sessionIndex, SandboxReply *error);
+    // Flags a live item deleted and counts it out; a document takes its live comments with it.
+    void markDeleted(Comment &comment);
+    void markDeleted(Document &document);
 
     // Generation.
     void addFixtureSession();
