@@ -111,6 +111,27 @@ int DocumentProService::visibleResult(const Account &account, const QString &req
     return index;
 }
 
+std::optional<SandboxReply> DocumentProService::findCallersResult(const SandboxRequest &request,
+                                                                  ResultAccess access,
+                                                                  int *index) const
+{
+    const Account *account = authenticate(request);
+    if (!account)
+        return unauthorized();
+    const QString requestId = request.queryValue(QStringLiteral("request_id"));
+    if (requestId.isEmpty())
+        return badRequest(QStringLiteral("missing_parameter"),
+                          QStringLiteral("request_id is required"));
+    if (access == ResultAccess::Delete && account->readOnly)
+        return errorReply(403, QStringLiteral("forbidden"),
+                          QStringLiteral("This API key is not allowed to delete results"));
+    *index = visibleResult(*account, requestId);
+    if (*index < 0)
+        return errorReply(404, QStringLiteral("not_found"),
+                          QStringLiteral("No parser result found for this request_id"));
+    return std::nullopt;
+}
+
 // --- Handlers -----------------------------------------------------------------------------------
 
 SandboxReply DocumentProService::listDocuments(const SandboxRequest &request)
@@ -183,39 +204,20 @@ SandboxReply DocumentProService::listDocuments(const SandboxRequest &request)
 
 SandboxReply DocumentProService::getResult(const SandboxRequest &request)
 {
-    const Account *account = authenticate(request);
-    if (!account)
-        return unauthorized();
-    const QString requestId = request.queryValue(QStringLiteral("request_id"));
-    if (requestId.isEmpty())
-        return badRequest(QStringLiteral("missing_parameter"),
-                          QStringLiteral("request_id is required"));
-    const int index = visibleResult(*account, requestId);
-    if (index < 0)
-        return errorReply(404, QStringLiteral("not_found"),
-                          QStringLiteral("No parser result found for this request_id"));
+    int index = -1;
+    if (auto error = findCallersResult(request, ResultAccess::Read, &index))
+        return *error;
     return SandboxReply::json(200, resultJson(m_results.at(index)));
 }
 
 SandboxReply DocumentProService::deleteResult(const SandboxRequest &request)
 {
-    const Account *account = authenticate(request);
-    if (!account)
-        return unauthorized();
-    const QString requestId = request.queryValue(QStringLiteral("request_id"));
-    if (requestId.isEmpty())
-        return badRequest(QStringLiteral("missing_parameter"),
-                          QStringLiteral("request_id is required"));
-    if (account->readOnly)
-        return errorReply(403, QStringLiteral("forbidden"),
-                          QStringLiteral("This API key is not allowed to delete results"));
-    const int index = visibleResult(*account, requestId);
-    if (index < 0)
-        return errorReply(404, QStringLiteral("not_found"),
-                          QStringLiteral("No parser result found for this request_id"));
+    int index = -1;
+    if (auto error = findCallersResult(request, ResultAccess::Delete, &index))
+        return *error;
 
     m_results[index].deleted = true;
-    m_deletedResults.append(requestId);
+    m_deletedResults.append(m_results.at(index).requestId);
     return SandboxReply::json(
         200,
         { { QStringLiteral("success"), true },

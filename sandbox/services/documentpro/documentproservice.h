@@ -7,6 +7,8 @@
 #include <QList>
 #include <QStringList>
 
+#include <optional>
+
 class DataGenerator;
 
 // DocumentPro, as docs/services.md §3 describes it. See ../README.md for the demo credentials.
@@ -83,6 +85,11 @@ private:
     SandboxReply unauthorized() const;
     // The live result with this id that `account` may see, or -1.
     int visibleResult(const Account &account, const QString &requestId) const;
+    // The result a /files call names (?request_id=) when the caller's key may read it or, for a
+    // delete, change it; otherwise the answer, checked in that order: key, id, permission, result.
+    enum class ResultAccess { Read, Delete };
+    std::optional<SandboxReply> findCallersResult(const SandboxRequest &request,
+                                                  ResultAccess access, int *index) const;
 
     // Data generation.
     void addAccount(const QByteArray &key, const QString &userId, bool readOnly);
