@@ -57,6 +57,14 @@ SandboxReply documentNotFound()
                       QStringLiteral("Document not found"));
 }
 
+// The field's text when it is a string, else empty: callers treat empty, missing and other types
+// alike.
+QString nonEmptyString(const QJsonObject &body, const QString &key)
+{
+    const QJsonValue value = body.value(key);
+    return value.isString() ? value.toString() : QString();
+}
+
 const QStringList &apiVersions()
 {
     static const QStringList versions
@@ -189,45 +197,33 @@ void InvoxService::expireTokens()
 
 // --- Shared request checks ----------------------------------------------------------------------
 
-bool InvoxService::admit(const SandboxRequest &request, const App **app, QJsonObject *body,
-                         SandboxReply *failure) const
+std::optional<SandboxReply> InvoxService::admit(const SandboxRequest &request, const App **app,
+                                                QJsonObject *body) const
 {
     const QByteArray bearer = request.bearerToken();
     const auto token = m_tokens.constFind(bearer);
-    if (bearer.isEmpty() || token == m_tokens.cend()) {
-        *failure
-            = messageReply(401, QStringLiteral("Unauthorized: missing or invalid access token"));
-        return false;
-    }
-    if (token->expiresAtMs <= nowMs()) {
-        *failure = messageReply(401, QStringLiteral("Unauthorized: access token expired"));
-        return false;
-    }
+    if (bearer.isEmpty() || token == m_tokens.cend())
+        return messageReply(401, QStringLiteral("Unauthorized: missing or invalid access token"));
+    if (token->expiresAtMs <= nowMs())
+        return messageReply(401, QStringLiteral("Unauthorized: access token expired"));
     *app = appById(token->appId);
-    if (!*app || !(*app)->allowed) {
-        *failure = messageReply(
-            403, QStringLiteral("This API Key is not allowed to consume this service"));
-        return false;
-    }
+    if (!*app || !(*app)->allowed)
+        return messageReply(403,
+                            QStringLiteral("This API Key is not allowed to consume this service"));
     if (request.hasHeader("x-invox-medical-api-version")
         && !apiVersions().contains(
             QString::fromLatin1(request.header("x-invox-medical-api-version").trimmed()))) {
-        *failure = typedError(400, QStringLiteral("invalidApiVersionForEndpoint"),
-                              QStringLiteral("Unsupported X-Invox-Medical-Api-Version; use one of ")
-                                  + apiVersions().join(QStringLiteral(", ")));
-        return false;
+        return typedError(400, QStringLiteral("invalidApiVersionForEndpoint"),
+                          QStringLiteral("Unsupported X-Invox-Medical-Api-Version; use one of ")
+                              + apiVersions().join(QStringLiteral(", ")));
     }
-    if (request.mimeType() != "application/json") {
-        *failure = invalidBody(QStringLiteral("Content-Type must be application/json"));
-        return false;
-    }
+    if (request.mimeType() != "application/json")
+        return invalidBody(QStringLiteral("Content-Type must be application/json"));
     bool ok = false;
     *body = request.jsonBody(&ok);
-    if (!ok) {
-        *failure = invalidBody(QStringLiteral("The request body must be a JSON object"));
-        return false;
-    }
-    return true;
+    if (!ok)
+        return invalidBody(QStringLiteral("The request body must be a JSON object"));
+    return std::nullopt;
 }
 
 // --- Documents ----------------------------------------------------------------------------------
@@ -236,12 +232,11 @@ SandboxReply InvoxService::createSignedUrls(const SandboxRequest &request)
 {
     const App *app = nullptr;
     QJsonObject body;
-    SandboxReply failure;
-    if (!admit(request, &app, &body, &failure))
-        return failure;
+    if (auto failure = admit(request, &app, &body))
+        return *failure;
 
-    const QJsonValue session = body.value(QStringLiteral("consultationSessionId"));
-    if (!session.isString() || session.toString().isEmpty())
+    const QString session = nonEmptyString(body, QStringLiteral("consultationSessionId"));
+    if (session.isEmpty())
         return invalidBody(QStringLiteral("consultationSessionId is required"));
     const QJsonValue documents = body.value(QStringLiteral("documents"));
     if (!documents.isArray())
@@ -270,7 +265,7 @@ SandboxReply InvoxService::createSignedUrls(const SandboxRequest &request)
         do {
             document.documentId = m_ids.uuid();
         } while (m_documentById.contains(document.documentId));
-        document.sessionId = session.toString();
+        document.sessionId = session;
         document.type = object.value(QStringLiteral("documentType")).toString();
         document.name = object.value(QStringLiteral("documentName")).toString();
         document.owner = app->appId;
@@ -288,14 +283,12 @@ SandboxReply InvoxService::deleteDocument(const SandboxRequest &request)
 {
     const App *app = nullptr;
     QJsonObject body;
-    SandboxReply failure;
-    if (!admit(request, &app, &body, &failure))
-        return failure;
+    if (auto failure = admit(request, &app, &body))
+        return *failure;
 
-    const QJsonValue id = body.value(QStringLiteral("documentId"));
-    if (!id.isString() || id.toString().isEmpty())
+    const QString documentId = nonEmptyString(body, QStringLiteral("documentId"));
+    if (documentId.isEmpty())
         return invalidBody(QStringLiteral("documentId is required"));
-    const QString documentId = id.toString();
     const int index = m_documentById.value(documentId, -1);
     // Unknown, already deleted and another app's all look the same.
     if (index < 0 || m_documents.at(index).deleted || m_documents.at(index).owner != app->appId)

@@ -7,6 +7,8 @@
 #include <QList>
 #include <QStringList>
 
+#include <optional>
+
 // Invox Medical, as docs/services.md §1 describes it. See ../README.md for the demo credentials.
 //
 // Registered apps exchange appId:apiKey for 2-hour access tokens. Documents are created by asking
@@ -58,9 +60,9 @@ private:
     SandboxReply upload(const SandboxRequest &request, const RouteParams &params);
 
     // The checks every document endpoint shares: bearer token, app permission, API version,
-    // JSON content type and body. On failure returns false with *failure set to the answer.
-    bool admit(const SandboxRequest &request, const App **app, QJsonObject *body,
-               SandboxReply *failure) const;
+    // JSON content type and body. The answer to send when one fails.
+    std::optional<SandboxReply> admit(const SandboxRequest &request, const App **app,
+                                      QJsonObject *body) const;
     const App *appById(const QString &appId) const;
     QString signedUrl(const Document &document, qint64 expires) const;
     QByteArray signature(const QString &documentId, qint64 expires) const;
