@@ -184,6 +184,20 @@ ScriptixService::Document *ScriptixService::findDocument(int owner, const RouteP
     return nullptr;
 }
 
+int ScriptixService::authenticatePaged(const SandboxRequest &request, Paging *paging,
+                                       SandboxReply *error) const
+{
+    const int owner = authenticate(request, error);
+    if (owner < 0)
+        return -1;
+    QString message;
+    if (!parsePaging(request, paging, &message)) {
+        *error = badRequest(message);
+        return -1;
+    }
+    return owner;
+}
+
 int ScriptixService::findCallersSession(const SandboxRequest &request, const RouteParams &params,
                                         SandboxReply *error) const
 {
@@ -228,14 +242,10 @@ void ScriptixService::markDeleted(Document &document)
 SandboxReply ScriptixService::listSessions(const SandboxRequest &request)
 {
     SandboxReply error;
-    const int owner = authenticate(request, &error);
+    Paging paging;
+    const int owner = authenticatePaged(request, &paging, &error);
     if (owner < 0)
         return error;
-
-    Paging paging;
-    QString message;
-    if (!parsePaging(request, &paging, &message))
-        return badRequest(message);
 
     static const QStringList sortNames = { QStringLiteral("created_at"), QStringLiteral("filename"),
                                            QStringLiteral("duration"), QStringLiteral("status") };
@@ -366,13 +376,10 @@ SandboxReply ScriptixService::deleteDocument(const SandboxRequest &request,
 SandboxReply ScriptixService::listComments(const SandboxRequest &request, const RouteParams &params)
 {
     SandboxReply error;
-    const int owner = authenticate(request, &error);
+    Paging paging;
+    const int owner = authenticatePaged(request, &paging, &error);
     if (owner < 0)
         return error;
-    Paging paging;
-    QString message;
-    if (!parsePaging(request, &paging, &message))
-        return badRequest(message);
     int index = -1;
     const Document *document = findDocument(owner, params, &index, &error);
     if (!document)

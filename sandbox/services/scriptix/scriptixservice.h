@@ -125,6 +125,8 @@ private:
     int findSession(int owner, const QString &sessionId, SandboxReply *error) const;
     Document *findDocument(int owner, const RouteParams &params, int *sessionIndex,
                            SandboxReply *error);
+    // What both lists start with: authenticate(), then the page asked for (a bad one is the 400).
+    int authenticatePaged(const SandboxRequest &request, Paging *paging, SandboxReply *error) const;
     // authenticate(), then the lookup: for the handlers that check nothing in between.
     int findCallersSession(const SandboxRequest &request, const RouteParams &params,
                            SandboxReply *error) const;
