@@ -155,3 +155,8 @@ QString DataGenerator::isoUtc(const QDateTime &dateTime)
 {
     return dateTime.toUTC().toString(Qt::ISODate);
 }
+
+QString DataGenerator::isoUtcFromSecs(qint64 secsSinceEpoch)
+{
+    return isoUtc(QDateTime::fromSecsSinceEpoch(secsSinceEpoch, QTimeZone::utc()));
+}

@@ -34,6 +34,7 @@ public:
     // 2026-11-01T09:00:00Z: "now" for generated data, so output does not depend on the clock.
     static QDateTime epoch();
     static QString isoUtc(const QDateTime &dateTime); // "2026-03-14T10:22:05Z"
+    static QString isoUtcFromSecs(qint64 secsSinceEpoch); // the same from seconds since 1970
 
 private:
     QRandomGenerator m_random;

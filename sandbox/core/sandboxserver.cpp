@@ -2,10 +2,10 @@
 
 #include "controlapi.h"
 #include "gateway.h"
-#include "services/care360service.h"
-#include "services/documentproservice.h"
-#include "services/invoxservice.h"
-#include "services/scriptixservice.h"
+#include "services/care360/care360service.h"
+#include "services/documentpro/documentproservice.h"
+#include "services/invox/invoxservice.h"
+#include "services/scriptix/scriptixservice.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

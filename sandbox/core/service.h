@@ -21,15 +21,20 @@ struct DataSpec
 class SandboxService
 {
 public:
+    SandboxService(const QString &id, const QString &displayName, const QString &basePath = {})
+        : m_id(id)
+        , m_displayName(displayName)
+        , m_basePath(basePath)
+    { }
     virtual ~SandboxService() = default;
 
     // "invox", "care360", "documentpro", "scriptix": used in URLs of the control endpoint, fault
     // rules and the addresses file.
-    virtual QString id() const = 0;
-    virtual QString displayName() const = 0;
+    QString id() const { return m_id; }
+    QString displayName() const { return m_displayName; }
     // Path under the port where the API lives ("/api/v3" for Scriptix, "" for the others), so the
     // base URL a client is given is exactly the vendor's base URL with the host replaced.
-    virtual QString basePath() const { return {}; }
+    QString basePath() const { return m_basePath; }
 
     virtual QList<Route> routes() = 0;
 
@@ -53,6 +58,15 @@ public:
     // Told once the port is known, for URLs the service hands out (signed upload URLs, downloads).
     void setPublicBaseUrl(const QUrl &url) { m_publicBaseUrl = url; }
     QUrl publicBaseUrl() const { return m_publicBaseUrl; }
+    // publicBaseUrl() followed by `encodedPath` ("/downloads/abc", already percent-encoded, query
+    // included): the form every link a service hands out takes.
+    QString publicUrl(const QString &encodedPath) const
+    {
+        QString base = m_publicBaseUrl.toString(QUrl::FullyEncoded);
+        while (base.endsWith(u'/'))
+            base.chop(1);
+        return base + encodedPath;
+    }
 
     // Fixed demo credentials (and any other fixtures a client or a test needs to know), printed at
     // start and written to the addresses file.
@@ -66,5 +80,8 @@ public:
     virtual void expireTokens() { }
 
 private:
+    const QString m_id;
+    const QString m_displayName;
+    const QString m_basePath;
     QUrl m_publicBaseUrl;
 };

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "../core/service.h"
+#include "core/service.h"
 
 #include <QHash>
 #include <QList>
@@ -18,15 +18,15 @@ class DataGenerator;
 // their comments are generated lazily from a per-session seed the first time anything looks at
 // them, then kept, so they are stable once observed and deletes can be tracked. Transcript
 // segments are never stored: they are regenerated from each document's seed on every read.
+//
+// Handlers are in scriptixservice.cpp, generation and ids in scriptixgeneration.cpp, list orders in
+// scriptixsorting.cpp, JSON and the control views in scriptixjson.cpp.
 class ScriptixService : public SandboxService
 {
 public:
     ScriptixService();
     ~ScriptixService() override;
 
-    QString id() const override { return QStringLiteral("scriptix"); }
-    QString displayName() const override { return QStringLiteral("Scriptix"); }
-    QString basePath() const override { return QStringLiteral("/api/v3"); }
     QList<Route> routes() override;
     SandboxReply errorReply(int status, const QString &code, const QString &message) const override;
     QByteArray rateLimitKey(const SandboxRequest &request) const override;
@@ -125,6 +125,16 @@ private:
     int findSession(int owner, const QString &sessionId, SandboxReply *error) const;
     Document *findDocument(int owner, const RouteParams &params, int *sessionIndex,
                            SandboxReply *error);
+    // What both lists start with: authenticate(), then the page asked for (a bad one is the 400).
+    int authenticatePaged(const SandboxRequest &request, Paging *paging, SandboxReply *error) const;
+    // authenticate(), then the lookup: for the handlers that check nothing in between.
+    int findCallersSession(const SandboxRequest &request, const RouteParams &params,
+                           SandboxReply *error) const;
+    Document *findCallersDocument(const SandboxRequest &request, const RouteParams &params,
+                                  int *sessionIndex, SandboxReply *error);
+    // Flags a live item deleted and counts it out; a document takes its live comments with it.
+    void markDeleted(Comment &comment);
+    void markDeleted(Document &document);
 
     // Generation.
     void addFixtureSession();
@@ -139,6 +149,8 @@ private:
     static QJsonObject documentRef(const Document &document);
     QJsonObject sessionJson(const Session &session, const QList<Document> &documents,
                             bool full) const;
+    // GET of one document: its fields and the transcript segments.
+    QJsonObject documentJson(const Session &session, const Document &document) const;
     QJsonArray transcriptSegments(const Session &session, const Document &document) const;
     static QJsonObject commentJson(const Comment &comment);
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "../core/service.h"
+#include "core/service.h"
 
 #include <memory>
 
@@ -14,9 +14,6 @@ public:
     Care360Service();
     ~Care360Service() override;
 
-    QString id() const override { return QStringLiteral("care360"); }
-    QString displayName() const override { return QStringLiteral("CareValidate Care360"); }
-    QString basePath() const override { return QStringLiteral(""); }
     QList<Route> routes() override;
     SandboxReply errorReply(int status, const QString &code, const QString &message) const override;
     QByteArray rateLimitKey(const SandboxRequest &request) const override;

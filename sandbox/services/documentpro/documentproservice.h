@@ -1,11 +1,13 @@
 #pragma once
 
-#include "../core/service.h"
+#include "core/service.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QStringList>
+
+#include <optional>
 
 class DataGenerator;
 
@@ -14,15 +16,15 @@ class DataGenerator;
 // Documents belong to a user; API keys map to users (several keys may share one, e.g. the read-only
 // key sees the demo user's documents). Parser results hang off documents ("parser_runs") and are
 // the only thing the API can delete. Bulky result data is generated lazily from a per-result seed.
+//
+// Handlers are in documentproservice.cpp, generation and the fixtures in documentprogeneration.cpp,
+// JSON (result data included) in documentprojson.cpp.
 class DocumentProService : public SandboxService
 {
 public:
     DocumentProService();
     ~DocumentProService() override;
 
-    QString id() const override { return QStringLiteral("documentpro"); }
-    QString displayName() const override { return QStringLiteral("DocumentPro"); }
-    QString basePath() const override { return QStringLiteral(""); }
     QList<Route> routes() override;
     SandboxReply errorReply(int status, const QString &code, const QString &message) const override;
     QByteArray rateLimitKey(const SandboxRequest &request) const override;
@@ -83,6 +85,11 @@ private:
     SandboxReply unauthorized() const;
     // The live result with this id that `account` may see, or -1.
     int visibleResult(const Account &account, const QString &requestId) const;
+    // The result a /files call names (?request_id=) when the caller's key may read it or, for a
+    // delete, change it; otherwise the answer, checked in that order: key, id, permission, result.
+    enum class ResultAccess { Read, Delete };
+    std::optional<SandboxReply> findCallersResult(const SandboxRequest &request,
+                                                  ResultAccess access, int *index) const;
 
     // Data generation.
     void addAccount(const QByteArray &key, const QString &userId, bool readOnly);

@@ -1,12 +1,16 @@
 #include "invoxservice.h"
 
+#include "core/servicesupport.h"
+
 #include <QDateTime>
 #include <QJsonArray>
-#include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
 #include <QUrl>
 
 #include <algorithm>
+
+using Sandbox::latin1;
+using Sandbox::nowMs;
 
 namespace {
 
@@ -22,16 +26,6 @@ const char mockDocumentId[] = "mock-document-id"; // the seed page's payload exa
 const qint64 tokenLifetimeSeconds = 2 * 60 * 60; // [doc] tokens live 2 hours
 const qint64 signedUrlLifetimeSeconds = 15 * 60;
 const int tokenPruneThreshold = 10000;
-
-QString latin1(const char *text)
-{
-    return QString::fromLatin1(text);
-}
-
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 // 401 and 403 carry {"message"}.
 SandboxReply messageReply(int status, const QString &message)
@@ -61,6 +55,14 @@ SandboxReply documentNotFound()
 {
     return typedError(404, QStringLiteral("documentNotFound"),
                       QStringLiteral("Document not found"));
+}
+
+// The field's text when it is a string, else empty: callers treat empty, missing and other types
+// alike.
+QString nonEmptyString(const QJsonObject &body, const QString &key)
+{
+    const QJsonValue value = body.value(key);
+    return value.isString() ? value.toString() : QString();
 }
 
 const QStringList &apiVersions()
@@ -95,6 +97,7 @@ QString documentName(DataGenerator &generator, const QString &type)
 } // namespace
 
 InvoxService::InvoxService()
+    : SandboxService(QStringLiteral("invox"), QStringLiteral("Invox Medical"))
 {
     // Signed URLs only need to be unforgeable by clients; a per-process key does that.
     m_signingKey = QByteArray::number(QRandomGenerator::global()->generate64(), 16)
@@ -106,24 +109,15 @@ InvoxService::~InvoxService() = default;
 QList<Route> InvoxService::routes()
 {
     return {
-        { "POST", latin1(tokenPath), QStringLiteral("auth.token"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return issueToken(request);
-          } },
-        { "POST", QStringLiteral("/v1/generate-signed-urls-for-documents"),
-          QStringLiteral("signedUrls.create"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return createSignedUrls(request);
-          } },
-        { "DELETE", QStringLiteral("/v1/delete-document"), QStringLiteral("document.delete"),
-          [this](const SandboxRequest &request, const RouteParams &) {
-              return deleteDocument(request);
-          } },
+        Route::bind("POST", latin1(tokenPath), QStringLiteral("auth.token"), this,
+                    &InvoxService::issueToken),
+        Route::bind("POST", QStringLiteral("/v1/generate-signed-urls-for-documents"),
+                    QStringLiteral("signedUrls.create"), this, &InvoxService::createSignedUrls),
+        Route::bind("DELETE", QStringLiteral("/v1/delete-document"),
+                    QStringLiteral("document.delete"), this, &InvoxService::deleteDocument),
         // Where signedUrl points: authorised by its signature, not by a token.
-        { "PUT", QStringLiteral("/uploads/{documentId}"), QStringLiteral("upload.put"),
-          [this](const SandboxRequest &request, const RouteParams &params) {
-              return upload(request, params);
-          } },
+        Route::bind("PUT", QStringLiteral("/uploads/{documentId}"), QStringLiteral("upload.put"),
+                    this, &InvoxService::upload),
     };
 }
 
@@ -203,45 +197,33 @@ void InvoxService::expireTokens()
 
 // --- Shared request checks ----------------------------------------------------------------------
 
-bool InvoxService::admit(const SandboxRequest &request, const App **app, QJsonObject *body,
-                         SandboxReply *failure) const
+std::optional<SandboxReply> InvoxService::admit(const SandboxRequest &request, const App **app,
+                                                QJsonObject *body) const
 {
     const QByteArray bearer = request.bearerToken();
     const auto token = m_tokens.constFind(bearer);
-    if (bearer.isEmpty() || token == m_tokens.cend()) {
-        *failure
-            = messageReply(401, QStringLiteral("Unauthorized: missing or invalid access token"));
-        return false;
-    }
-    if (token->expiresAtMs <= nowMs()) {
-        *failure = messageReply(401, QStringLiteral("Unauthorized: access token expired"));
-        return false;
-    }
+    if (bearer.isEmpty() || token == m_tokens.cend())
+        return messageReply(401, QStringLiteral("Unauthorized: missing or invalid access token"));
+    if (token->expiresAtMs <= nowMs())
+        return messageReply(401, QStringLiteral("Unauthorized: access token expired"));
     *app = appById(token->appId);
-    if (!*app || !(*app)->allowed) {
-        *failure = messageReply(
-            403, QStringLiteral("This API Key is not allowed to consume this service"));
-        return false;
-    }
+    if (!*app || !(*app)->allowed)
+        return messageReply(403,
+                            QStringLiteral("This API Key is not allowed to consume this service"));
     if (request.hasHeader("x-invox-medical-api-version")
         && !apiVersions().contains(
             QString::fromLatin1(request.header("x-invox-medical-api-version").trimmed()))) {
-        *failure = typedError(400, QStringLiteral("invalidApiVersionForEndpoint"),
-                              QStringLiteral("Unsupported X-Invox-Medical-Api-Version; use one of ")
-                                  + apiVersions().join(QStringLiteral(", ")));
-        return false;
+        return typedError(400, QStringLiteral("invalidApiVersionForEndpoint"),
+                          QStringLiteral("Unsupported X-Invox-Medical-Api-Version; use one of ")
+                              + apiVersions().join(QStringLiteral(", ")));
     }
-    if (request.mimeType() != "application/json") {
-        *failure = invalidBody(QStringLiteral("Content-Type must be application/json"));
-        return false;
-    }
+    if (request.mimeType() != "application/json")
+        return invalidBody(QStringLiteral("Content-Type must be application/json"));
     bool ok = false;
     *body = request.jsonBody(&ok);
-    if (!ok) {
-        *failure = invalidBody(QStringLiteral("The request body must be a JSON object"));
-        return false;
-    }
-    return true;
+    if (!ok)
+        return invalidBody(QStringLiteral("The request body must be a JSON object"));
+    return std::nullopt;
 }
 
 // --- Documents ----------------------------------------------------------------------------------
@@ -250,12 +232,11 @@ SandboxReply InvoxService::createSignedUrls(const SandboxRequest &request)
 {
     const App *app = nullptr;
     QJsonObject body;
-    SandboxReply failure;
-    if (!admit(request, &app, &body, &failure))
-        return failure;
+    if (auto failure = admit(request, &app, &body))
+        return *failure;
 
-    const QJsonValue session = body.value(QStringLiteral("consultationSessionId"));
-    if (!session.isString() || session.toString().isEmpty())
+    const QString session = nonEmptyString(body, QStringLiteral("consultationSessionId"));
+    if (session.isEmpty())
         return invalidBody(QStringLiteral("consultationSessionId is required"));
     const QJsonValue documents = body.value(QStringLiteral("documents"));
     if (!documents.isArray())
@@ -284,7 +265,7 @@ SandboxReply InvoxService::createSignedUrls(const SandboxRequest &request)
         do {
             document.documentId = m_ids.uuid();
         } while (m_documentById.contains(document.documentId));
-        document.sessionId = session.toString();
+        document.sessionId = session;
         document.type = object.value(QStringLiteral("documentType")).toString();
         document.name = object.value(QStringLiteral("documentName")).toString();
         document.owner = app->appId;
@@ -302,14 +283,12 @@ SandboxReply InvoxService::deleteDocument(const SandboxRequest &request)
 {
     const App *app = nullptr;
     QJsonObject body;
-    SandboxReply failure;
-    if (!admit(request, &app, &body, &failure))
-        return failure;
+    if (auto failure = admit(request, &app, &body))
+        return *failure;
 
-    const QJsonValue id = body.value(QStringLiteral("documentId"));
-    if (!id.isString() || id.toString().isEmpty())
+    const QString documentId = nonEmptyString(body, QStringLiteral("documentId"));
+    if (documentId.isEmpty())
         return invalidBody(QStringLiteral("documentId is required"));
-    const QString documentId = id.toString();
     const int index = m_documentById.value(documentId, -1);
     // Unknown, already deleted and another app's all look the same.
     if (index < 0 || m_documents.at(index).deleted || m_documents.at(index).owner != app->appId)
@@ -351,21 +330,17 @@ SandboxReply InvoxService::upload(const SandboxRequest &request, const RoutePara
 
 QByteArray InvoxService::signature(const QString &documentId, qint64 expires) const
 {
-    return QMessageAuthenticationCode::hash(documentId.toUtf8() + '\n'
-                                                + QByteArray::number(expires),
-                                            m_signingKey, QCryptographicHash::Sha256)
-        .toHex();
+    return Sandbox::hmacSha256Hex(documentId.toUtf8() + '\n' + QByteArray::number(expires),
+                                  m_signingKey);
 }
 
 QString InvoxService::signedUrl(const Document &document, qint64 expires) const
 {
-    QString base = publicBaseUrl().toString(QUrl::FullyEncoded);
-    while (base.endsWith(u'/'))
-        base.chop(1);
-    return base + QStringLiteral("/uploads/")
-        + QString::fromLatin1(QUrl::toPercentEncoding(document.documentId))
-        + QStringLiteral("?expires=") + QString::number(expires) + QStringLiteral("&signature=")
-        + QString::fromLatin1(signature(document.documentId, expires));
+    return publicUrl(QStringLiteral("/uploads/")
+                     + QString::fromLatin1(QUrl::toPercentEncoding(document.documentId))
+                     + QStringLiteral("?expires=") + QString::number(expires)
+                     + QStringLiteral("&signature=")
+                     + QString::fromLatin1(signature(document.documentId, expires)));
 }
 
 // --- Data ---------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 #pragma once
 
-#include "../core/datagenerator.h"
-#include "../core/service.h"
+#include "core/datagenerator.h"
+#include "core/service.h"
 
 #include <QHash>
 #include <QList>
 #include <QStringList>
+
+#include <optional>
 
 // Invox Medical, as docs/services.md §1 describes it. See ../README.md for the demo credentials.
 //
@@ -18,9 +20,6 @@ public:
     InvoxService();
     ~InvoxService() override;
 
-    QString id() const override { return QStringLiteral("invox"); }
-    QString displayName() const override { return QStringLiteral("Invox Medical"); }
-    QString basePath() const override { return QStringLiteral(""); }
     QList<Route> routes() override;
     SandboxReply errorReply(int status, const QString &code, const QString &message) const override;
     QByteArray rateLimitKey(const SandboxRequest &request) const override;
@@ -61,9 +60,9 @@ private:
     SandboxReply upload(const SandboxRequest &request, const RouteParams &params);
 
     // The checks every document endpoint shares: bearer token, app permission, API version,
-    // JSON content type and body. On failure returns false with *failure set to the answer.
-    bool admit(const SandboxRequest &request, const App **app, QJsonObject *body,
-               SandboxReply *failure) const;
+    // JSON content type and body. The answer to send when one fails.
+    std::optional<SandboxReply> admit(const SandboxRequest &request, const App **app,
+                                      QJsonObject *body) const;
     const App *appById(const QString &appId) const;
     QString signedUrl(const Document &document, qint64 expires) const;
     QByteArray signature(const QString &documentId, qint64 expires) const;
