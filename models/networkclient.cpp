@@ -1,6 +1,7 @@
 #include "networkclient.h"
 
 #include "applicationinfo.h"
+#include "connectors/jsonparsing.h"
 #include "logging.h"
 #include "nocookiejar.h"
 
@@ -19,19 +20,7 @@ namespace Docket {
 
 QJsonObject ApiResult::jsonObject(QString *problem) const
 {
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *problem = QStringLiteral("invalid JSON at byte %1: %2")
-                       .arg(parseError.offset)
-                       .arg(parseError.errorString());
-        return {};
-    }
-    if (!document.isObject()) {
-        *problem = QStringLiteral("expected a JSON object");
-        return {};
-    }
-    return document.object();
+    return jsonObjectOf(body, problem);
 }
 
 NetworkClient::NetworkClient(QObject *parent)

@@ -1,5 +1,6 @@
 #include "serviceinfo.h"
 
+#include <QCoreApplication>
 #include <QMutex>
 
 #include <algorithm>
@@ -11,6 +12,23 @@ namespace Docket {
 // Generated from the connector folders (models/connectors/CMakeLists.txt): adds each built-in
 // service's ServiceInfo.
 void registerBuiltInServices();
+
+QString serviceText(const char *sourceText)
+{
+    return QCoreApplication::translate("Docket", sourceText);
+}
+
+ServiceInfo ServiceInfo::named(ServiceKind kind, const QString &id, const QString &displayName,
+                               const QString &shortName, const QString &formName)
+{
+    ServiceInfo info;
+    info.kind = kind;
+    info.id = id;
+    info.displayName = displayName;
+    info.shortName = shortName;
+    info.formName = formName;
+    return info;
+}
 
 AccountField AccountField::text(const QString &id, const QString &label)
 {
@@ -176,9 +194,9 @@ void ServiceRegistry::add(ServiceInfo info)
         qFatal("ServiceRegistry: cannot add service \"%s\": %s", qPrintable(info.id),
                qPrintable(clash));
     auto entry = std::make_unique<ServiceInfo>(std::move(info));
-    const auto position
-        = std::upper_bound(shared.services.begin(), shared.services.end(), entry,
-                           [](const auto &a, const auto &b) { return int(a->kind) < int(b->kind); });
+    const auto position = std::upper_bound(
+        shared.services.begin(), shared.services.end(), entry,
+        [](const auto &a, const auto &b) { return int(a->kind) < int(b->kind); });
     shared.services.insert(position, std::move(entry));
 }
 

@@ -100,6 +100,10 @@ struct ConnectorContext
 // (docs/design.md, "Adding a service").
 struct ServiceInfo
 {
+    // A service's names, the rest to be filled in.
+    static ServiceInfo named(ServiceKind kind, const QString &id, const QString &displayName,
+                             const QString &shortName, const QString &formName);
+
     ServiceKind kind;
     QString id; // stable, for settings, the CLI and the sandbox: "care360"
     QString displayName; // "CareValidate Care360"
@@ -133,6 +137,18 @@ struct ServiceInfo
     QList<const AccountField *> settingFields() const;
     const NodeKindInfo *kindInfo(NodeKind kind) const;
 };
+
+// A ServiceInfo::createConnector for a connector made as ConnectorType(session, parent).
+template<typename ConnectorType>
+std::function<std::unique_ptr<Connector>(const ConnectorContext &)> connectorMaker()
+{
+    return [](const ConnectorContext &context) -> std::unique_ptr<Connector> {
+        return std::make_unique<ConnectorType>(context.session, context.parent);
+    };
+}
+
+// A ServiceInfo's text for people, translated in the context all services share ("Docket").
+QString serviceText(const char *sourceText);
 
 // Every service Docket can talk to. The built-in four register themselves on first use
 // (connectors/builtinservices.cpp, generated from the connector folders); a test or a plugin adds

@@ -29,9 +29,7 @@ ServiceInfo fieldNotesServiceInfo()
         { folderKind(), QStringLiteral("folder"), QStringLiteral("Folder"), true },
         { noteKind(), QStringLiteral("note"), QStringLiteral("Note"), false },
     };
-    info.createConnector = [](const ConnectorContext &context) -> std::unique_ptr<Connector> {
-        return std::make_unique<FieldNotesConnector>(context.session, context.parent);
-    };
+    info.createConnector = connectorMaker<FieldNotesConnector>();
     return info;
 }
 
