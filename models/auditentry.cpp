@@ -6,68 +6,63 @@ namespace Docket {
 
 using AuditLogSupport::tr;
 
+namespace {
+
+// Each outcome's id (for the trail's file, CSV and JSON) and its name for people, in one table.
+struct OutcomeWords
+{
+    AuditEntry::Outcome outcome;
+    const char *id;
+    const char *name;
+};
+
+using Outcome = AuditEntry::Outcome;
+constexpr OutcomeWords outcomeWords[] = {
+    { Outcome::Sent, "sent",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Sent, waiting for the answer") },
+    { Outcome::Deleted, "deleted", QT_TRANSLATE_NOOP("Docket::AuditLog", "Deleted") },
+    { Outcome::AlreadyGone, "already-gone", QT_TRANSLATE_NOOP("Docket::AuditLog", "Already gone") },
+    { Outcome::NotPermitted, "not-permitted",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Not permitted") },
+    { Outcome::Unknown, "unknown",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Unknown: no usable answer") },
+    { Outcome::Changed, "changed", QT_TRANSLATE_NOOP("Docket::AuditLog", "Changed: not sent") },
+    { Outcome::Retrying, "retrying", QT_TRANSLATE_NOOP("Docket::AuditLog", "Failed, retried") },
+    { Outcome::Failed, "failed", QT_TRANSLATE_NOOP("Docket::AuditLog", "Failed") },
+    { Outcome::NoAnswer, "no-answer",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "No answer: Docket stopped") },
+    { Outcome::Cancelled, "cancelled",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Cancelled, not sent") },
+};
+
+const OutcomeWords *wordsFor(Outcome outcome)
+{
+    for (const OutcomeWords &words : outcomeWords) {
+        if (words.outcome == outcome)
+            return &words;
+    }
+    return nullptr;
+}
+
+} // namespace
+
 QString AuditEntry::outcomeId(Outcome outcome)
 {
-    switch (outcome) {
-    case Outcome::Sent:
-        return QStringLiteral("sent");
-    case Outcome::Deleted:
-        return QStringLiteral("deleted");
-    case Outcome::AlreadyGone:
-        return QStringLiteral("already-gone");
-    case Outcome::NotPermitted:
-        return QStringLiteral("not-permitted");
-    case Outcome::Unknown:
-        return QStringLiteral("unknown");
-    case Outcome::Changed:
-        return QStringLiteral("changed");
-    case Outcome::Retrying:
-        return QStringLiteral("retrying");
-    case Outcome::Failed:
-        return QStringLiteral("failed");
-    case Outcome::NoAnswer:
-        return QStringLiteral("no-answer");
-    case Outcome::Cancelled:
-        return QStringLiteral("cancelled");
-    }
-    return {};
+    const OutcomeWords *words = wordsFor(outcome);
+    return words ? QString::fromLatin1(words->id) : QString();
 }
 
 QString AuditEntry::outcomeName(Outcome outcome)
 {
-    switch (outcome) {
-    case Outcome::Sent:
-        return tr("Sent, waiting for the answer");
-    case Outcome::Deleted:
-        return tr("Deleted");
-    case Outcome::AlreadyGone:
-        return tr("Already gone");
-    case Outcome::NotPermitted:
-        return tr("Not permitted");
-    case Outcome::Unknown:
-        return tr("Unknown: no usable answer");
-    case Outcome::Changed:
-        return tr("Changed: not sent");
-    case Outcome::Retrying:
-        return tr("Failed, retried");
-    case Outcome::Failed:
-        return tr("Failed");
-    case Outcome::NoAnswer:
-        return tr("No answer: Docket stopped");
-    case Outcome::Cancelled:
-        return tr("Cancelled, not sent");
-    }
-    return {};
+    const OutcomeWords *words = wordsFor(outcome);
+    return words ? tr(words->name) : QString();
 }
 
 std::optional<AuditEntry::Outcome> AuditEntry::outcomeFromId(const QString &id)
 {
-    for (Outcome outcome :
-         { Outcome::Sent, Outcome::Deleted, Outcome::AlreadyGone, Outcome::NotPermitted,
-           Outcome::Unknown, Outcome::Changed, Outcome::Retrying, Outcome::Failed,
-           Outcome::NoAnswer, Outcome::Cancelled }) {
-        if (outcomeId(outcome) == id)
-            return outcome;
+    for (const OutcomeWords &words : outcomeWords) {
+        if (id == QLatin1String(words.id))
+            return words.outcome;
     }
     return std::nullopt;
 }

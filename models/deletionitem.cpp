@@ -6,75 +6,66 @@ namespace Docket {
 
 using AuditLogSupport::tr;
 
+namespace {
+
+// Each state's id (for the journal, CSV and JSON) and its name for people, in one table.
+struct StateWords
+{
+    DeletionState state;
+    const char *id;
+    const char *name;
+};
+
+constexpr StateWords stateWords[] = {
+    { DeletionState::Pending, "pending", QT_TRANSLATE_NOOP("Docket::AuditLog", "Not sent yet") },
+    { DeletionState::InFlight, "in-flight", QT_TRANSLATE_NOOP("Docket::AuditLog", "Deleting…") },
+    { DeletionState::Waiting, "waiting",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Waiting to retry") },
+    { DeletionState::Unconfirmed, "unconfirmed",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Sent, not confirmed") },
+    { DeletionState::Deleted, "deleted", QT_TRANSLATE_NOOP("Docket::AuditLog", "Deleted") },
+    { DeletionState::AlreadyGone, "already-gone",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Already gone") },
+    { DeletionState::NotPermitted, "not-permitted",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Not permitted") },
+    { DeletionState::Failed, "failed", QT_TRANSLATE_NOOP("Docket::AuditLog", "Failed") },
+    { DeletionState::Unknown, "unknown",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Unknown: no usable answer") },
+    { DeletionState::Changed, "changed",
+      QT_TRANSLATE_NOOP("Docket::AuditLog", "Changed: not sent") },
+    { DeletionState::Cancelled, "cancelled", QT_TRANSLATE_NOOP("Docket::AuditLog", "Cancelled") },
+};
+
+const StateWords *wordsFor(DeletionState state)
+{
+    for (const StateWords &words : stateWords) {
+        if (words.state == state)
+            return &words;
+    }
+    return nullptr;
+}
+
+} // namespace
+
 QString deletionStateId(DeletionState state)
 {
-    switch (state) {
-    case DeletionState::Pending:
-        return QStringLiteral("pending");
-    case DeletionState::InFlight:
-        return QStringLiteral("in-flight");
-    case DeletionState::Waiting:
-        return QStringLiteral("waiting");
-    case DeletionState::Unconfirmed:
-        return QStringLiteral("unconfirmed");
-    case DeletionState::Deleted:
-        return QStringLiteral("deleted");
-    case DeletionState::AlreadyGone:
-        return QStringLiteral("already-gone");
-    case DeletionState::NotPermitted:
-        return QStringLiteral("not-permitted");
-    case DeletionState::Failed:
-        return QStringLiteral("failed");
-    case DeletionState::Unknown:
-        return QStringLiteral("unknown");
-    case DeletionState::Changed:
-        return QStringLiteral("changed");
-    case DeletionState::Cancelled:
-        return QStringLiteral("cancelled");
-    }
-    return {};
+    const StateWords *words = wordsFor(state);
+    return words ? QString::fromLatin1(words->id) : QString();
 }
 
 std::optional<DeletionState> deletionStateFromId(const QString &id)
 {
-    for (DeletionState state :
-         { DeletionState::Pending, DeletionState::InFlight, DeletionState::Waiting,
-           DeletionState::Unconfirmed, DeletionState::Deleted, DeletionState::AlreadyGone,
-           DeletionState::NotPermitted, DeletionState::Failed, DeletionState::Unknown,
-           DeletionState::Changed, DeletionState::Cancelled }) {
-        if (deletionStateId(state) == id)
-            return state;
+    for (const StateWords &words : stateWords) {
+        if (id == QLatin1String(words.id))
+            return words.state;
     }
     return std::nullopt;
 }
 
 QString deletionStateName(DeletionState state)
 {
-    switch (state) {
-    case DeletionState::Pending:
-        return tr("Not sent yet");
-    case DeletionState::InFlight:
-        return tr("Deleting…");
-    case DeletionState::Waiting:
-        return tr("Waiting to retry");
-    case DeletionState::Unconfirmed:
-        return tr("Sent, not confirmed");
-    case DeletionState::Deleted:
-        return tr("Deleted");
-    case DeletionState::AlreadyGone:
-        return tr("Already gone");
-    case DeletionState::NotPermitted:
-        return tr("Not permitted");
-    case DeletionState::Failed:
-        return tr("Failed");
-    case DeletionState::Unknown:
-        return tr("Unknown: no usable answer");
-    case DeletionState::Changed:
-        return tr("Changed: not sent");
-    case DeletionState::Cancelled:
-        return tr("Cancelled");
-    }
-    return {};
+    const StateWords *words = wordsFor(state);
+    return words ? tr(words->name) : QString();
 }
 
 bool isOutcome(DeletionState state)
