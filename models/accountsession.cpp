@@ -42,6 +42,7 @@ AccountSession::AccountSession(const Account &account, NetworkClient *network,
     , m_account(account)
     , m_network(network)
     , m_credentials(credentials)
+    , m_retryPolicy(RetryPolicy::forService(account.service))
 {
     m_pacer.setRequestsPerMinute(account.effectiveRequestsPerMinute());
 }
@@ -134,8 +135,11 @@ void AccountSession::start(std::shared_ptr<Pending> pending)
             }
             return;
         }
-        if (result.status == 429 && pending->rateLimitRetries < maxRateLimitRetries) {
-            const int delay = backoffFor(result, pending->rateLimitRetries++);
+        if (result.status == 429 && m_retryPolicy.waitsOutRateLimit(pending->rateLimitRetries)) {
+            const std::optional<int> retryAfter
+                = RetryPolicy::retryAfterSeconds(result.headers.value("retry-after"));
+            const int delay
+                = int(m_retryPolicy.rateLimitWait(pending->rateLimitRetries++, retryAfter).count());
             qCInfo(lcNet).noquote()
                 << loggedAccount(m_account) << "rate limited (429): waiting" << delay
                 << "ms before sending again, round" << pending->rateLimitRetries;
@@ -147,17 +151,6 @@ void AccountSession::start(std::shared_ptr<Pending> pending)
         }
         pending->done(result);
     });
-}
-
-int AccountSession::backoffFor(const ApiResult &result, int attempt) const
-{
-    bool numeric = false;
-    const int retryAfter = result.headers.value("retry-after").trimmed().toInt(&numeric);
-    if (numeric && retryAfter >= 0)
-        return qMin(retryAfter, 300) * 1000 + 50;
-    // No Retry-After (Scriptix documents none): wait 2 s, then 4 s, 8 s ... up to a minute, the
-    // length of the documented window.
-    return qMin(2000 << qMin(attempt, 5), 60000);
 }
 
 void AccountSession::waitForRenewal(std::shared_ptr<Pending> pending)

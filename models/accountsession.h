@@ -3,6 +3,7 @@
 #include "account.h"
 #include "networkclient.h"
 #include "requestpacer.h"
+#include "retrypolicy.h"
 
 #include <QHash>
 #include <QObject>
@@ -60,6 +61,9 @@ public:
     NetworkClient *network() const { return m_network; }
     CredentialStore *credentials() const { return m_credentials; }
     RequestPacer *pacer() { return &m_pacer; }
+    // How this account retries and renews: the 429s each request waits out, the deletion queue's
+    // retries, the token renewal margin.
+    const RetryPolicy &retryPolicy() const { return m_retryPolicy; }
 
     void setAuthenticator(std::unique_ptr<Authenticator> authenticator);
     Authenticator *authenticator() const { return m_authenticator.get(); }
@@ -96,8 +100,6 @@ public:
     // How many times a 429 made this account wait.
     int rateLimitWaits() const { return m_rateLimitWaits; }
 
-    static constexpr int maxRateLimitRetries = 8;
-
 Q_SIGNALS:
     void signedOut(const QString &reason);
     // A 429 paused this account's requests for `milliseconds`.
@@ -110,12 +112,12 @@ private:
     void renewalFinished(const ApiError &error);
     void fail(const std::shared_ptr<Pending> &pending, const ApiError &error);
     void setSignedOut(const QString &reason);
-    int backoffFor(const ApiResult &result, int attempt) const;
 
     Account m_account;
     NetworkClient *m_network;
     CredentialStore *m_credentials;
     std::unique_ptr<Authenticator> m_authenticator;
+    RetryPolicy m_retryPolicy;
     RequestPacer m_pacer;
     QHash<QString, QString> m_secrets;
     QList<std::shared_ptr<Pending>> m_waitingForRenewal;

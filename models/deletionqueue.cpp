@@ -5,31 +5,15 @@
 #include "logging.h"
 #include "networkclient.h"
 
-#include <QRandomGenerator>
-
 #include <deque>
 #include <memory>
 #include <utility>
 
 namespace Docket {
 
-namespace {
+using std::chrono::milliseconds;
 
-// Failures after which the same DELETE may well succeed. Whether the first one took effect is
-// unknown for all but a 429 (refused before handling).
-bool isWorthRetrying(const ApiError &error)
-{
-    switch (error.kind) {
-    case ApiError::Kind::Timeout:
-    case ApiError::Kind::Connection:
-    case ApiError::Kind::MalformedResponse:
-        return true;
-    case ApiError::Kind::Http:
-        return error.httpStatus >= 500 || error.httpStatus == 408 || error.httpStatus == 429;
-    default:
-        return false;
-    }
-}
+namespace {
 
 // The audit trail's word for an item's outcome.
 AuditEntry::Outcome auditOutcomeOf(DeletionState state)
@@ -177,6 +161,7 @@ void DeletionQueue::admit(const QList<DeletionItem> &items)
         m_items.clear();
         m_order.clear();
         m_rateLimitRounds.clear();
+        m_firstSentMs.clear();
         m_progress = {};
         m_clock.restart();
         for (AccountLane *lane : std::as_const(m_lanes))
@@ -363,7 +348,8 @@ void DeletionQueue::send(qint64 itemId)
         ++item.attempts;
         setState(item, DeletionState::InFlight);
     }
-    ++item.attemptsThisRun;
+    if (++item.attemptsThisRun == 1)
+        m_firstSentMs.insert(itemId, m_clock.elapsed());
     qCInfo(lcQueue).noquote() << loggedItem(item) << "sent";
     AccountLane *lane = m_lanes.value(item.accountId);
     ++lane->inFlight;
@@ -559,27 +545,30 @@ void DeletionQueue::settle(DeletionItem &item, qint64 attemptId, const ApiError 
 {
     // An answer that leaves the outcome unknown may mean the delete took effect.
     item.mayHaveTakenEffect = item.mayHaveTakenEffect || unknown;
-    if (isWorthRetrying(error)) {
-        const bool rateLimited = error.kind == ApiError::Kind::Http && error.httpStatus == 429;
-        item.reason = error.sentence();
-        if (!m_cancelling) {
-            if (rateLimited) {
-                const int round = ++m_rateLimitRounds[item.id];
-                if (round <= m_policy.maxRateLimitRounds) {
-                    scheduleRetry(item, attemptId, backoffFor(qMin(round, 6)));
-                    return;
-                }
-            } else if (item.attemptsThisRun < m_policy.maxAttempts) {
-                scheduleRetry(item, attemptId, backoffFor(item.attemptsThisRun));
+    const bool worthRetrying = RetryPolicy::retriesAfter(error);
+    int limitMinutes = 0; // when the policy's time limit stopped it
+    if (worthRetrying && !m_cancelling) {
+        const RetryPolicy policy = policyFor(item.accountId);
+        // A 429 was refused before handling: it counts a round, not an attempt.
+        const int round = RetryPolicy::isRateLimited(error) ? ++m_rateLimitRounds[item.id] : 0;
+        if (const auto delay = policy.retryDelay(item.attemptsThisRun, round)) {
+            const milliseconds sinceFirstSend(m_clock.elapsed() - m_firstSentMs.value(item.id));
+            if (policy.leavesTimeFor(sinceFirstSend, *delay)) {
+                item.reason = error.sentence();
+                scheduleRetry(item, attemptId, int(delay->count()));
                 return;
             }
+            limitMinutes = policy.maxTotalMinutes();
         }
     }
     QString reason = error.sentence();
-    if (isWorthRetrying(error) && m_cancelling)
+    if (worthRetrying && m_cancelling)
         reason += u' ' + tr("Not retried: the deleting was cancelled.");
     else if (item.attemptsThisRun > 1)
         reason += u' ' + tr("(%n attempt(s))", nullptr, item.attemptsThisRun);
+    if (limitMinutes > 0)
+        reason += u' '
+            + tr("Not retried: a delete may take at most %n minute(s).", nullptr, limitMinutes);
     if (item.mayHaveTakenEffect)
         reason += u' ' + tr("It may have been deleted: refresh to see.");
     item.reason = reason;
@@ -602,13 +591,14 @@ void DeletionQueue::scheduleRetry(DeletionItem &item, qint64 attemptId, int dela
     Q_EMIT itemRetrying(item, delayMs);
 }
 
-int DeletionQueue::backoffFor(int attempt) const
+RetryPolicy DeletionQueue::policyFor(const QString &accountId) const
 {
-    const qint64 base = qMin<qint64>(qint64(m_policy.firstBackoffMs) << qMin(attempt - 1, 20),
-                                     m_policy.maxBackoffMs);
-    // ±20% jitter, so many items failing together do not all come back together.
-    const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
-    return int(qMax<qint64>(1, qint64(double(base) * jitter)));
+    const Connector *connector = m_connectors(accountId);
+    if (!connector)
+        return retryPolicy();
+    RetryPolicy policy = m_policy.value_or(connector->session()->retryPolicy());
+    policy.requestTimeoutMs = connector->session()->network()->defaultTimeout();
+    return policy;
 }
 
 void DeletionQueue::setState(DeletionItem &item, DeletionState state)
@@ -648,12 +638,13 @@ void DeletionQueue::setState(DeletionItem &item, DeletionState state)
     adjust(state, +1);
     item.state = state;
     item.updated = QDateTime::currentDateTimeUtc();
-    if (isOutcome(state))
+    if (isOutcome(state)) {
         qCInfo(lcQueue).noquote() << loggedItem(item) << "ended";
-    // Rounds matter only while an item is owed (retry() starts them afresh). updateProgress()
-    // walks them on every change: keeping finished items would make a long 429 storm quadratic.
-    if (isOutcome(state))
+        // Rounds matter only while an item is owed (retry() starts them afresh). updateProgress()
+        // walks them on every change: keeping finished items would make a 429 storm quadratic.
         m_rateLimitRounds.remove(item.id);
+        m_firstSentMs.remove(item.id);
+    }
 }
 
 void DeletionQueue::updateProgress()

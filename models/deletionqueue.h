@@ -2,6 +2,7 @@
 
 #include "apierror.h"
 #include "deletionitem.h"
+#include "retrypolicy.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -20,24 +21,15 @@ class DeleteJob;
 class ItemJob;
 struct RemoteItem;
 
-// How a queue retries deletes that failed in a way that may pass: a timeout, a reset connection,
-// a malformed answer, a 5xx. A 429 is always waited out (AccountSession already honours
-// Retry-After several times before the queue sees it) and does not use up attempts.
-struct RetryPolicy
-{
-    int maxAttempts = 5; // DELETE requests per item, the first included
-    int firstBackoffMs = 1000; // the pause after the first failure; doubles after each
-    int maxBackoffMs = 30000;
-    int maxRateLimitRounds = 20; // 429s the queue waits out per item before reporting it
-};
-
 // Deletes many items, each to an outcome: used by the window and by docket-cli.
 //
 // - Items are sent in the order submitted, at most maxConcurrentPerAccount at a time per account;
 //   each account's session also keeps its requests within the service's rate limit (Scriptix:
 //   60 a minute) and waits out 429s.
 // - A failure worth retrying pauses that account's new requests for a back-off (doubling, with
-//   jitter) and sends the item again. Each answer's outcome is the connector's verdict
+//   jitter) and sends the item again, within the account's RetryPolicy: its attempts, its 429
+//   rounds, and its maxTotalTime() from the item's first send. Each answer's outcome is the
+//   connector's verdict
 //   (Connector::judgeDeleteAnswer()); an item that was sent without a usable answer and never
 //   proven either way ends Unknown, never Deleted.
 // - cancel() lets requests in flight finish and sends nothing more.
@@ -59,8 +51,10 @@ public:
 
     void setMaxConcurrentPerAccount(int count) { m_maxConcurrent = qMax(1, count); }
     int maxConcurrentPerAccount() const { return m_maxConcurrent; }
+    // The numbers for every account instead of each account's own (AccountSession::retryPolicy()):
+    // the tests' quick back-offs, docket-cli's --retries.
     void setRetryPolicy(const RetryPolicy &policy) { m_policy = policy; }
-    const RetryPolicy &retryPolicy() const { return m_policy; }
+    RetryPolicy retryPolicy() const { return m_policy.value_or(RetryPolicy()); }
     // "window" or "cli": recorded with each batch.
     void setOrigin(const QString &origin) { m_origin = origin; }
     AuditLog *auditLog() const { return m_audit; }
@@ -116,7 +110,8 @@ private:
     void finishItem(DeletionItem &item, qint64 attemptId, DeletionState state);
     void scheduleRetry(DeletionItem &item, qint64 attemptId, int delayMs);
     void setState(DeletionItem &item, DeletionState state);
-    int backoffFor(int attempt) const;
+    // The account's policy (or the queue's, when set), with the timeout its requests really have.
+    RetryPolicy policyFor(const QString &accountId) const;
     void updateProgress();
     void releaseFinishedBatches();
     QSet<qint64> batchesOfThisRun() const;
@@ -125,7 +120,7 @@ private:
 
     ConnectorLookup m_connectors;
     AuditLog *m_audit;
-    RetryPolicy m_policy;
+    std::optional<RetryPolicy> m_policy;
     QString m_origin = QStringLiteral("window");
     int m_maxConcurrent = 8;
     qint64 m_nextLocalId = 1; // item ids when there is no audit trail
@@ -134,6 +129,9 @@ private:
     QList<qint64> m_order; // submission order
     QHash<QString, AccountLane *> m_lanes; // by account id
     QHash<qint64, int> m_rateLimitRounds; // per item
+    // Per item owed: its first send this run, on m_clock. The policy's time limit counts from
+    // there, not from its wait for its turn behind other items.
+    QHash<qint64, qint64> m_firstSentMs;
     QSet<qint64> m_unrecorded; // batches with a journal write that failed
     struct Outstanding
     {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "apierror.h"
+#include "retrypolicy.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -77,7 +78,7 @@ public:
 
 private:
     QNetworkAccessManager m_manager;
-    int m_defaultTimeoutMs = 30000;
+    int m_defaultTimeoutMs = RetryPolicy::defaultRequestTimeoutMs;
 };
 
 // A header value may be sent: no control characters (a CR or LF would start another header).

@@ -16,9 +16,6 @@ using namespace Care360;
 
 namespace {
 
-// Renew this long before the access token expires, so a request never goes out with a token that
-// dies on the way.
-constexpr int kRenewMarginSeconds = 30;
 // How long a renewal waits for another Docket process (the window, a docket-cli run) that is
 // renewing the same account: longer than one refresh takes, short enough to say so in time.
 constexpr int kRefreshLockWaitMs = 60000;
@@ -197,7 +194,9 @@ bool Care360Authenticator::adoptStoredPair(const StoredPair &stored)
     m_syncedRefreshToken = stored.refreshToken;
     session()->setSecret(Secret::refreshToken, stored.refreshToken);
     const std::optional<qint64> expiresAt = jwtExpiryMs(stored.accessToken);
-    const qint64 renewAt = expiresAt ? *expiresAt - kRenewMarginSeconds * 1000LL : 0;
+    // Its lifetime is unknown: the whole margin of the account's RetryPolicy.
+    const qint64 margin = session()->retryPolicy().renewalMarginSeconds;
+    const qint64 renewAt = expiresAt ? *expiresAt - margin * 1000 : 0;
     if (renewAt <= QDateTime::currentMSecsSinceEpoch()
         || stored.accessToken == session()->secret(Secret::accessToken))
         return false; // its access token is dead too: refresh with the stored refresh token
@@ -275,7 +274,9 @@ void Care360Authenticator::finishRenewal(const ApiError &error)
 void Care360Authenticator::acceptTokens(const TokenPair &tokens, QObject *context,
                                         std::function<void(const QString &)> done)
 {
-    const int margin = qMin(kRenewMarginSeconds, tokens.expiresIn / 4);
+    // How early: the account's RetryPolicy (30 s, at most a quarter of its life).
+    const int margin = int(
+        session()->retryPolicy().renewalMargin(std::chrono::seconds(tokens.expiresIn)).count());
     m_renewAtMs = QDateTime::currentMSecsSinceEpoch() + qint64(tokens.expiresIn - margin) * 1000;
     m_accessUsable = true;
     // The refresh token first: it is the one that cannot be recovered if lost.

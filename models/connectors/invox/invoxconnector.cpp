@@ -21,8 +21,6 @@ QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 
 // [doc] tokens live 2 hours; used when the exchange does not say.
 constexpr qint64 defaultTokenLifetimeSeconds = 2 * 60 * 60;
-// Renew this long before the token expires, so no request leaves with a token about to die.
-constexpr qint64 renewalMarginSeconds = 60;
 
 const QString uploadOrigin = QStringLiteral("upload");
 const QString manualOrigin = QStringLiteral("manual");
@@ -163,8 +161,9 @@ public:
                     return;
                 }
                 const qint64 lifetime = expiresInSeconds(object);
-                // A short-lived token renews at half its life rather than never being usable.
-                const qint64 margin = qMin(renewalMarginSeconds, lifetime / 2);
+                // How early: the account's RetryPolicy (a minute, at most half its life).
+                const qint64 margin
+                    = session->retryPolicy().renewalMargin(std::chrono::seconds(lifetime)).count();
                 m_renewAfter = QDeadlineTimer((lifetime - margin) * 1000);
                 m_invalidated = false;
                 session->storeSecret(Secret::accessToken, token, session,
