@@ -1,5 +1,7 @@
 #include "retrypolicy.h"
 
+#include "serviceinfo.h"
+
 #include <QRandomGenerator>
 #include <QtGlobal>
 
@@ -20,12 +22,8 @@ milliseconds longestJittered(milliseconds base, double jitter)
 
 RetryPolicy RetryPolicy::forService(ServiceKind service)
 {
-    RetryPolicy policy;
-    if (service == ServiceKind::Care360) {
-        policy.renewalMarginSeconds = 30;
-        policy.renewalLifetimeShare = 4;
-    }
-    return policy;
+    const ServiceInfo *info = ServiceRegistry::find(service);
+    return info ? info->retryPolicy : RetryPolicy();
 }
 
 bool RetryPolicy::retriesAfter(const ApiError &error)

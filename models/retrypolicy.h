@@ -76,9 +76,8 @@ struct RetryPolicy
     // token that lives shorter than twice the margin is still used rather than renewed at once.
     int renewalLifetimeShare = 2;
 
-    // The policy of an account of `service`. Only the renewal margins differ: Invox's tokens live
-    // two hours and renew a minute before, at most at half their life; Care360's access JWT lives
-    // 15 minutes and renews 30 s before, at most a quarter of its life before.
+    // The policy of an account of `service`: its ServiceInfo's (serviceinfo.h). Only Care360's
+    // differs today, in its renewal margins (care360serviceinfo.cpp says why).
     static RetryPolicy forService(ServiceKind service);
 
     // Which failures are worth sending the same DELETE again: a timeout, a reset, a malformed

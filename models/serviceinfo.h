@@ -1,6 +1,7 @@
 #pragma once
 
 #include "remoteitem.h"
+#include "retrypolicy.h"
 #include "servicekind.h"
 
 #include <QList>
@@ -125,6 +126,9 @@ struct ServiceInfo
     QList<NodeKindInfo> kinds;
     // What a delete does at this service: gone for good, or hidden and kept by the service.
     DeletePlan::Permanence deletion = DeletePlan::Permanence::Permanent;
+    // How often and how long its accounts try again, and how early they renew a token (the
+    // defaults in retrypolicy.h unless the service needs others).
+    RetryPolicy retryPolicy;
     // The request budget the service documents per minute; 0: none documented.
     int defaultRequestsPerMinute = 0;
     // Whether signing in may ask the user for a one-time code (SignInJob::codeRequested).

@@ -32,6 +32,10 @@ ServiceInfo care360ServiceInfo()
     // Care360 hides a deleted file and keeps it (DELETE /files/{id} marks it deleted).
     info.deletion = DeletePlan::Permanence::Soft;
     info.signInMayAskForCode = true;
+    // Its access tokens live 15 minutes and its refresh token is single-use: renew 30 s before
+    // expiry (at most a quarter of a short lifetime), so a renewal rarely races a request.
+    info.retryPolicy.renewalMarginSeconds = 30;
+    info.retryPolicy.renewalLifetimeShare = 4;
     info.createConnector = connectorMaker<Care360Connector>();
     return info;
 }
