@@ -113,6 +113,25 @@ QList<const AccountField *> ServiceInfo::settingFields() const
     return settings;
 }
 
+QList<const AccountField *> ServiceInfo::secretFields() const
+{
+    QList<const AccountField *> secrets;
+    for (const AccountField &candidate : fields) {
+        if (candidate.isSecret())
+            secrets.append(&candidate);
+    }
+    return secrets;
+}
+
+QUrl ServiceInfo::stagingUrl() const
+{
+    for (const ServiceAddress &address : addresses) {
+        if (address.isStaging)
+            return address.url;
+    }
+    return {};
+}
+
 const NodeKindInfo *ServiceInfo::kindInfo(NodeKind nodeKind) const
 {
     for (const NodeKindInfo &candidate : kinds) {
@@ -176,9 +195,9 @@ void ServiceRegistry::add(ServiceInfo info)
         qFatal("ServiceRegistry: cannot add service \"%s\": %s", qPrintable(info.id),
                qPrintable(clash));
     auto entry = std::make_unique<ServiceInfo>(std::move(info));
-    const auto position
-        = std::upper_bound(shared.services.begin(), shared.services.end(), entry,
-                           [](const auto &a, const auto &b) { return int(a->kind) < int(b->kind); });
+    const auto position = std::upper_bound(
+        shared.services.begin(), shared.services.end(), entry,
+        [](const auto &a, const auto &b) { return int(a->kind) < int(b->kind); });
     shared.services.insert(position, std::move(entry));
 }
 

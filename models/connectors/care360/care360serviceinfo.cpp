@@ -22,9 +22,11 @@ ServiceInfo care360ServiceInfo()
     info.formName = QStringLiteral("care360");
     info.addresses = {
         { tr("Production"), QUrl(QStringLiteral("https://api.care360-next.carevalidate.com")) },
-        { tr("Staging"), QUrl(QStringLiteral("https://api-staging.care360-next.carevalidate.com")) },
+        { tr("Staging"), QUrl(QStringLiteral("https://api-staging.care360-next.carevalidate.com")),
+          true },
     };
     info.addressLabel = tr("&Environment");
+    info.addressComboName = QStringLiteral("Environment");
     info.fields = {
         AccountField::secret(Secret::tenantKey, tr("Tenant &key"))
             .requiredWith(tr("Enter the Care360 tenant key.")),
