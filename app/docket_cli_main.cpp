@@ -4,6 +4,7 @@
 #include "cli/clicontext.h"
 #include "cli/commands.h"
 #include "logsink.h"
+#include "serviceinfo.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -14,7 +15,7 @@ namespace {
 
 const char *const commandHelp = R"(Commands:
   accounts                          list accounts
-  account add SERVICE NAME [opts]   add an account (SERVICE: invox, care360, documentpro, scriptix)
+  account add SERVICE NAME [opts]   add an account (SERVICE: %1)
   account remove NAME               sign out, delete its secrets, forget it
   signin NAME                       sign in; the secret goes to the OS keychain
   signout NAME                      sign out and delete the account's secrets
@@ -51,6 +52,52 @@ QT_LOGGING_RULES selects categories (docket.net, docket.auth, docket.queue, dock
 
 Exit status: 0 success, 1 a request or delete failed, 2 usage error, 3 declined at the prompt.)";
 
+// "Invox Medical, CareValidate Care360, DocumentPro and Scriptix", from the ServiceRegistry.
+QString serviceList(QString (*name)(const Docket::ServiceInfo &), const QString &lastSeparator)
+{
+    QStringList names;
+    for (const Docket::ServiceInfo *info : Docket::ServiceRegistry::all())
+        names.append(name(*info));
+    const QString last = names.isEmpty() ? QString() : names.takeLast();
+    return names.isEmpty() ? last : names.join(QStringLiteral(", ")) + lastSeparator + last;
+}
+
+QString commandHelpText()
+{
+    return QString::fromUtf8(commandHelp)
+        .arg(serviceList([](const Docket::ServiceInfo &info) { return info.id; },
+                         QStringLiteral(", ")));
+}
+
+// The account form's options (--app-id, --login, ...), from every service's fields; a name two
+// services share is one option.
+QList<QCommandLineOption> settingOptions()
+{
+    QList<QCommandLineOption> options;
+    QStringList seen;
+    for (const Docket::ServiceInfo *info : Docket::ServiceRegistry::all()) {
+        for (const Docket::AccountField &field : info->fields) {
+            if (field.cliOption.isEmpty() || seen.contains(field.cliOption))
+                continue;
+            seen.append(field.cliOption);
+            options.append(QCommandLineOption(field.cliOption, field.cliHelp, field.cliValueName));
+        }
+    }
+    return options;
+}
+
+// --staging's help: the services that document a staging address.
+QString stagingHelp()
+{
+    QStringList services;
+    for (const Docket::ServiceInfo *info : Docket::ServiceRegistry::all()) {
+        if (!info->stagingUrl().isEmpty())
+            services.append(info->shortName);
+    }
+    return QStringLiteral("account add: the service's staging host (%1).")
+        .arg(services.join(QStringLiteral(", ")));
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -61,10 +108,10 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QCoreApplication::translate("docket-cli",
-                                    "List and delete documents held by Invox Medical, "
-                                    "CareValidate Care360, DocumentPro and Scriptix.\n\n")
-        + QString::fromUtf8(commandHelp));
+        QCoreApplication::translate("docket-cli", "List and delete documents held by %1.\n\n")
+            .arg(serviceList([](const Docket::ServiceInfo &info) { return info.displayName; },
+                             QStringLiteral(" and ")))
+        + commandHelpText());
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption json(QStringLiteral("json"),
@@ -85,33 +132,17 @@ int main(int argc, char *argv[])
     const QCommandLineOption secretStdin(
         QStringLiteral("secret-stdin"),
         QStringLiteral("signin: read the secret from standard input."));
-    const QCommandLineOption code(QStringLiteral("code"),
-                                  QStringLiteral("signin: Care360's one-time code."),
-                                  QStringLiteral("code"));
+    const QCommandLineOption code(
+        QStringLiteral("code"),
+        QStringLiteral("signin: the one-time code, for a service that sends one (Care360)."),
+        QStringLiteral("code"));
     const QCommandLineOption baseUrl(
         QStringLiteral("base-url"),
         QStringLiteral("account add: the service's base URL (https, or http "
                        "on loopback)."),
         QStringLiteral("url"));
-    const QCommandLineOption staging(QStringLiteral("staging"),
-                                     QStringLiteral("account add: Care360's staging host."));
-    const QCommandLineOption appId(QStringLiteral("app-id"),
-                                   QStringLiteral("account add: Invox App Id."),
-                                   QStringLiteral("id"));
-    const QCommandLineOption tokenPath(QStringLiteral("token-path"),
-                                       QStringLiteral("account add: Invox token path (default "
-                                                      "/v1/auth/token)."),
-                                       QStringLiteral("path"));
-    const QCommandLineOption apiVersion(QStringLiteral("api-version"),
-                                        QStringLiteral("account add: X-Invox-Medical-Api-Version."),
-                                        QStringLiteral("date"));
-    const QCommandLineOption login(QStringLiteral("login"),
-                                   QStringLiteral("account add: Care360 email or phone number."),
-                                   QStringLiteral("email-or-phone"));
-    const QCommandLineOption header(QStringLiteral("header"),
-                                    QStringLiteral("account add: Scriptix token header, bearer or "
-                                                   "x-zoom-s2t-key."),
-                                    QStringLiteral("style"));
+    const QCommandLineOption staging(QStringLiteral("staging"), stagingHelp());
+    const QList<QCommandLineOption> accountFormOptions = settingOptions();
     const QCommandLineOption rate(QStringLiteral("requests-per-minute"),
                                   QStringLiteral("account add: request budget (0: none; default: "
                                                  "the service's documented limit)."),
@@ -168,11 +199,11 @@ int main(int argc, char *argv[])
         QStringLiteral("Append a log (a line per request and per outcome, secrets redacted) to "
                        "this file; also DOCKET_LOG."),
         QStringLiteral("file"));
-    parser.addOptions({ json,        yes,       dryRun,  all,     config,   timeout,
-                        secretStdin, code,      baseUrl, staging, appId,    tokenPath,
-                        apiVersion,  login,     header,  rate,    fileType, name,
-                        type,        auditFile, account, outcome, since,    limit,
-                        csv,         discard,   retries, force,   logFile });
+    parser.addOptions(
+        { json, yes, dryRun, all, config, timeout, secretStdin, code, baseUrl, staging });
+    parser.addOptions(accountFormOptions);
+    parser.addOptions({ rate, fileType, name, type, auditFile, account, outcome, since, limit, csv,
+                        discard, retries, force, logFile });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."));
     parser.process(app);
     // Installed even without a file: every message, Qt's own included, passes its redaction.
@@ -195,11 +226,11 @@ int main(int argc, char *argv[])
     request.code = parser.value(code);
     request.baseUrl = parser.value(baseUrl);
     request.staging = parser.isSet(staging);
-    request.appId = parser.value(appId);
-    request.tokenPath = parser.value(tokenPath);
-    request.apiVersion = parser.value(apiVersion);
-    request.login = parser.value(login);
-    request.header = parser.value(header);
+    for (const QCommandLineOption &option : accountFormOptions) {
+        const QString optionName = option.names().constFirst();
+        if (parser.isSet(optionName))
+            request.settingOptions.insert(optionName, parser.value(optionName));
+    }
     request.requestsPerMinute = parser.isSet(rate) ? parser.value(rate).toInt() : -1;
     request.documentName = parser.value(name);
     request.documentType = parser.value(type);
@@ -248,7 +279,7 @@ int main(int argc, char *argv[])
     if (!runner) {
         std::fprintf(stderr, "docket-cli: %s\n\n%s\n",
                      request.command.isEmpty() ? "no command given" : "unknown command",
-                     commandHelp);
+                     qPrintable(commandHelpText()));
         return CliContext::Usage;
     }
     // Commands start once the event loop runs, so every answer arrives through it; first the

@@ -7,16 +7,17 @@
 #include "auditlog.h"
 #include "auditlogpath.h"
 #include "connector.h"
-#include "connectors/invox/invoxindex.h"
 #include "deletionqueue.h"
 #include "documenttreemodel.h"
 #include "fallbackcredentialstore.h"
 #include "keychaincredentialstore.h"
+#include "localservicedata.h"
 #include "logsink.h"
 #include "mainwindow.h"
 #include "networkclient.h"
 #include "pendingremovalstore.h"
 #include "sandboxlauncher.h"
+#include "serviceinfo.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -66,20 +67,21 @@ int main(int argc, char *argv[])
     QString logError;
     const bool logOpen = LogSink::install(LogSink::requestedPath(parser.value(logFile)), &logError);
 
-    // The Invox index: a throwaway one for practice, so the sandbox never touches real records.
+    // What services keep on this machine (the Invox index): a throwaway folder for practice, so
+    // the sandbox never touches real records.
     QTemporaryDir practiceDir;
     const QString dataDir = practice
         ? practiceDir.path()
         : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
             + QStringLiteral("/Docket");
     QDir().mkpath(dataDir);
-    InvoxIndex invoxIndex(dataDir + QStringLiteral("/invox-index.sqlite"));
+    LocalServiceData localData(dataDir);
     QString indexError;
-    const bool indexOpen = invoxIndex.open(&indexError);
+    const bool indexOpen = localData.open(&indexError);
 
     NetworkClient network;
     DocumentTreeModel model;
-    AccountManager accounts(&network, indexOpen ? &invoxIndex : nullptr);
+    AccountManager accounts(&network, indexOpen ? localData.openStores().invoxIndex : nullptr);
     KeychainCredentialStore keychain;
     // Removals the keychain refused are listed and retried at each start (shared with docket-cli).
     PendingRemovalStore pendingRemovals(&keychain);

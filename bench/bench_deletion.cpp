@@ -192,7 +192,7 @@ std::unique_ptr<Client> care360Client(const BenchSandbox &sandbox)
     account.service = ServiceKind::Care360;
     account.name = QStringLiteral("bench");
     account.baseUrl = sandbox.baseUrl(care360Id);
-    account.care360Login = cv.value(QStringLiteral("email")).toString();
+    account.setSetting(QStringLiteral("login"), cv.value(QStringLiteral("email")).toString());
     auto client = std::make_unique<Client>();
     client->session = std::make_unique<AccountSession>(account, &client->network, &client->store);
     bool stored = false;

@@ -264,7 +264,7 @@ int main(int argc, char *argv[])
     care360.service = ServiceKind::Care360;
     care360.name = QStringLiteral("bench");
     care360.baseUrl = sandbox.baseUrl(QStringLiteral("care360"));
-    care360.care360Login = cv.value(QStringLiteral("email")).toString();
+    care360.setSetting(QStringLiteral("login"), cv.value(QStringLiteral("email")).toString());
     AccountSession care360Session(care360, &network, &credentials);
     stored = false;
     care360Session.storeSecret(Secret::tenantKey, cv.value(QStringLiteral("tenantKey")).toString(),

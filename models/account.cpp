@@ -1,10 +1,34 @@
 #include "account.h"
 
 #include "networkclient.h"
+#include "serviceinfo.h"
 
 #include <QCoreApplication>
 
 namespace Docket {
+
+QString Account::setting(const QString &fieldId) const
+{
+    const ServiceInfo *info = ServiceRegistry::find(service);
+    const AccountField *field = info ? info->field(fieldId) : nullptr;
+    const auto stored = settings.constFind(fieldId);
+    if (stored != settings.cend()) {
+        const QString value = stored->toString();
+        // A Choice always has a value: an empty one means its first.
+        if (!value.isEmpty() || !field || field->kind != AccountField::Kind::Choice)
+            return value;
+    }
+    if (!field)
+        return {};
+    if (!field->defaultValue.isEmpty() || field->kind != AccountField::Kind::Choice)
+        return field->defaultValue;
+    return field->choices.isEmpty() ? QString() : field->choices.constFirst().value;
+}
+
+void Account::setSetting(const QString &fieldId, const QString &value)
+{
+    settings.insert(fieldId, value);
+}
 
 QString Account::label() const
 {
@@ -15,8 +39,8 @@ int Account::effectiveRequestsPerMinute() const
 {
     if (requestsPerMinute >= 0)
         return requestsPerMinute;
-    // Scriptix documents 60 requests/min per token; the others document no limit.
-    return service == ServiceKind::Scriptix ? 60 : 0;
+    const ServiceInfo *info = ServiceRegistry::find(service);
+    return info ? info->defaultRequestsPerMinute : 0;
 }
 
 QString Account::validationProblem() const
@@ -25,13 +49,12 @@ QString Account::validationProblem() const
         return QCoreApplication::translate("Docket", "The account needs a name.");
     if (const QString problem = baseUrlProblem(baseUrl); !problem.isEmpty())
         return problem;
-    if (service == ServiceKind::Invox && invoxAppId.trimmed().isEmpty())
-        return QCoreApplication::translate("Docket", "Invox Medical needs the App Id.");
-    if (service == ServiceKind::Invox && !invoxTokenPath.startsWith(u'/'))
-        return QCoreApplication::translate("Docket", "The Invox token path must start with /.");
-    if (service == ServiceKind::Care360 && care360Login.trimmed().isEmpty())
-        return QCoreApplication::translate("Docket",
-                                           "Care360 needs the email or phone number to sign in.");
+    if (const ServiceInfo *info = ServiceRegistry::find(service)) {
+        for (const AccountField *field : info->settingFields()) {
+            if (const QString problem = field->problem(setting(field->id)); !problem.isEmpty())
+                return problem;
+        }
+    }
     return {};
 }
 
@@ -41,17 +64,11 @@ QVariantMap Account::toVariantMap() const
                       { QStringLiteral("service"), serviceId(service) },
                       { QStringLiteral("name"), name },
                       { QStringLiteral("baseUrl"), baseUrl.toString() } };
-    if (service == ServiceKind::Invox) {
-        map.insert(QStringLiteral("appId"), invoxAppId);
-        map.insert(QStringLiteral("tokenPath"), invoxTokenPath);
-        map.insert(QStringLiteral("apiVersion"), invoxApiVersion);
-    }
-    if (service == ServiceKind::Care360)
-        map.insert(QStringLiteral("login"), care360Login);
-    if (service == ServiceKind::Scriptix) {
-        map.insert(QStringLiteral("header"),
-                   scriptixHeader == ScriptixHeader::ZoomKey ? QStringLiteral("x-zoom-s2t-key")
-                                                             : QStringLiteral("bearer"));
+    // Every setting of the service under its field id, defaults included, as before the
+    // settings were generic: existing QSettings load unchanged.
+    if (const ServiceInfo *info = ServiceRegistry::find(service)) {
+        for (const AccountField *field : info->settingFields())
+            map.insert(field->id, setting(field->id));
     }
     if (requestsPerMinute >= 0)
         map.insert(QStringLiteral("requestsPerMinute"), requestsPerMinute);
@@ -66,37 +83,20 @@ Account Account::fromVariantMap(const QVariantMap &map)
                           .value_or(ServiceKind::Scriptix);
     account.name = map.value(QStringLiteral("name")).toString();
     account.baseUrl = QUrl(map.value(QStringLiteral("baseUrl")).toString());
-    account.invoxAppId = map.value(QStringLiteral("appId")).toString();
-    account.invoxTokenPath
-        = map.value(QStringLiteral("tokenPath"), account.invoxTokenPath).toString();
-    account.invoxApiVersion = map.value(QStringLiteral("apiVersion")).toString();
-    account.care360Login = map.value(QStringLiteral("login")).toString();
-    account.scriptixHeader
-        = map.value(QStringLiteral("header")).toString() == QLatin1String("x-zoom-s2t-key")
-        ? ScriptixHeader::ZoomKey
-        : ScriptixHeader::Bearer;
+    if (const ServiceInfo *info = ServiceRegistry::find(account.service)) {
+        for (const AccountField *field : info->settingFields()) {
+            if (map.contains(field->id))
+                account.setSetting(field->id, map.value(field->id).toString());
+        }
+    }
     account.requestsPerMinute = map.value(QStringLiteral("requestsPerMinute"), -1).toInt();
     return account;
 }
 
 QUrl Account::defaultBaseUrl(ServiceKind service)
 {
-    switch (service) {
-    case ServiceKind::Invox:
-        return {};
-    case ServiceKind::Care360:
-        return QUrl(QStringLiteral("https://api.care360-next.carevalidate.com"));
-    case ServiceKind::DocumentPro:
-        return QUrl(QStringLiteral("https://api.documentpro.ai"));
-    case ServiceKind::Scriptix:
-        return QUrl(QStringLiteral("https://api.scriptix.io/api/v3"));
-    }
-    return {};
-}
-
-QUrl Account::care360StagingUrl()
-{
-    return QUrl(QStringLiteral("https://api-staging.care360-next.carevalidate.com"));
+    const ServiceInfo *info = ServiceRegistry::find(service);
+    return info && !info->addresses.isEmpty() ? info->addresses.constFirst().url : QUrl();
 }
 
 QString secretKey(const QString &accountId, const QString &secretName)
@@ -106,17 +106,8 @@ QString secretKey(const QString &accountId, const QString &secretName)
 
 QStringList secretNames(ServiceKind service)
 {
-    switch (service) {
-    case ServiceKind::Invox:
-        return { Secret::apiKey, Secret::accessToken };
-    case ServiceKind::Care360:
-        return { Secret::tenantKey, Secret::accessToken, Secret::refreshToken };
-    case ServiceKind::DocumentPro:
-        return { Secret::apiKey };
-    case ServiceKind::Scriptix:
-        return { Secret::token };
-    }
-    return {};
+    const ServiceInfo *info = ServiceRegistry::find(service);
+    return info ? info->storedSecrets : QStringList();
 }
 
 } // namespace Docket

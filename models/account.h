@@ -10,21 +10,21 @@ namespace Docket {
 
 // One signed-in place: a service, a base URL and the non-secret settings needed to talk to it.
 // Secrets (API keys, tokens) are never here: they live in a CredentialStore under secretKey().
+// The settings are the service's account form fields (ServiceInfo::fields, by AccountField::id):
+// Invox "appId", "tokenPath", "apiVersion"; Care360 "login"; Scriptix "header".
 struct Account
 {
-    enum class ScriptixHeader { Bearer, ZoomKey }; // Authorization: Bearer | x-zoom-s2t-key
-
     QString id; // a UUID, stable for the account's life
     ServiceKind service = ServiceKind::Scriptix;
     QString name; // what the user calls it: "Dr Rivera", "Front desk"
     QUrl baseUrl;
 
-    QString invoxAppId; // Invox: the App Id (not secret; the API Key is)
-    QString invoxTokenPath = QStringLiteral("/v1/auth/token"); // [gap] per-account setting
-    QString invoxApiVersion; // X-Invox-Medical-Api-Version; empty: not sent
-    QString care360Login; // Care360: the email or phone number the code is sent to
-    ScriptixHeader scriptixHeader = ScriptixHeader::Bearer;
+    QVariantMap settings; // by AccountField::id; a field not here has its default
     int requestsPerMinute = -1; // -1: the service's documented default (Scriptix 60, others none)
+
+    // The setting's stored value, else the field's default, else a Choice's first value.
+    QString setting(const QString &fieldId) const;
+    void setSetting(const QString &fieldId, const QString &value);
 
     // "Scriptix — Dr Rivera @ api.scriptix.io"
     QString label() const;
@@ -35,9 +35,9 @@ struct Account
     QVariantMap toVariantMap() const; // for QSettings: never contains a secret
     static Account fromVariantMap(const QVariantMap &map);
 
-    // The documented production hosts (Invox has none: it is a per-account setting).
+    // A new account's address: the service's first documented one (ServiceInfo::addresses;
+    // Invox has none: it is a per-account setting).
     static QUrl defaultBaseUrl(ServiceKind service);
-    static QUrl care360StagingUrl();
 };
 
 // The secrets each service needs, by name. Stored under "<account id>/<name>".
@@ -50,7 +50,8 @@ inline const QString refreshToken = QStringLiteral("refreshToken"); // Care360
 } // namespace Secret
 
 QString secretKey(const QString &accountId, const QString &secretName);
-// The secrets an account of this service may have: all removed on sign-out and account removal.
+// The secrets an account of this service may have (ServiceInfo::storedSecrets): all removed on
+// sign-out and account removal.
 QStringList secretNames(ServiceKind service);
 
 } // namespace Docket

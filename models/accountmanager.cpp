@@ -1,9 +1,8 @@
 #include "accountmanager.h"
 
-#include "connectors/care360/care360connector.h"
-#include "connectors/invox/invoxconnector.h"
-#include "connectors/invox/invoxindex.h"
+#include "localservicedata.h"
 #include "logging.h"
+#include "serviceinfo.h"
 
 #include <QJsonArray>
 
@@ -131,23 +130,30 @@ void AccountManager::signIn(Connector *connector, const QString &care360Code)
         else
             Q_EMIT accountReady(connector);
     };
-    auto *care360 = qobject_cast<Care360Connector *>(connector);
-    if (care360 && !care360Code.isEmpty()) {
-        connect(
-            care360->requestCode(), &ConnectorJob::finished, this,
-            [this, care360, care360Code, finished](ConnectorJob *sent) {
-                if (sent->failed()) {
-                    qCInfo(lcAuth).noquote()
-                        << "care360" << care360->account().id
-                        << "sign-in failed asking for a code:" << loggedErrorKind(sent->error());
-                    Q_EMIT accountFailed(care360->account(), sent->error().userMessage);
-                    return;
-                }
-                connect(care360->verifyCode(care360Code), &ConnectorJob::finished, this, finished);
-            });
+    if (care360Code.isEmpty()) {
+        connect(connector->signIn(), &ConnectorJob::finished, this, finished);
         return;
     }
-    connect(connector->signIn(), &ConnectorJob::finished, this, finished);
+    // A practice account signing in with the code the sandbox printed: the first code asked for
+    // gets it, and a refused one ends the sign-in (there is no one to type another).
+    SignInJob *job = connector->signIn(SignInMode::NewSecrets);
+    auto codeSent = std::make_shared<bool>(false);
+    connect(job, &ConnectorJob::finished, this,
+            [this, connector, job, codeSent, finished](ConnectorJob *) {
+                if (job->failed() && !*codeSent) {
+                    qCInfo(lcAuth).noquote()
+                        << serviceId(connector->account().service) << connector->account().id
+                        << "sign-in failed asking for a code:" << loggedErrorKind(job->error());
+                    Q_EMIT accountFailed(connector->account(), job->error().userMessage);
+                    return;
+                }
+                finished(job);
+            });
+    connect(job, &SignInJob::codeRequested, job, [job, codeSent, care360Code] {
+        *codeSent = true;
+        job->provideCode(care360Code);
+    });
+    connect(job, &SignInJob::codeRejected, job, [job] { job->finish(job->rejection()); });
 }
 
 void AccountManager::openSandboxAccounts(const QJsonObject &addresses)
@@ -177,7 +183,7 @@ void AccountManager::openSandboxAccounts(const QJsonObject &addresses)
     const QJsonObject cv = credentials(QStringLiteral("care360"));
     Account care360
         = practice(ServiceKind::Care360, tr("Practice"), base(QStringLiteral("care360")));
-    care360.care360Login = cv.value(QStringLiteral("email")).toString();
+    care360.setSetting(QStringLiteral("login"), cv.value(QStringLiteral("email")).toString());
     openWithCode(care360, &m_memory,
                  { { Secret::tenantKey, cv.value(QStringLiteral("tenantKey")).toString() } },
                  cv.value(QStringLiteral("otpCode")).toString());
@@ -192,25 +198,11 @@ void AccountManager::openSandboxAccounts(const QJsonObject &addresses)
 
     const QJsonObject invoxCredentials = credentials(QStringLiteral("invox"));
     Account invox = practice(ServiceKind::Invox, tr("Practice"), base(QStringLiteral("invox")));
-    invox.invoxAppId = invoxCredentials.value(QStringLiteral("appId")).toString();
-    if (m_invoxIndex) {
-        // Invox has no list endpoint: record the documents the sandbox says it holds.
-        for (const QJsonValue &value :
-             invoxCredentials.value(QStringLiteral("documents")).toArray()) {
-            const QJsonObject document = value.toObject();
-            InvoxIndex::Document entry;
-            entry.accountId = invox.id;
-            entry.consultationSessionId
-                = document.value(QStringLiteral("consultationSessionId")).toString();
-            entry.documentId = document.value(QStringLiteral("documentId")).toString();
-            entry.documentName = document.value(QStringLiteral("documentName")).toString();
-            entry.documentType = document.value(QStringLiteral("documentType")).toString();
-            entry.origin = QStringLiteral("manual");
-            entry.addedAt = QDateTime::currentDateTimeUtc();
-            QString error;
-            m_invoxIndex->add(entry, &error);
-        }
-    }
+    invox.setSetting(QStringLiteral("appId"),
+                     invoxCredentials.value(QStringLiteral("appId")).toString());
+    ConnectorContext stores;
+    stores.invoxIndex = m_invoxIndex;
+    recordPracticeItems(stores, ServiceKind::Invox, invox.id, invoxCredentials);
     open(invox, &m_memory,
          { { Secret::apiKey, invoxCredentials.value(QStringLiteral("apiKey")).toString() } });
 }

@@ -297,6 +297,25 @@ ApiError secretsNotRemovedError(const Account &account, const QString &storeErro
                               .arg(account.label(), storeError));
 }
 
+void SignInJob::askForCode(const QString &destination,
+                           std::function<void(const QString &code)> verify)
+{
+    m_verify = std::move(verify);
+    Q_EMIT codeRequested(destination);
+}
+
+void SignInJob::rejectCode(const ApiError &error)
+{
+    m_rejection = error;
+    Q_EMIT codeRejected(error.userMessage);
+}
+
+void SignInJob::provideCode(const QString &code)
+{
+    if (isWaitingForCode())
+        m_verify(code);
+}
+
 SimpleJob *Connector::signOut()
 {
     auto *job = new SimpleJob(this);

@@ -6,6 +6,7 @@
 
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 namespace Docket {
@@ -142,6 +143,46 @@ private:
     QVariantMap m_data;
 };
 
+// What a sign-in starts from.
+enum class SignInMode {
+    // The secrets the session already holds, as when an account is opened: checks them (or
+    // renews a stored token) and never asks the user for anything.
+    Resume,
+    // Secrets the user has just typed in: a sign-in from the start, which may ask for a one-time
+    // code (ServiceInfo::signInMayAskForCode; Care360 sends one to the account's "login").
+    NewSecrets,
+};
+
+// A sign-in. It may stop half-way to ask for a one-time code: codeRequested() says where the
+// service sent it, provideCode() passes it on. A code the service refuses emits codeRejected()
+// and the job waits for another; it finishes once signed in, or when the sign-in cannot go on.
+class SignInJob : public SimpleJob
+{
+    Q_OBJECT
+
+public:
+    using SimpleJob::SimpleJob;
+
+    bool isWaitingForCode() const { return bool(m_verify) && !isFinished(); }
+    // For connectors: a code was sent to `destination`; `verify` is handed each code given and
+    // either finishes the job or calls rejectCode().
+    void askForCode(const QString &destination, std::function<void(const QString &code)> verify);
+    void rejectCode(const ApiError &error);
+    // The last refusal (codeRejected()), for a caller that ends the sign-in there.
+    const ApiError &rejection() const { return m_rejection; }
+
+public Q_SLOTS:
+    void provideCode(const QString &code);
+
+Q_SIGNALS:
+    void codeRequested(const QString &destination);
+    void codeRejected(const QString &userMessage);
+
+private:
+    std::function<void(const QString &code)> m_verify;
+    ApiError m_rejection;
+};
+
 // Talks to one service for one account: lists what is under a node, deletes a node, and says what a
 // delete will do. Every request goes through the account's session (credentials, pacing, renewal).
 class Connector : public QObject
@@ -192,11 +233,10 @@ public:
     // reset or a 5xx leaves it unknown.
     DeleteVerdict judgeDeleteAnswer(const RemoteItem &item, const ApiResult &result) const;
 
-    // Checks the secrets already in the session with the service (a cheap authenticated call or
-    // the token exchange) and marks the session signed in. Care360 signs in with a one-time code
-    // instead (Care360Connector::requestCode/verifyCode); its signIn() renews with the stored
-    // refresh token.
-    virtual SimpleJob *signIn() = 0;
+    // Checks the secrets in the session with the service (a cheap authenticated call or the token
+    // exchange) and marks the session signed in. Resume: Care360 renews with its stored refresh
+    // token; NewSecrets: Care360 asks for a one-time code (SignInJob::codeRequested).
+    virtual SignInJob *signIn(SignInMode mode = SignInMode::Resume) = 0;
     // Ends the sign-in at the service where it has such a call, then forgets every secret. Fails
     // (Credentials, secretsNotRemovedError()) when the store kept any of them: the user must not
     // be told they are gone.

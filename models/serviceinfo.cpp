@@ -131,6 +131,25 @@ QList<const AccountField *> ServiceInfo::settingFields() const
     return settings;
 }
 
+QList<const AccountField *> ServiceInfo::secretFields() const
+{
+    QList<const AccountField *> secrets;
+    for (const AccountField &candidate : fields) {
+        if (candidate.isSecret())
+            secrets.append(&candidate);
+    }
+    return secrets;
+}
+
+QUrl ServiceInfo::stagingUrl() const
+{
+    for (const ServiceAddress &address : addresses) {
+        if (address.isStaging)
+            return address.url;
+    }
+    return {};
+}
+
 const NodeKindInfo *ServiceInfo::kindInfo(NodeKind nodeKind) const
 {
     for (const NodeKindInfo &candidate : kinds) {

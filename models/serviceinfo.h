@@ -75,6 +75,7 @@ struct ServiceAddress
 {
     QString label; // "Production"; empty: the URL itself is shown
     QUrl url;
+    bool isStaging = false; // the one docket-cli `account add --staging` chooses
 };
 
 // What a node kind of a service is called and whether it holds others.
@@ -116,6 +117,9 @@ struct ServiceInfo
     // account's address.
     QList<ServiceAddress> addresses;
     QString addressLabel; // the address chooser's label: "Environment", "Address"
+    // The address chooser's widget name between formName and "Combo": documentProPresetCombo,
+    // care360EnvironmentCombo.
+    QString addressComboName = QStringLiteral("Preset");
     QString urlPlaceholder; // the custom URL field's placeholder
     // The account form's fields after name and address, in order: settings and secrets.
     QList<AccountField> fields;
@@ -139,6 +143,10 @@ struct ServiceInfo
     // The secret typed in to sign in (the first Secret field); null if the service has none.
     const AccountField *signInSecret() const;
     QList<const AccountField *> settingFields() const;
+    QList<const AccountField *> secretFields() const;
+    // The documented address labelled "Staging" (docket-cli account add --staging); empty when
+    // the service documents none.
+    QUrl stagingUrl() const;
     const NodeKindInfo *kindInfo(NodeKind kind) const;
 };
 

@@ -3,8 +3,8 @@
 #include "accountmanager.h"
 #include "accountstore.h"
 #include "connector.h"
-#include "connectors/care360/care360connector.h"
 #include "credentialstore.h"
+#include "serviceinfo.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -60,6 +60,18 @@ void selectPreset(QComboBox *preset, QLineEdit *custom, const QUrl &url)
     preset->setCurrentIndex(index);
 }
 
+// "&Token path" -> "Token path": a label's words for accessible names.
+QString withoutMnemonic(QString label)
+{
+    return label.remove(u'&');
+}
+
+// "tokenPath" -> "TokenPath", for widget names: invoxTokenPathEdit.
+QString capitalised(const QString &id)
+{
+    return id.isEmpty() ? id : id.at(0).toUpper() + id.mid(1);
+}
+
 } // namespace
 
 AccountDialog::AccountDialog(AccountManager *manager, AccountStore *store,
@@ -80,9 +92,8 @@ AccountDialog::AccountDialog(AccountManager *manager, AccountStore *store,
     details->setObjectName(QStringLiteral("detailsStep"));
     auto *form = new QFormLayout;
     m_service = comboBox(details, QStringLiteral("serviceCombo"), tr("Service"));
-    for (ServiceKind kind : { ServiceKind::Invox, ServiceKind::Care360, ServiceKind::DocumentPro,
-                              ServiceKind::Scriptix })
-        m_service->addItem(serviceDisplayName(kind), int(kind));
+    for (const ServiceInfo *info : ServiceRegistry::all())
+        m_service->addItem(info->displayName, int(info->kind));
     form->addRow(tr("Ser&vice:"), m_service);
     m_name = lineEdit(details, QStringLiteral("nameEdit"), tr("Account name"));
     m_name->setPlaceholderText(tr("What you call it, e.g. Front desk"));
@@ -90,10 +101,8 @@ AccountDialog::AccountDialog(AccountManager *manager, AccountStore *store,
 
     m_servicePages = new QStackedWidget(details);
     m_servicePages->setObjectName(QStringLiteral("servicePages"));
-    m_servicePages->addWidget(createInvoxPage());
-    m_servicePages->addWidget(createCare360Page());
-    m_servicePages->addWidget(createDocumentProPage());
-    m_servicePages->addWidget(createScriptixPage());
+    for (const ServiceInfo *info : ServiceRegistry::all())
+        m_servicePages->addWidget(createServicePage(*info));
 
     auto *detailsLayout = new QVBoxLayout(details);
     detailsLayout->setContentsMargins(0, 0, 0, 0);
@@ -150,100 +159,64 @@ AccountDialog::~AccountDialog()
     abandon();
 }
 
-QWidget *AccountDialog::createInvoxPage()
+QWidget *AccountDialog::createServicePage(const ServiceInfo &info)
 {
+    ServicePage entry;
+    entry.info = &info;
     auto *page = new QWidget;
-    page->setObjectName(QStringLiteral("invoxPage"));
+    page->setObjectName(info.formName + QStringLiteral("Page"));
     auto *form = new QFormLayout(page);
     form->setContentsMargins(0, 0, 0, 0);
-    m_invoxUrl = lineEdit(page, QStringLiteral("invoxUrlEdit"), tr("Invox base URL"));
-    m_invoxUrl->setPlaceholderText(tr("https://… (your organisation's Invox address)"));
-    form->addRow(tr("Base &URL:"), m_invoxUrl);
-    m_invoxAppId = lineEdit(page, QStringLiteral("invoxAppIdEdit"), tr("App Id"));
-    form->addRow(tr("App &Id:"), m_invoxAppId);
-    m_invoxApiKey = lineEdit(page, QStringLiteral("invoxApiKeyEdit"), tr("API Key"), true);
-    form->addRow(tr("API &Key:"), m_invoxApiKey);
-    m_invoxTokenPath = lineEdit(page, QStringLiteral("invoxTokenPathEdit"), tr("Token path"));
-    m_invoxTokenPath->setText(Account().invoxTokenPath);
-    form->addRow(tr("&Token path:"), m_invoxTokenPath);
-    m_invoxApiVersion = lineEdit(page, QStringLiteral("invoxApiVersionEdit"), tr("API version"));
-    m_invoxApiVersion->setPlaceholderText(tr("Optional"));
-    form->addRow(tr("API v&ersion:"), m_invoxApiVersion);
+    if (info.addresses.isEmpty()) {
+        // No documented address: each account types its own.
+        entry.url = lineEdit(page, info.formName + QStringLiteral("UrlEdit"),
+                             tr("%1 base URL").arg(info.shortName));
+        entry.url->setPlaceholderText(info.urlPlaceholder);
+        form->addRow(tr("Base &URL:"), entry.url);
+    } else {
+        entry.preset = comboBox(
+            page, info.formName + info.addressComboName + QStringLiteral("Combo"),
+            tr("%1 %2").arg(info.shortName, withoutMnemonic(info.addressLabel).toLower()));
+        for (const ServiceAddress &address : info.addresses) {
+            const QString url = address.url.toString();
+            entry.preset->addItem(address.label.isEmpty() ? url : address.label, url);
+        }
+        entry.preset->addItem(tr("Custom URL"), QString());
+        form->addRow(info.addressLabel + u':', entry.preset);
+        entry.url = lineEdit(page, info.formName + QStringLiteral("UrlEdit"),
+                             tr("%1 custom URL").arg(info.shortName));
+        entry.url->setPlaceholderText(info.urlPlaceholder);
+        form->addRow(tr("Custom &URL:"), entry.url);
+        connect(entry.preset, &QComboBox::currentIndexChanged, this,
+                &AccountDialog::updateUrlFields);
+    }
+    for (const AccountField &field : info.fields) {
+        QWidget *widget = createFieldWidget(page, info, field);
+        entry.fields.insert(field.id, widget);
+        form->addRow(field.label + u':', widget);
+    }
+    m_pages.push_back(entry);
     return page;
 }
 
-QWidget *AccountDialog::createCare360Page()
+QWidget *AccountDialog::createFieldWidget(QWidget *page, const ServiceInfo &info,
+                                          const AccountField &field)
 {
-    auto *page = new QWidget;
-    page->setObjectName(QStringLiteral("care360Page"));
-    auto *form = new QFormLayout(page);
-    form->setContentsMargins(0, 0, 0, 0);
-    m_care360Environment
-        = comboBox(page, QStringLiteral("care360EnvironmentCombo"), tr("Environment"));
-    m_care360Environment->addItem(tr("Production"),
-                                  Account::defaultBaseUrl(ServiceKind::Care360).toString());
-    m_care360Environment->addItem(tr("Staging"), Account::care360StagingUrl().toString());
-    m_care360Environment->addItem(tr("Custom URL"), QString());
-    form->addRow(tr("&Environment:"), m_care360Environment);
-    m_care360Url = lineEdit(page, QStringLiteral("care360UrlEdit"), tr("Care360 custom URL"));
-    form->addRow(tr("Custom &URL:"), m_care360Url);
-    m_care360TenantKey
-        = lineEdit(page, QStringLiteral("care360TenantKeyEdit"), tr("Tenant key"), true);
-    form->addRow(tr("Tenant &key:"), m_care360TenantKey);
-    m_care360Login = lineEdit(page, QStringLiteral("care360LoginEdit"), tr("Email or phone"));
-    m_care360Login->setPlaceholderText(tr("Where the one-time code is sent"));
-    form->addRow(tr("Email or &phone:"), m_care360Login);
-    connect(m_care360Environment, &QComboBox::currentIndexChanged, this,
-            &AccountDialog::updateUrlFields);
-    return page;
-}
-
-QWidget *AccountDialog::createDocumentProPage()
-{
-    auto *page = new QWidget;
-    page->setObjectName(QStringLiteral("documentProPage"));
-    auto *form = new QFormLayout(page);
-    form->setContentsMargins(0, 0, 0, 0);
-    m_documentProPreset
-        = comboBox(page, QStringLiteral("documentProPresetCombo"), tr("DocumentPro address"));
-    const QString url = Account::defaultBaseUrl(ServiceKind::DocumentPro).toString();
-    m_documentProPreset->addItem(url, url);
-    m_documentProPreset->addItem(tr("Custom URL"), QString());
-    form->addRow(tr("&Address:"), m_documentProPreset);
-    m_documentProUrl
-        = lineEdit(page, QStringLiteral("documentProUrlEdit"), tr("DocumentPro custom URL"));
-    form->addRow(tr("Custom &URL:"), m_documentProUrl);
-    m_documentProApiKey
-        = lineEdit(page, QStringLiteral("documentProApiKeyEdit"), tr("API key"), true);
-    form->addRow(tr("API &key:"), m_documentProApiKey);
-    connect(m_documentProPreset, &QComboBox::currentIndexChanged, this,
-            &AccountDialog::updateUrlFields);
-    return page;
-}
-
-QWidget *AccountDialog::createScriptixPage()
-{
-    auto *page = new QWidget;
-    page->setObjectName(QStringLiteral("scriptixPage"));
-    auto *form = new QFormLayout(page);
-    form->setContentsMargins(0, 0, 0, 0);
-    m_scriptixPreset
-        = comboBox(page, QStringLiteral("scriptixPresetCombo"), tr("Scriptix address"));
-    const QString url = Account::defaultBaseUrl(ServiceKind::Scriptix).toString();
-    m_scriptixPreset->addItem(url, url);
-    m_scriptixPreset->addItem(tr("Custom URL"), QString());
-    form->addRow(tr("&Address:"), m_scriptixPreset);
-    m_scriptixUrl = lineEdit(page, QStringLiteral("scriptixUrlEdit"), tr("Scriptix custom URL"));
-    form->addRow(tr("Custom &URL:"), m_scriptixUrl);
-    m_scriptixToken = lineEdit(page, QStringLiteral("scriptixTokenEdit"), tr("API token"), true);
-    form->addRow(tr("API &token:"), m_scriptixToken);
-    m_scriptixHeader = comboBox(page, QStringLiteral("scriptixHeaderCombo"), tr("Header style"));
-    m_scriptixHeader->addItem(tr("Authorization: Bearer"), int(Account::ScriptixHeader::Bearer));
-    m_scriptixHeader->addItem(tr("x-zoom-s2t-key"), int(Account::ScriptixHeader::ZoomKey));
-    form->addRow(tr("&Header:"), m_scriptixHeader);
-    connect(m_scriptixPreset, &QComboBox::currentIndexChanged, this,
-            &AccountDialog::updateUrlFields);
-    return page;
+    const QString name = info.formName + capitalised(field.id);
+    const QString accessibleName = withoutMnemonic(field.label);
+    if (field.kind == AccountField::Kind::Choice) {
+        QComboBox *combo = comboBox(page, name + QStringLiteral("Combo"), accessibleName);
+        for (const FieldChoice &choice : field.choices)
+            combo->addItem(choice.label, choice.value);
+        const int chosen = combo->findData(field.defaultValue);
+        combo->setCurrentIndex(chosen < 0 ? 0 : chosen);
+        return combo;
+    }
+    QLineEdit *edit
+        = lineEdit(page, name + QStringLiteral("Edit"), accessibleName, field.isSecret());
+    edit->setPlaceholderText(field.placeholder);
+    edit->setText(field.defaultValue);
+    return edit;
 }
 
 QWidget *AccountDialog::createCodePage()
@@ -267,9 +240,10 @@ QWidget *AccountDialog::createCodePage()
 
 void AccountDialog::updateUrlFields()
 {
-    m_care360Url->setEnabled(m_care360Environment->currentData().toString().isEmpty());
-    m_documentProUrl->setEnabled(m_documentProPreset->currentData().toString().isEmpty());
-    m_scriptixUrl->setEnabled(m_scriptixPreset->currentData().toString().isEmpty());
+    for (const ServicePage &page : m_pages) {
+        if (page.preset)
+            page.url->setEnabled(page.preset->currentData().toString().isEmpty());
+    }
 }
 
 void AccountDialog::setService(ServiceKind service)
@@ -287,24 +261,18 @@ void AccountDialog::setEditing(const Account &account, bool persist)
     setService(account.service);
     m_service->setEnabled(false); // another service is another account
     m_name->setText(account.name);
-    switch (account.service) {
-    case ServiceKind::Invox:
-        m_invoxUrl->setText(account.baseUrl.toString());
-        m_invoxAppId->setText(account.invoxAppId);
-        m_invoxTokenPath->setText(account.invoxTokenPath);
-        m_invoxApiVersion->setText(account.invoxApiVersion);
-        break;
-    case ServiceKind::Care360:
-        selectPreset(m_care360Environment, m_care360Url, account.baseUrl);
-        m_care360Login->setText(account.care360Login);
-        break;
-    case ServiceKind::DocumentPro:
-        selectPreset(m_documentProPreset, m_documentProUrl, account.baseUrl);
-        break;
-    case ServiceKind::Scriptix:
-        selectPreset(m_scriptixPreset, m_scriptixUrl, account.baseUrl);
-        m_scriptixHeader->setCurrentIndex(m_scriptixHeader->findData(int(account.scriptixHeader)));
-        break;
+    const ServicePage &page = currentPage();
+    if (page.preset)
+        selectPreset(page.preset, page.url, account.baseUrl);
+    else
+        page.url->setText(account.baseUrl.toString());
+    for (const AccountField *field : page.info->settingFields()) {
+        QWidget *widget = page.fields.value(field->id);
+        const QString value = account.setting(field->id);
+        if (auto *combo = qobject_cast<QComboBox *>(widget))
+            combo->setCurrentIndex(qMax(0, combo->findData(value)));
+        else if (auto *edit = qobject_cast<QLineEdit *>(widget))
+            edit->setText(value);
     }
     for (QLineEdit *edit : secretEdits()) {
         edit->clear();
@@ -318,82 +286,60 @@ void AccountDialog::setEditing(const Account &account, bool persist)
 
 QList<QLineEdit *> AccountDialog::secretEdits() const
 {
-    return { m_invoxApiKey, m_care360TenantKey, m_documentProApiKey, m_scriptixToken };
+    QList<QLineEdit *> edits;
+    for (const ServicePage &page : m_pages) {
+        for (const AccountField *field : page.info->secretFields())
+            edits.append(qobject_cast<QLineEdit *>(page.fields.value(field->id)));
+    }
+    return edits;
+}
+
+const AccountDialog::ServicePage &AccountDialog::currentPage() const
+{
+    return m_pages.at(size_t(qMax(0, m_service->currentIndex())));
+}
+
+QString AccountDialog::fieldValue(const ServicePage &page, const AccountField &field) const
+{
+    QWidget *widget = page.fields.value(field.id);
+    if (auto *combo = qobject_cast<QComboBox *>(widget))
+        return combo->currentData().toString();
+    if (auto *edit = qobject_cast<QLineEdit *>(widget))
+        return edit->text().trimmed();
+    return {};
 }
 
 Account AccountDialog::account() const
 {
+    const ServicePage &page = currentPage();
     Account account = m_account;
-    account.service = ServiceKind(m_service->currentData().toInt());
+    account.service = page.info->kind;
     account.name = m_name->text().trimmed();
-    switch (account.service) {
-    case ServiceKind::Invox:
-        account.baseUrl = QUrl(m_invoxUrl->text().trimmed());
-        account.invoxAppId = m_invoxAppId->text().trimmed();
-        account.invoxTokenPath = m_invoxTokenPath->text().trimmed();
-        account.invoxApiVersion = m_invoxApiVersion->text().trimmed();
-        break;
-    case ServiceKind::Care360:
-        account.baseUrl = presetUrl(m_care360Environment, m_care360Url);
-        account.care360Login = m_care360Login->text().trimmed();
-        break;
-    case ServiceKind::DocumentPro:
-        account.baseUrl = presetUrl(m_documentProPreset, m_documentProUrl);
-        break;
-    case ServiceKind::Scriptix:
-        account.baseUrl = presetUrl(m_scriptixPreset, m_scriptixUrl);
-        account.scriptixHeader = Account::ScriptixHeader(m_scriptixHeader->currentData().toInt());
-        break;
-    }
+    account.baseUrl
+        = page.preset ? presetUrl(page.preset, page.url) : QUrl(page.url->text().trimmed());
+    for (const AccountField *field : page.info->settingFields())
+        account.setSetting(field->id, fieldValue(page, *field));
     return account;
 }
 
-QString AccountDialog::secretName() const
+QHash<QString, QString> AccountDialog::typedSecrets() const
 {
-    switch (ServiceKind(m_service->currentData().toInt())) {
-    case ServiceKind::Invox:
-    case ServiceKind::DocumentPro:
-        return Secret::apiKey;
-    case ServiceKind::Care360:
-        return Secret::tenantKey;
-    case ServiceKind::Scriptix:
-        return Secret::token;
+    const ServicePage &page = currentPage();
+    QHash<QString, QString> secrets;
+    for (const AccountField *field : page.info->secretFields()) {
+        if (const QString value = fieldValue(page, *field); !value.isEmpty())
+            secrets.insert(field->id, value);
     }
-    return {};
-}
-
-QString AccountDialog::secretValue() const
-{
-    switch (ServiceKind(m_service->currentData().toInt())) {
-    case ServiceKind::Invox:
-        return m_invoxApiKey->text().trimmed();
-    case ServiceKind::DocumentPro:
-        return m_documentProApiKey->text().trimmed();
-    case ServiceKind::Care360:
-        return m_care360TenantKey->text().trimmed();
-    case ServiceKind::Scriptix:
-        return m_scriptixToken->text().trimmed();
-    }
-    return {};
+    return secrets;
 }
 
 void AccountDialog::focusSecret()
 {
-    QLineEdit *edit = nullptr;
-    switch (ServiceKind(m_service->currentData().toInt())) {
-    case ServiceKind::Invox:
-        edit = m_invoxApiKey;
-        break;
-    case ServiceKind::DocumentPro:
-        edit = m_documentProApiKey;
-        break;
-    case ServiceKind::Care360:
-        edit = m_care360TenantKey;
-        break;
-    case ServiceKind::Scriptix:
-        edit = m_scriptixToken;
-        break;
-    }
+    const ServicePage &page = currentPage();
+    const AccountField *secret = page.info->signInSecret();
+    if (!secret)
+        return;
+    auto *edit = qobject_cast<QLineEdit *>(page.fields.value(secret->id));
     edit->selectAll();
     edit->setFocus(Qt::OtherFocusReason);
 }
@@ -403,16 +349,13 @@ QString AccountDialog::problem() const
     const Account candidate = account();
     if (const QString problem = candidate.validationProblem(); !problem.isEmpty())
         return problem;
-    if (secretValue().isEmpty() && !m_editing) {
-        switch (candidate.service) {
-        case ServiceKind::Invox:
-            return tr("Enter the Invox API Key.");
-        case ServiceKind::Care360:
-            return tr("Enter the Care360 tenant key.");
-        case ServiceKind::DocumentPro:
-            return tr("Enter the DocumentPro API key.");
-        case ServiceKind::Scriptix:
-            return tr("Enter the Scriptix API token.");
+    // Editing: an empty secret keeps the one stored.
+    if (!m_editing) {
+        const ServicePage &page = currentPage();
+        for (const AccountField *field : page.info->secretFields()) {
+            if (const QString problem = field->problem(fieldValue(page, *field));
+                !problem.isEmpty())
+                return problem;
         }
     }
     if (m_store) {
@@ -465,7 +408,7 @@ void AccountDialog::signIn()
         showProblem(problem);
         return;
     }
-    if (m_editing && secretValue().isEmpty())
+    if (m_editing && typedSecrets().isEmpty())
         saveSettingsOnly();
     else
         startSignIn();
@@ -494,31 +437,23 @@ void AccountDialog::startSignIn()
     m_account = account();
     if (!m_editing)
         m_account.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_secrets = typedSecrets();
     m_connector = m_manager->prepare(m_account, m_credentials);
-    // In memory only until the service accepts it: a refused secret is never stored.
-    m_connector->session()->setSecret(secretName(), secretValue());
+    // In memory only until the service accepts them: a refused secret is never stored.
+    for (auto it = m_secrets.cbegin(); it != m_secrets.cend(); ++it)
+        m_connector->session()->setSecret(it.key(), it.value());
     setBusy(true, tr("Signing in to %1…").arg(serviceDisplayName(m_account.service)));
 
-    if (auto *care360 = qobject_cast<Care360Connector *>(m_connector.data())) {
-        connect(care360->requestCode(), &ConnectorJob::finished, this, [this](ConnectorJob *job) {
-            setBusy(false);
-            if (job->failed()) {
-                abandon();
-                showProblem(job->error().userMessage);
-                focusSecret();
-                return;
-            }
-            m_codeIntro->setText(
-                tr("Care360 sent a one-time code to %1. Enter it to finish signing in.")
-                    .arg(m_account.care360Login));
-            m_steps->setCurrentIndex(1);
-            m_signInButton->setText(tr("&Verify code"));
-            showProblem({});
-            m_code->setFocus();
-        });
-        return;
-    }
-    connect(m_connector->signIn(), &ConnectorJob::finished, this, [this](ConnectorJob *job) {
+    m_signIn = m_connector->signIn(SignInMode::NewSecrets);
+    connect(m_signIn, &SignInJob::codeRequested, this, &AccountDialog::showCodeStep);
+    connect(m_signIn, &SignInJob::codeRejected, this, [this](const QString &message) {
+        // A wrong or expired code: said here, and another may be typed.
+        setBusy(false);
+        showProblem(message);
+        m_code->selectAll();
+        m_code->setFocus();
+    });
+    connect(m_signIn, &ConnectorJob::finished, this, [this](ConnectorJob *job) {
         if (job->failed()) {
             setBusy(false);
             abandon();
@@ -530,63 +465,87 @@ void AccountDialog::startSignIn()
     });
 }
 
+void AccountDialog::showCodeStep(const QString &destination)
+{
+    setBusy(false);
+    m_codeIntro->setText(tr("%1 sent a one-time code to %2. Enter it to finish signing in.")
+                             .arg(currentPage().info->shortName, destination));
+    m_steps->setCurrentIndex(1);
+    m_signInButton->setText(tr("&Verify code"));
+    showProblem({});
+    m_code->setFocus();
+}
+
 void AccountDialog::verifyCode()
 {
     const QString code = m_code->text().trimmed();
     if (code.isEmpty()) {
-        showProblem(tr("Enter the one-time code Care360 sent."));
+        showProblem(tr("Enter the one-time code %1 sent.").arg(currentPage().info->shortName));
         return;
     }
-    auto *care360 = qobject_cast<Care360Connector *>(m_connector.data());
-    if (!care360)
+    if (!m_signIn || !m_signIn->isWaitingForCode())
         return;
     setBusy(true, tr("Checking the code…"));
-    connect(care360->verifyCode(code), &ConnectorJob::finished, this, [this](ConnectorJob *job) {
-        if (job->failed()) {
-            setBusy(false);
-            showProblem(job->error().userMessage);
-            m_code->selectAll();
-            m_code->setFocus();
-            return;
-        }
-        persistAndFinish();
-    });
+    m_signIn->provideCode(code);
 }
 
 void AccountDialog::persistAndFinish()
 {
-    const QString name = secretName();
-    m_connector->session()->storeSecret(name, secretValue(), this, [this](const QString &error) {
-        if (!m_connector)
-            return;
-        QString problem = error;
-        if (problem.isEmpty())
-            problem = m_store && m_persist ? m_store->save(m_account) : QString();
-        if (!problem.isEmpty()) {
-            setBusy(false);
-            // Nothing half-kept: forget every secret this sign-in stored (editing: they are the
-            // account's own, which stays).
-            if (!m_editing)
-                m_connector->session()->clearSecrets(m_manager, [](const QString &) {});
-            abandon();
-            showProblem(problem);
-            return;
-        }
-        Connector *connector = m_connector;
-        m_connector = nullptr;
-        if (m_editing) {
-            Q_EMIT accountReplacing(m_account.id);
-            // The old connector, listed before the one just signed in under the same id.
-            if (Connector *old = m_manager->connector(m_account.id); old && old != connector)
-                m_manager->close(m_account.id);
-        }
-        m_manager->adopt(connector);
-        if (m_editing)
-            Q_EMIT accountEdited(m_account);
-        else
-            Q_EMIT accountAdded(m_account);
-        accept();
-    });
+    m_signIn = nullptr;
+    storeSecrets(m_secrets.keys(), m_secrets);
+}
+
+// Stores the typed secrets one after the other, then goes on with secretsStored().
+void AccountDialog::storeSecrets(QStringList names, const QHash<QString, QString> &secrets)
+{
+    if (!m_connector)
+        return;
+    if (names.isEmpty()) {
+        secretsStored({});
+        return;
+    }
+    const QString name = names.takeFirst();
+    m_connector->session()->storeSecret(name, secrets.value(name), this,
+                                        [this, names, secrets](const QString &error) {
+                                            if (!error.isEmpty())
+                                                secretsStored(error);
+                                            else
+                                                storeSecrets(names, secrets);
+                                        });
+}
+
+void AccountDialog::secretsStored(const QString &error)
+{
+    if (!m_connector)
+        return;
+    QString problem = error;
+    if (problem.isEmpty())
+        problem = m_store && m_persist ? m_store->save(m_account) : QString();
+    if (!problem.isEmpty()) {
+        setBusy(false);
+        // Nothing half-kept: forget every secret this sign-in stored (editing: they are the
+        // account's own, which stays).
+        if (!m_editing)
+            m_connector->session()->clearSecrets(m_manager, [](const QString &) {});
+        abandon();
+        showProblem(problem);
+        return;
+    }
+    Connector *connector = m_connector;
+    m_connector = nullptr;
+    m_secrets.clear();
+    if (m_editing) {
+        Q_EMIT accountReplacing(m_account.id);
+        // The old connector, listed before the one just signed in under the same id.
+        if (Connector *old = m_manager->connector(m_account.id); old && old != connector)
+            m_manager->close(m_account.id);
+    }
+    m_manager->adopt(connector);
+    if (m_editing)
+        Q_EMIT accountEdited(m_account);
+    else
+        Q_EMIT accountAdded(m_account);
+    accept();
 }
 
 void AccountDialog::abandon()
@@ -595,6 +554,8 @@ void AccountDialog::abandon()
         return;
     Connector *connector = m_connector;
     m_connector = nullptr;
+    m_signIn = nullptr;
+    m_secrets.clear();
     m_manager->closeConnector(connector);
     m_steps->setCurrentIndex(0);
     m_signInButton->setText(tr("&Sign in"));

@@ -3,7 +3,10 @@
 #include "account.h"
 
 #include <QDialog>
+#include <QHash>
 #include <QPointer>
+
+#include <vector>
 
 class QComboBox;
 class QDialogButtonBox;
@@ -17,10 +20,14 @@ class AccountManager;
 class AccountStore;
 class Connector;
 class CredentialStore;
+class SignInJob;
+struct AccountField;
+struct ServiceInfo;
 } // namespace Docket
 
-// Adds an account: the service's own fields, checked before anything is sent, then a sign-in
-// with the service (Care360: a second step for the one-time code). Errors stay in the dialog; on
+// Adds an account: the service's own fields (its ServiceInfo's account form), checked before
+// anything is sent, then a sign-in with the service (a second step for a one-time code when the
+// sign-in asks for one: SignInJob::codeRequested). Errors stay in the dialog; on
 // success the account is saved (without secrets), its secret goes to the credential store and
 // the AccountManager announces it (accountReady). Open it with open().
 class AccountDialog : public QDialog
@@ -57,19 +64,32 @@ public Q_SLOTS:
     void signIn();
 
 private:
-    QWidget *createInvoxPage();
-    QWidget *createCare360Page();
-    QWidget *createDocumentProPage();
-    QWidget *createScriptixPage();
+    // One service's page: its address chooser and its account form fields.
+    struct ServicePage
+    {
+        const Docket::ServiceInfo *info = nullptr;
+        QComboBox *preset = nullptr; // null when the service documents no address (Invox)
+        QLineEdit *url = nullptr; // the custom (or only) address
+        QHash<QString, QWidget *> fields; // by AccountField::id: a QLineEdit or a QComboBox
+    };
+
+    QWidget *createServicePage(const Docket::ServiceInfo &info);
+    QWidget *createFieldWidget(QWidget *page, const Docket::ServiceInfo &info,
+                               const Docket::AccountField &field);
     QWidget *createCodePage();
-    QString secretName() const;
-    QString secretValue() const;
+    const ServicePage &currentPage() const;
+    QString fieldValue(const ServicePage &page, const Docket::AccountField &field) const;
+    // The secrets typed on the current page, by name (empty ones left out).
+    QHash<QString, QString> typedSecrets() const;
     void focusSecret();
     void showProblem(const QString &text);
     void setBusy(bool busy, const QString &message = {});
     void startSignIn();
+    void showCodeStep(const QString &destination);
     void verifyCode();
     void persistAndFinish();
+    void storeSecrets(QStringList names, const QHash<QString, QString> &secrets);
+    void secretsStored(const QString &error);
     void abandon();
     void updateUrlFields();
     void saveSettingsOnly();
@@ -79,6 +99,8 @@ private:
     Docket::AccountStore *m_store;
     Docket::CredentialStore *m_credentials;
     QPointer<Docket::Connector> m_connector; // while signing in
+    QPointer<Docket::SignInJob> m_signIn; // while signing in
+    QHash<QString, QString> m_secrets; // typed for the sign-in in progress
     Docket::Account m_account; // the one being signed in (editing: the original)
     bool m_editing = false;
     bool m_persist = true;
@@ -87,26 +109,7 @@ private:
     QComboBox *m_service;
     QLineEdit *m_name;
     QStackedWidget *m_servicePages;
-
-    QLineEdit *m_invoxUrl;
-    QLineEdit *m_invoxAppId;
-    QLineEdit *m_invoxApiKey;
-    QLineEdit *m_invoxTokenPath;
-    QLineEdit *m_invoxApiVersion;
-
-    QComboBox *m_care360Environment;
-    QLineEdit *m_care360Url;
-    QLineEdit *m_care360TenantKey;
-    QLineEdit *m_care360Login;
-
-    QComboBox *m_documentProPreset;
-    QLineEdit *m_documentProUrl;
-    QLineEdit *m_documentProApiKey;
-
-    QComboBox *m_scriptixPreset;
-    QLineEdit *m_scriptixUrl;
-    QLineEdit *m_scriptixToken;
-    QComboBox *m_scriptixHeader;
+    std::vector<ServicePage> m_pages; // in the service combo's order
 
     QLabel *m_codeIntro;
     QLineEdit *m_code;

@@ -2,8 +2,8 @@
 
 #include "clicontext.h"
 #include "commands.h"
-#include "connectors/care360/care360connector.h"
 #include "itemformat.h"
+#include "serviceinfo.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -18,30 +18,47 @@ QString tr(const char *text)
     return QCoreApplication::translate("docket-cli", text);
 }
 
-// The one long-lived secret each service signs in with.
+// The one long-lived secret each service signs in with (ServiceInfo::signInSecret).
 QString primarySecret(ServiceKind service)
 {
-    switch (service) {
-    case ServiceKind::Scriptix:
-        return Secret::token;
-    case ServiceKind::Care360:
-        return Secret::tenantKey;
-    default:
-        return Secret::apiKey;
-    }
+    const AccountField *secret = ServiceRegistry::info(service).signInSecret();
+    return secret ? secret->id : QString();
 }
 
+// What the prompt and the messages call it: "Scriptix API token".
 QString primarySecretLabel(ServiceKind service)
 {
-    switch (service) {
-    case ServiceKind::Scriptix:
-        return tr("Scriptix API token");
-    case ServiceKind::Care360:
-        return tr("Care360 tenant key (cv-api-key)");
-    case ServiceKind::DocumentPro:
-        return tr("DocumentPro API key");
-    case ServiceKind::Invox:
-        return tr("Invox API Key");
+    const ServiceInfo &info = ServiceRegistry::info(service);
+    const AccountField *secret = info.signInSecret();
+    return secret ? QStringLiteral("%1 %2").arg(info.shortName, QString(secret->label).remove(u'&'))
+                  : QString();
+}
+
+// "bearer or x-zoom-s2t-key": a Choice field's values, for a usage message.
+QString choiceValues(const AccountField &field)
+{
+    QStringList values;
+    for (const FieldChoice &choice : field.choices)
+        values.append(choice.value);
+    const QString last = values.isEmpty() ? QString() : values.takeLast();
+    return values.isEmpty() ? last : values.join(QStringLiteral(", ")) + tr(" or ") + last;
+}
+
+// Sets the account form options given for `account`'s service; empty, or why one cannot be used.
+QString applySettingOptions(Account &account, const CliRequest &request)
+{
+    for (const AccountField *field : ServiceRegistry::info(account.service).settingFields()) {
+        const QString value = request.settingOptions.value(field->cliOption);
+        if (field->cliOption.isEmpty() || value.isEmpty())
+            continue; // the field's default
+        if (field->kind == AccountField::Kind::Choice) {
+            const bool offered
+                = std::any_of(field->choices.cbegin(), field->choices.cend(),
+                              [&](const FieldChoice &c) { return c.value == value; });
+            if (!offered)
+                return tr("--%1 must be %2.").arg(field->cliOption, choiceValues(*field));
+        }
+        account.setSetting(field->id, value);
     }
     return {};
 }
@@ -89,6 +106,15 @@ void removeSecretsOf(CliContext *context, const Account &account,
     }
 }
 
+// "invox|care360|documentpro|scriptix"
+QString serviceIds()
+{
+    QStringList ids;
+    for (const ServiceInfo *info : ServiceRegistry::all())
+        ids.append(info->id);
+    return ids.join(u'|');
+}
+
 QJsonObject accountToJson(const Account &account)
 {
     QJsonObject object = QJsonObject::fromVariantMap(account.toVariantMap());
@@ -120,14 +146,16 @@ void obtainSecret(CliContext *context, const CliRequest &request, const Account 
 }
 
 // After the service accepted the sign-in: the secret moves from memory into the keychain.
-void finishSignIn(CliContext *context, Connector *connector, SimpleJob *job)
+// `failure` words a refusal (the service's message, already printable).
+void finishSignIn(CliContext *context, Connector *connector, SimpleJob *job,
+                  std::function<QString(const QString &message)> failure)
 {
     QObject::connect(
-        job, &ConnectorJob::finished, context, [context, connector](ConnectorJob *finished) {
+        job, &ConnectorJob::finished, context,
+        [context, connector, failure](ConnectorJob *finished) {
             if (finished->failed()) {
-                context->finish(
-                    CliContext::Failure,
-                    tr("Sign-in failed: %1").arg(printable(finished->error().userMessage)));
+                context->finish(CliContext::Failure,
+                                failure(printable(finished->error().userMessage)));
                 return;
             }
             const Account account = connector->account();
@@ -153,42 +181,46 @@ void finishSignIn(CliContext *context, Connector *connector, SimpleJob *job)
         });
 }
 
-void signInCare360(CliContext *context, const CliRequest &request, Connector *connector)
+// Signs in with the secret just given; a service that sends a one-time code (Care360) gets
+// --code, or the one typed at the prompt.
+void signInWithNewSecrets(CliContext *context, const CliRequest &request, Connector *connector)
 {
-    auto *care360 = qobject_cast<Care360Connector *>(connector);
-    SimpleJob *codeRequest = care360->requestCode();
+    SignInJob *job = connector->signIn(SignInMode::NewSecrets);
+    const ServiceInfo &info = ServiceRegistry::info(connector->service());
+    const QString shortName = info.shortName;
+    // A service that sends a code fails before sending it only when the code could not be
+    // requested; after, the sign-in itself failed.
+    auto codeSent = std::make_shared<bool>(!info.signInMayAskForCode);
     QObject::connect(
-        codeRequest, &ConnectorJob::finished, context,
-        [context, request, care360](ConnectorJob *sent) {
-            if (sent->failed()) {
-                context->finish(
-                    CliContext::Failure,
-                    tr("Could not request a code: %1").arg(printable(sent->error().userMessage)));
-                return;
-            }
-            const auto verify = [context, care360](const QString &code) {
-                finishSignIn(context, care360, care360->verifyCode(code.trimmed()));
-            };
+        job, &SignInJob::codeRequested, context,
+        [context, request, job, codeSent, shortName](const QString &destination) {
+            *codeSent = true;
             if (!request.code.isEmpty()) {
-                verify(request.code);
+                job->provideCode(request.code.trimmed());
                 return;
             }
             if (!Terminal::isInteractive()) {
                 context->finish(CliContext::Usage,
-                                tr("Care360 sent a one-time code; pass it with --code "
-                                   "when not at a terminal."));
+                                tr("%1 sent a one-time code; pass it with --code "
+                                   "when not at a terminal.")
+                                    .arg(shortName));
                 return;
             }
-            context->note(
-                tr("Care360 sent a one-time code to %1.").arg(care360->account().care360Login));
+            context->note(tr("%1 sent a one-time code to %2.").arg(shortName, destination));
             context->terminal()->ask(
-                tr("One-time code: "), false, [context, verify](std::optional<QString> code) {
+                tr("One-time code: "), false, [context, job](std::optional<QString> code) {
                     if (!code || code->trimmed().isEmpty())
                         context->finish(CliContext::Declined, tr("No code entered."));
                     else
-                        verify(*code);
+                        job->provideCode(code->trimmed());
                 });
         });
+    // A refused code ends the command: run signin again for a new one.
+    QObject::connect(job, &SignInJob::codeRejected, job, [job] { job->finish(job->rejection()); });
+    finishSignIn(context, connector, job, [codeSent](const QString &message) {
+        return *codeSent ? tr("Sign-in failed: %1").arg(message)
+                         : tr("Could not request a code: %1").arg(message);
+    });
 }
 
 } // namespace
@@ -214,32 +246,22 @@ void runAccountCommand(CliContext *context, const CliRequest &request)
 {
     const QString action = request.arguments.value(0);
     if (action == QLatin1String("add")) {
-        const std::optional<ServiceKind> service = serviceFromId(request.arguments.value(1));
+        const ServiceInfo *service = ServiceRegistry::find(request.arguments.value(1));
         if (!service || request.arguments.size() < 3) {
-            context->finish(CliContext::Usage,
-                            tr("usage: account add invox|care360|documentpro|scriptix NAME "
-                               "[--base-url URL] [options]"));
+            context->finish(
+                CliContext::Usage,
+                tr("usage: account add %1 NAME [--base-url URL] [options]").arg(serviceIds()));
             return;
         }
         Account account;
-        account.service = *service;
+        account.service = service->kind;
         account.name = request.arguments.at(2);
-        account.baseUrl = request.baseUrl.isEmpty()
-            ? (request.staging && *service == ServiceKind::Care360
-                   ? Account::care360StagingUrl()
-                   : Account::defaultBaseUrl(*service))
-            : QUrl(request.baseUrl);
-        account.invoxAppId = request.appId;
-        if (!request.tokenPath.isEmpty())
-            account.invoxTokenPath = request.tokenPath;
-        account.invoxApiVersion = request.apiVersion;
-        account.care360Login = request.login;
-        account.scriptixHeader = request.header == QLatin1String("x-zoom-s2t-key")
-            ? Account::ScriptixHeader::ZoomKey
-            : Account::ScriptixHeader::Bearer;
-        if (!request.header.isEmpty() && request.header != QLatin1String("x-zoom-s2t-key")
-            && request.header != QLatin1String("bearer")) {
-            context->finish(CliContext::Usage, tr("--header must be bearer or x-zoom-s2t-key."));
+        const QUrl staging = request.staging ? service->stagingUrl() : QUrl();
+        account.baseUrl = !request.baseUrl.isEmpty() ? QUrl(request.baseUrl)
+            : !staging.isEmpty()                     ? staging
+                                                     : Account::defaultBaseUrl(service->kind);
+        if (const QString problem = applySettingOptions(account, request); !problem.isEmpty()) {
+            context->finish(CliContext::Usage, problem);
             return;
         }
         account.requestsPerMinute = request.requestsPerMinute;
@@ -266,10 +288,7 @@ void runAccountCommand(CliContext *context, const CliRequest &request)
                 const auto forget = [context, account](const QString &secretsKept) {
                     context->accounts().remove(account->id);
                     QString error;
-                    if (account->service == ServiceKind::Invox) {
-                        if (InvoxIndex *index = context->invoxIndex(&error))
-                            index->removeAccount(account->id);
-                    }
+                    context->forgetLocalData(*account, &error);
                     if (!secretsKept.isEmpty()) {
                         context->finish(CliContext::Failure,
                                         tr("Removed %1. %2").arg(account->label(), secretsKept));
@@ -330,10 +349,7 @@ void runSignInCommand(CliContext *context, const CliRequest &request)
                              // (finishSignIn).
                              connector->session()->setSecret(primarySecret(account.service),
                                                              *secret);
-                             if (account.service == ServiceKind::Care360)
-                                 signInCare360(context, request, connector);
-                             else
-                                 finishSignIn(context, connector, connector->signIn());
+                             signInWithNewSecrets(context, request, connector);
                          });
         });
 }

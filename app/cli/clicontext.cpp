@@ -2,6 +2,7 @@
 
 #include "auditlogpath.h"
 #include "inerttext.h"
+#include "serviceinfo.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -22,6 +23,12 @@ CliContext::CliContext(const Options &options, QObject *parent)
     , m_pendingRemovals(&m_keychain, options.configFile)
     , m_credentials(&m_pendingRemovals)
 {
+    // A private settings file keeps its data beside it.
+    const QString dataDir = options.configFile.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+            + QStringLiteral("/Docket")
+        : QFileInfo(options.configFile).absolutePath();
+    m_localData = std::make_unique<LocalServiceData>(dataDir);
     m_network.setDefaultTimeout(options.timeoutMs);
     for (const Account &account : m_accounts->accounts())
         m_credentials.setAccountName(account.id, account.name);
@@ -60,20 +67,9 @@ AuditLog *CliContext::auditLog(QString *error)
     return m_auditLog.get();
 }
 
-InvoxIndex *CliContext::invoxIndex(QString *error)
+void CliContext::forgetLocalData(const Account &account, QString *error)
 {
-    if (m_invoxIndex)
-        return m_invoxIndex.get();
-    QString directory = m_options.configFile.isEmpty()
-        ? QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-            + QStringLiteral("/Docket")
-        : QFileInfo(m_options.configFile).absolutePath();
-    QDir().mkpath(directory);
-    auto index = std::make_unique<InvoxIndex>(directory + QStringLiteral("/invox-index.sqlite"));
-    if (!index->open(error))
-        return nullptr;
-    m_invoxIndex = std::move(index);
-    return m_invoxIndex.get();
+    m_localData->forgetAccount(account.service, account.id, error);
 }
 
 void CliContext::retryPendingRemovals(std::function<void()> then)
@@ -102,17 +98,13 @@ void CliContext::openConnector(const QString &accountName,
              tr("No account named “%1”. `docket-cli accounts` lists them.").arg(accountName));
         return;
     }
-    InvoxIndex *index = nullptr;
-    if (account->service == ServiceKind::Invox) {
-        QString error;
-        index = invoxIndex(&error);
-        if (!index) {
-            done(nullptr, tr("Cannot open the Invox document index: %1").arg(error));
-            return;
-        }
+    ConnectorContext stores;
+    if (QString error; !m_localData->prepare(account->service, stores, &error)) {
+        done(nullptr, error);
+        return;
     }
     auto *session = new AccountSession(*account, &m_network, &m_credentials, this);
-    Connector *connector = createConnector(session, index, session).release();
+    Connector *connector = createConnector(session, stores.invoxIndex, session).release();
     session->loadSecrets(this, [connector, done](const QString &error) {
         // A missing keychain is not fatal when the secrets come from the environment: the
         // connector's first request says what is missing.

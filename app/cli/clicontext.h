@@ -3,8 +3,8 @@
 #include "accountstore.h"
 #include "auditlog.h"
 #include "connector.h"
-#include "connectors/invox/invoxindex.h"
 #include "keychaincredentialstore.h"
+#include "localservicedata.h"
 #include "networkclient.h"
 #include "pendingremovalstore.h"
 #include "terminal.h"
@@ -41,8 +41,12 @@ public:
     Docket::CredentialStore *credentials() { return &m_credentials; }
     Docket::NetworkClient *network() { return &m_network; }
     Terminal *terminal() { return &m_terminal; }
-    // Opens the index on first use; null (with *error) if it cannot be opened.
-    Docket::InvoxIndex *invoxIndex(QString *error);
+    // What services keep on this machine (the Invox index), beside --config or in Docket's data
+    // folder; each store opens on first use.
+    Docket::LocalServiceData &localData() { return *m_localData; }
+    // Forgets what is kept on this machine for a removed account (ignored when it cannot be
+    // opened: there is then nothing of it to forget).
+    void forgetLocalData(const Docket::Account &account, QString *error);
     // Opens the audit trail on first use; null (with *error) if it cannot be opened. Deleting
     // needs it: without a record, a batch cannot be resumed after a crash.
     Docket::AuditLog *auditLog(QString *error);
@@ -80,7 +84,7 @@ private:
     Docket::KeychainCredentialStore m_keychain;
     Docket::PendingRemovalStore m_pendingRemovals; // over the keychain
     Docket::EnvironmentCredentialStore m_credentials;
-    std::unique_ptr<Docket::InvoxIndex> m_invoxIndex;
+    std::unique_ptr<Docket::LocalServiceData> m_localData;
     std::unique_ptr<Docket::AuditLog> m_auditLog;
     Terminal m_terminal;
     QJsonValue m_jsonResult;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QStringList>
 
 class CliContext;
@@ -15,15 +16,13 @@ struct CliRequest
     bool all = false;
     QString fileType; // ls on Care360: "phi" or "general"
     bool secretFromStdin = false;
-    QString code; // Care360 one-time code
+    QString code; // signin: the one-time code, for a service that sends one (Care360)
     // account add
     QString baseUrl;
-    bool staging = false;
-    QString appId;
-    QString tokenPath;
-    QString apiVersion;
-    QString login;
-    QString header;
+    bool staging = false; // the service's address marked ServiceAddress::isStaging
+    // The account form options given (ServiceInfo::fields' cliOption, "app-id"), by option name:
+    // which field each sets is known once the service is (account add SERVICE).
+    QHash<QString, QString> settingOptions;
     int requestsPerMinute = -1;
     // invox
     QString documentName;

@@ -153,7 +153,7 @@ struct Harness
         account.service = ServiceKind::Care360;
         account.name = QStringLiteral("Patient portal");
         account.baseUrl = baseUrl;
-        account.care360Login = login;
+        account.setSetting(QStringLiteral("login"), login);
         session = std::make_unique<AccountSession>(account, &network, store);
         connector = std::make_unique<Care360Connector>(session.get());
         if (!tenantKey.isEmpty())

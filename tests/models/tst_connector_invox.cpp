@@ -297,7 +297,7 @@ std::unique_ptr<Fixture> TestConnectorInvox::makeFixture(const QString &appId,
     fixture->account.name = QStringLiteral("Clinic");
     fixture->account.baseUrl
         = baseUrl.isEmpty() ? m_sandbox.baseUrl(QStringLiteral("invox")) : baseUrl;
-    fixture->account.invoxAppId = appId;
+    fixture->account.setSetting(QStringLiteral("appId"), appId);
     QString error;
     if (!fixture->index.open(&error))
         qFatal("index: %s", qPrintable(error));
@@ -469,7 +469,7 @@ void TestConnectorInvox::tokenPathIsASetting()
     auto fixture = demo();
     fixture->session.reset();
     fixture->connector.reset();
-    fixture->account.invoxTokenPath = QStringLiteral("/v2/oauth/token");
+    fixture->account.setSetting(QStringLiteral("tokenPath"), QStringLiteral("/v2/oauth/token"));
     fixture->session
         = std::make_unique<AccountSession>(fixture->account, &fixture->network, &fixture->store);
     fixture->connector = std::make_unique<InvoxConnector>(fixture->session.get(), &fixture->index);
@@ -527,7 +527,7 @@ void TestConnectorInvox::apiVersionHeaderIsSent()
     auto good = demo();
     good->session.reset();
     good->connector.reset();
-    good->account.invoxApiVersion = QStringLiteral("2026-03-01");
+    good->account.setSetting(QStringLiteral("apiVersion"), QStringLiteral("2026-03-01"));
     good->session = std::make_unique<AccountSession>(good->account, &good->network, &good->store);
     good->connector = std::make_unique<InvoxConnector>(good->session.get(), &good->index);
     bool stored = false;
@@ -545,7 +545,7 @@ void TestConnectorInvox::apiVersionHeaderIsSent()
     // The sandbox checks the header's value: a version it does not know proves it was sent.
     good->session.reset();
     good->connector.reset();
-    good->account.invoxApiVersion = QStringLiteral("1999-01-01");
+    good->account.setSetting(QStringLiteral("apiVersion"), QStringLiteral("1999-01-01"));
     good->session = std::make_unique<AccountSession>(good->account, &good->network, &good->store);
     good->connector = std::make_unique<InvoxConnector>(good->session.get(), &good->index);
     stored = false;
@@ -564,7 +564,8 @@ void TestConnectorInvox::apiVersionHeaderIsSent()
     // A header value with a line break never reaches the network.
     good->session.reset();
     good->connector.reset();
-    good->account.invoxApiVersion = QStringLiteral("2026-03-01\r\nX-Evil: 1");
+    good->account.setSetting(QStringLiteral("apiVersion"),
+                             QStringLiteral("2026-03-01\r\nX-Evil: 1"));
     good->session = std::make_unique<AccountSession>(good->account, &good->network, &good->store);
     good->connector = std::make_unique<InvoxConnector>(good->session.get(), &good->index);
     const int before = requestsOf(m_sandbox.requestLog(QStringLiteral("invox"))).size();
@@ -1273,8 +1274,8 @@ void TestConnectorInvox::tolerantTokenAnswerAndProactiveRenewal()
     auto fixture = makeFixture(QStringLiteral("app"), QStringLiteral("key"), server.url());
     fixture->session.reset();
     fixture->connector.reset();
-    fixture->account.invoxTokenPath = QStringLiteral("/oauth2/token");
-    fixture->account.invoxApiVersion = QStringLiteral("2025-11-01");
+    fixture->account.setSetting(QStringLiteral("tokenPath"), QStringLiteral("/oauth2/token"));
+    fixture->account.setSetting(QStringLiteral("apiVersion"), QStringLiteral("2025-11-01"));
     fixture->session
         = std::make_unique<AccountSession>(fixture->account, &fixture->network, &fixture->store);
     fixture->connector = std::make_unique<InvoxConnector>(fixture->session.get(), &fixture->index);

@@ -67,9 +67,9 @@ public:
     ServiceKind service() const override { return ServiceKind::Scriptix; }
     bool canDelete(NodeKind kind) const override { return kind != NodeKind::Account; }
     DeletePlan describeDelete(const RemoteItem &) const override { return {}; }
-    SimpleJob *signIn() override
+    SignInJob *signIn(SignInMode = SignInMode::Resume) override
     {
-        auto *job = new SimpleJob(this);
+        auto *job = new SignInJob(this);
         job->finish();
         return job;
     }

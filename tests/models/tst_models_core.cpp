@@ -100,7 +100,7 @@ public:
     }
     bool canDelete(NodeKind) const override { return true; }
     DeletePlan describeDelete(const RemoteItem &) const override { return {}; }
-    SimpleJob *signIn() override { return nullptr; }
+    SignInJob *signIn(SignInMode = SignInMode::Resume) override { return nullptr; }
     QString deleteAnswerProblem(const RemoteItem &, const ApiResult &) const override { return {}; }
     bool isNotFoundAnswer(const ApiResult &) const override { return false; }
 
@@ -403,8 +403,8 @@ void TestModelsCore::plainHttpToAnotherComputerIsRefused()
     account.name = u"Clinic"_s;
     // .invalid never resolves: were anything sent, it would fail differently.
     account.baseUrl = QUrl(u"http://records.example.invalid"_s);
-    account.invoxAppId = u"app"_s;
-    account.care360Login = u"patient@example.org"_s;
+    account.setSetting(QStringLiteral("appId"), u"app"_s);
+    account.setSetting(QStringLiteral("login"), u"patient@example.org"_s);
     NetworkClient network;
     MemoryCredentialStore store;
     AccountSession session(account, &network, &store);
@@ -594,8 +594,8 @@ void TestModelsCore::accountsRoundTripWithoutSecrets()
     account.service = ServiceKind::Invox;
     account.name = QStringLiteral("Dr Rivera");
     account.baseUrl = QUrl(QStringLiteral("https://invox.example/api"));
-    account.invoxAppId = QStringLiteral("app-1");
-    account.invoxApiVersion = QStringLiteral("2026-03-01");
+    account.setSetting(QStringLiteral("appId"), QStringLiteral("app-1"));
+    account.setSetting(QStringLiteral("apiVersion"), QStringLiteral("2026-03-01"));
     {
         AccountStore store(file);
         QCOMPARE(store.save(account), QString());
@@ -605,8 +605,8 @@ void TestModelsCore::accountsRoundTripWithoutSecrets()
     const std::optional<Account> found = reopened.find(QStringLiteral("dr rivera"));
     QVERIFY(found);
     QCOMPARE(found->id, account.id);
-    QCOMPARE(found->invoxAppId, QStringLiteral("app-1"));
-    QCOMPARE(found->invoxApiVersion, QStringLiteral("2026-03-01"));
+    QCOMPARE(found->setting(QStringLiteral("appId")), QStringLiteral("app-1"));
+    QCOMPARE(found->setting(QStringLiteral("apiVersion")), QStringLiteral("2026-03-01"));
     QCOMPARE(found->label(), QStringLiteral("Invox Medical — Dr Rivera @ invox.example"));
     QVERIFY(reopened.remove(account.id));
     QVERIFY(reopened.accounts().isEmpty());
@@ -625,10 +625,11 @@ void TestModelsCore::accountNamesAreUnique()
     second.name = QStringLiteral("CLINIC");
     QVERIFY(store.save(second).contains(QStringLiteral("already exists")));
     // Saving the same account again (an edit) is fine.
-    first.scriptixHeader = Account::ScriptixHeader::ZoomKey;
+    first.setSetting(QStringLiteral("header"), QStringLiteral("x-zoom-s2t-key"));
     QCOMPARE(store.save(first), QString());
     QCOMPARE(store.accounts().size(), 1);
-    QCOMPARE(store.accounts().at(0).scriptixHeader, Account::ScriptixHeader::ZoomKey);
+    QCOMPARE(store.accounts().at(0).setting(QStringLiteral("header")),
+             QStringLiteral("x-zoom-s2t-key"));
 }
 
 void TestModelsCore::accountValidation()
@@ -638,7 +639,7 @@ void TestModelsCore::accountValidation()
     account.name = QStringLiteral("Portal");
     account.baseUrl = Account::defaultBaseUrl(ServiceKind::Care360);
     QVERIFY(account.validationProblem().contains(QStringLiteral("email or phone")));
-    account.care360Login = QStringLiteral("patient@example.org");
+    account.setSetting(QStringLiteral("login"), QStringLiteral("patient@example.org"));
     QCOMPARE(account.validationProblem(), QString());
     account.service = ServiceKind::Invox;
     account.baseUrl = QUrl(QStringLiteral("https://invox.example"));

@@ -115,7 +115,8 @@ inline std::unique_ptr<LiveAccount> care360(const SandboxProcess &sandbox, const
     account.service = Docket::ServiceKind::Care360;
     account.name = QStringLiteral("Patient");
     account.baseUrl = sandbox.baseUrl(QStringLiteral("care360"));
-    account.care360Login = credentials.value(QStringLiteral("email")).toString();
+    account.setSetting(QStringLiteral("login"),
+                       credentials.value(QStringLiteral("email")).toString());
     if (!live->open(account,
                     { { Docket::Secret::tenantKey,
                         credentials.value(QStringLiteral("tenantKey")).toString() } }))
@@ -138,8 +139,10 @@ inline std::unique_ptr<LiveAccount> invox(const SandboxProcess &sandbox, const Q
     account.service = Docket::ServiceKind::Invox;
     account.name = QStringLiteral("Clinic");
     account.baseUrl = sandbox.baseUrl(QStringLiteral("invox"));
-    account.invoxAppId = credentials.value(QStringLiteral("appId")).toString();
-    account.invoxApiVersion = credentials.value(QStringLiteral("apiVersion")).toString();
+    account.setSetting(QStringLiteral("appId"),
+                       credentials.value(QStringLiteral("appId")).toString());
+    account.setSetting(QStringLiteral("apiVersion"),
+                       credentials.value(QStringLiteral("apiVersion")).toString());
     if (!live->index.open(nullptr))
         return nullptr;
     for (const QJsonValue &value : credentials.value(QStringLiteral("documents")).toArray()) {

@@ -105,6 +105,7 @@ private Q_SLOTS:
     void care360UnknownTenantIsExplained();
     void validationBlocksSignIn();
     void worksFromTheKeyboard();
+    void everyServiceHasItsForm();
     void removeSignsOutAndForgets();
     void removeSaysWhenTheKeychainKeepsTheSecrets();
     void editChangesSettingsUnderTheSameId();
@@ -320,7 +321,8 @@ void TestAccountDialog::care360AsksForTheCodeInASecondStep()
     QVERIFY(accountRow(ServiceKind::Care360).isValid());
     const QList<Account> saved = m_store->accounts();
     QCOMPARE(saved.size(), 1);
-    QCOMPARE(saved.first().care360Login, credentials.value(QStringLiteral("email")).toString());
+    QCOMPARE(saved.first().setting(QStringLiteral("login")),
+             credentials.value(QStringLiteral("email")).toString());
     QVERIFY(m_secrets->contains(secretKey(saved.first().id, Secret::tenantKey)));
     QVERIFY(m_secrets->contains(secretKey(saved.first().id, Secret::refreshToken)));
     QVERIFY(!settingsText().contains(
@@ -377,6 +379,19 @@ void TestAccountDialog::validationBlocksSignIn()
     QVERIFY(dialog->problemText().contains(QStringLiteral("token")));
     QVERIFY(m_accounts->connectors().isEmpty());
     QCOMPARE(m_sandbox.requestLog().value(QStringLiteral("requests")).toArray().size(), before);
+}
+
+void TestAccountDialog::everyServiceHasItsForm()
+{
+    AccountDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    // One page per service, built from its ServiceInfo: a screenshot of each, empty.
+    for (ServiceKind service : { ServiceKind::Invox, ServiceKind::Care360, ServiceKind::DocumentPro,
+                                 ServiceKind::Scriptix }) {
+        dialog->setService(service);
+        waitIdle(dialog);
+        screenshot(dialog, QStringLiteral("accountdialog-form-") + serviceId(service));
+    }
 }
 
 void TestAccountDialog::worksFromTheKeyboard()
@@ -595,7 +610,7 @@ void TestAccountDialog::editChangesSettingsUnderTheSameId()
     name->selectAll();
     QTest::keyClicks(name, QStringLiteral("Reception"));
     auto *header = child<QComboBox>(dialog, "scriptixHeaderCombo");
-    header->setCurrentIndex(header->findData(int(Account::ScriptixHeader::ZoomKey)));
+    header->setCurrentIndex(header->findData(QStringLiteral("x-zoom-s2t-key")));
     screenshot(dialog, QStringLiteral("accountdialog-edit"));
 
     QSignalSpy accepted(dialog, &QDialog::accepted);
@@ -606,7 +621,7 @@ void TestAccountDialog::editChangesSettingsUnderTheSameId()
     QCOMPARE(saved.size(), 1);
     QCOMPARE(saved.first().id, id);
     QCOMPARE(saved.first().name, QStringLiteral("Reception"));
-    QCOMPARE(saved.first().scriptixHeader, Account::ScriptixHeader::ZoomKey);
+    QCOMPARE(saved.first().setting(QStringLiteral("header")), QStringLiteral("x-zoom-s2t-key"));
     // Opened again with the new settings: the tree shows the new label.
     QTRY_VERIFY_WITH_TIMEOUT(accountRow(ServiceKind::Scriptix).isValid()
                                  && accountRow(ServiceKind::Scriptix)
@@ -616,7 +631,8 @@ void TestAccountDialog::editChangesSettingsUnderTheSameId()
                              15000);
     QCOMPARE(m_model->accountIds(), QStringList { id });
     QTRY_COMPARE(m_accounts->connectors().size(), 1);
-    QCOMPARE(m_accounts->connector(id)->account().scriptixHeader, Account::ScriptixHeader::ZoomKey);
+    QCOMPARE(m_accounts->connector(id)->account().setting(QStringLiteral("header")),
+             QStringLiteral("x-zoom-s2t-key"));
     QCOMPARE(storedSecret(secretKey(id, Secret::token)), scriptixToken());
     const QByteArray ini = settingsText();
     QVERIFY(ini.contains("Reception"));

@@ -398,12 +398,16 @@ SimpleJob *Care360Connector::fetchFileData(const NodeRef &file, const QString &c
     return job;
 }
 
-SimpleJob *Care360Connector::signIn()
+SignInJob *Care360Connector::signIn(SignInMode mode)
 {
-    auto *job = new SimpleJob(this);
+    auto *job = new SignInJob(this);
     if (!session()->hasSecret(Secret::tenantKey)) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput,
                                    tr("Enter the Care360 tenant key (cv-api-key) first.")));
+        return job;
+    }
+    if (mode == SignInMode::NewSecrets) {
+        signInWithCode(job);
         return job;
     }
     // renew() answers "no stored sign-in" itself when there is no refresh token, and joins a
@@ -420,10 +424,35 @@ SimpleJob *Care360Connector::signIn()
     return job;
 }
 
+void Care360Connector::signInWithCode(SignInJob *job)
+{
+    QPointer<SignInJob> guard(job);
+    connect(requestCode(), &ConnectorJob::finished, job, [this, guard](ConnectorJob *sent) {
+        if (!guard)
+            return;
+        if (sent->failed()) {
+            guard->finish(sent->error());
+            return;
+        }
+        guard->askForCode(account().setting(QStringLiteral("login")),
+                          [this, guard](const QString &code) {
+                              connect(verifyCode(code), &ConnectorJob::finished, guard.data(),
+                                      [guard](ConnectorJob *verified) {
+                                          // A refused code leaves the sign-in open for another (the
+                                          // dialog's retry).
+                                          if (verified->failed())
+                                              guard->rejectCode(verified->error());
+                                          else
+                                              guard->finish();
+                                      });
+                          });
+    });
+}
+
 SimpleJob *Care360Connector::requestCode()
 {
     auto *job = new SimpleJob(this);
-    const QString login = account().care360Login.trimmed();
+    const QString login = account().setting(QStringLiteral("login")).trimmed();
     if (!session()->hasSecret(Secret::tenantKey)) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput,
                                    tr("Enter the Care360 tenant key (cv-api-key) first.")));
@@ -469,7 +498,7 @@ SimpleJob *Care360Connector::requestCode()
 SimpleJob *Care360Connector::verifyCode(const QString &code)
 {
     auto *job = new SimpleJob(this);
-    const QString login = account().care360Login.trimmed();
+    const QString login = account().setting(QStringLiteral("login")).trimmed();
     const QString trimmedCode = code.trimmed();
     if (!session()->hasSecret(Secret::tenantKey) || login.isEmpty() || trimmedCode.isEmpty()) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput,

@@ -33,12 +33,15 @@ public:
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
-    // Renews with the stored refresh token (Secret::refreshToken): Care360 has no other way to
-    // check a sign-in. Without one, fails with SignedOut: sign in with a code instead.
-    SimpleJob *signIn() override;
+    // Resume: renews with the stored refresh token (Secret::refreshToken): Care360 has no other
+    // way to check a sign-in; without one, fails with SignedOut. NewSecrets: requestCode(), then
+    // codeRequested(login) and verifyCode() with each code provided (a refused one:
+    // codeRejected(), and the job waits for another).
+    SignInJob *signIn(SignInMode mode = SignInMode::Resume) override;
 
-    // Sign-in step 1: asks the service to send a one-time code to account().care360Login
-    // (email or phone). The tenant key must already be in the session (Secret::tenantKey).
+    // The two halves of a NewSecrets sign-in, public for the connector's own tests.
+    // Step 1: asks the service to send a one-time code to the account's "login" setting (email
+    // or phone). The tenant key must already be in the session (Secret::tenantKey).
     SimpleJob *requestCode();
     // Sign-in step 2: exchanges the code for an access and a refresh token, both stored.
     SimpleJob *verifyCode(const QString &code);
@@ -98,6 +101,7 @@ protected:
                       const ApiResult &result) override;
 
 private:
+    void signInWithCode(SignInJob *job);
     // A DELETE answered with Care360's documented 404, checked against the file's metadata:
     // still there (NotPermitted: someone else uploaded it), gone, or not known (Failed).
     DeleteVerdict provenGone(const RemoteItem &item, const DeleteVerdict &notFound,

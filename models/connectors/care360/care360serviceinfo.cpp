@@ -9,12 +9,12 @@ ServiceInfo care360ServiceInfo()
                                           QStringLiteral("CareValidate Care360"),
                                           QStringLiteral("Care360"), QStringLiteral("care360"));
     info.addresses = {
-        { serviceText("Production"),
-          QUrl(QStringLiteral("https://api.care360-next.carevalidate.com")) },
-        { serviceText("Staging"),
-          QUrl(QStringLiteral("https://api-staging.care360-next.carevalidate.com")) },
+        { serviceText("Production"), QUrl(QStringLiteral("https://api.care360-next.carevalidate.com")) },
+        { serviceText("Staging"), QUrl(QStringLiteral("https://api-staging.care360-next.carevalidate.com")),
+          true },
     };
     info.addressLabel = serviceText("&Environment");
+    info.addressComboName = QStringLiteral("Environment");
     info.fields = {
         AccountField::secret(Secret::tenantKey, serviceText("Tenant &key"))
             .requiredWith(serviceText("Enter the Care360 tenant key.")),

@@ -524,9 +524,9 @@ ApiError DocumentProConnector::explainedError(const ApiError &error) const
     return explained(error);
 }
 
-SimpleJob *DocumentProConnector::signIn()
+SignInJob *DocumentProConnector::signIn(SignInMode)
 {
-    auto *job = new SimpleJob(this);
+    auto *job = new SignInJob(this);
     if (session()->secret(Secret::apiKey).trimmed().isEmpty()) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput,
                                    tr("Enter the DocumentPro API key first.")));

@@ -29,7 +29,7 @@ public:
     int pageSize(NodeKind parentKind) const override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
-    SimpleJob *signIn() override;
+    SignInJob *signIn(SignInMode mode = SignInMode::Resume) override;
 
     // One parser result for the details pane: data() holds "request_id", "request_status",
     // "created_at", "updated_at" and the response_body's fields ("template_title",

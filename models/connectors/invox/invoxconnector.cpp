@@ -84,7 +84,8 @@ public:
 
     bool canRenew() const override
     {
-        return !session()->account().invoxAppId.isEmpty() && session()->hasSecret(Secret::apiKey);
+        return !session()->account().setting(QStringLiteral("appId")).isEmpty()
+            && session()->hasSecret(Secret::apiKey);
     }
 
     void renew(std::function<void(const ApiError &)> done) override { exchange(std::move(done)); }
@@ -104,7 +105,7 @@ public:
         AccountSession *session = this->session();
         const Account &account = session->account();
         const QString apiKey = session->secret(Secret::apiKey);
-        if (account.invoxAppId.isEmpty() || apiKey.isEmpty()) {
+        if (account.setting(QStringLiteral("appId")).isEmpty() || apiKey.isEmpty()) {
             done(ApiError::make(ApiError::Kind::SignedOut,
                                 tr("Invox Medical needs the App Id and the API Key. Enter them "
                                    "and sign in again.")));
@@ -112,8 +113,10 @@ public:
         }
         ApiRequest request;
         request.method = QByteArrayLiteral("POST");
-        request.url = urlWithSegments(account.baseUrl, pathSegments(account.invoxTokenPath));
-        const QByteArray basic = (account.invoxAppId + u':' + apiKey).toUtf8().toBase64();
+        request.url = urlWithSegments(account.baseUrl,
+                                      pathSegments(account.setting(QStringLiteral("tokenPath"))));
+        const QByteArray basic
+            = (account.setting(QStringLiteral("appId")) + u':' + apiKey).toUtf8().toBase64();
         request.headers
             = { { QByteArrayLiteral("Authorization"), "Basic " + basic },
                 { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } };
@@ -143,7 +146,7 @@ public:
                         error.userMessage
                             = tr("Invox Medical has no token exchange at “%1” (HTTP %2). Check "
                                  "the base URL and the token path in the account settings.")
-                                  .arg(session->account().invoxTokenPath)
+                                  .arg(session->account().setting(QStringLiteral("tokenPath")))
                                   .arg(result.status);
                     }
                     finish(error);
@@ -218,7 +221,7 @@ ApiRequest InvoxConnector::documentRequest(const QByteArray &method,
 {
     ApiRequest request;
     problem->clear();
-    const QString version = account().invoxApiVersion.trimmed();
+    const QString version = account().setting(QStringLiteral("apiVersion")).trimmed();
     if (!isSafeHeaderValue(version)) {
         *problem = tr("The Invox API version setting is not a valid header value.");
         return request;
@@ -400,9 +403,9 @@ void InvoxConnector::finishDelete(DeleteJob *job, const DeleteVerdict &verdict,
     Connector::finishDelete(job, verdict, result);
 }
 
-SimpleJob *InvoxConnector::signIn()
+SignInJob *InvoxConnector::signIn(SignInMode)
 {
-    auto *job = new SimpleJob(this);
+    auto *job = new SignInJob(this);
     const QString settingsProblem = account().validationProblem();
     if (!settingsProblem.isEmpty()) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput, settingsProblem));

@@ -25,7 +25,7 @@ public:
     // Lookups read Docket's own index, not Invox: not being there proves nothing.
     bool listingProvesAbsence(NodeKind) const override { return false; }
     DeletePlan describeDelete(const RemoteItem &item) const override;
-    SimpleJob *signIn() override;
+    SignInJob *signIn(SignInMode mode = SignInMode::Resume) override;
 
     // Invox has no list endpoint: the tree comes from the local index (documents uploaded through
     // Docket, or added by hand). `index` must outlive the connector.

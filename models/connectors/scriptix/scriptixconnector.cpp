@@ -33,7 +33,8 @@ public:
         if (token.isEmpty() || !isHeaderSafe(token))
             return false;
         // Newer vendor pages use Bearer, older ones the vendor's own header: a per-account choice.
-        if (session()->account().scriptixHeader == Account::ScriptixHeader::ZoomKey)
+        if (session()->account().setting(QStringLiteral("header"))
+            == QLatin1String("x-zoom-s2t-key"))
             request.headers.append({ QByteArrayLiteral("x-zoom-s2t-key"), token });
         else
             request.headers.append({ QByteArrayLiteral("Authorization"), "Bearer " + token });
@@ -567,9 +568,9 @@ ApiError ScriptixConnector::explainedError(const ApiError &error) const
     return explained(error);
 }
 
-SimpleJob *ScriptixConnector::signIn()
+SignInJob *ScriptixConnector::signIn(SignInMode)
 {
-    auto *job = new SimpleJob(this);
+    auto *job = new SignInJob(this);
     if (session()->secret(Secret::token).trimmed().isEmpty()) {
         job->finish(ApiError::make(ApiError::Kind::InvalidInput,
                                    tr("Enter the Scriptix API token first.")));

@@ -7,7 +7,7 @@
 namespace Docket {
 
 // Scriptix (docs/services.md §4): sessions -> documents -> comments, with a long-lived API
-// token sent as "Authorization: Bearer" or "x-zoom-s2t-key" (Account::scriptixHeader). Tokens are
+// token sent as "Authorization: Bearer" or "x-zoom-s2t-key" (the "header" setting). Tokens are
 // never renewed: a 401 means the token is wrong, expired or revoked.
 //
 // Listing:
@@ -30,7 +30,7 @@ public:
     int pageSize(NodeKind parentKind) const override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
-    SimpleJob *signIn() override;
+    SignInJob *signIn(SignInMode mode = SignInMode::Resume) override;
     // Only the session list is documented in full: a session's documents come from the one
     // "document" its GET names, and the comment list is a gap.
     bool listingProvesAbsence(NodeKind kind) const override
