@@ -97,8 +97,9 @@ DeletePlan FieldNotesConnector::describeDelete(const RemoteItem &item) const
     return plan;
 }
 
-SignInJob *FieldNotesConnector::signIn()
+SignInJob *FieldNotesConnector::signIn(SignInMode mode)
 {
+    Q_UNUSED(mode); // a key is checked the same way whether just typed or stored
     auto *job = new SignInJob(this);
     get(job, { QStringLiteral("whoami") }, [this, job](const QJsonObject &) {
         session()->markSignedIn();

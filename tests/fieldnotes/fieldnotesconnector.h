@@ -25,7 +25,7 @@ public:
     Docket::ListJob *list(const Docket::NodeRef &parent, const Docket::PageRequest &page) override;
     bool canDelete(Docket::NodeKind kind) const override;
     Docket::DeletePlan describeDelete(const Docket::RemoteItem &item) const override;
-    Docket::SignInJob *signIn() override;
+    Docket::SignInJob *signIn(Docket::SignInMode mode) override;
 
 protected:
     Docket::DeleteJob *startRemove(const Docket::RemoteItem &item,

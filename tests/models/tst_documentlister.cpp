@@ -50,7 +50,7 @@ public:
     }
     bool canDelete(NodeKind) const override { return false; }
     DeletePlan describeDelete(const RemoteItem &) const override { return {}; }
-    SimpleJob *signIn() override { return nullptr; }
+    SignInJob *signIn(SignInMode) override { return nullptr; }
     QString deleteAnswerProblem(const RemoteItem &, const ApiResult &) const override { return {}; }
     bool isNotFoundAnswer(const ApiResult &) const override { return false; }
 
