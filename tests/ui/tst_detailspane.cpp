@@ -265,6 +265,7 @@ void TestDetailsPane::invoxDocumentShowsIndexData()
     QVERIFY2(text.contains(QStringLiteral("Consultation session")), qPrintable(text));
     QVERIFY(text.contains(m_model->item(consultation).ref.id()));
     QVERIFY(text.contains(QStringLiteral("How it was added")));
+    screenshot(m_window.get(), QStringLiteral("detailspane-invox-document"));
 }
 
 void TestDetailsPane::scriptixSessionShowsItsDocuments()
