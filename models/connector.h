@@ -11,6 +11,11 @@
 
 namespace Docket {
 
+class DetailActionJob;
+class DetailsJob;
+struct DetailAction;
+struct ListFilter;
+
 // One asynchronous piece of work of a connector, in the style of KJob: it emits finished() exactly
 // once, later on the event loop (never inside the call that created it), and then deletes itself.
 // Connect to finished() right after creating it.
@@ -218,6 +223,40 @@ public:
     }
     virtual bool canDelete(NodeKind kind) const = 0;
     virtual DeletePlan describeDelete(const RemoteItem &item) const = 0;
+
+    // What the service holds about an item beyond its row, for the details pane
+    // (itemdetails.h): whether there is anything for `kind`, the sections (the default: none),
+    // and the actions offered beside them (the default: none). runDetailAction() runs one of
+    // detailActions(item's kind) by its id; the default refuses every id.
+    virtual bool hasDetails(NodeKind kind) const
+    {
+        Q_UNUSED(kind);
+        return false;
+    }
+    virtual DetailsJob *fetchDetails(const RemoteItem &item);
+    virtual QList<DetailAction> detailActions(NodeKind kind) const;
+    virtual DetailActionJob *runDetailAction(const RemoteItem &item, const QString &actionId);
+
+    // Uploads, where the service takes them (Invox): whether an item can be uploaded under a
+    // parent of `parentKind`; upload() sends `content` as `name` of `type` ("PDF", "TXT") and its
+    // finished job's data() has the new item's "documentId". The default takes none.
+    virtual bool canUpload(NodeKind parentKind) const
+    {
+        Q_UNUSED(parentKind);
+        return false;
+    }
+    virtual SimpleJob *upload(const NodeRef &parent, const QString &name, const QString &type,
+                              const QByteArray &content);
+    // Records an item the user knows by id (from another tool) where Docket keeps its own list
+    // of a service's items (Invox's index). Returns what is wrong, or an empty string.
+    virtual QString addKnownItem(const NodeRef &parent, const QString &id, const QString &name,
+                                 const QString &type);
+
+    // The documented filters of this service's listings (Care360's file type); none by default.
+    virtual QList<ListFilter> listFilters() const;
+    // Sets filter `id` to one of its values (empty: no filter) for every later listing; false
+    // when there is no such filter or it does not take `value`.
+    virtual bool setListFilter(const QString &id, const QString &value);
     // Deletes the item. `requestId` is the X-Request-ID the DELETE goes out with (empty: a new
     // one), so the audit trail can name it before it is sent.
     DeleteJob *remove(const RemoteItem &item, const QByteArray &requestId = {})

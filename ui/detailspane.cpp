@@ -1,16 +1,12 @@
 #include "detailspane.h"
 
 #include "connector.h"
-#include "connectors/care360/care360connector.h"
-#include "connectors/connectorsupport.h"
-#include "connectors/documentpro/documentproconnector.h"
-#include "connectors/scriptix/scriptixconnector.h"
 #include "documenttreemodel.h"
+#include "itemdetails.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QJsonDocument>
-#include <QJsonValue>
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
@@ -19,15 +15,15 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <limits>
 
 using namespace Docket;
 
 namespace {
 
-// How many transcript segments and comments the pane shows at most.
-constexpr int maxSegments = 50;
-constexpr int maxListed = 50;
+// How many of a container's children the pane lists at most.
+constexpr int maxListed = maxDetailRows;
 // The longest a single service-provided value may run in the pane before it is cut.
 constexpr int maxValueLength = 300;
 
@@ -103,16 +99,81 @@ QString dateHtml(const QDateTime &date)
     return esc(QLocale().toString(date.toLocalTime(), QLocale::ShortFormat));
 }
 
-// A date a service sent (ISO 8601 text, or a date a connector already read) as the Created row
-// says dates; anything that is not a readable date is shown as it came.
-QString serviceDateHtml(const QVariant &value)
+QString measureHtml(Measure kind, const QVariant &value)
 {
-    QDateTime date;
-    if (value.typeId() == QMetaType::QDateTime)
-        date = value.toDateTime();
-    else if (value.typeId() == QMetaType::QString)
-        date = parseServiceDate(QJsonValue(value.toString()));
-    return date.isValid() ? dateHtml(date) : valueHtml(value);
+    if (!value.isValid())
+        return QStringLiteral("<i>%1</i>").arg(DetailsPane::tr("not applicable"));
+    return esc(DocumentTreeModel::measureText(kind, value.toLongLong()));
+}
+
+QString formattedHtml(const QVariant &value, DetailFormat format)
+{
+    switch (format) {
+    case DetailFormat::Value:
+        break;
+    case DetailFormat::Text:
+        return esc(cut(value.toString()));
+    case DetailFormat::Date:
+        return dateHtml(value.toDateTime());
+    case DetailFormat::Bytes:
+        return measureHtml(Measure::Bytes, value);
+    case DetailFormat::Pages:
+        return measureHtml(Measure::Pages, value);
+    case DetailFormat::Seconds:
+        return measureHtml(Measure::Seconds, value);
+    case DetailFormat::Offset:
+        return esc(timeOffset(value.toDouble()));
+    }
+    return valueHtml(value);
+}
+
+QString noteHtml(const QString &text)
+{
+    return QStringLiteral("<p><i>%1</i></p>").arg(esc(text));
+}
+
+// A connector's section, knowing nothing of its service; long ones are cut at maxDetailRows.
+QString sectionHtml(const DetailSection &section)
+{
+    if (section.error.isError())
+        return errorHtml(section.errorLead, section.error);
+    QString html = section.title.isEmpty() ? QString() : heading(section.title);
+    if (!section.facts.isEmpty()) {
+        QString rows;
+        for (const DetailFact &fact : section.facts.mid(0, maxDetailRows))
+            rows += row(fact.label, formattedHtml(fact.value, fact.format));
+        html += table(rows);
+    }
+    if (section.table) {
+        const DetailTable &cells = *section.table;
+        QString rows = QStringLiteral("<tr>");
+        for (const DetailColumn &column : cells.columns)
+            rows += QStringLiteral("<th align=\"left\">%1</th>").arg(esc(column.label));
+        rows += QStringLiteral("</tr>");
+        for (const QVariantList &cellRow : cells.rows.mid(0, maxDetailRows)) {
+            rows += QStringLiteral("<tr>");
+            for (int c = 0; c < cells.columns.size(); ++c) {
+                // Every cell but the last (the long text) stays at the top of its row.
+                rows += QStringLiteral("<td%1>%2</td>")
+                            .arg(c + 1 < cells.columns.size() ? QStringLiteral(" valign=\"top\"")
+                                                              : QString(),
+                                 formattedHtml(cellRow.value(c), cells.columns.at(c).format));
+            }
+            rows += QStringLiteral("</tr>");
+        }
+        html += table(rows);
+        if (cells.rows.size() > maxDetailRows && !cells.moreRowsNote.isEmpty())
+            html += noteHtml(cells.moreRowsNote.arg(maxDetailRows).arg(cells.rows.size()));
+    }
+    if (section.list) {
+        html += QStringLiteral("<ul>");
+        for (const QString &entry : section.list->mid(0, maxDetailRows))
+            html += QStringLiteral("<li>%1</li>").arg(esc(cut(entry)));
+        html += QStringLiteral("</ul>");
+    }
+    if (!section.note.isEmpty())
+        html += noteHtml(section.note);
+    return html;
 }
 
 } // namespace
@@ -122,7 +183,7 @@ DetailsPane::DetailsPane(DocumentTreeModel *model, QWidget *parent)
     , m_model(model)
     , m_browser(new QTextBrowser(this))
     , m_heading(new QLabel(this))
-    , m_linkButton(new QPushButton(tr("Get download &link"), this))
+    , m_buttons(new QHBoxLayout)
     , m_settle(new QTimer(this))
     , m_linkExpiry(new QTimer(this))
 {
@@ -145,20 +206,18 @@ DetailsPane::DetailsPane(DocumentTreeModel *model, QWidget *parent)
     m_browser->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_browser->setFocusPolicy(Qt::StrongFocus);
 
-    m_linkButton->setObjectName(QStringLiteral("downloadLinkButton"));
+    m_buttons->addStretch();
+    // The download link's button is always there (hidden until an item offers one), so that it
+    // keeps its place and name; other actions get theirs when an item first offers them.
+    m_linkButton = actionButton(DetailAction::downloadLinkId());
+    m_linkButton->setText(tr("Get download &link"));
     m_linkButton->setAccessibleName(tr("Get download link"));
-    m_linkButton->setToolTip(tr("Ask Care360 for a short-lived link to this file"));
-    m_linkButton->setVisible(false);
-    connect(m_linkButton, &QPushButton::clicked, this, &DetailsPane::fetchDownloadLink);
-
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_linkButton);
-    buttons->addStretch();
+    m_linkButton->setToolTip(tr("Ask the service for a short-lived link to this file"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_heading);
     layout->addWidget(m_browser, 1);
-    layout->addLayout(buttons);
+    layout->addLayout(m_buttons);
 
     m_settle->setObjectName(QStringLiteral("detailsSettleTimer"));
     m_settle->setSingleShot(true);
@@ -167,10 +226,9 @@ DetailsPane::DetailsPane(DocumentTreeModel *model, QWidget *parent)
 
     m_linkExpiry->setSingleShot(true);
     connect(m_linkExpiry, &QTimer::timeout, this, [this] {
-        setSection(Section::Link,
-                   QStringLiteral("<p><i>%1</i></p>")
-                       .arg(esc(tr("The download link has expired. Get a new one if you still "
-                                   "need it."))));
+        setSection(Section::Action,
+                   noteHtml(tr("The download link has expired. Get a new one if you still need "
+                               "it.")));
     });
 
     // The shown row may change or go (a delete, a refresh).
@@ -220,23 +278,13 @@ void DetailsPane::setCurrentIndex(const QModelIndex &sourceIndex)
     m_index = first;
     m_showing = first.isValid();
     m_item = first.isValid() ? m_model->item(first) : RemoteItem {};
-    const NodeKind kind = m_item.ref.kind;
-    m_linkButton->setVisible(first.isValid() && kind == NodeKind::Care360File);
-    m_linkButton->setEnabled(true);
+    const Connector *connector = first.isValid() ? m_model->connectorFor(first) : nullptr;
+    m_actions = connector ? connector->detailActions(m_item.ref.kind) : QList<DetailAction> {};
+    showActionButtons();
 
-    if (first.isValid()) {
-        switch (kind) {
-        case NodeKind::ScriptixDocument:
-        case NodeKind::DocumentProResult:
-        case NodeKind::Care360File:
-        case NodeKind::InvoxDocument:
-            setSection(Section::Service,
-                       QStringLiteral("<p><i>%1</i></p>").arg(esc(tr("Loading…"))));
-            m_settle->start();
-            break;
-        default:
-            break;
-        }
+    if (connector && connector->hasDetails(m_item.ref.kind)) {
+        setSection(Section::Service, noteHtml(tr("Loading…")));
+        m_settle->start();
     }
     render();
     m_browser->verticalScrollBar()->setValue(0); // another item: from its top
@@ -266,6 +314,33 @@ void DetailsPane::watch(ConnectorJob *job, Section section,
             });
 }
 
+QPushButton *DetailsPane::actionButton(const QString &actionId)
+{
+    if (QPushButton *button = m_actionButtons.value(actionId))
+        return button;
+    auto *button = new QPushButton(this);
+    button->setObjectName(actionId + QStringLiteral("Button"));
+    button->setVisible(false);
+    connect(button, &QPushButton::clicked, this, [this, actionId] { runAction(actionId); });
+    m_buttons->insertWidget(m_buttons->count() - 1, button); // before the stretch
+    m_actionButtons.insert(actionId, button);
+    return button;
+}
+
+void DetailsPane::showActionButtons()
+{
+    for (QPushButton *button : std::as_const(m_actionButtons))
+        button->setVisible(false);
+    for (const DetailAction &action : std::as_const(m_actions)) {
+        QPushButton *button = actionButton(action.id);
+        button->setText(action.label);
+        button->setAccessibleName(action.accessibleName);
+        button->setToolTip(action.toolTip);
+        button->setEnabled(true);
+        button->setVisible(true);
+    }
+}
+
 void DetailsPane::fetchDetails()
 {
     if (!m_index.isValid())
@@ -273,231 +348,76 @@ void DetailsPane::fetchDetails()
     Connector *connector = m_model->connectorFor(m_index);
     if (!connector)
         return;
-    const NodeRef ref = m_item.ref;
-
-    switch (ref.kind) {
-    case NodeKind::ScriptixDocument: {
-        auto *scriptix = qobject_cast<ScriptixConnector *>(connector);
-        if (!scriptix)
-            break;
-        watch(scriptix->fetchDocument(ref), Section::Service, [](ConnectorJob *job) -> QString {
-            if (job->failed())
-                return errorHtml(tr("Could not load the transcript:"), job->error());
-            const QVariantList segments
-                = static_cast<SimpleJob *>(job)->data().value(QStringLiteral("segments")).toList();
-            const QVariantMap data = static_cast<SimpleJob *>(job)->data();
-            QString facts;
-            if (data.contains(QStringLiteral("filename")))
-                facts += row(tr("File name"), valueHtml(data.value(QStringLiteral("filename"))));
-            if (data.contains(QStringLiteral("type")))
-                facts += row(tr("Type"), valueHtml(data.value(QStringLiteral("type"))));
-            if (data.contains(QStringLiteral("created")))
-                facts += row(tr("Created"), valueHtml(data.value(QStringLiteral("created"))));
-            if (data.contains(QStringLiteral("last_modified")))
-                facts += row(tr("Last modified"),
-                             valueHtml(data.value(QStringLiteral("last_modified"))));
-            QString html = heading(tr("Transcript"));
-            if (!facts.isEmpty())
-                html += table(facts);
-            if (segments.isEmpty())
-                return html + QStringLiteral("<p><i>%1</i></p>").arg(esc(tr("No segments.")));
-            QString rows = QStringLiteral("<tr><th align=\"left\">%1</th><th align=\"left\">%2"
-                                          "</th><th align=\"left\">%3</th></tr>")
-                               .arg(esc(tr("Speaker")), esc(tr("Start")), esc(tr("Text")));
-            for (int i = 0; i < qMin(int(segments.size()), maxSegments); ++i) {
-                const QVariantMap segment = segments.at(i).toMap();
-                rows += QStringLiteral("<tr><td valign=\"top\">%1</td><td valign=\"top\">%2</td>"
-                                       "<td>%3</td></tr>")
-                            .arg(esc(cut(segment.value(QStringLiteral("speaker")).toString())),
-                                 esc(timeOffset(segment.value(QStringLiteral("start")).toDouble())),
-                                 esc(cut(segment.value(QStringLiteral("text")).toString())));
-            }
-            html += table(rows);
-            if (segments.size() > maxSegments)
-                html += QStringLiteral("<p><i>%1</i></p>")
-                            .arg(esc(tr("Showing the first %1 of %2 segments.")
-                                         .arg(maxSegments)
-                                         .arg(segments.size())));
-            return html;
-        });
-        setSection(Section::Children,
-                   QStringLiteral("<p><i>%1</i></p>").arg(esc(tr("Loading comments…"))));
-        watch(connector->list(ref, PageRequest { QVariant(), maxListed }), Section::Children,
-              [](ConnectorJob *job) -> QString {
-                  if (job->failed())
-                      return errorHtml(tr("Could not list the comments:"), job->error());
-                  const ListPage &page = static_cast<ListJob *>(job)->page();
-                  const int total = page.total >= 0 ? page.total : int(page.items.size());
-                  QString html = heading(tr("Comments (%1)").arg(total));
-                  if (page.items.isEmpty())
-                      return html + QStringLiteral("<p><i>%1</i></p>").arg(esc(tr("No comments.")));
-                  html += QStringLiteral("<ul>");
-                  for (const RemoteItem &comment : page.items)
-                      html += QStringLiteral("<li>%1</li>").arg(esc(cut(comment.name)));
-                  html += QStringLiteral("</ul>");
-                  return html;
-              });
-        break;
-    }
-    case NodeKind::DocumentProResult: {
-        auto *documentPro = qobject_cast<DocumentProConnector *>(connector);
-        if (!documentPro)
-            break;
-        watch(documentPro->fetchResult(ref), Section::Service, [](ConnectorJob *job) -> QString {
-            if (job->failed())
-                return errorHtml(tr("Could not load the parser result:"), job->error());
-            const QVariantMap data = static_cast<SimpleJob *>(job)->data();
-            const auto field = [&data](const char *name) {
-                return valueHtml(data.value(QString::fromLatin1(name)));
-            };
-            QString rows;
-            rows += row(tr("Request status"), field("request_status"));
-            rows += row(tr("Template"), field("template_title"));
-            rows += row(tr("Pages"), field("num_pages"));
-            rows += row(tr("Human verification"), field("human_verification_status"));
-            rows += row(tr("Missing required fields"), field("has_missing_required_fields"));
-            rows += row(tr("Error message"), field("user_error_msg"));
-            rows += row(tr("Updated"), serviceDateHtml(data.value(QStringLiteral("updated_at"))));
-            QString html = heading(tr("Parser result")) + table(rows);
-            const QVariantMap fields = data.value(QStringLiteral("result_json_data")).toMap();
-            html += heading(tr("Extracted fields (%1)").arg(fields.size()));
-            if (fields.isEmpty()) {
-                html += QStringLiteral("<p><i>%1</i></p>").arg(esc(tr("No extracted fields.")));
-            } else {
-                QString fieldRows;
-                int shown = 0;
-                for (auto it = fields.cbegin(); it != fields.cend() && shown < maxListed;
-                     ++it, ++shown)
-                    fieldRows += row(it.key(), valueHtml(it.value()));
-                html += table(fieldRows);
-            }
-            return html;
-        });
-        break;
-    }
-    case NodeKind::Care360File: {
-        auto *care360 = qobject_cast<Care360Connector *>(connector);
-        if (!care360)
-            break;
-        watch(care360->fetchMetadata(ref), Section::Service, [](ConnectorJob *job) -> QString {
-            if (job->failed())
-                return errorHtml(tr("Could not load the file's metadata:"), job->error());
-            const QVariantMap data = static_cast<SimpleJob *>(job)->data();
-            const auto field = [&data](const char *name) {
-                return valueHtml(data.value(QString::fromLatin1(name)));
-            };
-            QString rows;
-            rows += row(tr("File name"), field("fileName"));
-            rows += row(tr("Protected health information"), field("isPHI"));
-            rows += row(tr("Restricted"), field("isRestricted"));
-            rows += row(tr("Uploaded by"), field("uploadedByName"));
-            rows += row(tr("Case"), field("caseId"));
-            rows += row(tr("Type"), field("mimeType"));
-            const qint64 size = data.value(QStringLiteral("size"), -1).toLongLong();
-            rows += row(tr("Size"),
-                        size >= 0 ? esc(DocumentTreeModel::measureText(Measure::Bytes, size))
-                                  : field("size"));
-            rows += row(tr("Uploaded"), serviceDateHtml(data.value(QStringLiteral("createdAt"))));
-            return heading(tr("File metadata")) + table(rows);
-        });
-        break;
-    }
-    case NodeKind::InvoxDocument: {
-        // Invox has no document details call: what Docket knows is in its local index, which
-        // the connector lists for the consultation (no network).
-        NodeRef consultation { NodeKind::InvoxConsultation, ref.ids.mid(0, ref.ids.size() - 1) };
-        const QString documentId = ref.id();
-        watch(connector->list(consultation, PageRequest {}), Section::Service,
-              [documentId](ConnectorJob *job) -> QString {
-                  if (job->failed())
-                      return errorHtml(tr("Could not read Docket's Invox index:"), job->error());
-                  for (const RemoteItem &document : static_cast<ListJob *>(job)->page().items) {
-                      if (document.ref.id() != documentId)
-                          continue;
-                      const QVariantMap &details = document.details;
-                      const QString origin = details.value(QStringLiteral("origin")).toString();
-                      QString added = origin == QLatin1String("upload")
-                          ? tr("Uploaded through Docket")
-                          : origin == QLatin1String("manual") ? tr("Added by hand (a known id)")
-                                                              : origin;
-                      QString rows;
-                      rows
-                          += row(tr("Consultation session"),
-                                 valueHtml(details.value(QStringLiteral("consultationSessionId"))));
-                      rows += row(tr("Type"),
-                                  valueHtml(details.value(QStringLiteral("documentType"))));
-                      rows += row(tr("Size"), measureHtml(document));
-                      rows += row(tr("How it was added"), esc(added));
-                      rows += row(tr("Added"),
-                                  serviceDateHtml(details.value(QStringLiteral("addedAt"))));
-                      return heading(tr("In Docket's Invox index")) + table(rows);
-                  }
-                  return QStringLiteral("<p><i>%1</i></p>")
-                      .arg(esc(tr("This document is no longer in Docket's Invox index.")));
-              });
-        break;
-    }
-    default:
-        break;
-    }
+    watch(connector->fetchDetails(m_item), Section::Service, [](ConnectorJob *job) -> QString {
+        if (job->failed())
+            return errorHtml(tr("Could not load the details:"), job->error());
+        QString html;
+        for (const DetailSection &section : static_cast<DetailsJob *>(job)->sections())
+            html += sectionHtml(section);
+        return html;
+    });
 }
 
-void DetailsPane::fetchDownloadLink()
+void DetailsPane::runAction(const QString &actionId)
 {
-    if (!m_index.isValid() || m_item.ref.kind != NodeKind::Care360File)
+    if (!m_index.isValid())
         return;
-    auto *care360 = qobject_cast<Care360Connector *>(m_model->connectorFor(m_index));
-    if (!care360)
+    const auto action = std::find_if(m_actions.cbegin(), m_actions.cend(),
+                                     [&](const DetailAction &a) { return a.id == actionId; });
+    Connector *connector = m_model->connectorFor(m_index);
+    if (action == m_actions.cend() || !connector)
         return;
+    QPushButton *button = actionButton(actionId);
     m_linkExpiry->stop();
-    m_linkButton->setEnabled(false);
-    setSection(Section::Link,
-               QStringLiteral("<p><i>%1</i></p>").arg(esc(tr("Getting a download link…"))));
+    button->setEnabled(false);
+    setSection(Section::Action,
+               noteHtml(action->progressText.isEmpty() ? tr("Working…") : action->progressText));
     const quint64 generation = m_generation;
-    SimpleJob *job = care360->fetchDownloadLink(m_item.ref);
+    DetailActionJob *job = connector->runDetailAction(m_item, actionId);
     m_jobs.append(job);
-    connect(job, &ConnectorJob::finished, this, [this, generation](ConnectorJob *finished) {
+    connect(job, &ConnectorJob::finished, this, [this, generation, button](ConnectorJob *finished) {
         if (generation != m_generation)
             return;
-        m_linkButton->setEnabled(true);
-        if (finished->failed()) {
-            setSection(Section::Link,
-                       errorHtml(tr("Could not get a download link:"), finished->error()));
-            return;
-        }
-        const QVariantMap data = static_cast<SimpleJob *>(finished)->data();
-        const QString url = data.value(QStringLiteral("downloadUrl")).toString();
-        const int expiresIn = data.value(QStringLiteral("expiresIn"), -1).toInt();
-        QString expiry;
-        if (expiresIn > 0) {
-            const QDateTime at = QDateTime::currentDateTime().addSecs(expiresIn);
-            // Spelt out for both forms, so the text reads right without a translation loaded.
-            const QString within = expiresIn < 120 ? tr("%1 seconds").arg(expiresIn)
-                                                   : tr("%1 minutes").arg(expiresIn / 60);
-            expiry = tr("This link expires in %1, at %2. Docket does not keep it: get a new one "
-                        "each time.")
-                         .arg(within, QLocale().toString(at.time(), QLocale::ShortFormat));
-            // QTimer counts in int milliseconds (24 days): a longer link is shown as expired
-            // early rather than the product wrapping into a past time.
-            m_linkExpiry->start(
-                int(qMin(qint64(expiresIn) * 1000, qint64(std::numeric_limits<int>::max()))));
-        } else {
-            expiry = tr("This link expires soon. Docket does not keep it: get a new one each "
-                        "time.");
-        }
-        setSection(Section::Link,
-                   heading(tr("Download link"))
-                       + QStringLiteral("<p><a href=\"%1\">%1</a></p><p>%2</p>")
-                             .arg(esc(url), esc(expiry)));
+        button->setEnabled(true);
+        const auto *answer = static_cast<DetailActionJob *>(finished);
+        DetailSection section = answer->section();
+        if (answer->failed() && !section.error.isError())
+            section = DetailSection::failed(tr("Could not do that:"), answer->error());
+        QString html = sectionHtml(section);
+        if (!answer->failed() && !answer->link().isEmpty())
+            html += linkHtml(answer->link(), answer->linkExpiresInSeconds());
+        setSection(Section::Action, html);
     });
+}
+
+QString DetailsPane::linkHtml(const QString &link, int expiresIn)
+{
+    QString expiry;
+    if (expiresIn > 0) {
+        const QDateTime at = QDateTime::currentDateTime().addSecs(expiresIn);
+        // Spelt out for both forms, so the text reads right without a translation loaded.
+        const QString within = expiresIn < 120 ? tr("%1 seconds").arg(expiresIn)
+                                               : tr("%1 minutes").arg(expiresIn / 60);
+        expiry = tr("This link expires in %1, at %2. Docket does not keep it: get a new one "
+                    "each time.")
+                     .arg(within, QLocale().toString(at.time(), QLocale::ShortFormat));
+        // QTimer counts in int milliseconds (24 days): a longer link is shown as expired early
+        // rather than the product wrapping into a past time.
+        m_linkExpiry->start(
+            int(qMin(qint64(expiresIn) * 1000, qint64(std::numeric_limits<int>::max()))));
+    } else {
+        expiry = tr("This link expires soon. Docket does not keep it: get a new one each time.");
+    }
+    return QStringLiteral("<p><a href=\"%1\">%1</a></p><p>%2</p>").arg(esc(link), esc(expiry));
 }
 
 void DetailsPane::setSection(Section section, const QString &html)
 {
     m_sections.insert(section, html);
     render();
-    // The link goes last: bring it into view (and keep it there while the answer comes).
-    if (section == Section::Link) {
+    // An action's answer (a link) goes last: bring it into view (and keep it there while the
+    // answer comes).
+    if (section == Section::Action) {
         QScrollBar *bar = m_browser->verticalScrollBar();
         bar->setValue(bar->maximum());
     }
@@ -575,7 +495,8 @@ QString DetailsPane::summaryHtml() const
     }
 
     // What the tree already knows about the children.
-    if (isContainer(item.ref.kind) && item.ref.kind != NodeKind::ScriptixDocument) {
+    // (Not for one whose details list them: a Scriptix document's comments.)
+    if (isContainer(item.ref.kind) && !(connector && connector->hasDetails(item.ref.kind))) {
         const int loaded = m_model->rowCount(m_index);
         const bool listed = m_model->loadState(m_index) == DocumentTreeModel::LoadState::Loaded;
         html += heading(tr("Contents"));
@@ -611,8 +532,8 @@ void DetailsPane::render()
     const bool valid = m_index.isValid();
     m_heading->setText(valid ? m_index.data(Qt::DisplayRole).toString() : tr("Details"));
     QString html = summaryHtml();
-    // Comments before a long transcript, the link last (it is scrolled to).
-    for (Section section : { Section::Children, Section::Service, Section::Link }) {
+    // An action's answer last (it is scrolled to).
+    for (Section section : { Section::Service, Section::Action }) {
         if (m_sections.contains(section))
             html += m_sections.value(section);
     }

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "apierror.h"
+#include "itemdetails.h"
 #include "remoteitem.h"
 
+#include <QHash>
 #include <QMap>
 #include <QPersistentModelIndex>
 #include <QPointer>
@@ -10,6 +12,7 @@
 
 #include <functional>
 
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QTextBrowser;
@@ -24,7 +27,8 @@ class DocumentTreeModel;
 // What an administrator reviews before deleting the selected item: the row's own facts and what a
 // delete would do, at once; then, once the selection has settled, what the service holds about it
 // (a transcript, a parser result, a file's metadata), fetched through the connector without
-// blocking. Answers for an item that is no longer shown are dropped.
+// blocking, as sections the connector builds (itemdetails.h): the pane knows no service. Answers
+// for an item that is no longer shown are dropped.
 class DetailsPane : public QWidget
 {
     Q_OBJECT
@@ -38,7 +42,12 @@ public:
     QModelIndex currentIndex() const { return m_index; }
 
     QTextBrowser *browser() const { return m_browser; }
+    // The button of the detail action that fetches a download link (DetailAction::
+    // downloadLinkId()); hidden unless the shown item offers it.
     QPushButton *downloadLinkButton() const { return m_linkButton; }
+    // The button of the shown item's detail action `actionId` (objectName actionId + "Button"),
+    // made when first needed.
+    QPushButton *actionButton(const QString &actionId);
     // True while a fetch for the shown item is waiting or running.
     bool isLoading() const;
 
@@ -46,10 +55,13 @@ public:
     static constexpr int settleDelayMs = 150;
 
 private:
-    enum class Section { Service, Children, Link };
+    enum class Section { Service, Action };
 
     void fetchDetails();
-    void fetchDownloadLink();
+    void showActionButtons();
+    void runAction(const QString &actionId);
+    // A link to copy and when it expires (starting the timer that says it has).
+    QString linkHtml(const QString &link, int expiresIn);
     void cancelJobs();
     void watch(Docket::ConnectorJob *job, Section section,
                std::function<QString(Docket::ConnectorJob *)> render);
@@ -63,7 +75,10 @@ private:
     Docket::RemoteItem m_item;
     QTextBrowser *m_browser;
     QLabel *m_heading;
-    QPushButton *m_linkButton;
+    QHBoxLayout *m_buttons;
+    QPushButton *m_linkButton = nullptr;
+    QHash<QString, QPushButton *> m_actionButtons;
+    QList<Docket::DetailAction> m_actions; // the shown item's
     QTimer *m_settle;
     QTimer *m_linkExpiry;
     // Bumped whenever the shown item changes: an answer carrying an older value is dropped.

@@ -2,7 +2,6 @@
 
 #include "clicontext.h"
 #include "commands.h"
-#include "connectors/invox/invoxconnector.h"
 #include "itemformat.h"
 
 #include <QCoreApplication>
@@ -31,18 +30,21 @@ QString typeFor(const QString &requested, const QString &fileName)
                                           : QString();
 }
 
-void withInvox(CliContext *context, const QString &accountName,
-               std::function<void(InvoxConnector *)> use)
+// The consultation `consultationId` of an account whose connector takes uploads into
+// consultations (Invox Medical's).
+void withConsultation(CliContext *context, const QString &accountName,
+                      const QString &consultationId,
+                      std::function<void(Connector *, const NodeRef &)> use)
 {
-    context->openConnector(accountName, [context, use](Connector *connector, const QString &error) {
-        auto *invox = qobject_cast<InvoxConnector *>(connector);
-        if (!connector)
-            context->finish(CliContext::Failure, error);
-        else if (!invox)
-            context->finish(CliContext::Usage, tr("That is not an Invox Medical account."));
-        else
-            use(invox);
-    });
+    context->openConnector(
+        accountName, [context, consultationId, use](Connector *connector, const QString &error) {
+            if (!connector)
+                context->finish(CliContext::Failure, error);
+            else if (!connector->canUpload(NodeKind::InvoxConsultation))
+                context->finish(CliContext::Usage, tr("That is not an Invox Medical account."));
+            else
+                use(connector, NodeRef { NodeKind::InvoxConsultation, { consultationId } });
+        });
 }
 
 } // namespace
@@ -73,36 +75,42 @@ void runInvoxCommand(CliContext *context, const CliRequest &request)
         const QByteArray content = file.readAll();
         const QString name = request.documentName.isEmpty() ? QFileInfo(fileName).fileName()
                                                             : request.documentName;
-        withInvox(context, request.arguments.at(1), [=](InvoxConnector *invox) {
-            SimpleJob *job = invox->upload(consultation, name, type, content);
-            QObject::connect(job, &ConnectorJob::finished, context, [context, job](ConnectorJob *) {
-                if (job->failed()) {
-                    context->finish(CliContext::Failure, printable(job->error().userMessage));
-                    return;
-                }
-                const QString id = job->data().value(QStringLiteral("documentId")).toString();
-                context->print(tr("Uploaded; document id %1").arg(printable(id)));
-                context->setJsonResult(QJsonObject::fromVariantMap(job->data()));
-                context->finish(CliContext::Success);
+        withConsultation(
+            context, request.arguments.at(1), consultation,
+            [=](Connector *connector, const NodeRef &parent) {
+                SimpleJob *job = connector->upload(parent, name, type, content);
+                QObject::connect(
+                    job, &ConnectorJob::finished, context, [context, job](ConnectorJob *) {
+                        if (job->failed()) {
+                            context->finish(CliContext::Failure,
+                                            printable(job->error().userMessage));
+                            return;
+                        }
+                        const QString id
+                            = job->data().value(QStringLiteral("documentId")).toString();
+                        context->print(tr("Uploaded; document id %1").arg(printable(id)));
+                        context->setJsonResult(QJsonObject::fromVariantMap(job->data()));
+                        context->finish(CliContext::Success);
+                    });
             });
-        });
         return;
     }
     if (action == QLatin1String("add") && request.arguments.size() == 4) {
-        withInvox(context, request.arguments.at(1), [=](InvoxConnector *invox) {
-            const QString documentId = request.arguments.at(3);
-            const QString problem = invox->addKnownDocument(
-                request.arguments.at(2), documentId,
-                request.documentName.isEmpty() ? documentId : request.documentName,
-                request.documentType.isEmpty() ? QStringLiteral("PDF")
-                                               : request.documentType.toUpper());
-            if (!problem.isEmpty()) {
-                context->finish(CliContext::Usage, problem);
-                return;
-            }
-            context->print(tr("Added %1 to the Invox index.").arg(documentId));
-            context->finish(CliContext::Success);
-        });
+        withConsultation(context, request.arguments.at(1), request.arguments.at(2),
+                         [=](Connector *connector, const NodeRef &parent) {
+                             const QString documentId = request.arguments.at(3);
+                             const QString problem = connector->addKnownItem(
+                                 parent, documentId,
+                                 request.documentName.isEmpty() ? documentId : request.documentName,
+                                 request.documentType.isEmpty() ? QStringLiteral("PDF")
+                                                                : request.documentType.toUpper());
+                             if (!problem.isEmpty()) {
+                                 context->finish(CliContext::Usage, problem);
+                                 return;
+                             }
+                             context->print(tr("Added %1 to the Invox index.").arg(documentId));
+                             context->finish(CliContext::Success);
+                         });
         return;
     }
     context->finish(

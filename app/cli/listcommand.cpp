@@ -2,7 +2,6 @@
 
 #include "clicontext.h"
 #include "commands.h"
-#include "connectors/care360/care360connector.h"
 #include "itemformat.h"
 #include "pagewalker.h"
 #include "treepath.h"
@@ -113,16 +112,13 @@ void runListCommand(CliContext *context, const CliRequest &request)
                 context->finish(CliContext::Usage, problem);
                 return;
             }
-            if (!request.fileType.isEmpty()) {
-                auto *care360 = qobject_cast<Care360Connector *>(connector);
-                if (!care360
-                    || (request.fileType != QLatin1String("phi")
-                        && request.fileType != QLatin1String("general"))) {
-                    context->finish(CliContext::Usage,
-                                    tr("--file-type phi|general applies to Care360 accounts."));
-                    return;
-                }
-                care360->setFileTypeFilter(request.fileType);
+            // --file-type is the "fileType" list filter (Care360's); an empty value is no
+            // filter, so only a named type is set.
+            if (!request.fileType.isEmpty()
+                && !connector->setListFilter(QStringLiteral("fileType"), request.fileType)) {
+                context->finish(CliContext::Usage,
+                                tr("--file-type phi|general applies to Care360 accounts."));
+                return;
             }
             if (!isContainer(parent.kind)) {
                 context->finish(CliContext::Usage,

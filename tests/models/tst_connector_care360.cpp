@@ -10,6 +10,7 @@
 #include "connectors/jsonparsing.h"
 #include "credentialstore.h"
 #include "interprocesslock.h"
+#include "itemdetails.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
 #include "testhttp.h"
@@ -260,6 +261,7 @@ private Q_SLOTS:
     void init();
 
     void phoneNumbersAreToldFromEmails();
+    void fileTypeIsAListFilter();
     void signInWithEmailCode();
     void signInWithPhoneCode();
     void wrongCodeIsClear();
@@ -2476,6 +2478,30 @@ void TestConnectorCare360::jobDestroyedWhileItsAnswerIsReadDoesNotCrash()
     QTest::qWait(50);
     QVERIFY(!cases.finished);
     QVERIFY(!files.finished);
+}
+
+void TestConnectorCare360::fileTypeIsAListFilter()
+{
+    auto h = harness();
+    const QList<ListFilter> filters = h->connector->listFilters();
+    QCOMPARE(filters.size(), 1);
+    QCOMPARE(filters.first().id, QStringLiteral("fileType"));
+    QCOMPARE(filters.first().values,
+             (QStringList { QStringLiteral("phi"), QStringLiteral("general") }));
+    QVERIFY(h->connector->setListFilter(QStringLiteral("fileType"), QStringLiteral("general")));
+    QCOMPARE(h->connector->fileTypeFilter(), QStringLiteral("general"));
+    QVERIFY(!h->connector->setListFilter(QStringLiteral("fileType"), QStringLiteral("PHI ")));
+    QVERIFY(!h->connector->setListFilter(QStringLiteral("status"), QStringLiteral("phi")));
+    QCOMPARE(h->connector->fileTypeFilter(), QStringLiteral("general"));
+    QVERIFY(h->connector->setListFilter(QStringLiteral("fileType"), QString()));
+    QCOMPARE(h->connector->fileTypeFilter(), QString());
+    // A file's details and its download-link action.
+    QVERIFY(h->connector->hasDetails(NodeKind::Care360File));
+    QVERIFY(!h->connector->hasDetails(NodeKind::Care360Case));
+    const QList<DetailAction> actions = h->connector->detailActions(NodeKind::Care360File);
+    QCOMPARE(actions.size(), 1);
+    QCOMPARE(actions.first().id, DetailAction::downloadLinkId());
+    QVERIFY(h->connector->detailActions(NodeKind::Care360Case).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestConnectorCare360)

@@ -6,6 +6,7 @@
 #include "connectors/invox/invoxconnector.h"
 #include "connectors/invox/invoxindex.h"
 #include "credentialstore.h"
+#include "itemdetails.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
 
@@ -232,6 +233,7 @@ private Q_SLOTS:
     void describeDeleteAndCanDelete();
 
     void addKnownDocumentValidates();
+    void uploadsAreGenericConnectorCalls();
     void deleteKnownPreExistingDocument();
     void delete404IsAlreadyGoneAndDropped();
     void deleteErrorStatuses_data();
@@ -877,6 +879,42 @@ void TestConnectorInvox::describeDeleteAndCanDelete()
 }
 
 // --- Delete -------------------------------------------------------------------------------------
+
+void TestConnectorInvox::uploadsAreGenericConnectorCalls()
+{
+    auto fixture = demo();
+    Connector *connector = fixture->connector.get();
+    QVERIFY(connector->canUpload(NodeKind::InvoxConsultation));
+    QVERIFY(!connector->canUpload(NodeKind::Account));
+    const NodeRef consultation { NodeKind::InvoxConsultation, { QStringLiteral("c") } };
+    QCOMPARE(connector->addKnownItem(consultation, QStringLiteral("d"), QStringLiteral("Note"),
+                                     QStringLiteral("PDF")),
+             QString());
+    const auto documents = fixture->index.documents(fixture->account.id, QStringLiteral("c"));
+    QCOMPARE(documents.size(), 1);
+    QCOMPARE(documents.first().documentId, QStringLiteral("d"));
+    // Not into anything but a consultation.
+    QVERIFY(!connector
+                 ->addKnownItem({ NodeKind::Account, {} }, QStringLiteral("e"), {},
+                                QStringLiteral("PDF"))
+                 .isEmpty());
+    QCOMPARE(fixture->index.documents(fixture->account.id, QStringLiteral("c")).size(), 1);
+    // The document's details: what the index holds.
+    QVERIFY(connector->hasDetails(NodeKind::InvoxDocument));
+    RemoteItem document;
+    document.ref = consultation.child(NodeKind::InvoxDocument, QStringLiteral("d"));
+    DetailsJob *job = connector->fetchDetails(document);
+    QList<DetailSection> sections;
+    bool done = false;
+    connect(job, &ConnectorJob::finished, this, [&](ConnectorJob *) {
+        sections = job->sections();
+        done = true;
+    });
+    QTRY_VERIFY(done);
+    QCOMPARE(sections.size(), 1);
+    QCOMPARE(sections.first().title, QStringLiteral("In Docket's Invox index"));
+    QCOMPARE(sections.first().facts.first().value.toString(), QStringLiteral("c"));
+}
 
 void TestConnectorInvox::addKnownDocumentValidates()
 {

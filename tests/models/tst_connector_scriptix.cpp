@@ -6,6 +6,7 @@
 #include "cannedserver.h"
 #include "connectors/scriptix/scriptixconnector.h"
 #include "credentialstore.h"
+#include "itemdetails.h"
 #include "jobresults.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void hostileIdsReachOnlyTheirRoute();
     void dotIdsAreRefusedBeforeSending();
     void fetchDocumentReturnsTheTranscript();
+    void detailsAreCommentsThenTranscript();
     void looksUpEachKindAsItsListShowsIt();
     void lookupOfWhatIsNotThereFindsNothing();
     void lookupFailuresAreErrors();
@@ -971,6 +973,42 @@ void TestConnectorScriptix::fetchDocumentReturnsTheTranscript()
     }
     QCOMPARE(lastLogEntry().value(QStringLiteral("route")).toString(),
              QStringLiteral("document.get"));
+}
+
+void TestConnectorScriptix::detailsAreCommentsThenTranscript()
+{
+    auto client = makeClient(demoToken());
+    const QJsonObject truth = liveItems(QStringLiteral("documents")).first();
+    RemoteItem document;
+    document.ref = { NodeKind::ScriptixDocument,
+                     { truth.value(QStringLiteral("session_id")).toString(),
+                       truth.value(QStringLiteral("id")).toString() } };
+    QVERIFY(client->connector->hasDetails(NodeKind::ScriptixDocument));
+    QVERIFY(!client->connector->hasDetails(NodeKind::ScriptixSession));
+    QVERIFY(client->connector->detailActions(NodeKind::ScriptixDocument).isEmpty());
+    DetailsJob *job = client->connector->fetchDetails(document);
+    QList<DetailSection> sections;
+    bool done = false;
+    connect(job, &ConnectorJob::finished, this, [&](ConnectorJob *) {
+        QVERIFY(!job->failed());
+        sections = job->sections();
+        done = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
+    QCOMPARE(sections.size(), 2);
+    QVERIFY2(sections.at(0).title.startsWith(QStringLiteral("Comments (")),
+             qPrintable(sections.at(0).title));
+    QVERIFY(!sections.at(0).error.isError());
+    const DetailSection &transcript = sections.at(1);
+    QCOMPARE(transcript.title, QStringLiteral("Transcript"));
+    QVERIFY(!transcript.error.isError());
+    QVERIFY(transcript.table.has_value());
+    QCOMPARE(transcript.table->columns.size(), 3);
+    QCOMPARE(transcript.table->columns.at(1).format, DetailFormat::Offset);
+    QVERIFY(transcript.table->rows.size() >= 3);
+    QCOMPARE(transcript.facts.value(1).label, QStringLiteral("Type"));
+    QCOMPARE(transcript.facts.value(1).value.toString(),
+             truth.value(QStringLiteral("type")).toString());
 }
 
 void TestConnectorScriptix::toleratesTheGapAlternatives()

@@ -1,15 +1,20 @@
 // The details pane in the real window on the sandbox: select an item and read what the service
 // holds about it, fetched once the selection settles, with failures and quick switches handled.
 
+#include "account.h"
 #include "accountmanager.h"
+#include "accountsession.h"
 #include "connectors/care360/care360connector.h"
 #include "connectors/scriptix/scriptixconnector.h"
 #include "detailspane.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"
 #include "documenttreeview.h"
+#include "itemdetails.h"
 #include "mainwindow.h"
+#include "networkclient.h"
 #include "sandboxprocess.h"
+#include "screenshot.h"
 #include "windowservices.h"
 
 #include <QDir>
@@ -21,6 +26,101 @@
 #include <QTextBrowser>
 
 using namespace Docket;
+
+namespace {
+
+// A connector whose details the pane has never seen: a document with a section of facts, a long
+// table and an action. The pane must show them knowing nothing of it.
+class UnknownServiceConnector : public Connector
+{
+public:
+    using Connector::Connector;
+
+    ServiceKind service() const override { return ServiceKind::DocumentPro; }
+    ListJob *list(const NodeRef &parent, const PageRequest &) override
+    {
+        auto *job = new ListJob(parent, this);
+        ListPage page;
+        if (parent.kind == NodeKind::Account) {
+            RemoteItem item;
+            item.ref = { NodeKind::DocumentProDocument, { QStringLiteral("doc-1") } };
+            item.name = QStringLiteral("Blind document");
+            page.items = { item };
+            page.total = 1;
+        }
+        job->setPage(page);
+        job->finish();
+        return job;
+    }
+    bool canDelete(NodeKind) const override { return false; }
+    DeletePlan describeDelete(const RemoteItem &) const override { return {}; }
+    SimpleJob *signIn() override
+    {
+        auto *job = new SimpleJob(this);
+        job->finish();
+        return job;
+    }
+
+    bool hasDetails(NodeKind kind) const override { return kind == NodeKind::DocumentProDocument; }
+    DetailsJob *fetchDetails(const RemoteItem &item) override
+    {
+        auto *job = new DetailsJob(item.ref, this);
+        DetailSection section;
+        section.title = QStringLiteral("Lab findings");
+        section.facts = { { QStringLiteral("Specimen"), QStringLiteral("Blood") },
+                          { QStringLiteral("Weight"), qint64(2048), DetailFormat::Bytes },
+                          { QStringLiteral("Fasting"), true } };
+        DetailTable table;
+        table.columns = { { QStringLiteral("Marker"), DetailFormat::Text },
+                          { QStringLiteral("At"), DetailFormat::Offset } };
+        for (int i = 0; i < 60; ++i)
+            table.rows.append({ QStringLiteral("marker-%1").arg(i), 65 + i });
+        table.moreRowsNote = QStringLiteral("Showing %1 of %2 markers.");
+        section.table = table;
+        DetailSection failed = DetailSection::failed(
+            QStringLiteral("Could not read the chart:"),
+            ApiError::make(ApiError::Kind::Http, QStringLiteral("Chart gone.")));
+        job->setSections({ section, failed });
+        job->finish();
+        return job;
+    }
+    QList<DetailAction> detailActions(NodeKind kind) const override
+    {
+        if (kind != NodeKind::DocumentProDocument)
+            return {};
+        return { { QStringLiteral("reveal"), QStringLiteral("&Reveal"),
+                   QStringLiteral("Reveal the code"), QStringLiteral("Ask for the code"),
+                   QStringLiteral("Revealing…") } };
+    }
+    DetailActionJob *runDetailAction(const RemoteItem &item, const QString &actionId) override
+    {
+        if (actionId != QLatin1String("reveal"))
+            return Connector::runDetailAction(item, actionId);
+        auto *job = new DetailActionJob(this);
+        DetailSection section;
+        section.title = QStringLiteral("Revealed");
+        section.facts = { { QStringLiteral("Code"), QStringLiteral("4711") } };
+        job->setSection(section);
+        job->setLink(QStringLiteral("https://example.test/x?sig=a%2Fb"), 90);
+        job->finish();
+        return job;
+    }
+
+protected:
+    DeleteJob *startRemove(const RemoteItem &item, const QByteArray &) override
+    {
+        auto *job = new DeleteJob(item, this);
+        job->refuse(ApiError::make(ApiError::Kind::InvalidInput, QStringLiteral("No.")));
+        return job;
+    }
+    QString deleteAnswerProblem(const RemoteItem &, const ApiResult &) const override
+    {
+        return QStringLiteral("never sent");
+    }
+    bool isNotFoundAnswer(const ApiResult &) const override { return false; }
+};
+
+} // namespace
 
 class TestDetailsPane : public QObject
 {
@@ -41,6 +141,7 @@ private Q_SLOTS:
     void fetchFailureShowsTheError();
     void quickSwitchFetchesOnlyTheLastItem();
     void lateAnswerForAnOldItemIsDropped();
+    void paneRendersSectionsOfAnUnknownService();
 
 private:
     QModelIndex accountRow(ServiceKind service) const;
@@ -265,6 +366,7 @@ void TestDetailsPane::invoxDocumentShowsIndexData()
     QVERIFY2(text.contains(QStringLiteral("Consultation session")), qPrintable(text));
     QVERIFY(text.contains(m_model->item(consultation).ref.id()));
     QVERIFY(text.contains(QStringLiteral("How it was added")));
+    screenshot(m_window.get(), QStringLiteral("detailspane-invox-document"));
 }
 
 void TestDetailsPane::scriptixSessionShowsItsDocuments()
@@ -355,6 +457,63 @@ void TestDetailsPane::lateAnswerForAnOldItemIsDropped()
     if (!secondTexts.join(u' ').contains(firstTexts.first()))
         QVERIFY2(!text.contains(firstTexts.first().left(40)), qPrintable(text));
     QVERIFY(text.contains(m_model->item(second).ref.id()));
+}
+
+void TestDetailsPane::paneRendersSectionsOfAnUnknownService()
+{
+    Account account;
+    account.id = QStringLiteral("unknown-service");
+    account.service = ServiceKind::DocumentPro;
+    account.name = QStringLiteral("Unknown");
+    account.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9/"));
+    NetworkClient network;
+    MemoryCredentialStore store;
+    AccountSession session(account, &network, &store);
+    UnknownServiceConnector connector(&session);
+    DocumentTreeModel model;
+    model.addAccount(&connector);
+    DetailsPane pane(&model);
+    pane.resize(600, 700);
+    pane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pane));
+
+    const QModelIndex accountIndex = model.index(0, 0);
+    QVERIFY(accountIndex.isValid());
+    if (model.canFetchMore(accountIndex))
+        model.fetchMore(accountIndex);
+    QTRY_COMPARE(model.rowCount(accountIndex), 1);
+    pane.setCurrentIndex(model.index(0, 0, accountIndex));
+    auto *reveal = pane.findChild<QPushButton *>(QStringLiteral("revealButton"));
+    QVERIFY(reveal);
+    QVERIFY(reveal->isVisible());
+    QCOMPARE(reveal->accessibleName(), QStringLiteral("Reveal the code"));
+    QCOMPARE(reveal->text(), QStringLiteral("&Reveal"));
+    QVERIFY(!pane.downloadLinkButton()->isVisible());
+    QVERIFY(pane.browser()->toPlainText().contains(QStringLiteral("Loading")));
+    QTRY_VERIFY_WITH_TIMEOUT(!pane.isLoading(), 5000);
+
+    QString text = pane.browser()->toPlainText();
+    QVERIFY2(text.contains(QStringLiteral("Lab findings")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("Specimen")) && text.contains(QStringLiteral("Blood")));
+    QVERIFY(text.contains(DocumentTreeModel::measureText(Measure::Bytes, 2048)));
+    QVERIFY(text.contains(QStringLiteral("Yes")));
+    QVERIFY(text.contains(QStringLiteral("Marker")));
+    QVERIFY(text.contains(QStringLiteral("marker-49")));
+    QVERIFY(!text.contains(QStringLiteral("marker-50")));
+    QVERIFY(text.contains(QStringLiteral("1:05"))); // 65 seconds in
+    QVERIFY2(text.contains(QStringLiteral("Showing 50 of 60 markers.")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("Could not read the chart: Chart gone.")));
+    QVERIFY(!text.contains(QStringLiteral("Loading")));
+
+    QTest::mouseClick(reveal, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(pane.browser()->toPlainText().contains(QStringLiteral("Revealed")),
+                             5000);
+    text = pane.browser()->toPlainText();
+    QVERIFY(text.contains(QStringLiteral("4711")));
+    QVERIFY2(text.contains(QStringLiteral("https://example.test/x?sig=a%2Fb")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("expires in 90 seconds")));
+    QVERIFY(reveal->isEnabled());
+    saveScreenshot(&pane, QStringLiteral("detailspane-unknown-service"));
 }
 
 QTEST_MAIN(TestDetailsPane)

@@ -58,6 +58,14 @@ public:
     // data(): "downloadUrl", "fileName", "expiresIn" (seconds). A short-lived link: never cache
     // it, fetch a new one each time it is needed.
     SimpleJob *fetchDownloadLink(const NodeRef &file);
+    // A file's details (its metadata), the download-link action, and the file-type filter as
+    // "fileType" ("phi", "general"): care360details.cpp.
+    bool hasDetails(NodeKind kind) const override;
+    DetailsJob *fetchDetails(const RemoteItem &item) override;
+    QList<DetailAction> detailActions(NodeKind kind) const override;
+    DetailActionJob *runDetailAction(const RemoteItem &item, const QString &actionId) override;
+    QList<ListFilter> listFilters() const override;
+    bool setListFilter(const QString &id, const QString &value) override;
 
     // The signed-in patient's user id, as the access token names it (its "sub" claim; Care360
     // documents no call for it): empty when not signed in or the token says nothing.

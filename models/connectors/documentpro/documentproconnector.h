@@ -37,6 +37,9 @@ public:
     // "human_verification_status", "has_missing_required_fields", "result_json_data" as a
     // map). The presigned download URL is left out: it is a short-lived credential.
     SimpleJob *fetchResult(const NodeRef &result);
+    // A parser result's details: its status and its extracted fields (documentprodetails.cpp).
+    bool hasDetails(NodeKind kind) const override;
+    DetailsJob *fetchDetails(const RemoteItem &item) override;
 
     // [gap] The vendor does not say under which query name a page's pagination_key goes back to
     // /v1/documents; /v1/templates takes "pagination_key", so that is the default. This is the

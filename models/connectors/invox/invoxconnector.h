@@ -40,6 +40,16 @@ public:
     QString addKnownDocument(const QString &consultationSessionId, const QString &documentId,
                              const QString &documentName, const QString &type);
 
+    // A document's details (what Docket's index holds), and upload() and addKnownItem() for a
+    // consultation (parent {InvoxConsultation, {id}}) as the two calls above: invoxdetails.cpp.
+    bool hasDetails(NodeKind kind) const override;
+    DetailsJob *fetchDetails(const RemoteItem &item) override;
+    bool canUpload(NodeKind parentKind) const override;
+    SimpleJob *upload(const NodeRef &parent, const QString &name, const QString &type,
+                      const QByteArray &content) override;
+    QString addKnownItem(const NodeRef &parent, const QString &id, const QString &name,
+                         const QString &type) override;
+
     // Invox leaves consultation session ids to the client: a fresh one for a new consultation.
     static QString newConsultationSessionId();
     // "PDF" or "TXT" for any spelling of those ("pdf", " Txt "); empty for anything else.

@@ -42,6 +42,9 @@ public:
     // "start" and "stop" in seconds, "speaker", "text") and the document's "id", "filename",
     // "type", "created", "last_modified" where the service sent them.
     SimpleJob *fetchDocument(const NodeRef &document);
+    // A document's details: its comments and its transcript (scriptixdetails.cpp).
+    bool hasDetails(NodeKind kind) const override;
+    DetailsJob *fetchDetails(const RemoteItem &item) override;
 
     // The documented maximum page size of every paginated Scriptix list.
     static constexpr int maxPageSize = 100;
