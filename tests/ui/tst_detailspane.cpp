@@ -54,9 +54,9 @@ public:
     }
     bool canDelete(NodeKind) const override { return false; }
     DeletePlan describeDelete(const RemoteItem &) const override { return {}; }
-    SimpleJob *signIn() override
+    SignInJob *signIn(SignInMode) override
     {
-        auto *job = new SimpleJob(this);
+        auto *job = new SignInJob(this);
         job->finish();
         return job;
     }
