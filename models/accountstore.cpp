@@ -21,18 +21,35 @@ AccountStore::AccountStore(const QString &settingsFile)
     : m_settings(std::make_unique<QSettings>(settingsFile, QSettings::IniFormat))
 { }
 
-QList<Account> AccountStore::accounts() const
+QList<QVariantMap> AccountStore::entries() const
 {
-    QList<Account> result;
+    QList<QVariantMap> result;
     const int count = m_settings->beginReadArray(accountsKey);
     for (int i = 0; i < count; ++i) {
         m_settings->setArrayIndex(i);
         QVariantMap map;
         for (const QString &key : m_settings->childKeys())
             map.insert(key, m_settings->value(key));
-        result.append(Account::fromVariantMap(map));
+        result.append(map);
     }
     m_settings->endArray();
+    return result;
+}
+
+bool AccountStore::isKnownService(const QVariantMap &entry)
+{
+    return serviceFromId(entry.value(QStringLiteral("service")).toString()).has_value();
+}
+
+QList<Account> AccountStore::accounts() const
+{
+    // An account of a service this build does not have (written by one that does) is not
+    // offered: read as another service, its secrets would go to the wrong API. write() keeps it.
+    QList<Account> result;
+    for (const QVariantMap &entry : entries()) {
+        if (isKnownService(entry))
+            result.append(Account::fromVariantMap(entry));
+    }
     return result;
 }
 
@@ -79,11 +96,18 @@ bool AccountStore::remove(const QString &id)
 
 void AccountStore::write(const QList<Account> &accounts)
 {
+    QList<QVariantMap> written;
+    for (const Account &account : accounts)
+        written.append(account.toVariantMap());
+    for (const QVariantMap &entry : entries()) {
+        if (!isKnownService(entry))
+            written.append(entry); // lose nothing of a service this build does not have
+    }
     m_settings->remove(accountsKey);
-    m_settings->beginWriteArray(accountsKey, int(accounts.size()));
-    for (int i = 0; i < accounts.size(); ++i) {
+    m_settings->beginWriteArray(accountsKey, int(written.size()));
+    for (int i = 0; i < written.size(); ++i) {
         m_settings->setArrayIndex(i);
-        const QVariantMap map = accounts.at(i).toVariantMap();
+        const QVariantMap &map = written.at(i);
         for (auto it = map.cbegin(); it != map.cend(); ++it)
             m_settings->setValue(it.key(), it.value());
     }

@@ -23,6 +23,9 @@ public:
     bool remove(const QString &id);
 
 private:
+    // Every stored entry as saved, whatever its service.
+    QList<QVariantMap> entries() const;
+    static bool isKnownService(const QVariantMap &entry);
     void write(const QList<Account> &accounts);
 
     std::unique_ptr<QSettings> m_settings;

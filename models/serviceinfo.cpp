@@ -187,6 +187,13 @@ Registry &registry()
 QString clashWith(const std::vector<std::unique_ptr<ServiceInfo>> &services,
                   const ServiceInfo &info)
 {
+    for (const NodeKindInfo &kind : info.kinds) {
+        if (int(kind.kind) <= int(NodeKind::Account)
+            || int(kind.kind) > ServiceRegistry::maxNodeKindValue)
+            return QStringLiteral("node kind %1 is outside 1..%2")
+                .arg(int(kind.kind))
+                .arg(ServiceRegistry::maxNodeKindValue);
+    }
     for (const auto &existing : services) {
         if (existing->kind == info.kind)
             return QStringLiteral("its kind is %1's").arg(existing->id);

@@ -182,6 +182,9 @@ public:
     // A kind value for a service added at run time: one no built-in or registered service uses.
     static ServiceKind unusedServiceKind();
     static NodeKind unusedNodeKind();
+    // The tree keeps a row's kind in one byte (documenttreenodes_p.h, rowblock.h): a service's node
+    // kinds are values from 1 to this.
+    static constexpr int maxNodeKindValue = 255;
 };
 
 } // namespace Docket

@@ -47,9 +47,9 @@ void FieldNotesConnector::get(ConnectorJob *job, const QStringList &path,
         QString problem;
         const QJsonDocument body = parseBody(result, &problem);
         if (!body.isObject()) {
-            job->finish(ApiError::make(ApiError::Kind::Malformed,
-                                       problem.isEmpty() ? QStringLiteral("not a JSON object")
-                                                         : problem));
+            job->finish(
+                ApiError::make(ApiError::Kind::MalformedResponse,
+                               problem.isEmpty() ? QStringLiteral("not a JSON object") : problem));
             return;
         }
         done(body.object());
@@ -61,9 +61,9 @@ ListJob *FieldNotesConnector::list(const NodeRef &parent, const PageRequest &pag
     Q_UNUSED(page); // Field Notes answers every list whole
     auto *job = new ListJob(parent, this);
     const bool top = parent.kind == NodeKind::Account;
-    const QStringList path = top ? QStringList { QStringLiteral("folders") }
-                                 : QStringList { QStringLiteral("folders"), parent.id(),
-                                                 QStringLiteral("notes") };
+    const QStringList path = top
+        ? QStringList { QStringLiteral("folders") }
+        : QStringList { QStringLiteral("folders"), parent.id(), QStringLiteral("notes") };
     get(job, path, [job, parent, top](const QJsonObject &body) {
         ListPage listed;
         const QJsonArray rows = body.value(top ? u"folders" : u"notes").toArray();
@@ -93,7 +93,8 @@ bool FieldNotesConnector::canDelete(NodeKind kind) const
 DeletePlan FieldNotesConnector::describeDelete(const RemoteItem &item) const
 {
     DeletePlan plan;
-    plan.explanation = tr("Permanently deletes the note “%1”. This cannot be undone.").arg(item.name);
+    plan.explanation
+        = tr("Permanently deletes the note “%1”. This cannot be undone.").arg(item.name);
     return plan;
 }
 

@@ -25,7 +25,8 @@ public:
             { { QStringLiteral("note-1"), QStringLiteral("Morning round") },
               { QStringLiteral("note-2"), QStringLiteral("Handover") } } } },
         { QStringLiteral("ward-5"),
-          { QStringLiteral("Ward 5"), { { QStringLiteral("note-3"), QStringLiteral("Discharge") } } } },
+          { QStringLiteral("Ward 5"),
+            { { QStringLiteral("note-3"), QStringLiteral("Discharge") } } } },
     };
     QStringList requests; // "DELETE /notes/note-1", in order
 
@@ -37,7 +38,10 @@ public:
         });
         return m_server.listen(QHostAddress::LocalHost);
     }
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
+    QUrl url() const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
+    }
     bool holds(const QString &noteId) const
     {
         for (const auto &[id, folder] : folders) {
@@ -78,10 +82,10 @@ private:
             && parts.at(2) == QLatin1String("notes") && folders.count(parts.at(1))) {
             QJsonArray rows;
             for (const auto &[id, title] : folders.at(parts.at(1)).second)
-                rows.append(QJsonObject { { QStringLiteral("id"), id },
-                                          { QStringLiteral("title"), title },
-                                          { QStringLiteral("created"),
-                                            QStringLiteral("2026-11-30T08:00:00Z") } });
+                rows.append(QJsonObject {
+                    { QStringLiteral("id"), id },
+                    { QStringLiteral("title"), title },
+                    { QStringLiteral("created"), QStringLiteral("2026-11-30T08:00:00Z") } });
             return { 200, { { QStringLiteral("notes"), rows } } };
         }
         if (method == "DELETE" && parts.size() == 2 && parts.at(0) == QLatin1String("notes")) {
@@ -107,11 +111,10 @@ private:
             requests.append(QString::fromLatin1(line.value(0)) + u' ' + path);
             const auto [status, object] = answer(line.value(0), path, head);
             const QByteArray body = QJsonDocument(object).toJson(QJsonDocument::Compact);
-            socket->write("HTTP/1.1 " + QByteArray::number(status)
-                          + (status < 400 ? " OK" : " Error")
-                          + "\r\nContent-Type: application/json\r\nContent-Length: "
-                          + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n"
-                          + body);
+            socket->write(
+                "HTTP/1.1 " + QByteArray::number(status) + (status < 400 ? " OK" : " Error")
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
             socket->disconnectFromHost();
         });
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);

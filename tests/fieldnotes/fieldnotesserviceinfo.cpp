@@ -1,7 +1,6 @@
+#include "account.h"
 #include "fieldnotesconnector.h"
 #include "fieldnotesservice.h"
-
-#include "account.h"
 
 namespace FieldNotes {
 
