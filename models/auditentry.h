@@ -37,6 +37,7 @@ struct AuditEntry
     QString accountId;
     QString accountName;
     ServiceKind service = ServiceKind::Scriptix;
+    QString serviceId; // as recorded: also a service this build does not have
     NodeKind kind = NodeKind::Account;
     QString itemRef; // the item's own id
     QString name;

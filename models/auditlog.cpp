@@ -58,7 +58,7 @@ DeletionItem itemFrom(const QSqlQuery &query)
     item.batchId = query.value(1).toLongLong();
     item.accountId = query.value(2).toString();
     item.accountName = query.value(3).toString();
-    item.service = serviceFromId(query.value(4).toString()).value_or(ServiceKind::Scriptix);
+    item.service = serviceFromId(query.value(4).toString()).value_or(unknownService);
     item.ref.kind = nodeKindFrom(item.service, query.value(5).toString());
     item.ref.ids = idsFrom(query.value(6).toString());
     item.name = query.value(7).toString();

@@ -121,7 +121,8 @@ QList<AuditEntry> AuditLog::queryEntries(const QSqlDatabase &db, const AuditQuer
         entry.answered = sqlDateTime(query.value(5));
         entry.accountId = query.value(6).toString();
         entry.accountName = query.value(7).toString();
-        entry.service = serviceFromId(query.value(8).toString()).value_or(ServiceKind::Scriptix);
+        entry.serviceId = query.value(8).toString();
+        entry.service = serviceFromId(entry.serviceId).value_or(unknownService);
         entry.kind = nodeKindFrom(entry.service, query.value(9).toString());
         const QStringList ids = idsFrom(query.value(10).toString());
         entry.itemRef = ids.value(ids.size() - 1);
@@ -160,7 +161,7 @@ bool AuditLog::writeCsv(const QList<AuditEntry> &entries, QIODevice *device)
         if (!ok)
             break;
         ok = line({ entry.time.toUTC().toString(Qt::ISODateWithMs), entry.accountName,
-                    serviceId(entry.service), nodeKindId(entry.kind), entry.itemRef, entry.name,
+                    entry.serviceId, nodeKindId(entry.kind), entry.itemRef, entry.name,
                     entry.parentRef, entry.parentName, AuditEntry::outcomeId(entry.outcome),
                     entry.httpStatus ? QString::number(entry.httpStatus) : QString(),
                     QString::fromLatin1(entry.requestId), entry.message,

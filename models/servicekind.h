@@ -11,6 +11,9 @@ namespace Docket {
 // a kind beyond these (the underlying int is fixed), so code outside a connector never switches
 // over services; it asks the ServiceRegistry (serviceinfo.h) instead.
 enum class ServiceKind : int { Invox, Care360, DocumentPro, Scriptix };
+// A service this build does not have, named in a record written by one that does (the audit
+// trail): never taken for another service.
+constexpr ServiceKind unknownService = ServiceKind(-1);
 
 // "invox", "care360", "documentpro", "scriptix": stable ids for settings, the CLI and the sandbox.
 QString serviceId(ServiceKind kind);

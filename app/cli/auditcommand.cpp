@@ -50,7 +50,7 @@ QJsonObject entryToJson(const AuditEntry &entry)
              { QStringLiteral("attempt"), entry.attempt },
              { QStringLiteral("accountId"), entry.accountId },
              { QStringLiteral("account"), entry.accountName },
-             { QStringLiteral("service"), serviceId(entry.service) },
+             { QStringLiteral("service"), entry.serviceId },
              { QStringLiteral("kind"), nodeKindId(entry.kind) },
              { QStringLiteral("id"), entry.itemRef },
              { QStringLiteral("name"), entry.name },

@@ -2488,13 +2488,18 @@ void TestConnectorCare360::fileTypeIsAListFilter()
     QCOMPARE(filters.first().id, QStringLiteral("fileType"));
     QCOMPARE(filters.first().values,
              (QStringList { QStringLiteral("phi"), QStringLiteral("general") }));
+    QVERIFY(h->connector->listingProvesAbsence(NodeKind::Care360File));
     QVERIFY(h->connector->setListFilter(QStringLiteral("fileType"), QStringLiteral("general")));
     QCOMPARE(h->connector->fileTypeFilter(), QStringLiteral("general"));
+    // Filtered, a listing without a file does not prove it gone (a lookup's "not found" then
+    // sends nothing and claims nothing).
+    QVERIFY(!h->connector->listingProvesAbsence(NodeKind::Care360File));
     QVERIFY(!h->connector->setListFilter(QStringLiteral("fileType"), QStringLiteral("PHI ")));
     QVERIFY(!h->connector->setListFilter(QStringLiteral("status"), QStringLiteral("phi")));
     QCOMPARE(h->connector->fileTypeFilter(), QStringLiteral("general"));
     QVERIFY(h->connector->setListFilter(QStringLiteral("fileType"), QString()));
     QCOMPARE(h->connector->fileTypeFilter(), QString());
+    QVERIFY(h->connector->listingProvesAbsence(NodeKind::Care360File));
     // A file's details and its download-link action.
     QVERIFY(h->connector->hasDetails(NodeKind::Care360File));
     QVERIFY(!h->connector->hasDetails(NodeKind::Care360Case));

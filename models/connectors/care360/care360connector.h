@@ -66,6 +66,12 @@ public:
     DetailActionJob *runDetailAction(const RemoteItem &item, const QString &actionId) override;
     QList<ListFilter> listFilters() const override;
     bool setListFilter(const QString &id, const QString &value) override;
+    // A filtered listing shows only some files: a file it lacks is not known to be gone.
+    bool listingProvesAbsence(NodeKind kind) const override
+    {
+        Q_UNUSED(kind);
+        return m_typeFilter.isEmpty();
+    }
 
     // The signed-in patient's user id, as the access token names it (its "sub" claim; Care360
     // documents no call for it): empty when not signed in or the token says nothing.
