@@ -29,6 +29,26 @@ QJsonValue firstField(const QJsonObject &object, std::initializer_list<const cha
     return {};
 }
 
+QString firstStringField(const QJsonObject &object, std::initializer_list<const char *> keys)
+{
+    for (const char *key : keys) {
+        const QString value = stringField(object, QLatin1String(key));
+        if (!value.isEmpty())
+            return value;
+    }
+    return {};
+}
+
+void insertPresentFields(QVariantMap *details, const QJsonObject &object,
+                         std::initializer_list<const char *> keys)
+{
+    for (const char *key : keys) {
+        const QJsonValue value = object.value(QLatin1String(key));
+        if (!value.isUndefined() && !value.isNull())
+            details->insert(QLatin1String(key), value.toVariant());
+    }
+}
+
 QByteArray jsonBody(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QVariantMap>
 
 namespace Docket {
 
@@ -17,6 +18,11 @@ namespace Docket {
 QString stringField(const QJsonObject &object, const QString &key);
 // The first present of several keys ("accessToken" / "access_token").
 QJsonValue firstField(const QJsonObject &object, std::initializer_list<const char *> keys);
+// The first non-empty stringField() of several keys ("document_id", else "id").
+QString firstStringField(const QJsonObject &object, std::initializer_list<const char *> keys);
+// Copies into *details each of `keys` that `object` has (not null), under the same key.
+void insertPresentFields(QVariantMap *details, const QJsonObject &object,
+                         std::initializer_list<const char *> keys);
 // A JSON body for a request.
 QByteArray jsonBody(const QJsonObject &object);
 // A count that may come as a number or as a numeric string; -1 when absent, unreadable or

@@ -108,9 +108,7 @@ QVariantList parserRuns(const QJsonObject &document)
 
 RemoteItem documentItem(const QJsonObject &object)
 {
-    QString documentId = stringField(object, QStringLiteral("document_id"));
-    if (documentId.isEmpty())
-        documentId = stringField(object, QStringLiteral("id"));
+    const QString documentId = firstStringField(object, { "document_id", "id" });
 
     RemoteItem item;
     item.ref = { NodeKind::DocumentProDocument, { documentId } };
@@ -122,12 +120,9 @@ RemoteItem documentItem(const QJsonObject &object)
 
     QVariantMap details;
     details.insert(QStringLiteral("document_id"), documentId);
-    for (const char *key : { "user_id", "source_name", "file_name", "file_extension", "num_pages",
-                             "meta_tags", "created_at" }) {
-        const QJsonValue value = object.value(QLatin1String(key));
-        if (!value.isUndefined() && !value.isNull())
-            details.insert(QLatin1String(key), value.toVariant());
-    }
+    insertPresentFields(&details, object,
+                        { "user_id", "source_name", "file_name", "file_extension", "num_pages",
+                          "meta_tags", "created_at" });
     // The children of a document are its parser runs: kept here, so nothing has to guess them.
     const QVariantList runs = parserRuns(object);
     details.insert(QStringLiteral("parser_runs"), runs);
@@ -170,11 +165,7 @@ RemoteItem resultItem(const NodeRef &document, const QString &requestId, const Q
     QVariantMap details;
     details.insert(QStringLiteral("request_id"), requestId);
     details.insert(QStringLiteral("document_id"), document.id());
-    for (const char *key : { "request_status", "created_at", "updated_at" }) {
-        const QJsonValue value = result.value(QLatin1String(key));
-        if (!value.isUndefined() && !value.isNull())
-            details.insert(QLatin1String(key), value.toVariant());
-    }
+    insertPresentFields(&details, result, { "request_status", "created_at", "updated_at" });
     // Not file_presigned_url (a credential for the file) nor result_json_data (bulky: see
     // fetchResult).
     for (const char *key :

@@ -82,32 +82,45 @@ QList<QPair<QString, int>> InvoxIndex::consultations(const QString &accountId) c
     return result;
 }
 
-QList<InvoxIndex::Consultation> InvoxIndex::consultationSummaries(const QString &accountId) const
+// A forward-only read with `values` bound in order, run; nullopt, with lastError() saying why,
+// when the index is not open or the query fails.
+std::optional<QSqlQuery> InvoxIndex::selectRows(const QString &sql, const QStringList &values) const
 {
-    QList<Consultation> result;
     if (!m_open) {
         setLastError(tr("The Invox document index is not open."));
-        return result;
+        return std::nullopt;
     }
     QSqlQuery query(database());
     query.setForwardOnly(true);
-    // Newest activity first; among equal dates the consultation added to most recently.
-    query.prepare(QStringLiteral(
-        "SELECT consultation_session_id, COUNT(*), MIN(added_at), MAX(added_at), MAX(rowid)"
-        " FROM documents WHERE account_id = ?"
-        " GROUP BY consultation_session_id"
-        " ORDER BY MAX(added_at) DESC, MAX(rowid) DESC"));
-    query.addBindValue(sqlText(accountId));
+    query.prepare(sql);
+    for (const QString &value : values)
+        query.addBindValue(sqlText(value));
     if (!query.exec()) {
         setLastError(sqlProblem(query.lastError()));
-        return result;
+        return std::nullopt;
     }
-    while (query.next()) {
+    return query;
+}
+
+QList<InvoxIndex::Consultation> InvoxIndex::consultationSummaries(const QString &accountId) const
+{
+    QList<Consultation> result;
+    // Newest activity first; among equal dates the consultation added to most recently.
+    std::optional<QSqlQuery> query = selectRows(
+        QStringLiteral(
+            "SELECT consultation_session_id, COUNT(*), MIN(added_at), MAX(added_at), MAX(rowid)"
+            " FROM documents WHERE account_id = ?"
+            " GROUP BY consultation_session_id"
+            " ORDER BY MAX(added_at) DESC, MAX(rowid) DESC"),
+        { accountId });
+    if (!query)
+        return result;
+    while (query->next()) {
         Consultation consultation;
-        consultation.consultationSessionId = query.value(0).toString();
-        consultation.documentCount = query.value(1).toInt();
-        consultation.firstAddedAt = sqlDateTime(query.value(2));
-        consultation.lastAddedAt = sqlDateTime(query.value(3));
+        consultation.consultationSessionId = query->value(0).toString();
+        consultation.documentCount = query->value(1).toInt();
+        consultation.firstAddedAt = sqlDateTime(query->value(2));
+        consultation.lastAddedAt = sqlDateTime(query->value(3));
         result.append(consultation);
     }
     setLastError({});
@@ -118,32 +131,24 @@ QList<InvoxIndex::Document> InvoxIndex::documents(const QString &accountId,
                                                   const QString &consultationSessionId) const
 {
     QList<Document> result;
-    if (!m_open) {
-        setLastError(tr("The Invox document index is not open."));
+    std::optional<QSqlQuery> query = selectRows(
+        QStringLiteral(
+            "SELECT document_id, document_name, document_type, size_bytes, added_at, origin"
+            " FROM documents WHERE account_id = ? AND consultation_session_id = ?"
+            " ORDER BY rowid"),
+        { accountId, consultationSessionId });
+    if (!query)
         return result;
-    }
-    QSqlQuery query(database());
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
-        "SELECT document_id, document_name, document_type, size_bytes, added_at, origin"
-        " FROM documents WHERE account_id = ? AND consultation_session_id = ?"
-        " ORDER BY rowid"));
-    query.addBindValue(sqlText(accountId));
-    query.addBindValue(sqlText(consultationSessionId));
-    if (!query.exec()) {
-        setLastError(sqlProblem(query.lastError()));
-        return result;
-    }
-    while (query.next()) {
+    while (query->next()) {
         Document document;
         document.accountId = accountId;
         document.consultationSessionId = consultationSessionId;
-        document.documentId = query.value(0).toString();
-        document.documentName = query.value(1).toString();
-        document.documentType = query.value(2).toString();
-        document.sizeBytes = query.value(3).toLongLong();
-        document.addedAt = sqlDateTime(query.value(4));
-        document.origin = query.value(5).toString();
+        document.documentId = query->value(0).toString();
+        document.documentName = query->value(1).toString();
+        document.documentType = query->value(2).toString();
+        document.sizeBytes = query->value(3).toLongLong();
+        document.addedAt = sqlDateTime(query->value(4));
+        document.origin = query->value(5).toString();
         result.append(document);
     }
     setLastError({});

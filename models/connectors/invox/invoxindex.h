@@ -5,7 +5,11 @@
 #include <QDateTime>
 #include <QList>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 namespace Docket {
 
@@ -74,6 +78,7 @@ public:
 private:
     QSqlDatabase database() const;
     bool migrate(int from, QString *error);
+    std::optional<QSqlQuery> selectRows(const QString &sql, const QStringList &values) const;
     void setLastError(const QString &error) const { m_lastError = error; }
 
     SqliteConnection m_sqlite;

@@ -255,6 +255,15 @@ ItemJob *ScriptixConnector::lookup(const NodeRef &ref)
 
 void ScriptixConnector::listSessions(ListJob *job, const PageRequest &page)
 {
+    listOffsetPage(job, page, { speechToText, sessionSegment }, false, sessionItem);
+}
+
+// The sessions' and the comments' lists page alike: an offset cursor, and the {"result": [...],
+// "total_results": n} envelope (or, where allowBareArray, a bare array of all of them).
+void ScriptixConnector::listOffsetPage(ListJob *job, const PageRequest &page,
+                                       const QStringList &segments, bool allowBareArray,
+                                       std::function<RemoteItem(const QJsonObject &)> itemFrom)
+{
     bool ok = false;
     const qint64 offset = offsetFromCursor(page.cursor, &ok);
     if (!ok) {
@@ -263,12 +272,14 @@ void ScriptixConnector::listSessions(ListJob *job, const PageRequest &page)
         return;
     }
     const int limit = qBound(1, page.limit, maxPageSize);
-    get(job, { speechToText, sessionSegment },
+    get(job, segments,
         { { QStringLiteral("offset"), QString::number(offset) },
           { QStringLiteral("limit"), QString::number(limit) } },
-        [job, offset, limit](const ApiResult &result) {
+        [job, offset, limit, allowBareArray,
+         itemFrom = std::move(itemFrom)](const ApiResult &result) {
             QString problem;
-            const std::optional<Envelope> envelope = parseEnvelope(result, false, &problem);
+            const std::optional<Envelope> envelope
+                = parseEnvelope(result, allowBareArray, &problem);
             if (!envelope) {
                 job->finish(ApiError::malformed(problem, result.requestId));
                 return;
@@ -276,9 +287,10 @@ void ScriptixConnector::listSessions(ListJob *job, const PageRequest &page)
             ListPage listPage;
             for (const QJsonValue &value : envelope->items) {
                 if (value.isObject())
-                    listPage.items.append(sessionItem(value.toObject()));
+                    listPage.items.append(itemFrom(value.toObject()));
             }
-            listPage.total = envelope->total;
+            // Only a bare array (never for sessions) has no total but its own length.
+            listPage.total = envelope->bare ? int(listPage.items.size()) : envelope->total;
             listPage.nextCursor = nextOffset(offset, *envelope, limit);
             job->setPage(listPage);
             job->finish();
@@ -335,38 +347,13 @@ void ScriptixConnector::listComments(ListJob *job, const PageRequest &page)
         job->finish(invalidRef());
         return;
     }
-    bool ok = false;
-    const qint64 offset = offsetFromCursor(page.cursor, &ok);
-    if (!ok) {
-        job->finish(ApiError::make(ApiError::Kind::InvalidInput,
-                                   tr("The page position is not a valid Scriptix offset.")));
-        return;
-    }
-    const int limit = qBound(1, page.limit, maxPageSize);
-    get(job,
-        { speechToText, sessionSegment, parent.ids.at(0), documentSegment, parent.ids.at(1),
-          commentsSegment },
-        { { QStringLiteral("offset"), QString::number(offset) },
-          { QStringLiteral("limit"), QString::number(limit) } },
-        [job, parent, offset, limit](const ApiResult &result) {
-            // [gap] Only the comment DELETE is documented: accept the paginated envelope the
-            // other lists use, or a bare array of every comment.
-            QString problem;
-            const std::optional<Envelope> envelope = parseEnvelope(result, true, &problem);
-            if (!envelope) {
-                job->finish(ApiError::malformed(problem, result.requestId));
-                return;
-            }
-            ListPage listPage;
-            for (const QJsonValue &value : envelope->items) {
-                if (value.isObject())
-                    listPage.items.append(commentItem(parent, value.toObject()));
-            }
-            listPage.total = envelope->bare ? int(listPage.items.size()) : envelope->total;
-            listPage.nextCursor = nextOffset(offset, *envelope, limit);
-            job->setPage(listPage);
-            job->finish();
-        });
+    // [gap] Only the comment DELETE is documented: accept the paginated envelope the other lists
+    // use, or a bare array of every comment.
+    listOffsetPage(job, page,
+                   { speechToText, sessionSegment, parent.ids.at(0), documentSegment,
+                     parent.ids.at(1), commentsSegment },
+                   true,
+                   [parent](const QJsonObject &object) { return commentItem(parent, object); });
 }
 
 bool ScriptixConnector::canDelete(NodeKind kind) const
@@ -639,11 +626,8 @@ SimpleJob *ScriptixConnector::fetchDocument(const NodeRef &document)
                     { QStringLiteral("text"), stringField(segment, QStringLiteral("text")) } });
             }
             QVariantMap data { { QStringLiteral("segments"), segments } };
-            for (const char *key : { "id", "filename", "type", "created", "last_modified" }) {
-                const QJsonValue value = object.value(QLatin1String(key));
-                if (!value.isUndefined() && !value.isNull())
-                    data.insert(QLatin1String(key), value.toVariant());
-            }
+            insertPresentFields(&data, object,
+                                { "id", "filename", "type", "created", "last_modified" });
             job->setData(data);
             job->finish();
         });

@@ -2,6 +2,8 @@
 
 #include "connector.h"
 
+#include <QJsonObject>
+
 #include <functional>
 
 namespace Docket {
@@ -61,6 +63,9 @@ private:
     void listSessions(ListJob *job, const PageRequest &page);
     void listDocuments(ListJob *job);
     void listComments(ListJob *job, const PageRequest &page);
+    void listOffsetPage(ListJob *job, const PageRequest &page, const QStringList &segments,
+                        bool allowBareArray,
+                        std::function<RemoteItem(const QJsonObject &)> itemFrom);
     // Sends a request built from path segments under the base URL through the session; `done`
     // runs only on a 2xx, every failure finishes `job` with a readable error.
     // Calls `done` with no error when Scriptix answers a documented read of what holds the item

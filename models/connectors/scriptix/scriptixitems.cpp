@@ -20,9 +20,7 @@ QVariantMap documentRefMap(const QJsonValue &value)
 
 RemoteItem sessionItem(const QJsonObject &object)
 {
-    QString sessionId = stringField(object, QStringLiteral("session_id"));
-    if (sessionId.isEmpty())
-        sessionId = stringField(object, QStringLiteral("id"));
+    const QString sessionId = firstStringField(object, { "session_id", "id" });
 
     RemoteItem item;
     item.ref = { NodeKind::ScriptixSession, { sessionId } };
@@ -35,11 +33,8 @@ RemoteItem sessionItem(const QJsonObject &object)
 
     QVariantMap details;
     details.insert(QStringLiteral("session_id"), sessionId);
-    for (const char *key : { "id", "language", "media_type", "created_at", "finished_at" }) {
-        const QJsonValue value = object.value(QLatin1String(key));
-        if (!value.isUndefined() && !value.isNull())
-            details.insert(QLatin1String(key), value.toVariant());
-    }
+    insertPresentFields(&details, object,
+                        { "id", "language", "media_type", "created_at", "finished_at" });
     // The list of documents (a [gap] extension of the documented single "document") lets the
     // delete confirmation say how many go with the session.
     const QJsonValue documents = object.value(QStringLiteral("documents"));
