@@ -69,11 +69,8 @@ CliRun TestCliLogging::run(const QStringList &arguments, const QByteArray &input
 void TestCliLogging::addAccount(const QString &service, const QString &name,
                                 const QStringList &extra)
 {
-    const CliRun added
-        = run(QStringList { QStringLiteral("account"), QStringLiteral("add"), service, name,
-                            QStringLiteral("--base-url"), m_sandbox.baseUrl(service).toString() }
-              + extra);
-    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+    addCliAccount([this](const QStringList &arguments) { return run(arguments); },
+                  m_sandbox.baseUrl(service), service, name, extra);
 }
 
 QJsonObject TestCliLogging::firstListed(const QString &path)

@@ -162,11 +162,8 @@ void TestCliOutcomes::init()
 void TestCliOutcomes::addAccount(const QString &service, const QString &name,
                                  const QStringList &extra)
 {
-    const CliRun added
-        = run(QStringList { QStringLiteral("account"), QStringLiteral("add"), service, name,
-                            QStringLiteral("--base-url"), m_sandbox.baseUrl(service).toString() }
-              + extra);
-    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+    addCliAccount([this](const QStringList &arguments) { return run(arguments); },
+                  m_sandbox.baseUrl(service), service, name, extra);
 }
 
 bool TestCliOutcomes::addFault(const QString &service, const QString &route,

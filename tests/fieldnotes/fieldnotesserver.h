@@ -3,18 +3,15 @@
 // The Field Notes API (fieldnotesconnector.h) on loopback, for the tests that show a fifth service
 // needs no edit outside its folder: two folders of notes, a key, and deletes that take effect.
 
-#include <QHostAddress>
+#include "loopbackhttpserver.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QUrl>
 
 #include <map>
-#include <memory>
 
-class FieldNotesServer : public QObject
+class FieldNotesServer : public LoopbackHttpServer
 {
 public:
     QByteArray key = "fn-key-7f3a";
@@ -30,18 +27,6 @@ public:
     };
     QStringList requests; // "DELETE /notes/note-1", in order
 
-    bool listen()
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection())
-                serve(socket);
-        });
-        return m_server.listen(QHostAddress::LocalHost);
-    }
-    QUrl url() const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
-    }
     bool holds(const QString &noteId) const
     {
         for (const auto &[id, folder] : folders) {
@@ -98,27 +83,12 @@ private:
         return { 404, { { QStringLiteral("error"), QStringLiteral("no_route") } } };
     }
 
-    void serve(QTcpSocket *socket)
+    Answer respond(const QByteArray &head) override
     {
-        auto buffer = std::make_shared<QByteArray>();
-        connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
-            buffer->append(socket->readAll());
-            if (!buffer->contains("\r\n\r\n"))
-                return;
-            const QByteArray head = buffer->left(buffer->indexOf("\r\n\r\n"));
-            const QList<QByteArray> line = head.left(head.indexOf("\r\n")).split(' ');
-            const QString path = QUrl(QString::fromLatin1(line.value(1))).path();
-            requests.append(QString::fromLatin1(line.value(0)) + u' ' + path);
-            const auto [status, object] = answer(line.value(0), path, head);
-            const QByteArray body = QJsonDocument(object).toJson(QJsonDocument::Compact);
-            socket->write(
-                "HTTP/1.1 " + QByteArray::number(status) + (status < 400 ? " OK" : " Error")
-                + "\r\nContent-Type: application/json\r\nContent-Length: "
-                + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-            socket->disconnectFromHost();
-        });
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        const QList<QByteArray> line = requestLine(head);
+        const QString path = QUrl(QString::fromLatin1(line.value(1))).path();
+        requests.append(QString::fromLatin1(line.value(0)) + u' ' + path);
+        const auto [status, object] = answer(line.value(0), path, head);
+        return { status, QJsonDocument(object).toJson(QJsonDocument::Compact), {} };
     }
-
-    QTcpServer m_server;
 };

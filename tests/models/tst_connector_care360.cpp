@@ -11,6 +11,7 @@
 #include "credentialstore.h"
 #include "interprocesslock.h"
 #include "itemdetails.h"
+#include "loopbackhttpserver.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
 #include "testhttp.h"
@@ -176,13 +177,7 @@ struct Harness
 class FakeService : public QObject
 {
 public:
-    struct Request
-    {
-        QByteArray method;
-        QByteArray target; // path and query, as sent
-        QHash<QByteArray, QByteArray> headers; // names lower-cased
-        QByteArray body;
-    };
+    using Request = SeenHttpRequest;
 
     FakeService()
     {
@@ -210,24 +205,11 @@ private:
     {
         QByteArray &buffer = m_buffers[socket];
         buffer += socket->readAll();
-        const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-        if (headerEnd < 0)
+        qsizetype size = 0;
+        const std::optional<Request> whole = wholeRequestAt(buffer, &size);
+        if (!whole)
             return;
-        Request request;
-        const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
-        const QList<QByteArray> start = lines.value(0).trimmed().split(' ');
-        request.method = start.value(0);
-        request.target = start.value(1);
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines.at(i).indexOf(':');
-            if (colon > 0)
-                request.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
-                                       lines.at(i).mid(colon + 1).trimmed());
-        }
-        const qsizetype length = request.headers.value("content-length").toLongLong();
-        if (buffer.size() < headerEnd + 4 + length)
-            return;
-        request.body = buffer.mid(headerEnd + 4, length);
+        const Request &request = *whole;
         m_buffers.remove(socket);
         requests.append(request);
 

@@ -4,6 +4,7 @@
 
 #include "accountsession.h"
 #include "cannedserver.h"
+#include "connectedaccount.h"
 #include "connectors/documentpro/documentproconnector.h"
 #include "credentialstore.h"
 #include "jobresults.h"
@@ -27,13 +28,7 @@ namespace {
 
 const QString service = QStringLiteral("documentpro");
 
-struct Client
-{
-    NetworkClient network;
-    MemoryCredentialStore store;
-    std::unique_ptr<AccountSession> session;
-    std::unique_ptr<DocumentProConnector> connector;
-};
+using Client = ConnectedAccount<DocumentProConnector>;
 
 QStringList runIds(const QJsonObject &document)
 {

@@ -7,6 +7,7 @@
 #include "connectors/invox/invoxindex.h"
 #include "credentialstore.h"
 #include "itemdetails.h"
+#include "loopbackhttpserver.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
 
@@ -172,25 +173,12 @@ public:
 private:
     void serve(QTcpSocket *socket, QByteArray &buffer)
     {
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0)
+        qsizetype size = 0;
+        const std::optional<SeenHttpRequest> whole = wholeRequestAt(buffer, &size);
+        if (!whole)
             return;
-        SeenRequest request;
-        const QList<QByteArray> lines = buffer.left(end).split('\n');
-        const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
-        request.method = first.value(0);
-        request.path = first.value(1);
-        for (const QByteArray &line : lines.mid(1)) {
-            const qsizetype colon = line.indexOf(':');
-            if (colon > 0)
-                request.headers.insert(line.left(colon).trimmed().toLower(),
-                                       line.mid(colon + 1).trimmed());
-        }
-        const qsizetype length = request.headers.value("content-length").toLongLong();
-        if (buffer.size() < end + 4 + length)
-            return;
-        request.body = buffer.mid(end + 4, length);
-        buffer.remove(0, end + 4 + length);
+        const SeenRequest request { whole->method, whole->target, whole->headers, whole->body };
+        buffer.remove(0, size);
         seen.append(request);
         const FakeAnswer answer = handler ? handler(request) : FakeAnswer { 404, "{}" };
         QByteArray response = "HTTP/1.1 " + QByteArray::number(answer.status) + " X\r\n"

@@ -4,6 +4,7 @@
 
 #include "accountsession.h"
 #include "cannedserver.h"
+#include "connectedaccount.h"
 #include "connectors/scriptix/scriptixconnector.h"
 #include "credentialstore.h"
 #include "itemdetails.h"
@@ -30,13 +31,7 @@ namespace {
 const QString service = QStringLiteral("scriptix");
 
 // One account as the app builds it: settings, network, credential store, session, connector.
-struct Client
-{
-    NetworkClient network;
-    MemoryCredentialStore store;
-    std::unique_ptr<AccountSession> session;
-    std::unique_ptr<ScriptixConnector> connector;
-};
+using Client = ConnectedAccount<ScriptixConnector>;
 
 } // namespace
 

@@ -4,6 +4,7 @@
 
 #include "accountsession.h"
 #include "auditlog.h"
+#include "connectedaccount.h"
 #include "connectors/scriptix/scriptixconnector.h"
 #include "credentialstore.h"
 #include "deletionqueue.h"
@@ -29,13 +30,7 @@ namespace {
 const QString service = QStringLiteral("scriptix");
 
 // A Scriptix account as the app builds it.
-struct Client
-{
-    NetworkClient network;
-    MemoryCredentialStore store;
-    std::unique_ptr<AccountSession> session;
-    std::unique_ptr<ScriptixConnector> connector;
-};
+using Client = ConnectedAccount<ScriptixConnector>;
 
 // Quick retries: the suite must not wait real back-offs.
 RetryPolicy quickRetries(int maxAttempts = 5)
@@ -133,11 +128,7 @@ std::unique_ptr<Client> TestDeletionQueue::makeClient(const QString &accountId)
     account.baseUrl = m_sandbox.baseUrl(service);
     account.requestsPerMinute = 0;
     auto client = std::make_unique<Client>();
-    client->network.setDefaultTimeout(1500);
-    client->session = std::make_unique<AccountSession>(account, &client->network, &client->store);
-    client->connector = std::make_unique<ScriptixConnector>(client->session.get());
-    client->session->setSecret(Secret::token, token());
-    client->session->markSignedIn();
+    openSignedIn(*client, account, token());
     return client;
 }
 

@@ -6,6 +6,7 @@
 #include "credentialstore.h"
 #include "documenttreemodel.h"
 #include "networkclient.h"
+#include "offlineconnector.h"
 #include "pagewalker.h"
 
 #include <QTest>
@@ -17,28 +18,19 @@ namespace {
 // Numbered sessions, `perPage` to a page, the cursor being the next offset, with no network. With
 // `wrapAt` set, the page that would start there points back to the first page instead (offsets
 // 0, 10, 20, 0, 10...): a loop the old code only caught when a page pointed to itself.
-class CyclingConnector : public Connector
+class CyclingConnector : public NumberedSessionsConnector
 {
 public:
-    CyclingConnector(AccountSession *session, int items, int perPage)
-        : Connector(session)
-        , m_items(items)
-        , m_perPage(perPage)
-    { }
-    ServiceKind service() const override { return ServiceKind::Scriptix; }
+    using NumberedSessionsConnector::NumberedSessionsConnector;
     ListJob *list(const NodeRef &parent, const PageRequest &page) override
     {
         ++pagesListed;
         auto *job = new ListJob(parent, this);
-        const int offset = page.cursor.isValid() ? page.cursor.toInt() : 0;
+        const int offset = offsetOf(page);
         ListPage listed;
         listed.total = announceTotal ? m_items : -1;
-        for (int i = offset; i < qMin(m_items, offset + m_perPage); ++i) {
-            RemoteItem item;
-            item.ref = parent.child(NodeKind::ScriptixSession, QStringLiteral("s%1").arg(i));
-            item.name = QStringLiteral("Session %1").arg(i);
-            listed.items.append(item);
-        }
+        for (int i = offset; i < qMin(m_items, offset + m_perPage); ++i)
+            listed.items.append(numberedSession(parent, i));
         int next = offset + m_perPage;
         if (wrapAt >= 0 && next >= wrapAt)
             next = 0;
@@ -49,28 +41,15 @@ public:
         return job;
     }
     bool canDelete(NodeKind) const override { return false; }
-    DeletePlan describeDelete(const RemoteItem &) const override { return {}; }
-    SignInJob *signIn(SignInMode) override { return nullptr; }
-    QString deleteAnswerProblem(const RemoteItem &, const ApiResult &) const override { return {}; }
-    bool isNotFoundAnswer(const ApiResult &) const override { return false; }
 
-    int pagesListed = 0;
     int wrapAt = -1;
     bool announceTotal = false;
-
-protected:
-    DeleteJob *startRemove(const RemoteItem &, const QByteArray &) override { return nullptr; }
-
-private:
-    const int m_items;
-    const int m_perPage;
 };
 
-struct CyclingService
+struct CyclingService : OfflineAccount<CyclingConnector>
 {
     CyclingService(int items, int perPage)
-        : session(account(), &network, &store)
-        , connector(&session, items, perPage)
+        : OfflineAccount(account(), items, perPage)
     { }
     static Account account()
     {
@@ -79,10 +58,6 @@ struct CyclingService
         account.name = QStringLiteral("cycling");
         return account;
     }
-    NetworkClient network;
-    MemoryCredentialStore store;
-    AccountSession session;
-    CyclingConnector connector;
 };
 
 const QString loopMessage = QStringLiteral(

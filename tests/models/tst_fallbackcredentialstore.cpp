@@ -1,60 +1,15 @@
 // FallbackCredentialStore: the keychain while it works; after its first failure, memory for the
 // rest of the run, said once, and never a plain-text file.
 
+#include "fakekeychain.h"
 #include "fallbackcredentialstore.h"
 #include "keychaincredentialstore.h"
+#include "nokeychain.h"
 
-#include <QDir>
-#include <QDirIterator>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 using namespace Docket;
-
-namespace {
-
-// A keychain stand-in: works like memory until told to fail, then fails every call with
-// `failure` (or, for reads of missing keys while working, says "not found").
-class FakeKeychain : public CredentialStore
-{
-public:
-    using CredentialStore::CredentialStore;
-
-    QString failure; // non-empty: every call fails with it
-    int calls = 0;
-    QHash<QString, QString> secrets;
-
-    void read(const QString &key, QObject *context, ReadCallback done) override
-    {
-        ++calls;
-        ReadResult result;
-        if (!failure.isEmpty())
-            result.error = failure;
-        else if (secrets.contains(key))
-            result.value = secrets.value(key);
-        QTimer::singleShot(0, context, [done, result] { done(result); });
-    }
-    void write(const QString &key, const QString &secret, QObject *context,
-               DoneCallback done) override
-    {
-        ++calls;
-        if (failure.isEmpty())
-            secrets.insert(key, secret);
-        QTimer::singleShot(0, context, [done, error = failure] { done(error); });
-    }
-    void remove(const QString &key, QObject *context, DoneCallback done) override
-    {
-        ++calls;
-        if (failure.isEmpty())
-            secrets.remove(key);
-        QTimer::singleShot(0, context, [done, error = failure] { done(error); });
-    }
-    QString description() const override { return QStringLiteral("the fake keychain"); }
-};
-
-} // namespace
 
 class TestFallbackCredentialStore : public QObject
 {
@@ -208,23 +163,12 @@ void TestFallbackCredentialStore::realKeychainWithoutDBusFallsBack()
              std::optional<QString>(QStringLiteral("never-on-disk")));
 
     // No plain-text file anywhere under the (test) home.
-    QDirIterator files(QDir::homePath(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (files.hasNext()) {
-        QFile file(files.next());
-        if (file.size() < 1'000'000 && file.open(QIODevice::ReadOnly))
-            QVERIFY2(!file.readAll().contains("never-on-disk"), qPrintable(file.fileName()));
-    }
+    verifyNoFileUnderHomeHolds("never-on-disk");
 }
 
 int main(int argc, char *argv[])
 {
-    // Before anything touches D-Bus: this process must see no session bus at all.
-    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
-    QTemporaryDir home;
-    qputenv("HOME", home.path().toLocal8Bit());
-    QCoreApplication app(argc, argv);
-    TestFallbackCredentialStore test;
-    return QTest::qExec(&test, argc, argv);
+    return runWithoutKeychain<TestFallbackCredentialStore>(argc, argv);
 }
 
 #include "tst_fallbackcredentialstore.moc"

@@ -2,11 +2,9 @@
 // nothing is written anywhere else.
 
 #include "keychaincredentialstore.h"
+#include "nokeychain.h"
 
-#include <QDir>
-#include <QDirIterator>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Docket;
@@ -37,23 +35,12 @@ void TestKeychainMissing::callsFailWithTheReason()
     QVERIFY(!read->error.isEmpty());
 
     // No plain-text fallback file anywhere under the (test) home.
-    QDirIterator files(QDir::homePath(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (files.hasNext()) {
-        QFile file(files.next());
-        if (file.size() < 1'000'000 && file.open(QIODevice::ReadOnly))
-            QVERIFY2(!file.readAll().contains("never-on-disk"), qPrintable(file.fileName()));
-    }
+    verifyNoFileUnderHomeHolds("never-on-disk");
 }
 
 int main(int argc, char *argv[])
 {
-    // Before anything touches D-Bus: this process must see no session bus at all.
-    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
-    QTemporaryDir home;
-    qputenv("HOME", home.path().toLocal8Bit());
-    QCoreApplication app(argc, argv);
-    TestKeychainMissing test;
-    return QTest::qExec(&test, argc, argv);
+    return runWithoutKeychain<TestKeychainMissing>(argc, argv);
 }
 
 #include "tst_keychain_missing.moc"

@@ -11,6 +11,7 @@
 #include "credentialstore.h"
 #include "keychaincredentialstore.h"
 #include "networkclient.h"
+#include "offlineconnector.h"
 #include "requestpacer.h"
 
 #include <QJsonValue>
@@ -63,15 +64,10 @@ namespace {
 
 // A service of numbered items, `perPage` to a page (the cursor is the next offset), with no
 // network: for the default Connector::lookup(), which only reads list().
-class PagedConnector : public Connector
+class PagedConnector : public NumberedSessionsConnector
 {
 public:
-    PagedConnector(AccountSession *session, int items, int perPage)
-        : Connector(session)
-        , m_items(items)
-        , m_perPage(perPage)
-    { }
-    ServiceKind service() const override { return ServiceKind::Scriptix; }
+    using NumberedSessionsConnector::NumberedSessionsConnector;
     ListJob *list(const NodeRef &parent, const PageRequest &page) override
     {
         ++pagesListed;
@@ -80,12 +76,10 @@ public:
             job->finish(failWith);
             return job;
         }
-        const int offset = page.cursor.isValid() ? page.cursor.toInt() : 0;
+        const int offset = offsetOf(page);
         ListPage listed;
         for (int i = offset; i < qMin(m_items, offset + m_perPage); ++i) {
-            RemoteItem item;
-            item.ref = parent.child(NodeKind::ScriptixSession, QStringLiteral("s%1").arg(i));
-            item.name = QStringLiteral("Session %1").arg(i);
+            const RemoteItem item = numberedSession(parent, i);
             // Every other page in compact rows, as the tree model is given them.
             if ((offset / m_perPage) % 2)
                 listed.rows.append(item, parent);
@@ -99,33 +93,16 @@ public:
         return job;
     }
     bool canDelete(NodeKind) const override { return true; }
-    DeletePlan describeDelete(const RemoteItem &) const override { return {}; }
-    SignInJob *signIn(SignInMode = SignInMode::Resume) override { return nullptr; }
-    QString deleteAnswerProblem(const RemoteItem &, const ApiResult &) const override { return {}; }
-    bool isNotFoundAnswer(const ApiResult &) const override { return false; }
 
-    int pagesListed = 0;
     int loopAt = -1; // when set, every page points back to this offset
     ApiError failWith;
-
-protected:
-    DeleteJob *startRemove(const RemoteItem &, const QByteArray &) override { return nullptr; }
-
-private:
-    const int m_items;
-    const int m_perPage;
 };
 
-struct PagedService
+struct PagedService : OfflineAccount<PagedConnector>
 {
     PagedService(int items, int perPage)
-        : session(Account(), &network, &store)
-        , connector(&session, items, perPage)
+        : OfflineAccount(Account(), items, perPage)
     { }
-    NetworkClient network;
-    MemoryCredentialStore store;
-    AccountSession session;
-    PagedConnector connector;
 };
 
 // Runs `job` to its end: {found, name, error}.

@@ -1,51 +1,14 @@
 // PendingRemovalStore: a removal the keychain refuses is reported as failed, its key listed in the
 // settings (never the value), read as missing from then on, and removed again at the next start.
 
+#include "fakekeychain.h"
 #include "pendingremovalstore.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 using namespace Docket;
-
-namespace {
-
-// A keychain stand-in that can refuse removals, and counts reads.
-class RefusingKeychain : public CredentialStore
-{
-public:
-    using CredentialStore::CredentialStore;
-
-    QString removalRefusal; // non-empty: every removal fails with it
-    int reads = 0;
-    QHash<QString, QString> secrets;
-
-    void read(const QString &key, QObject *context, ReadCallback done) override
-    {
-        ++reads;
-        ReadResult result;
-        if (secrets.contains(key))
-            result.value = secrets.value(key);
-        QTimer::singleShot(0, context, [done, result] { done(result); });
-    }
-    void write(const QString &key, const QString &secret, QObject *context,
-               DoneCallback done) override
-    {
-        secrets.insert(key, secret);
-        QTimer::singleShot(0, context, [done] { done({}); });
-    }
-    void remove(const QString &key, QObject *context, DoneCallback done) override
-    {
-        if (removalRefusal.isEmpty())
-            secrets.remove(key);
-        QTimer::singleShot(0, context, [done, error = removalRefusal] { done(error); });
-    }
-    QString description() const override { return QStringLiteral("the fake keychain"); }
-};
-
-} // namespace
 
 class TestPendingRemovalStore : public QObject
 {
@@ -102,7 +65,7 @@ PendingRemovalStore::RetryResult TestPendingRemovalStore::retry(PendingRemovalSt
 void TestPendingRemovalStore::refusedRemovalIsListedAndRetriedAtTheNextStart()
 {
     const QString settings = m_dir.filePath(QStringLiteral("refused.ini"));
-    RefusingKeychain keychain;
+    FakeKeychain keychain;
     {
         PendingRemovalStore store(&keychain, settings);
         QCOMPARE(write(store, QStringLiteral("acct/token"), QStringLiteral("s3cret-value")),
@@ -152,7 +115,7 @@ void TestPendingRemovalStore::refusedRemovalIsListedAndRetriedAtTheNextStart()
 void TestPendingRemovalStore::aNewSignInIsNotDeletedLater()
 {
     const QString settings = m_dir.filePath(QStringLiteral("resigned.ini"));
-    RefusingKeychain keychain;
+    FakeKeychain keychain;
     PendingRemovalStore store(&keychain, settings);
     QCOMPARE(write(store, QStringLiteral("acct/token"), QStringLiteral("old")), QString());
     keychain.removalRefusal = QStringLiteral("refused");

@@ -4,6 +4,7 @@
 // reported, within the policy's budget of requests, and that the queue keeps the time limit.
 
 #include "accountsession.h"
+#include "connectedaccount.h"
 #include "connectors/scriptix/scriptixconnector.h"
 #include "credentialstore.h"
 #include "deletionqueue.h"
@@ -33,12 +34,8 @@ ApiError httpError(int status)
 }
 
 // A Scriptix account as the app builds it.
-struct Client
+struct Client : ConnectedAccount<ScriptixConnector>
 {
-    NetworkClient network;
-    MemoryCredentialStore store;
-    std::unique_ptr<AccountSession> session;
-    std::unique_ptr<ScriptixConnector> connector;
     std::unique_ptr<DeletionQueue> queue;
 };
 
@@ -265,12 +262,8 @@ std::unique_ptr<Client> TestRetryPolicy::makeClient()
     account.baseUrl = m_sandbox.baseUrl(service);
     account.requestsPerMinute = 0;
     auto client = std::make_unique<Client>();
-    client->network.setDefaultTimeout(1500);
-    client->session = std::make_unique<AccountSession>(account, &client->network, &client->store);
-    client->connector = std::make_unique<ScriptixConnector>(client->session.get());
-    client->session->setSecret(
-        Secret::token, m_sandbox.credentials(service).value(QStringLiteral("token")).toString());
-    client->session->markSignedIn();
+    openSignedIn(*client, account,
+                 m_sandbox.credentials(service).value(QStringLiteral("token")).toString());
     Connector *connector = client->connector.get();
     client->queue = std::make_unique<DeletionQueue>(
         [connector](const QString &) { return connector; }, nullptr);

@@ -157,13 +157,7 @@ void TestSandboxControl::resetRestoresDeletedData()
     const TestReply list = m_http.get(scriptixSessions(m_sandbox), scriptixAuth(m_sandbox));
     const int total = list.json().value(QStringLiteral("total_results")).toInt();
     QVERIFY(total > 0);
-    const QString id = list.json()
-                           .value(QStringLiteral("result"))
-                           .toArray()
-                           .at(0)
-                           .toObject()
-                           .value(QStringLiteral("session_id"))
-                           .toString();
+    const QString id = firstResultField(list.json(), QStringLiteral("session_id"));
     const TestReply deleted
         = m_http.del(urlWith(m_sandbox.baseUrl(QStringLiteral("scriptix")),
                              { QStringLiteral("speech-to-text"), QStringLiteral("session"), id }),

@@ -122,13 +122,7 @@ QString TestSandboxFaults::firstSessionId()
     [&] {
         QCOMPARE(reply.status, 200);
     }();
-    return reply.json()
-        .value(QStringLiteral("result"))
-        .toArray()
-        .at(0)
-        .toObject()
-        .value(QStringLiteral("session_id"))
-        .toString();
+    return firstResultField(reply.json(), QStringLiteral("session_id"));
 }
 
 void TestSandboxFaults::statusFaultAnswersInTheVendorsShapeAndChangesNothing()
@@ -328,20 +322,16 @@ void TestSandboxFaults::startupFaultsAndLimitsFromTheCommandLine()
     const QUrl documents = urlWith(configured.baseUrl(QStringLiteral("documentpro")),
                                    { QStringLiteral("v1"), QStringLiteral("documents") });
     const HeaderPairs key { { "x-api-key",
-                              configured.credentials(QStringLiteral("documentpro"))
-                                  .value(QStringLiteral("apiKey"))
-                                  .toString()
-                                  .toUtf8() } };
+                              configured.credential(QStringLiteral("documentpro"),
+                                                    QStringLiteral("apiKey")) } };
     QCOMPARE(m_http.get(documents, key).status, 500);
     QCOMPARE(m_http.get(documents, key).status, 200);
 
     const QUrl list = urlWith(configured.baseUrl(QStringLiteral("scriptix")),
                               { QStringLiteral("speech-to-text"), QStringLiteral("session") });
     const HeaderPairs token { { "x-zoom-s2t-key",
-                                configured.credentials(QStringLiteral("scriptix"))
-                                    .value(QStringLiteral("token"))
-                                    .toString()
-                                    .toUtf8() } };
+                                configured.credential(QStringLiteral("scriptix"),
+                                                      QStringLiteral("token")) } };
     QCOMPARE(m_http.get(list, token).status, 200);
     QCOMPARE(m_http.get(list, token).status, 200);
     QCOMPARE(m_http.get(list, token).status, 429);
@@ -584,22 +574,14 @@ void TestSandboxFaults::redirectAndHtml404FromTheCommandLine()
     QCOMPARE(rules.at(2).toObject().value(QStringLiteral("location")).toString(),
              QStringLiteral("/login"));
 
-    const HeaderPairs token { { "Authorization",
-                                "Bearer "
-                                    + configured.credentials(QStringLiteral("scriptix"))
-                                          .value(QStringLiteral("token"))
-                                          .toString()
-                                          .toUtf8() } };
+    const HeaderPairs token {
+        { "Authorization",
+          "Bearer " + configured.credential(QStringLiteral("scriptix"), QStringLiteral("token")) }
+    };
     const QUrl list = urlWith(configured.baseUrl(QStringLiteral("scriptix")),
                               { QStringLiteral("speech-to-text"), QStringLiteral("session") });
-    const QString id = m_http.get(list, token)
-                           .json()
-                           .value(QStringLiteral("result"))
-                           .toArray()
-                           .at(0)
-                           .toObject()
-                           .value(QStringLiteral("session_id"))
-                           .toString();
+    const QString id
+        = firstResultField(m_http.get(list, token).json(), QStringLiteral("session_id"));
     QVERIFY(!id.isEmpty());
     const QUrl session
         = urlWith(configured.baseUrl(QStringLiteral("scriptix")),
@@ -612,10 +594,8 @@ void TestSandboxFaults::redirectAndHtml404FromTheCommandLine()
     const QUrl documents = urlWith(configured.baseUrl(QStringLiteral("documentpro")),
                                    { QStringLiteral("v1"), QStringLiteral("documents") });
     const HeaderPairs key { { "x-api-key",
-                              configured.credentials(QStringLiteral("documentpro"))
-                                  .value(QStringLiteral("apiKey"))
-                                  .toString()
-                                  .toUtf8() } };
+                              configured.credential(QStringLiteral("documentpro"),
+                                                    QStringLiteral("apiKey")) } };
     const TestReply notRouted = m_http.get(documents, key);
     QCOMPARE(notRouted.status, 404);
     QCOMPARE(notRouted.body, nginxPage("404 Not Found"));

@@ -1,21 +1,17 @@
 #pragma once
 
+#include "loopbackhttpserver.h"
+
 #include <QHash>
-#include <QHostAddress>
-#include <QObject>
 #include <QStringList>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QUrl>
 
 #include <functional>
-#include <memory>
 
 // A loopback HTTP/1.1 server for answers the sandbox never gives (odd shapes, wrong types): each
 // request gets a canned JSON body with 200, from `answer` if set, else from `bodies` by the full
 // target (path and query) and then by the path alone; anything else is a 404 with notFoundBody.
 // `statusFor` may choose another status; an error status answers with notFoundBody.
-class CannedServer : public QObject
+class CannedServer : public LoopbackHttpServer
 {
 public:
     std::function<QByteArray(const QString &target)> answer; // a null result means 404
@@ -26,19 +22,6 @@ public:
     QList<QByteArray> heads; // each request's line and headers, as sent
     QByteArray extraHeaders; // CRLF-terminated lines added to every answer ("Set-Cookie: ...")
 
-    bool listen()
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection())
-                serve(socket);
-        });
-        return m_server.listen(QHostAddress::LocalHost);
-    }
-    QUrl url(const QString &path = {}) const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path));
-    }
-
 private:
     QByteArray bodyFor(const QString &target) const
     {
@@ -48,32 +31,18 @@ private:
         return body.isNull() ? bodies.value(target.section(u'?', 0, 0)) : body;
     }
 
-    void serve(QTcpSocket *socket)
+    Answer respond(const QByteArray &head) override
     {
-        auto buffer = std::make_shared<QByteArray>();
-        connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
-            buffer->append(socket->readAll());
-            if (!buffer->contains("\r\n\r\n"))
-                return;
-            const QList<QByteArray> requestLine = buffer->left(buffer->indexOf("\r\n")).split(' ');
-            const QString target = QString::fromLatin1(requestLine.value(1));
-            targets.append(target);
-            heads.append(buffer->left(buffer->indexOf("\r\n\r\n")));
-            QByteArray body = bodyFor(target);
-            int code = body.isEmpty() ? 404 : 200;
-            if (const int chosen = statusFor ? statusFor(requestLine.value(0), target) : 0)
-                code = chosen;
-            if (code >= 400)
-                body = notFoundBody;
-            const QByteArray status = QByteArray::number(code) + (code < 400 ? " OK" : " Error");
-            socket->write("HTTP/1.1 " + status
-                          + "\r\nContent-Type: application/json\r\nContent-Length: "
-                          + QByteArray::number(body.size()) + "\r\nConnection: close\r\n"
-                          + extraHeaders + "\r\n" + body);
-            socket->disconnectFromHost();
-        });
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        const QList<QByteArray> line = requestLine(head);
+        const QString target = QString::fromLatin1(line.value(1));
+        targets.append(target);
+        heads.append(head);
+        QByteArray body = bodyFor(target);
+        int code = body.isEmpty() ? 404 : 200;
+        if (const int chosen = statusFor ? statusFor(line.value(0), target) : 0)
+            code = chosen;
+        if (code >= 400)
+            body = notFoundBody;
+        return { code, body, extraHeaders };
     }
-
-    QTcpServer m_server;
 };

@@ -10,7 +10,9 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStringList>
+#include <QTest>
 #include <QTimer>
+#include <QUrl>
 
 struct CliRun
 {
@@ -62,4 +64,17 @@ inline CliRun runDocketCli(const QString &config, const QStringList &arguments,
     result.out = QString::fromUtf8(process.readAllStandardOutput());
     result.err = QString::fromUtf8(process.readAllStandardError());
     return result;
+}
+
+// `account add SERVICE NAME --base-url BASE_URL EXTRA...` through the suite's own `run` (each
+// suite runs the CLI its own way), which must succeed.
+template<typename Run>
+void addCliAccount(Run &&run, const QUrl &baseUrl, const QString &service, const QString &name,
+                   const QStringList &extra = {})
+{
+    const CliRun added
+        = run(QStringList { QStringLiteral("account"), QStringLiteral("add"), service, name,
+                            QStringLiteral("--base-url"), baseUrl.toString() }
+              + extra);
+    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
 }

@@ -26,6 +26,11 @@ public:
     QUrl baseUrl(const QString &service) const;
     QUrl controlUrl(const QString &path = {}) const;
     QJsonObject credentials(const QString &service) const;
+    // One of credentials(service), as a header value.
+    QByteArray credential(const QString &service, const QString &field) const
+    {
+        return credentials(service).value(field).toString().toUtf8();
+    }
     QJsonObject addresses() const { return m_addresses; }
 
     // POST /reset on the control endpoint: fresh data from the same seed, no faults, zero counts.

@@ -61,3 +61,28 @@ private:
 QUrl urlWith(const QUrl &base, const QStringList &segments, const QUrlQuery &query = {});
 // A query item whose value is fully percent-encoded ("a?b=c&d" survives as one value).
 QUrlQuery encodedQuery(const QList<QPair<QString, QString>> &items);
+
+// `field` of the first row of a list answer's "result" array (Scriptix's shape).
+inline QString firstResultField(const QJsonObject &answer, const QString &field)
+{
+    return answer.value(QStringLiteral("result"))
+        .toArray()
+        .at(0)
+        .toObject()
+        .value(field)
+        .toString();
+}
+
+// Ids that try to leave their route (dot segments, a query, a fragment, an encoded slash), odd
+// scripts and a very long one: every service's routes must answer them cleanly.
+inline QStringList hostileIds()
+{
+    return {
+        QStringLiteral("../x"),
+        QStringLiteral("a?b=c"),
+        QStringLiteral("#frag"),
+        QStringLiteral("%2F"),
+        QStringLiteral("ünïcødé-文档-🩺"),
+        QString(10 * 1024, u'x'),
+    };
+}
