@@ -38,6 +38,11 @@ struct AuditEntry
     QString accountName;
     ServiceKind service = ServiceKind::Scriptix;
     QString serviceId; // as recorded: also a service this build does not have
+    // serviceId, or, for an entry not read from the trail, its service's id.
+    QString recordedService() const
+    {
+        return serviceId.isEmpty() ? Docket::serviceId(service) : serviceId;
+    }
     NodeKind kind = NodeKind::Account;
     QString itemRef; // the item's own id
     QString name;

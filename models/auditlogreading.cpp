@@ -161,7 +161,7 @@ bool AuditLog::writeCsv(const QList<AuditEntry> &entries, QIODevice *device)
         if (!ok)
             break;
         ok = line({ entry.time.toUTC().toString(Qt::ISODateWithMs), entry.accountName,
-                    entry.serviceId, nodeKindId(entry.kind), entry.itemRef, entry.name,
+                    entry.recordedService(), nodeKindId(entry.kind), entry.itemRef, entry.name,
                     entry.parentRef, entry.parentName, AuditEntry::outcomeId(entry.outcome),
                     entry.httpStatus ? QString::number(entry.httpStatus) : QString(),
                     QString::fromLatin1(entry.requestId), entry.message,

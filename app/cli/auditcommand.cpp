@@ -50,7 +50,7 @@ QJsonObject entryToJson(const AuditEntry &entry)
              { QStringLiteral("attempt"), entry.attempt },
              { QStringLiteral("accountId"), entry.accountId },
              { QStringLiteral("account"), entry.accountName },
-             { QStringLiteral("service"), entry.serviceId },
+             { QStringLiteral("service"), entry.recordedService() },
              { QStringLiteral("kind"), nodeKindId(entry.kind) },
              { QStringLiteral("id"), entry.itemRef },
              { QStringLiteral("name"), entry.name },
