@@ -277,22 +277,4 @@ const NodeKindInfo *ServiceRegistry::kindInfo(NodeKind kind)
     return nullptr;
 }
 
-ServiceKind ServiceRegistry::unusedServiceKind()
-{
-    int highest = -1;
-    for (const ServiceInfo *service : all())
-        highest = std::max(highest, int(service->kind));
-    return ServiceKind(highest + 1);
-}
-
-NodeKind ServiceRegistry::unusedNodeKind()
-{
-    int highest = int(NodeKind::Account);
-    for (const ServiceInfo *service : all()) {
-        for (const NodeKindInfo &kind : service->kinds)
-            highest = std::max(highest, int(kind.kind));
-    }
-    return NodeKind(highest + 1);
-}
-
 } // namespace Docket

@@ -175,13 +175,10 @@ public:
     static const ServiceInfo *find(const QString &id);
     // The info of a registered service (a kind that is not registered is a programming error).
     static const ServiceInfo &info(ServiceKind kind);
-    // In the order they were added: the built-in ones first, in the order the window offers them.
+    // By kind value: the built-in ones first, in the order the window offers them.
     static QList<const ServiceInfo *> all();
     // The node kind's info, whichever service it belongs to; null for NodeKind::Account.
     static const NodeKindInfo *kindInfo(NodeKind kind);
-    // A kind value for a service added at run time: one no built-in or registered service uses.
-    static ServiceKind unusedServiceKind();
-    static NodeKind unusedNodeKind();
     // The tree keeps a row's kind in one byte (documenttreenodes_p.h, rowblock.h): a service's node
     // kinds are values from 1 to this.
     static constexpr int maxNodeKindValue = 255;
