@@ -229,6 +229,18 @@ bool AuditLog::useDurability(Durability level)
     return true;
 }
 
+// The start of every write: the trail open, `level` for the commit to come, a transaction begun.
+// False, with the reason kept for lastError(), when any of them is not so.
+bool AuditLog::beginWrite(Durability level)
+{
+    if (!m_open)
+        return fail(tr("The audit trail is not open."));
+    if (!useDurability(level))
+        return false;
+    QSqlDatabase db = m_sqlite.database();
+    return db.transaction() || fail(sqlProblem(db.lastError()));
+}
+
 int AuditLog::synchronousLevel() const
 {
     QSqlQuery pragma(m_sqlite.database());
@@ -289,14 +301,10 @@ bool AuditLog::upgrade(int from, QString *error)
 
 qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
 {
-    if (!m_open)
-        return noId(tr("The audit trail is not open."));
     // On the disk before the first request goes out, power cut or not.
-    if (!useDurability(Durability::Full))
+    if (!beginWrite(Durability::Full))
         return 0;
     QSqlDatabase db = m_sqlite.database();
-    if (!db.transaction())
-        return noId(sqlProblem(db.lastError()));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QSqlQuery query(db);
     query.prepare(QStringLiteral("INSERT INTO batches (created, origin) VALUES (?, ?)"));
@@ -344,14 +352,10 @@ qint64 AuditLog::createBatch(QList<DeletionItem> &items, const QString &origin)
 
 qint64 AuditLog::recordAttempt(DeletionItem &item)
 {
-    if (!m_open)
-        return noId(tr("The audit trail is not open."));
     // A DELETE that went out must never be missing from the trail, power cut or not.
-    if (!useDurability(Durability::Full))
+    if (!beginWrite(Durability::Full))
         return 0;
     QSqlDatabase db = m_sqlite.database();
-    if (!db.transaction())
-        return noId(sqlProblem(db.lastError()));
     DeletionItem sent = item;
     sent.state = DeletionState::InFlight;
     sent.attempts = item.attempts + 1;
@@ -382,14 +386,10 @@ bool AuditLog::recordOutcome(qint64 attemptId, const DeletionItem &item,
                              AuditEntry::Outcome outcome)
 {
     m_lastError.clear();
-    if (!m_open)
-        return fail(tr("The audit trail is not open."));
     // An answer lost to a power cut leaves its attempt Sent: resuming asks the service again.
-    if (!useDurability(Durability::Normal))
+    if (!beginWrite(Durability::Normal))
         return false;
     QSqlDatabase db = m_sqlite.database();
-    if (!db.transaction())
-        return fail(sqlProblem(db.lastError()));
     QSqlQuery &query = m_statements->answerAttempt;
     query.addBindValue(QDateTime::currentMSecsSinceEpoch());
     query.addBindValue(AuditEntry::outcomeId(outcome));
@@ -446,14 +446,10 @@ bool AuditLog::updateItem(const DeletionItem &item)
 
 bool AuditLog::recordUnsent(const QList<DeletionItem> &items, AuditEntry::Outcome outcome)
 {
-    if (!m_open)
-        return fail(tr("The audit trail is not open."));
     // Nothing was sent: a power cut that loses this leaves the items owed, to be resumed.
-    if (!useDurability(Durability::Normal))
+    if (!beginWrite(Durability::Normal))
         return false;
     QSqlDatabase db = m_sqlite.database();
-    if (!db.transaction())
-        return fail(sqlProblem(db.lastError()));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QSqlQuery query(db);
     query.prepare(QStringLiteral("INSERT INTO attempts (item_id, attempt, time, answered, "
@@ -568,11 +564,9 @@ bool AuditLog::claimBatch(qint64 batchId)
     if (!m_open)
         return fail(tr("The audit trail is not open."));
     // A claim lost to a power cut is made again at the next start.
-    if (!useDurability(Durability::Normal) || !lockBatch(batchId))
+    if (!lockBatch(batchId) || !beginWrite(Durability::Normal))
         return false;
     QSqlDatabase db = m_sqlite.database();
-    if (!db.transaction())
-        return fail(sqlProblem(db.lastError()));
     QSqlQuery query(db);
     // What the stopped run had sent without an answer may or may not have happened.
     query.prepare(QStringLiteral("UPDATE attempts SET outcome = ? WHERE outcome = ? AND item_id IN"

@@ -118,6 +118,7 @@ private:
     bool upgrade(int from, QString *error);
     bool useJournal(QString *error);
     bool useDurability(Durability level);
+    bool beginWrite(Durability level);
     bool updateItem(const DeletionItem &item);
     static QList<AuditEntry> queryEntries(const QSqlDatabase &db, const AuditQuery &query,
                                           QString *error);
