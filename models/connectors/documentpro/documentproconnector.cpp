@@ -147,6 +147,21 @@ bool isResultObject(const QJsonDocument &document)
             || object.value(QStringLiteral("response_body")).isObject());
 }
 
+// The parser result object a /files?request_id= answer holds; none, after finishing `job` as
+// malformed, when the answer is not one.
+std::optional<QJsonObject> resultObjectOrFail(ConnectorJob *job, const ApiResult &answer)
+{
+    QString problem;
+    const QJsonDocument body = parseBody(answer, &problem);
+    if (problem.isEmpty() && !isResultObject(body))
+        problem = QStringLiteral("expected a parser result object");
+    if (!problem.isEmpty()) {
+        job->finish(ApiError::malformed(problem, answer.requestId));
+        return std::nullopt;
+    }
+    return body.object();
+}
+
 RemoteItem resultItem(const NodeRef &document, const QString &requestId, const QJsonObject &run,
                       const QJsonObject &result)
 {
@@ -357,15 +372,10 @@ void DocumentProConnector::listResults(ListJob *job)
             send(
                 job, "GET", filesPath, { { requestIdParameter, requestId } },
                 [job, gathering, oneDone, parent, run, requestId, i](const ApiResult &answer) {
-                    QString bodyProblem;
-                    const QJsonDocument body = parseBody(answer, &bodyProblem);
-                    if (bodyProblem.isEmpty() && !isResultObject(body))
-                        bodyProblem = QStringLiteral("expected a parser result object");
-                    if (!bodyProblem.isEmpty()) {
-                        job->finish(ApiError::malformed(bodyProblem, answer.requestId));
+                    const std::optional<QJsonObject> result = resultObjectOrFail(job, answer);
+                    if (!result)
                         return;
-                    }
-                    gathering->rows[i] = resultItem(parent, requestId, run, body.object());
+                    gathering->rows[i] = resultItem(parent, requestId, run, *result);
                     oneDone();
                 },
                 [this, oneDone](const ApiResult &failed) {
@@ -562,15 +572,10 @@ SimpleJob *DocumentProConnector::fetchResult(const NodeRef &result)
     send(
         job, "GET", filesPath, { { requestIdParameter, result.id() } },
         [job](const ApiResult &answer) {
-            QString problem;
-            const QJsonDocument body = parseBody(answer, &problem);
-            if (problem.isEmpty() && !isResultObject(body))
-                problem = QStringLiteral("expected a parser result object");
-            if (!problem.isEmpty()) {
-                job->finish(ApiError::malformed(problem, answer.requestId));
+            const std::optional<QJsonObject> body = resultObjectOrFail(job, answer);
+            if (!body)
                 return;
-            }
-            const QJsonObject object = body.object();
+            const QJsonObject &object = *body;
             QVariantMap data;
             for (const char *key : { "request_id", "request_status", "created_at", "updated_at" }) {
                 const QJsonValue value = object.value(QLatin1String(key));
