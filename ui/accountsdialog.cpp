@@ -119,21 +119,31 @@ void AccountsDialog::addAccount()
     dialog->open();
 }
 
+QString AccountsDialog::selectedId() const
+{
+    const QListWidgetItem *item = m_list->currentItem();
+    return item ? item->data(Qt::UserRole).toString() : QString();
+}
+
+std::optional<Account> AccountsDialog::findAccount(const QString &id, bool *saved) const
+{
+    std::optional<Account> account = m_store->find(id);
+    if (saved)
+        *saved = account.has_value();
+    if (!account) {
+        if (const Connector *connector = m_manager->connector(id))
+            account = connector->account();
+    }
+    return account;
+}
+
 void AccountsDialog::editSelected()
 {
-    QListWidgetItem *item = m_list->currentItem();
-    if (!item)
+    bool saved = false;
+    const std::optional<Account> account = findAccount(selectedId(), &saved);
+    if (!account)
         return;
-    const QString id = item->data(Qt::UserRole).toString();
-    std::optional<Account> account = m_store->find(id);
-    const bool saved = account.has_value();
-    if (!account) {
-        // A practice account of --sandbox: edited in memory for this run only.
-        const Connector *connector = m_manager->connector(id);
-        if (!connector)
-            return;
-        account = connector->account();
-    }
+    // A practice account of --sandbox (not saved) is edited in memory for this run only.
     auto *dialog = new AccountDialog(m_manager, m_store,
                                      saved ? m_credentials : m_manager->memoryStore(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -153,15 +163,11 @@ void AccountsDialog::editSelected()
 
 void AccountsDialog::removeSelected()
 {
-    QListWidgetItem *item = m_list->currentItem();
-    if (!item)
+    const QString id = selectedId();
+    if (id.isEmpty())
         return;
-    const QString id = item->data(Qt::UserRole).toString();
-    QString label = item->text();
-    if (const std::optional<Account> account = m_store->find(id))
-        label = account->label();
-    else if (const Connector *connector = m_manager->connector(id))
-        label = connector->account().label();
+    const std::optional<Account> account = findAccount(id);
+    const QString label = account ? account->label() : m_list->currentItem()->text();
     auto *box = new QMessageBox(QMessageBox::Question, tr("Remove Account"),
                                 tr("Remove %1?").arg(label), QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("removeAccountConfirm"));
@@ -184,12 +190,10 @@ void AccountsDialog::removeSelected()
 
 void AccountsDialog::removeAccount(const QString &id)
 {
-    Connector *connector = m_manager->connector(id);
-    std::optional<Account> account = m_store->find(id);
-    if (!account && connector)
-        account = connector->account();
+    const std::optional<Account> account = findAccount(id);
     if (!account)
         return;
+    Connector *connector = m_manager->connector(id);
     if (!connector) // saved but not open: a session just to delete its secrets
         connector = m_manager->prepare(*account, m_credentials);
     m_remove->setEnabled(false);

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "account.h"
+
 #include <QDialog>
+
+#include <optional>
 
 class QListWidget;
 class QLabel;
@@ -37,6 +41,10 @@ Q_SIGNALS:
 
 private:
     void reload();
+    QString selectedId() const; // empty when nothing is selected
+    // The saved account `id`, or else the practice account of --sandbox (kept in memory only) that
+    // its open connector holds; `saved` says which.
+    std::optional<Docket::Account> findAccount(const QString &id, bool *saved = nullptr) const;
 
     Docket::AccountManager *m_manager;
     Docket::AccountStore *m_store;
