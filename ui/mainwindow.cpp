@@ -150,59 +150,56 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QMainWindow::closeEvent(event);
 }
 
+// Every action of the window is added to it, so that its shortcut works wherever the focus is.
+QAction *MainWindow::addWindowAction(const QString &text, const QString &objectName,
+                                     const QKeySequence &shortcut, const QString &toolTip,
+                                     const QString &themeIcon)
+{
+    auto *action = new QAction(QIcon::fromTheme(themeIcon), text, this);
+    action->setObjectName(objectName);
+    action->setShortcut(shortcut);
+    if (!toolTip.isEmpty())
+        action->setToolTip(toolTip);
+    addAction(action);
+    return action;
+}
+
 void MainWindow::createActions()
 {
     m_deleteAction
-        = new QAction(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete…"), this);
-    m_deleteAction->setObjectName(QStringLiteral("actionDelete"));
-    m_deleteAction->setShortcut(QKeySequence::Delete);
-    m_deleteAction->setToolTip(tr("Delete the selected items (Delete)"));
+        = addWindowAction(tr("&Delete…"), QStringLiteral("actionDelete"), QKeySequence::Delete,
+                          tr("Delete the selected items (Delete)"), QStringLiteral("edit-delete"));
     connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteSelection);
 
-    m_refreshAction
-        = new QAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Refresh"), this);
-    m_refreshAction->setObjectName(QStringLiteral("actionRefresh"));
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setToolTip(tr("List the selection again from the service (F5)"));
+    m_refreshAction = addWindowAction(
+        tr("&Refresh"), QStringLiteral("actionRefresh"), QKeySequence::Refresh,
+        tr("List the selection again from the service (F5)"), QStringLiteral("view-refresh"));
     connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refreshSelection);
 
-    m_findAction = new QAction(tr("&Find"), this);
-    m_findAction->setObjectName(QStringLiteral("actionFind"));
-    m_findAction->setShortcut(QKeySequence::Find);
+    m_findAction = addWindowAction(tr("&Find"), QStringLiteral("actionFind"), QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, this, [this] {
         m_filter->setFocus(Qt::ShortcutFocusReason);
         m_filter->selectAll();
     });
 
-    m_quitAction = new QAction(tr("&Quit"), this);
-    m_quitAction->setObjectName(QStringLiteral("actionQuit"));
-    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction = addWindowAction(tr("&Quit"), QStringLiteral("actionQuit"), QKeySequence::Quit);
     connect(m_quitAction, &QAction::triggered, qApp, &QApplication::closeAllWindows);
 
-    m_activityAction
-        = new QAction(QIcon::fromTheme(QStringLiteral("view-history")), tr("&Activity…"), this);
-    m_activityAction->setObjectName(QStringLiteral("actionActivity"));
-    m_activityAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
-    m_activityAction->setToolTip(tr("Every delete Docket sent, and how it ended (Ctrl+H)"));
+    m_activityAction = addWindowAction(
+        tr("&Activity…"), QStringLiteral("actionActivity"), QKeySequence(Qt::CTRL | Qt::Key_H),
+        tr("Every delete Docket sent, and how it ended (Ctrl+H)"), QStringLiteral("view-history"));
     m_activityAction->setEnabled(false); // until setDeletionQueue()
     connect(m_activityAction, &QAction::triggered, this, &MainWindow::showActivity);
-    addAction(m_activityAction);
 
-    m_aboutAction = new QAction(tr("&About Docket"), this);
-    m_aboutAction->setObjectName(QStringLiteral("actionAbout"));
+    m_aboutAction = addWindowAction(tr("&About Docket"), QStringLiteral("actionAbout"), {});
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
 
-    m_accountsAction = new QAction(tr("&Accounts…"), this);
-    m_accountsAction->setObjectName(QStringLiteral("actionAccounts"));
-    m_accountsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
-    m_accountsAction->setToolTip(tr("Add, sign in to or remove accounts (Ctrl+Shift+A)"));
+    m_accountsAction = addWindowAction(tr("&Accounts…"), QStringLiteral("actionAccounts"),
+                                       QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
+                                       tr("Add, sign in to or remove accounts (Ctrl+Shift+A)"));
     m_accountsAction->setEnabled(false); // until setAccountServices()
     connect(m_accountsAction, &QAction::triggered, this, &MainWindow::showAccounts);
-    addAction(m_accountsAction);
 
-    for (QAction *action :
-         { m_deleteAction, m_refreshAction, m_findAction, m_quitAction, m_aboutAction })
-        addAction(action); // shortcuts work wherever the focus is in the window
     m_tree->addActions({ m_deleteAction, m_refreshAction });
 
     // Enter opens or closes the current container.

@@ -12,6 +12,7 @@ class DetailsPane;
 class DocumentTreeView;
 class InterruptedBatchDialog;
 class QAction;
+class QKeySequence;
 class QDockWidget;
 class QLineEdit;
 
@@ -74,6 +75,9 @@ public Q_SLOTS:
 private:
     void restoreLayout();
     void createActions();
+    QAction *addWindowAction(const QString &text, const QString &objectName,
+                             const QKeySequence &shortcut, const QString &toolTip = {},
+                             const QString &themeIcon = {});
     void createDetailsPane();
     void createMenusAndToolBar();
     void updateActions();
