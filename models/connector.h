@@ -225,15 +225,12 @@ public:
     virtual DeletePlan describeDelete(const RemoteItem &item) const = 0;
 
     // What the service holds about an item beyond its row, for the details pane
-    // (itemdetails.h): whether there is anything for `kind`, the sections (the default: none),
-    // and the actions offered beside them (the default: none). runDetailAction() runs one of
-    // detailActions(item's kind) by its id; the default refuses every id.
-    virtual bool hasDetails(NodeKind kind) const
-    {
-        Q_UNUSED(kind);
-        return false;
-    }
-    virtual DetailsJob *fetchDetails(const RemoteItem &item);
+    // (itemdetails.h): whether there is anything for `kind` (the default: its ServiceInfo's
+    // detailKinds), the sections (startDetails() fills them in), and the actions offered beside
+    // them (the default: none). runDetailAction() runs one of detailActions(item's kind) by its
+    // id; the default refuses every id.
+    virtual bool hasDetails(NodeKind kind) const;
+    DetailsJob *fetchDetails(const RemoteItem &item);
     virtual QList<DetailAction> detailActions(NodeKind kind) const;
     virtual DetailActionJob *runDetailAction(const RemoteItem &item, const QString &actionId);
 
@@ -283,6 +280,10 @@ public:
 
 protected:
     virtual DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) = 0;
+
+    // fetchDetails() of an item whose kind hasDetails(): asks the service and ends `job` with its
+    // sections (DetailsJob::finishFrom() for the usual one request). The default: none at once.
+    virtual void startDetails(DetailsJob *job, const RemoteItem &item);
 
     // Sends `request`, the DELETE of the job's item, through the session, and ends the job with
     // what its answer proves (judgeDeleteAnswer(), then finishDelete()).

@@ -2,6 +2,7 @@
 
 #include "connectors/jsonparsing.h"
 #include "rowblock.h"
+#include "serviceinfo.h"
 
 #include <QJsonValue>
 #include <QPointer>
@@ -45,15 +46,30 @@ void abortWith(ConnectorJob *details, ConnectorJob *request)
     });
 }
 
-// The defaults of a service that has nothing beyond its rows: jobs that end at once (later, as
-// every job does) with nothing, or with a refusal.
+bool Connector::hasDetails(NodeKind kind) const
+{
+    const ServiceInfo *info = ServiceRegistry::find(service());
+    return info && info->detailKinds.contains(kind);
+}
 
+// Every details job, whatever the service: one that has nothing to ask ends at once (later, as
+// every job does), with no sections.
 DetailsJob *Connector::fetchDetails(const RemoteItem &item)
 {
     auto *job = new DetailsJob(item.ref, this);
-    job->finish();
+    if (hasDetails(item.ref.kind))
+        startDetails(job, item);
+    else
+        job->finish();
     return job;
 }
+
+void Connector::startDetails(DetailsJob *job, const RemoteItem &)
+{
+    job->finish();
+}
+
+// The defaults of a service that offers no actions: none, and a refusal for any id.
 
 QList<DetailAction> Connector::detailActions(NodeKind) const
 {

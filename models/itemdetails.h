@@ -110,6 +110,10 @@ public:
     const QList<DetailSection> &sections() const { return m_sections; }
     void setSections(const QList<DetailSection> &sections) { m_sections = sections; }
 
+    // Ends with the sections `read` makes of `request` once it has finished (a failed request is
+    // a section that says so: read() decides); a failure of this job aborts `request`.
+    template<typename Request, typename Read> void finishFrom(Request *request, Read read);
+
 private:
     NodeRef m_ref;
     QList<DetailSection> m_sections;
@@ -144,6 +148,15 @@ private:
 // For connectors: aborts `request`, a job that `details` waits for, when `details` is aborted (or
 // otherwise ends in failure) first.
 void abortWith(ConnectorJob *details, ConnectorJob *request);
+
+template<typename Request, typename Read> void DetailsJob::finishFrom(Request *request, Read read)
+{
+    connect(request, &ConnectorJob::finished, this, [this, read](ConnectorJob *done) {
+        setSections(read(static_cast<Request *>(done)));
+        finish();
+    });
+    abortWith(this, request);
+}
 
 // A documented filter of a connector's listings (Care360's file type), for Connector::
 // setListFilter().

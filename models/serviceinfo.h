@@ -128,6 +128,9 @@ struct ServiceInfo
     QStringList storedSecrets;
     // The kinds at each depth under an account, outermost first.
     QList<NodeKindInfo> kinds;
+    // The kinds whose items the service can say more about than their rows
+    // (Connector::fetchDetails()).
+    QList<NodeKind> detailKinds;
     // What a delete does at this service: gone for good, or hidden and kept by the service.
     DeletePlan::Permanence deletion = DeletePlan::Permanence::Permanent;
     // How often and how long its accounts try again, and how early they renew a token (the

@@ -62,9 +62,8 @@ public:
     }
 
     bool hasDetails(NodeKind kind) const override { return kind == NodeKind::DocumentProDocument; }
-    DetailsJob *fetchDetails(const RemoteItem &item) override
+    void startDetails(DetailsJob *job, const RemoteItem &) override
     {
-        auto *job = new DetailsJob(item.ref, this);
         DetailSection section;
         section.title = QStringLiteral("Lab findings");
         section.facts = { { QStringLiteral("Specimen"), QStringLiteral("Blood") },
@@ -82,7 +81,6 @@ public:
             ApiError::make(ApiError::Kind::Http, QStringLiteral("Chart gone.")));
         job->setSections({ section, failed });
         job->finish();
-        return job;
     }
     QList<DetailAction> detailActions(NodeKind kind) const override
     {

@@ -60,8 +60,6 @@ public:
     SimpleJob *fetchDownloadLink(const NodeRef &file);
     // A file's details (its metadata), the download-link action, and the file-type filter as
     // "fileType" ("phi", "general"): care360details.cpp.
-    bool hasDetails(NodeKind kind) const override;
-    DetailsJob *fetchDetails(const RemoteItem &item) override;
     QList<DetailAction> detailActions(NodeKind kind) const override;
     DetailActionJob *runDetailAction(const RemoteItem &item, const QString &actionId) override;
     QList<ListFilter> listFilters() const override;
@@ -107,6 +105,7 @@ public:
     void setKnownFilesLifetime(int milliseconds);
 
 protected:
+    void startDetails(DetailsJob *job, const RemoteItem &item) override;
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
     QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
     bool isNotFoundAnswer(const ApiResult &result) const override;

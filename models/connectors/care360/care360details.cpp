@@ -39,23 +39,11 @@ DetailSection metadataSection(const SimpleJob *job)
 
 } // namespace
 
-bool Care360Connector::hasDetails(NodeKind kind) const
+void Care360Connector::startDetails(DetailsJob *job, const RemoteItem &item)
 {
-    return kind == NodeKind::Care360File;
-}
-
-DetailsJob *Care360Connector::fetchDetails(const RemoteItem &item)
-{
-    if (!hasDetails(item.ref.kind))
-        return Connector::fetchDetails(item);
-    auto *job = new DetailsJob(item.ref, this);
-    SimpleJob *metadata = fetchMetadata(item.ref);
-    connect(metadata, &ConnectorJob::finished, job, [job](ConnectorJob *done) {
-        job->setSections({ metadataSection(static_cast<SimpleJob *>(done)) });
-        job->finish();
+    job->finishFrom(fetchMetadata(item.ref), [](SimpleJob *metadata) -> QList<DetailSection> {
+        return { metadataSection(metadata) };
     });
-    abortWith(job, metadata);
-    return job;
 }
 
 QList<DetailAction> Care360Connector::detailActions(NodeKind kind) const

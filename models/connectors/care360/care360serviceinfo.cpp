@@ -9,9 +9,10 @@ ServiceInfo care360ServiceInfo()
                                           QStringLiteral("CareValidate Care360"),
                                           QStringLiteral("Care360"), QStringLiteral("care360"));
     info.addresses = {
-        { serviceText("Production"), QUrl(QStringLiteral("https://api.care360-next.carevalidate.com")) },
-        { serviceText("Staging"), QUrl(QStringLiteral("https://api-staging.care360-next.carevalidate.com")),
-          true },
+        { serviceText("Production"),
+          QUrl(QStringLiteral("https://api.care360-next.carevalidate.com")) },
+        { serviceText("Staging"),
+          QUrl(QStringLiteral("https://api-staging.care360-next.carevalidate.com")), true },
     };
     info.addressLabel = serviceText("&Environment");
     info.addressComboName = QStringLiteral("Environment");
@@ -29,6 +30,7 @@ ServiceInfo care360ServiceInfo()
         { NodeKind::Care360Case, QStringLiteral("case"), serviceText("Case"), true },
         { NodeKind::Care360File, QStringLiteral("file"), serviceText("Patient file"), false },
     };
+    info.detailKinds = { NodeKind::Care360File };
     // Care360 hides a deleted file and keeps it (DELETE /files/{id} marks it deleted).
     info.deletion = DeletePlan::Permanence::Soft;
     info.signInMayAskForCode = true;

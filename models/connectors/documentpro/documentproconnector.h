@@ -38,8 +38,6 @@ public:
     // map). The presigned download URL is left out: it is a short-lived credential.
     SimpleJob *fetchResult(const NodeRef &result);
     // A parser result's details: its status and its extracted fields (documentprodetails.cpp).
-    bool hasDetails(NodeKind kind) const override;
-    DetailsJob *fetchDetails(const RemoteItem &item) override;
 
     // [gap] The vendor does not say under which query name a page's pagination_key goes back to
     // /v1/documents; /v1/templates takes "pagination_key", so that is the default. This is the
@@ -49,6 +47,7 @@ public:
     static constexpr int maxPageSize = 100;
 
 protected:
+    void startDetails(DetailsJob *job, const RemoteItem &item) override;
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
     QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
     bool isNotFoundAnswer(const ApiResult &result) const override;

@@ -40,23 +40,9 @@ QList<DetailSection> resultSections(const SimpleJob *job)
 
 } // namespace
 
-bool DocumentProConnector::hasDetails(NodeKind kind) const
+void DocumentProConnector::startDetails(DetailsJob *job, const RemoteItem &item)
 {
-    return kind == NodeKind::DocumentProResult;
-}
-
-DetailsJob *DocumentProConnector::fetchDetails(const RemoteItem &item)
-{
-    if (!hasDetails(item.ref.kind))
-        return Connector::fetchDetails(item);
-    auto *job = new DetailsJob(item.ref, this);
-    SimpleJob *result = fetchResult(item.ref);
-    connect(result, &ConnectorJob::finished, job, [job](ConnectorJob *done) {
-        job->setSections(resultSections(static_cast<SimpleJob *>(done)));
-        job->finish();
-    });
-    abortWith(job, result);
-    return job;
+    job->finishFrom(fetchResult(item.ref), &resultSections);
 }
 
 } // namespace Docket

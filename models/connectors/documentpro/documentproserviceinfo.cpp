@@ -21,6 +21,7 @@ ServiceInfo documentProServiceInfo()
         { NodeKind::DocumentProResult, QStringLiteral("result"), serviceText("Parser result"),
           false },
     };
+    info.detailKinds = { NodeKind::DocumentProResult };
     info.createConnector = connectorMaker<DocumentProConnector>();
     return info;
 }

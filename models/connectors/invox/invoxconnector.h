@@ -42,8 +42,6 @@ public:
 
     // A document's details (what Docket's index holds), and upload() and addKnownItem() for a
     // consultation (parent {InvoxConsultation, {id}}) as the two calls above: invoxdetails.cpp.
-    bool hasDetails(NodeKind kind) const override;
-    DetailsJob *fetchDetails(const RemoteItem &item) override;
     bool canUpload(NodeKind parentKind) const override;
     SimpleJob *upload(const NodeRef &parent, const QString &name, const QString &type,
                       const QByteArray &content) override;
@@ -56,6 +54,7 @@ public:
     static QString normalizedDocumentType(const QString &type);
 
 protected:
+    void startDetails(DetailsJob *job, const RemoteItem &item) override;
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
     QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
     bool isNotFoundAnswer(const ApiResult &result) const override;

@@ -41,28 +41,16 @@ DetailSection indexSection(const ListJob *job, const QString &documentId)
 
 } // namespace
 
-bool InvoxConnector::hasDetails(NodeKind kind) const
+void InvoxConnector::startDetails(DetailsJob *job, const RemoteItem &item)
 {
-    return kind == NodeKind::InvoxDocument;
-}
-
-DetailsJob *InvoxConnector::fetchDetails(const RemoteItem &item)
-{
-    if (!hasDetails(item.ref.kind))
-        return Connector::fetchDetails(item);
-    auto *job = new DetailsJob(item.ref, this);
     // Invox has no document details call: what Docket knows is in its local index, which the
     // consultation's listing reads (no network).
     const NodeRef consultation { NodeKind::InvoxConsultation,
                                  item.ref.ids.mid(0, item.ref.ids.size() - 1) };
-    ListJob *listed = list(consultation, PageRequest {});
-    connect(listed, &ConnectorJob::finished, job,
-            [job, documentId = item.ref.id()](ConnectorJob *done) {
-                job->setSections({ indexSection(static_cast<ListJob *>(done), documentId) });
-                job->finish();
-            });
-    abortWith(job, listed);
-    return job;
+    job->finishFrom(list(consultation, PageRequest {}),
+                    [documentId = item.ref.id()](ListJob *listed) -> QList<DetailSection> {
+                        return { indexSection(listed, documentId) };
+                    });
 }
 
 bool InvoxConnector::canUpload(NodeKind parentKind) const

@@ -41,6 +41,7 @@ ServiceInfo invoxServiceInfo()
         { NodeKind::InvoxDocument, QStringLiteral("document"), serviceText("Clinical document"),
           false },
     };
+    info.detailKinds = { NodeKind::InvoxDocument };
     info.createConnector = [](const ConnectorContext &context) -> std::unique_ptr<Connector> {
         return std::make_unique<InvoxConnector>(context.session, context.invoxIndex,
                                                 context.parent);

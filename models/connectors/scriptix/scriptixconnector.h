@@ -45,13 +45,12 @@ public:
     // "type", "created", "last_modified" where the service sent them.
     SimpleJob *fetchDocument(const NodeRef &document);
     // A document's details: its comments and its transcript (scriptixdetails.cpp).
-    bool hasDetails(NodeKind kind) const override;
-    DetailsJob *fetchDetails(const RemoteItem &item) override;
 
     // The documented maximum page size of every paginated Scriptix list.
     static constexpr int maxPageSize = 100;
 
 protected:
+    void startDetails(DetailsJob *job, const RemoteItem &item) override;
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
     QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
     bool isNotFoundAnswer(const ApiResult &result) const override;

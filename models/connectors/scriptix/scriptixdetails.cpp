@@ -69,16 +69,8 @@ DetailSection commentsSection(const ListJob *job)
 
 } // namespace
 
-bool ScriptixConnector::hasDetails(NodeKind kind) const
+void ScriptixConnector::startDetails(DetailsJob *job, const RemoteItem &item)
 {
-    return kind == NodeKind::ScriptixDocument;
-}
-
-DetailsJob *ScriptixConnector::fetchDetails(const RemoteItem &item)
-{
-    if (!hasDetails(item.ref.kind))
-        return Connector::fetchDetails(item);
-    auto *job = new DetailsJob(item.ref, this);
     // Two requests, each of which may fail on its own; the job ends once both have answered.
     struct Parts
     {
@@ -105,7 +97,6 @@ DetailsJob *ScriptixConnector::fetchDetails(const RemoteItem &item)
     });
     abortWith(job, transcript);
     abortWith(job, comments);
-    return job;
 }
 
 } // namespace Docket

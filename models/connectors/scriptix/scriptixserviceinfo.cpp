@@ -29,6 +29,7 @@ ServiceInfo scriptixServiceInfo()
           serviceText("Transcript document"), true },
         { NodeKind::ScriptixComment, QStringLiteral("comment"), serviceText("Comment"), false },
     };
+    info.detailKinds = { NodeKind::ScriptixDocument };
     info.defaultRequestsPerMinute = 60; // documented: 60 requests a minute per token
     info.createConnector = connectorMaker<ScriptixConnector>();
     return info;
