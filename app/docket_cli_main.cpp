@@ -11,6 +11,8 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <docketversion.h>
+
 namespace {
 
 const char *const commandHelp = R"(Commands:
@@ -205,7 +207,7 @@ int main(int argc, char *argv[])
     parser.addOptions({ rate, fileType, name, type, auditFile, account, outcome, since, limit, csv,
                         discard, retries, force, logFile });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."));
-    parser.process(app);
+    Docket::processCommandLine(parser, app); // --version: the license too
     // Installed even without a file: every message, Qt's own included, passes its redaction.
     QString logError;
     if (!Docket::LogSink::install(Docket::LogSink::requestedPath(parser.value(logFile)),

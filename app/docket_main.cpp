@@ -61,7 +61,7 @@ int main(int argc, char *argv[])
                                 "redacted) to this file; also DOCKET_LOG."),
         QStringLiteral("file"));
     parser.addOption(logFile);
-    parser.process(app);
+    Docket::processCommandLine(parser, app); // --version: the license too
     const bool practice = parser.isSet(sandbox);
     // Installed even without a file: every message, Qt's own included, passes its redaction.
     QString logError;

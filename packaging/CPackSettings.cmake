@@ -6,8 +6,9 @@
 # .github/workflows/installers.yml builds the Windows and macOS ones on hosted runners.
 
 set(CPACK_PACKAGE_NAME "docket")
-set(CPACK_PACKAGE_VENDOR "The Docket authors")
-set(CPACK_PACKAGE_CONTACT "The Docket authors <docket@docket.invalid>")
+set(CPACK_PACKAGE_VENDOR "${DOCKET_COPYRIGHT_HOLDER}")
+# The .deb's Maintainer and, through %packager below, the .rpm's Packager: who built them.
+set(CPACK_PACKAGE_CONTACT "${DOCKET_PACKAGER}")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "Review and delete documents held by clinical document services")
@@ -18,10 +19,15 @@ tree, and deletes what must go: deliberately, after a clear confirmation, with
 secrets kept in the system keychain.
 It includes docket-cli for administrators and scripts, and docket-sandbox, a
 practice server that speaks the four services' APIs with generated data.")
-set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
+set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}") # empty: no Homepage field
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "Docket")
-# Without this CPack would show CMake's own license in the Windows installer.
-set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/packaging/LICENSE.txt")
+# Without this CPack would show CMake's own license in the Windows installer. A copy named .txt:
+# the installers' license pages go by the extension.
+file(COPY_FILE ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_BINARY_DIR}/packaging/LICENSE.txt
+     ONLY_IF_DIFFERENT)
+set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_BINARY_DIR}/packaging/LICENSE.txt")
+# Which files only one generator's package holds (the Linux license and changelog files).
+set(CPACK_PROJECT_CONFIG_FILE "${PROJECT_SOURCE_DIR}/packaging/CPackGenerator.cmake")
 set(CPACK_PACKAGE_EXECUTABLES "docket;Docket") # the Start menu entry
 set(CPACK_PACKAGE_CHECKSUM SHA256)
 set(CPACK_SOURCE_IGNORE_FILES "/build/;/\\\\.git/")
@@ -44,20 +50,30 @@ if(UNIX AND NOT APPLE)
     set(CPACK_DEBIAN_PACKAGE_SECTION "utils")
     set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 
-    # RPM: rpmbuild finds the shared libraries itself (AutoReq); the run-time ones are named as
-    # Fedora packages them.
+    # RPM: rpmbuild finds the shared libraries itself (AutoReq). What is loaded at run time is
+    # named as AutoReq would name a linked library (QtKeychain dlopens libsecret, so AutoReq
+    # cannot see it) or as Fedora packages it (the Qt plugins of qt6-qtbase-gui).
     set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
     set(CPACK_RPM_PACKAGE_LICENSE "${DOCKET_LICENSE_SPDX}")
     set(CPACK_RPM_PACKAGE_GROUP "Applications/Productivity")
     set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
     set(CPACK_RPM_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
     # No /usr/lib/.build-id links: they serve debuginfo packages, which this one has none of.
-    set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none")
-    set(CPACK_RPM_PACKAGE_REQUIRES "libsecret, qt6-qtbase-gui")
+    # The Packager tag comes from rpmbuild's %packager.
+    set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none\n%define packager ${DOCKET_PACKAGER}")
+    if(CMAKE_SIZEOF_VOID_P EQUAL 8)
+        set(CPACK_RPM_PACKAGE_REQUIRES "libsecret-1.so.0()(64bit), qt6-qtbase-gui")
+    else()
+        set(CPACK_RPM_PACKAGE_REQUIRES "libsecret-1.so.0, qt6-qtbase-gui")
+    endif()
+    # packaging/changelog in the spec's format (LinuxPackageDocs.cmake), and the license text
+    # marked as one, so `rpm -q --licensefiles docket` finds it.
+    set(CPACK_RPM_CHANGELOG_FILE "${PROJECT_BINARY_DIR}/packaging/rpm-changelog")
+    set(CPACK_RPM_USER_FILELIST "%license /usr/share/licenses/docket/LICENSE")
     # Folders the filesystem and icon-theme packages own: the package must not claim them.
     set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
         /usr/share/applications /usr/share/metainfo /usr/share/icons /usr/share/icons/hicolor
-        /usr/share/man /usr/share/man/man1)
+        /usr/share/man /usr/share/man/man1 /usr/share/licenses)
     foreach(size 16 22 24 32 48 64 128 256 512 scalable)
         if(size STREQUAL "scalable")
             set(dir /usr/share/icons/hicolor/scalable)

@@ -81,7 +81,7 @@ std::optional<ParsedOptions> parse(const QCoreApplication &app, QString *error)
     const QCommandLineOption quiet(QStringLiteral("quiet"),
                                    QStringLiteral("Print nothing but errors."));
     parser.addOptions({ seed, scale, port, addresses, fault, rateLimit, quiet });
-    parser.process(app);
+    Docket::processCommandLine(parser, app); // --version: the license too
 
     ParsedOptions options;
     bool ok = false;

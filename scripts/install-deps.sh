@@ -14,7 +14,8 @@ packages=(
     xvfb xauth x11-apps imagemagick                      # real-window checks and screenshots
     dbus dbus-x11 gnome-keyring libsecret-1-0            # a real OS keychain, headless
     file procps x11-utils rpm librsvg2-bin groff-base    # installers: cpack -G DEB/RPM, icons,
-    desktop-file-utils appstream                         # man pages and their validators
+    desktop-file-utils appstream                         # man pages and their validators,
+    lintian rpmlint node-spdx-license-ids                # the packages' (rpmlint: SPDX ids)
 )
 
 missing=()

@@ -66,13 +66,23 @@ AboutDialog::AboutDialog(QWidget *parent)
     m_qtVersion->setAccessibleName(tr("Qt version"));
     m_qtVersion->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *license = new QLabel(QStringLiteral(DOCKET_COPYRIGHT) + QStringLiteral(". ")
-                                   + QStringLiteral(DOCKET_LICENSE_NAME),
-                               this);
+    // The license a clinic's IT department reads first: its name and SPDX id, a link to its
+    // text, and the warranty it comes without (GPL-3.0 section 15, as --version says it).
+    auto *license = new QLabel(
+        tr("%1. Docket is free software under the <a href=\"%2\">%3</a> (%4), and comes with "
+           "no warranty.")
+            .arg(QStringLiteral(DOCKET_COPYRIGHT), QStringLiteral(DOCKET_LICENSE_URL),
+                 QStringLiteral(DOCKET_LICENSE_NAME), QStringLiteral(DOCKET_LICENSE_SPDX)),
+        this);
     license->setObjectName(QStringLiteral("aboutLicense"));
     license->setAccessibleName(tr("Copyright and license"));
     license->setWordWrap(true);
+    license->setTextFormat(Qt::RichText);
+    license->setOpenExternalLinks(true);
+    license->setTextInteractionFlags(Qt::TextBrowserInteraction);
 
+    // Empty when the build was configured without a homepage (DOCKET_HOMEPAGE_URL): the row is
+    // hidden then rather than pointing at an address that is not Docket's.
     const QString homepageUrl = QStringLiteral(DOCKET_HOMEPAGE_URL);
     auto *homepage = new QLabel(QStringLiteral("<a href=\"%1\">%1</a>").arg(homepageUrl), this);
     homepage->setObjectName(QStringLiteral("aboutHomepage"));
@@ -86,6 +96,7 @@ AboutDialog::AboutDialog(QWidget *parent)
     facts->addRow(tr("Qt:"), m_qtVersion);
     facts->addRow(tr("License:"), license);
     facts->addRow(tr("Homepage:"), homepage);
+    facts->setRowVisible(homepage, !homepageUrl.isEmpty());
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->setObjectName(QStringLiteral("aboutButtons"));

@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# deb_install_test.sh BUILD_DIR VERSION APP_ID SCREENSHOT_DIR
+# deb_install_test.sh DEB_DIR VERSION APP_ID SCREENSHOT_DIR BUILD_DIR FIXTURE_DIR
 #
-# The Linux installer, end to end on this machine: build the .deb with cpack from BUILD_DIR,
-# check what it declares and holds, install it with apt-get, run `docket --version`,
+# The Linux installer, end to end on this machine: the .deb deb_package built (and checked) in
+# DEB_DIR is installed with apt-get; then run `docket --version`,
 # `docket-cli --help` and `docket-sandbox --version` from /usr/bin, start the installed
 # `docket --sandbox` under Xvfb, check that it started the installed docket-sandbox, take a
-# screenshot, and remove the package again (always: a trap). Skips (exit 77) unless run as root
+# screenshot, and remove the package again (always: a trap). The throwaway home holds what an
+# earlier release left (FIXTURE_DIR: accounts, audit trail, Invox index) where Docket keeps it:
+# the installed docket-cli must read it, and it must all be there after `apt-get purge`. Skips (exit 77) unless run as root
 # on a dpkg system, and when a docket package was already installed (it is not ours to replace).
 set -euo pipefail
 
-build=$1 version=$2 app_id=$3 shots=$4
+debs=$1 version=$2 app_id=$3 shots=$4 build=$5 fixtures=$6
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { printf '[%3ds] %s\n' "$SECONDS" "$*"; }
 
 [ "$(id -u)" -eq 0 ] || skip "installing a package needs root"
 command -v dpkg >/dev/null && command -v apt-get >/dev/null || skip "not a dpkg system"
-for tool in cpack xvfb-run xwininfo import; do
+for tool in xvfb-run xwininfo import; do
     command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps.sh)"
 done
 
@@ -45,6 +47,9 @@ cleanup() {
                     "/usr/share/applications/$app_id.desktop"; do
             [ ! -e "$path" ] || { echo "FAIL: $path is left after removal" >&2; status=1; }
         done
+        for path in "${user_data[@]}"; do
+            [ -s "$path" ] || { echo "FAIL: purging the package removed $path" >&2; status=1; }
+        done
     fi
     rm -rf "$work"
     exit "$status"
@@ -53,35 +58,16 @@ trap cleanup EXIT
 # Docket's settings and the practice run's files go to a throwaway home.
 export HOME="$work/home" XDG_RUNTIME_DIR="$work/run" XDG_CONFIG_HOME="$work/home/.config"
 mkdir -p "$HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR"
+mkdir -p "$HOME/.config/Docket" "$HOME/.local/share/Docket"
+cp "$fixtures/accounts-0.1.0.conf" "$HOME/.config/Docket/Docket.conf"
+cp "$fixtures/audit-v1.sqlite" "$HOME/.local/share/Docket/audit.sqlite"
+cp "$fixtures/invox-index-v1.sqlite" "$HOME/.local/share/Docket/invox-index.sqlite"
+user_data=("$HOME/.config/Docket/Docket.conf" "$HOME/.local/share/Docket/audit.sqlite"
+           "$HOME/.local/share/Docket/invox-index.sqlite")
 
-step "building the .deb"
-# cpack first brings BUILD_DIR up to date (its `preinstall` step): a no-op after
-# scripts/test.sh's build. RUN_SERIAL (CMakeLists.txt) keeps other tests from running meanwhile.
-cpack --config "$build/CPackConfig.cmake" -G DEB -B "$work/out" >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack -G DEB failed"; }
-deb=$(find "$work/out" -maxdepth 1 -name "docket_${version}_*.deb" | head -n 1)
-[ -n "$deb" ] || { cat "$work/cpack.log"; fail "no docket_${version}_*.deb was written"; }
-echo "$(basename "$deb"): $(du -h "$deb" | cut -f1)"
-
-step "checking what it declares and holds"
-depends=$(dpkg-deb --field "$deb" Depends)
-echo "Depends: $depends"
-for dependency in libsecret-1-0 qt6-qpa-plugins libqt6sql6-sqlite libqt6core6 libqt6widgets6 \
-                  libqt6keychain1 libqt6httpserver6; do
-    # The libqt6… ones come from dpkg-shlibdeps: their absence would mean it did not run.
-    grep -q "$dependency" <<<"$depends" || fail "Depends lacks $dependency"
-done
-contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
-for path in ./usr/bin/docket ./usr/bin/docket-cli ./usr/bin/docket-sandbox \
-            "./usr/share/applications/$app_id.desktop" "./usr/share/metainfo/$app_id.metainfo.xml" \
-            "./usr/share/icons/hicolor/scalable/apps/$app_id.svg" \
-            ./usr/share/man/man1/docket.1.gz ./usr/share/man/man1/docket-cli.1.gz \
-            ./usr/share/man/man1/docket-sandbox.1.gz; do
-    grep -qxF "$path" <<<"$contents" || fail "the package lacks $path"
-done
-for size in 16 22 24 32 48 64 128 256 512; do
-    grep -qxF "./usr/share/icons/hicolor/${size}x${size}/apps/$app_id.png" <<<"$contents" \
-        || fail "the package lacks the ${size}x${size} icon"
-done
+deb=$(find "$debs" -maxdepth 1 -name "docket_${version}_*.deb" | head -n 1)
+[ -n "$deb" ] || fail "no docket_${version}_*.deb in $debs: deb_package (its fixture) builds it"
+echo "$(basename "$deb")"
 
 step "installing it"
 apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=120 "$deb" \
@@ -90,16 +76,26 @@ installed=1
 
 step "running the installed programs"
 [ "$(command -v docket)" = /usr/bin/docket ] || fail "docket on PATH is $(command -v docket)"
+# The first line names the version; the license follows it.
 out=$(QT_QPA_PLATFORM=offscreen /usr/bin/docket --version)
 echo "$out"
-[ "$out" = "docket $version" ] || fail "docket --version printed '$out'"
+[ "$(head -n 1 <<<"$out")" = "docket $version" ] || fail "docket --version printed '$out'"
+grep -qF GPL-3.0-or-later <<<"$out" || fail "docket --version names no license"
 out=$(/usr/bin/docket-cli --help)
 grep -q '^Commands:' <<<"$out" && grep -q -- '--dry-run' <<<"$out" \
     || fail "docket-cli --help printed: $out"
 echo "docket-cli --help: $(wc -l <<<"$out") lines"
+# An earlier release's accounts and audit trail, read from where it left them.
+out=$(/usr/bin/docket-cli accounts)
+grep -q 'Front desk' <<<"$out" && grep -q 'Dr Rivera' <<<"$out" \
+    || fail "docket-cli accounts did not list the earlier release's accounts: $out"
+out=$(/usr/bin/docket-cli audit)
+grep -q 'Morning clinic' <<<"$out" || fail "docket-cli audit did not show the earlier trail: $out"
+echo "the earlier release's accounts and audit trail: read"
 out=$(/usr/bin/docket-sandbox --version)
 echo "$out"
-[ "$out" = "docket-sandbox $version" ] || fail "docket-sandbox --version printed '$out'"
+[ "$(head -n 1 <<<"$out")" = "docket-sandbox $version" ] \
+    || fail "docket-sandbox --version printed '$out'"
 for binary in /usr/bin/docket /usr/bin/docket-cli /usr/bin/docket-sandbox; do
     # No RPATH at all: nothing of the build folder, nor a $ORIGIN that could load a stray library.
     if readelf -d "$binary" | grep -E 'RPATH|RUNPATH'; then fail "$binary has an RPATH"; fi

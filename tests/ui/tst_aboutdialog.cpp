@@ -55,10 +55,14 @@ void TestAboutDialog::showsQtLicenseAndHomepage()
     QVERIFY(homepage);
     QVERIFY(homepage->text().contains(QStringLiteral(DOCKET_EXPECTED_HOMEPAGE)));
     QVERIFY(homepage->openExternalLinks());
+    // A build configured without a homepage hides the row instead of showing an empty link.
+    QCOMPARE(homepage->isVisibleTo(&dialog), !QStringLiteral(DOCKET_EXPECTED_HOMEPAGE).isEmpty());
 
     auto *license = dialog.findChild<QLabel *>(QStringLiteral("aboutLicense"));
     QVERIFY(license);
     QVERIFY2(license->text().contains(QStringLiteral("Docket authors")),
+             qPrintable(license->text()));
+    QVERIFY2(license->text().contains(QStringLiteral("GPL-3.0-or-later")),
              qPrintable(license->text()));
     QCOMPARE(dialog.windowTitle(), QStringLiteral("About Docket"));
 }
