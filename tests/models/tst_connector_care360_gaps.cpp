@@ -9,6 +9,8 @@ class TestCare360Gaps : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // No sandbox here, but the sessions' files stay in the test's own standard locations.
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void tolerantTokensAndProactiveRenewal();
     void tolerantFileItemsAndWrongShapes();
     void downloadLinksOverPlainHttpAreRefused();

@@ -51,6 +51,8 @@ class TestCare360OffThread : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // No sandbox here, but the sessions' files stay in the test's own standard locations.
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void offThreadResultIsDroppedWithItsOwner();
     void bigListingsAreReadOffTheEventLoop();
     void jobDestroyedWhileItsAnswerIsReadDoesNotCrash();
