@@ -139,22 +139,44 @@ void TestCare360Faults::timeoutResetMalformedTruncated()
     // answer: a reset has to happen twice to reach the connector.
     const int count = mode == QLatin1String("reset") ? 2 : 1;
 
+    // A listing ends with the right kind of error and no rows. Except in one way: when the
+    // connection closes while Qt still waits for the answer (a busy machine reads the cut-short
+    // answer and the close together), Qt drops what came and sends the request again, once; the
+    // sandbox then answers it whole (the fault was used up), and what is listed is that second,
+    // whole answer. Never a listing without an error after one request.
+    const auto listsFailOrAreSentAgain = [&](const NodeRef &parent, const PageRequest &page,
+                                             int rows) {
+        const int before = m_sandbox.requestCount(kService, QStringLiteral("file.list"));
+        const Outcome outcome = run(h->connector->list(parent, page));
+        QVERIFY(outcome.finished);
+        const int sent = m_sandbox.requestCount(kService, QStringLiteral("file.list")) - before;
+        if (mode == QLatin1String("truncated") && !outcome.error.isError()) {
+            QCOMPARE(sent, 2);
+            QCOMPARE(int(outcome.page.items.size() + outcome.page.rows.size()), rows);
+            return;
+        }
+        QVERIFY2(
+            kinds.contains(outcome.error.kind),
+            qPrintable(QStringLiteral("%1 (%2 requests)").arg(outcome.error.summary()).arg(sent)));
+        QVERIFY(!outcome.error.userMessage.isEmpty());
+        QVERIFY(outcome.page.items.isEmpty());
+        QCOMPARE(outcome.page.rows.size(), 0);
+    };
+
     // A list, a detail fetch and a delete each end with the right kind of error, exactly once.
+    const NodeRef ownCase { NodeKind::Care360Case, { ref.ids.first() } };
     QVERIFY(addFault(QStringLiteral("file.list"), mode, 0, count));
-    const Outcome listed
-        = run(h->connector->list({ NodeKind::Care360Case, { ref.ids.first() } }, {}));
-    QVERIFY(listed.finished);
-    QVERIFY2(kinds.contains(listed.error.kind), qPrintable(listed.error.summary()));
-    QVERIFY(!listed.error.userMessage.isEmpty());
+    listsFailOrAreSentAgain(ownCase, {}, int(expectedFilesByCase().value(ref.ids.first()).size()));
+    if (QTest::currentTestFailed())
+        return;
 
     // The account listing, which reads its answer as it arrives, ends the same way.
     QVERIFY(addFault(QStringLiteral("file.list"), mode, 0, count));
     PageRequest bare;
     bare.withDetails = false;
-    const Outcome cases = run(h->connector->list({ NodeKind::Account, {} }, bare));
-    QVERIFY(cases.finished);
-    QVERIFY2(kinds.contains(cases.error.kind), qPrintable(cases.error.summary()));
-    QVERIFY(cases.page.items.isEmpty());
+    listsFailOrAreSentAgain({ NodeKind::Account, {} }, bare, int(expectedFilesByCase().size()));
+    if (QTest::currentTestFailed())
+        return;
     // And nothing of that answer is kept to answer a case's list later: it asks again. (A reset
     // the client did not need to see may be left over: gone.)
     QVERIFY(m_sandbox.clearFaults());
