@@ -29,6 +29,13 @@ QJsonObject documentSpec(const QString &type, const QString &name)
     return { { QStringLiteral("documentType"), type }, { QStringLiteral("documentName"), name } };
 }
 
+// A request for one document's upload URL in session "s1", as bytes to send.
+QByteArray oneDocumentRequest(const QString &type, const QString &name)
+{
+    return QJsonDocument(documentRequest(QStringLiteral("s1"), { documentSpec(type, name) }))
+        .toJson();
+}
+
 } // namespace
 
 class TestSandboxInvox : public QObject
@@ -76,20 +83,15 @@ private:
         return m_http.sendJson("DELETE", url(QStringLiteral("/v1/delete-document")),
                                { { QStringLiteral("documentId"), documentId } }, bearer(token));
     }
+    QUrl signedUrlsUrl() const
+    {
+        return url(QStringLiteral("/v1/generate-signed-urls-for-documents"));
+    }
     TestReply requestUrls(const QByteArray &token, const QJsonObject &body)
     {
-        return m_http.sendJson("POST",
-                               url(QStringLiteral("/v1/generate-signed-urls-for-documents")), body,
-                               bearer(token));
+        return m_http.sendJson("POST", signedUrlsUrl(), body, bearer(token));
     }
-    QJsonObject summary()
-    {
-        return m_sandbox.state()
-            .value(QStringLiteral("services"))
-            .toObject()
-            .value(service)
-            .toObject();
-    }
+    QJsonObject summary() const { return m_sandbox.summary(service); }
     QJsonObject detailOf(const QString &documentId);
 
     SandboxProcess m_sandbox;
@@ -170,12 +172,7 @@ void TestSandboxInvox::credentialsArePublished()
     QCOMPARE(mock.value(QStringLiteral("owner")).toString(), QStringLiteral("docket-demo-app"));
     QCOMPARE(mock.value(QStringLiteral("uploaded")), QJsonValue(true));
     QCOMPARE(mock.value(QStringLiteral("deleted")), QJsonValue(false));
-    QCOMPARE(summary()
-                 .value(QStringLiteral("counts"))
-                 .toObject()
-                 .value(QStringLiteral("documents"))
-                 .toInt(),
-             6);
+    QCOMPARE(m_sandbox.count(service, QStringLiteral("documents")), 6);
 }
 
 void TestSandboxInvox::tokenExchange()
@@ -239,12 +236,9 @@ void TestSandboxInvox::missingOrBadTokenIsUnauthorized()
     QCOMPARE(remove.status, 401);
     QVERIFY(!remove.json().value(QStringLiteral("message")).toString().isEmpty());
 
-    const TestReply create = m_http.send(
-        "POST", url(QStringLiteral("/v1/generate-signed-urls-for-documents")), headers,
-        QJsonDocument(
-            documentRequest(QStringLiteral("s1"),
-                            { documentSpec(QStringLiteral("PDF"), QStringLiteral("a.pdf")) }))
-            .toJson());
+    const TestReply create
+        = m_http.send("POST", signedUrlsUrl(), headers,
+                      oneDocumentRequest(QStringLiteral("PDF"), QStringLiteral("a.pdf")));
     QCOMPARE(create.status, 401);
     QVERIFY(!create.json().value(QStringLiteral("message")).toString().isEmpty());
 
@@ -329,12 +323,9 @@ void TestSandboxInvox::jsonContentTypeIsRequired()
     // ...and so is a POST.
     HeaderPairs plain = noType;
     plain.emplaceBack("Content-Type", "text/plain");
-    const TestReply post = m_http.send(
-        "POST", url(QStringLiteral("/v1/generate-signed-urls-for-documents")), plain,
-        QJsonDocument(
-            documentRequest(QStringLiteral("s1"),
-                            { documentSpec(QStringLiteral("TXT"), QStringLiteral("a.txt")) }))
-            .toJson());
+    const TestReply post
+        = m_http.send("POST", signedUrlsUrl(), plain,
+                      oneDocumentRequest(QStringLiteral("TXT"), QStringLiteral("a.txt")));
     QCOMPARE(post.status, 400);
     QCOMPARE(post.json().value(QStringLiteral("errorType")).toString(),
              QStringLiteral("invalidRequestBody"));
@@ -398,8 +389,7 @@ void TestSandboxInvox::signedUrlRequestIsValidated()
 
     HeaderPairs headers = bearer(m_token);
     headers.emplaceBack("Content-Type", "application/json");
-    const TestReply reply = m_http.send(
-        "POST", url(QStringLiteral("/v1/generate-signed-urls-for-documents")), headers, body);
+    const TestReply reply = m_http.send("POST", signedUrlsUrl(), headers, body);
     QCOMPARE(reply.status, 400);
     QCOMPARE(reply.json().value(QStringLiteral("errorType")).toString(), errorType);
     QVERIFY(!reply.json().value(QStringLiteral("messsage")).toString().isEmpty());
@@ -465,12 +455,7 @@ void TestSandboxInvox::uploadFlow()
     QCOMPARE(pdf.value(QStringLiteral("size")).toInteger(), pdfBytes.size());
     QCOMPARE(detailOf(ids.at(1)).value(QStringLiteral("uploaded")), QJsonValue(true));
     QCOMPARE(summary().value(QStringLiteral("uploads")).toInt(), 2);
-    QCOMPARE(summary()
-                 .value(QStringLiteral("counts"))
-                 .toObject()
-                 .value(QStringLiteral("documents"))
-                 .toInt(),
-             8);
+    QCOMPARE(m_sandbox.count(service, QStringLiteral("documents")), 8);
 
     // Delete: the documented body, visible in the state, and 404 on repeat.
     const TestReply deleted = deleteDocument(m_token, ids.at(0));
@@ -480,12 +465,7 @@ void TestSandboxInvox::uploadFlow()
                  { QStringLiteral("message"), QStringLiteral("Document deleted successfully") },
                  { QStringLiteral("documentId"), ids.at(0) } }));
     QCOMPARE(detailOf(ids.at(0)).value(QStringLiteral("deleted")), QJsonValue(true));
-    QCOMPARE(summary()
-                 .value(QStringLiteral("deleted"))
-                 .toObject()
-                 .value(QStringLiteral("documents"))
-                 .toArray(),
-             QJsonArray { ids.at(0) });
+    QCOMPARE(m_sandbox.deletedIds(service, QStringLiteral("documents")), QStringList { ids.at(0) });
 
     const TestReply again = deleteDocument(m_token, ids.at(0));
     QCOMPARE(again.status, 404);
@@ -519,27 +499,23 @@ void TestSandboxInvox::uploadIsChecked()
     QVERIFY(wrongType.header("content-type").startsWith("text/plain"));
 
     // A forged signature or a moved expiry: 403.
-    QUrlQuery query(signedUrl);
-    QUrl forged = signedUrl;
-    QUrlQuery forgedQuery = query;
-    forgedQuery.removeAllQueryItems(QStringLiteral("signature"));
-    forgedQuery.addQueryItem(QStringLiteral("signature"), QStringLiteral("deadbeef"));
-    forged.setQuery(forgedQuery);
-    QCOMPARE(m_http.send("PUT", forged, { { "Content-Type", "application/pdf" } }, "%PDF").status,
-             403);
-    QUrl moved = signedUrl;
-    QUrlQuery movedQuery = query;
-    movedQuery.removeAllQueryItems(QStringLiteral("expires"));
-    movedQuery.addQueryItem(QStringLiteral("expires"), QStringLiteral("1"));
-    moved.setQuery(movedQuery);
-    QCOMPARE(m_http.send("PUT", moved, { { "Content-Type", "application/pdf" } }, "%PDF").status,
-             403);
+    const auto changed = [&signedUrl](const QString &item, const QString &value) {
+        QUrlQuery query(signedUrl);
+        query.removeAllQueryItems(item);
+        query.addQueryItem(item, value);
+        QUrl url = signedUrl;
+        url.setQuery(query);
+        return url;
+    };
+    const HeaderPairs pdf { { "Content-Type", "application/pdf" } };
+    const QUrl forged = changed(QStringLiteral("signature"), QStringLiteral("deadbeef"));
+    QCOMPARE(m_http.send("PUT", forged, pdf, "%PDF").status, 403);
+    const QUrl moved = changed(QStringLiteral("expires"), QStringLiteral("1"));
+    QCOMPARE(m_http.send("PUT", moved, pdf, "%PDF").status, 403);
     // Another document's path with this signature: 403.
     QUrl otherPath = signedUrl;
     otherPath.setPath(QStringLiteral("/uploads/mock-document-id"));
-    QCOMPARE(
-        m_http.send("PUT", otherPath, { { "Content-Type", "application/pdf" } }, "%PDF").status,
-        403);
+    QCOMPARE(m_http.send("PUT", otherPath, pdf, "%PDF").status, 403);
 
     QCOMPARE(detailOf(id).value(QStringLiteral("uploaded")), QJsonValue(false));
     QCOMPARE(summary().value(QStringLiteral("uploads")).toInt(), 0);
@@ -669,12 +645,7 @@ void TestSandboxInvox::hostileIdsReachTheRightRoutes()
                  upload ? QStringLiteral("upload.put") : QStringLiteral("document.delete"));
         QCOMPARE(entry.value(QStringLiteral("status")).toInt(), upload ? 403 : 404);
     }
-    QVERIFY(summary()
-                .value(QStringLiteral("deleted"))
-                .toObject()
-                .value(QStringLiteral("documents"))
-                .toArray()
-                .isEmpty());
+    QVERIFY(m_sandbox.deletedIds(service, QStringLiteral("documents")).isEmpty());
     QCOMPARE(summary().value(QStringLiteral("uploads")).toInt(), 0);
 }
 
@@ -691,12 +662,7 @@ void TestSandboxInvox::requestsAreCounted()
     }
     QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("document.delete")),
              int(documents.size()));
-    QCOMPARE(summary()
-                 .value(QStringLiteral("counts"))
-                 .toObject()
-                 .value(QStringLiteral("documents"))
-                 .toInt(),
-             1);
+    QCOMPARE(m_sandbox.count(service, QStringLiteral("documents")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxInvox)
