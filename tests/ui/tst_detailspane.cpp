@@ -122,7 +122,7 @@ protected:
 
 } // namespace
 
-class TestDetailsPane : public QObject
+class TestDetailsPane : public SandboxWindowFixture
 {
     Q_OBJECT
 
@@ -144,34 +144,23 @@ private Q_SLOTS:
     void paneRendersSectionsOfAnUnknownService();
 
 private:
-    QModelIndex accountRow(ServiceKind service) const;
     QModelIndex childAt(const QModelIndex &parent, int row = 0);
     void select(const QModelIndex &sourceIndex);
     QString paneText() const { return m_window->detailsPane()->browser()->toPlainText(); }
     QStringList segmentTexts(const QModelIndex &document);
     void screenshot(QWidget *widget, const QString &name);
 
-    SandboxProcess m_sandbox;
-    std::unique_ptr<WindowServices> m_services;
-    DocumentTreeModel *m_model = nullptr; // m_services's
-    AccountManager *m_accounts = nullptr; // m_services's
     std::unique_ptr<MainWindow> m_window;
 };
 
 void TestDetailsPane::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+    startSandbox();
 }
 
 void TestDetailsPane::init()
 {
-    QVERIFY(m_sandbox.reset());
-    m_services = std::make_unique<WindowServices>();
-    QString why;
-    QVERIFY2(m_services->isReady(&why), qPrintable(why));
-    m_model = m_services->model();
-    m_accounts = m_services->accounts();
+    QVERIFY(resetSandboxAndServices());
     m_window = std::make_unique<MainWindow>(m_model);
     m_window->resize(1280, 760);
     m_window->show();
@@ -183,12 +172,7 @@ void TestDetailsPane::init()
 void TestDetailsPane::cleanup()
 {
     m_window.reset();
-    m_services.reset();
-}
-
-QModelIndex TestDetailsPane::accountRow(ServiceKind service) const
-{
-    return m_services->accountRow(service);
+    releaseServices();
 }
 
 QModelIndex TestDetailsPane::childAt(const QModelIndex &parent, int row)
