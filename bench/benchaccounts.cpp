@@ -2,6 +2,7 @@
 
 #include "benchsupport.h"
 #include "connectors/care360/care360connector.h"
+#include "liveaccount.h"
 
 #include <QJsonArray>
 #include <QSet>
@@ -11,11 +12,8 @@ using namespace Docket;
 std::unique_ptr<Client> scriptixClient(const SandboxProcess &sandbox)
 {
     const QString scriptixId = QStringLiteral("scriptix");
-    Account account;
-    account.id = QStringLiteral("bench-scriptix");
-    account.service = ServiceKind::Scriptix;
-    account.name = QStringLiteral("bench");
-    account.baseUrl = sandbox.baseUrl(scriptixId);
+    Account account = live::account(QStringLiteral("bench-scriptix"), ServiceKind::Scriptix,
+                                    QStringLiteral("bench"), sandbox.baseUrl(scriptixId));
     // The sandbox's limit is lifted (--rate-limit scriptix=0), so Docket's own pacing is too:
     // with 60 a minute, 1,000 deletes take 17 minutes whoever sends them.
     account.requestsPerMinute = 0;
@@ -32,11 +30,8 @@ std::unique_ptr<Client> care360Client(const SandboxProcess &sandbox)
 {
     const QString care360Id = QStringLiteral("care360");
     const QJsonObject cv = sandbox.credentials(care360Id);
-    Account account;
-    account.id = QStringLiteral("bench-care360");
-    account.service = ServiceKind::Care360;
-    account.name = QStringLiteral("bench");
-    account.baseUrl = sandbox.baseUrl(care360Id);
+    Account account = live::account(QStringLiteral("bench-care360"), ServiceKind::Care360,
+                                    QStringLiteral("bench"), sandbox.baseUrl(care360Id));
     account.setSetting(QStringLiteral("login"), cv.value(QStringLiteral("email")).toString());
     auto client = std::make_unique<Client>();
     client->session = std::make_unique<AccountSession>(account, &client->network, &client->store);

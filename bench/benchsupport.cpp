@@ -87,22 +87,16 @@ StallMeter::StallMeter()
     m_timer.setInterval(5);
     m_timer.setTimerType(Qt::PreciseTimer);
     QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
-        const qint64 now = m_clock.elapsed();
-        m_longestMs = qMax(m_longestMs, now - m_lastTick - m_timer.interval());
-        m_lastTick = now;
-        const qint64 cpuNow = threadCpuMicroseconds();
-        m_longestBusyUs = qMax(m_longestBusyUs, cpuNow - m_lastCpuUs);
-        m_lastCpuUs = cpuNow;
+        m_wallMs.read(m_clock.elapsed(), m_timer.interval());
+        m_cpuUs.read(threadCpuMicroseconds(), 0);
     });
 }
 
 void StallMeter::start()
 {
     m_clock.start();
-    m_lastTick = 0;
-    m_longestMs = 0;
-    m_lastCpuUs = threadCpuMicroseconds();
-    m_longestBusyUs = 0;
+    m_wallMs.restart(0);
+    m_cpuUs.restart(threadCpuMicroseconds());
     m_timer.start();
 }
 

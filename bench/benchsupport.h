@@ -39,16 +39,31 @@ public:
     StallMeter();
     void start();
     void stop();
-    qint64 longestStallMs() const { return m_longestMs; }
-    qint64 longestBusyMs() const { return (m_longestBusyUs + 500) / 1000; }
+    qint64 longestStallMs() const { return m_wallMs.longest; }
+    qint64 longestBusyMs() const { return (m_cpuUs.longest + 500) / 1000; }
 
 private:
+    // The longest step between two readings of one clock, beyond what a tick allows.
+    struct LongestStep
+    {
+        qint64 last = 0;
+        qint64 longest = 0;
+        void restart(qint64 now)
+        {
+            last = now;
+            longest = 0;
+        }
+        void read(qint64 now, qint64 allowed)
+        {
+            longest = qMax(longest, now - last - allowed);
+            last = now;
+        }
+    };
+
     QTimer m_timer;
     QElapsedTimer m_clock;
-    qint64 m_lastTick = 0;
-    qint64 m_longestMs = 0;
-    qint64 m_lastCpuUs = 0;
-    qint64 m_longestBusyUs = 0;
+    LongestStep m_wallMs; // the loop did not react for this long
+    LongestStep m_cpuUs; // of which the main thread was running this long
 };
 
 // CPU time this process (all its threads) has used, in microseconds: unlike wall time, hardly

@@ -3,12 +3,12 @@
 // What the GUI suites put behind a MainWindow, wired as app/docket_main.cpp wires it: one
 // NetworkClient, an in-memory Invox index, the AccountManager that adds every account it opens
 // to the tree model, and the model itself, checked by QAbstractItemModelTester throughout. Beside
-// them, the fixtures the GUI suites derive from, and waiting for a window to be active.
+// them, the fixture the GUI suites derive from (sandboxwindowfixture.h for those on the sandbox),
+// and waiting for a window to be active.
 // Header-only: the support library does not link the widgets.
 
 #include "accountmanager.h"
 #include "accountstore.h"
-#include "applicationinfo.h"
 #include "connectors/invox/invoxindex.h"
 #include "documentfilterproxymodel.h"
 #include "documenttreemodel.h"
@@ -16,10 +16,8 @@
 #include "mainwindow.h"
 #include "networkclient.h"
 #include "retrypolicy.h"
-#include "sandboxprocess.h"
 
 #include <QAbstractItemModelTester>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -161,29 +159,4 @@ protected:
     Docket::AccountManager *m_accounts = nullptr; // m_services's
     std::unique_ptr<Docket::AccountStore> m_store;
     std::unique_ptr<Docket::MemoryCredentialStore> m_secrets;
-};
-
-// The same on the sandbox, started once for the suite and reset before each test function.
-class SandboxWindowFixture : public WindowFixture
-{
-protected:
-    explicit SandboxWindowFixture(QStringList sandboxArguments = {})
-        : m_sandbox(std::move(sandboxArguments))
-    { }
-    // For initTestCase(): the test mode's own folders, and the sandbox.
-    void startSandbox()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-    }
-    // The same, with the window's translations (English plurals: "1 item", "2 items").
-    void startSandboxTranslated()
-    {
-        QVERIFY(Docket::installTranslations());
-        startSandbox();
-    }
-    // For init(): the sandbox's data as generated, and fresh services.
-    bool resetSandboxAndServices() { return m_sandbox.reset() && createServices(); }
-
-    SandboxProcess m_sandbox;
 };
