@@ -21,13 +21,6 @@ QProcessEnvironment DocketCliSandbox::scriptixSecret() const
     return environment;
 }
 
-void DocketCliSandbox::addAccount(const QString &service, const QString &name,
-                                  const QStringList &extra)
-{
-    addCliAccount([this](const QStringList &arguments) { return run(arguments); },
-                  m_sandbox.baseUrl(service), service, name, extra);
-}
-
 QProcessEnvironment DocketCliSandbox::addInvoxAccount(const QString &name)
 {
     const QJsonObject credentials = m_sandbox.credentials(QStringLiteral("invox"));

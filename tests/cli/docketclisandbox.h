@@ -28,7 +28,11 @@ protected:
     }
     // The demo token of sbx-scriptix, as the environment variable docket-cli reads.
     QProcessEnvironment scriptixSecret() const;
-    void addAccount(const QString &service, const QString &name, const QStringList &extra = {});
+    void addAccount(const QString &service, const QString &name, const QStringList &extra = {})
+    {
+        addCliAccount([this](const QStringList &arguments) { return run(arguments); },
+                      m_sandbox.baseUrl(service), service, name, extra);
+    }
     QStringList deleted(const QString &service, const QString &kind) const
     {
         return m_sandbox.deletedIds(service, kind);

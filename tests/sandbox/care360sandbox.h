@@ -110,5 +110,11 @@ private Q_SLOTS:
     void init();
 
 protected:
+    // GET .../files/<id>/<action> ("metadata", "download") as the demo patient.
+    TestReply getFile(const QString &id, const QString &action)
+    {
+        return m_http.get(filesUrl({ id, action }), auth(m_access));
+    }
+
     QString m_access; // the demo patient's access token, fresh for every test function
 };

@@ -70,9 +70,7 @@ void TestSandboxCare360Changes::uploadAddsNewestFile()
     QVERIFY(dataOf(reply).value(QStringLiteral("caseId")).isNull());
     for (const QJsonValue &listed : listedFiles(m_access))
         QVERIFY(str(listed.toObject(), "id") != caselessId);
-    QCOMPARE(
-        m_http.get(filesUrl({ caselessId, QStringLiteral("metadata") }), auth(m_access)).status,
-        200);
+    QCOMPARE(getFile(caselessId, QStringLiteral("metadata")).status, 200);
 
     QCOMPARE(m_sandbox.count(service, QStringLiteral("files")), countBefore + 2);
     QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("file.upload")), 2);
@@ -225,7 +223,7 @@ void TestSandboxCare360Changes::deleteIsSoft()
     for (const QJsonValue &file : after)
         QVERIFY(str(file.toObject(), "id") != id);
     for (const QString &action : { QStringLiteral("metadata"), QStringLiteral("download") }) {
-        reply = m_http.get(filesUrl({ id, action }), auth(m_access));
+        reply = getFile(id, action);
         QCOMPARE(statusAndJson(reply), statusAndJson(404, fileNotFound));
     }
     reply = m_http.del(filesUrl({ id }), auth(m_access));

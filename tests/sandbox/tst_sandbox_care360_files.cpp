@@ -203,20 +203,17 @@ void TestSandboxCare360Files::metadataAndVisibility()
     QVERIFY(!files.isEmpty());
 
     // Metadata shows what the list shows.
-    for (const QJsonValue &value : files) {
-        const QJsonObject file = value.toObject();
-        const TestReply reply
-            = m_http.get(filesUrl({ str(file, "id"), QStringLiteral("metadata") }), auth(m_access));
+    for (const QJsonValue &file : files) {
+        const TestReply reply = getFile(str(file.toObject(), "id"), QStringLiteral("metadata"));
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.json().value(QStringLiteral("success")).toBool(), true);
-        QCOMPARE(dataOf(reply), file);
+        QCOMPARE(dataOf(reply), file.toObject());
     }
 
     // The file uploaded without a case is invisible in the list but readable by its uploader.
     const QJsonObject caseless = caselessFile();
     QVERIFY(!caseless.isEmpty());
-    TestReply reply
-        = m_http.get(filesUrl({ str(caseless, "id"), QStringLiteral("metadata") }), auth(m_access));
+    TestReply reply = getFile(str(caseless, "id"), QStringLiteral("metadata"));
     QCOMPARE(reply.status, 200);
     QVERIFY(dataOf(reply).value(QStringLiteral("caseId")).isNull());
 
@@ -225,12 +222,12 @@ void TestSandboxCare360Files::metadataAndVisibility()
                                QStringLiteral("11111111-2222-4333-8444-555555555555") }) {
         QVERIFY(looksLikeUuid(id));
         for (const QString &action : { QStringLiteral("metadata"), QStringLiteral("download") }) {
-            reply = m_http.get(filesUrl({ id, action }), auth(m_access));
+            reply = getFile(id, action);
             QCOMPARE(statusAndJson(reply), statusAndJson(404, fileNotFound));
         }
     }
     for (const QString &action : { QStringLiteral("metadata"), QStringLiteral("download") }) {
-        reply = m_http.get(filesUrl({ QStringLiteral("12345"), action }), auth(m_access));
+        reply = getFile(QStringLiteral("12345"), action);
         QCOMPARE(statusAndJson(reply), statusAndJson(400, validationFailed));
     }
 }
@@ -242,8 +239,7 @@ void TestSandboxCare360Files::downloadServesBytes()
 
     for (const QJsonValue &value : files) {
         const QJsonObject file = value.toObject();
-        const TestReply reply
-            = m_http.get(filesUrl({ str(file, "id"), QStringLiteral("download") }), auth(m_access));
+        const TestReply reply = getFile(str(file, "id"), QStringLiteral("download"));
         QCOMPARE(reply.status, 200);
         const QJsonObject data = dataOf(reply);
         QCOMPARE(str(data, "fileName"), str(file, "fileName"));
@@ -294,9 +290,9 @@ void TestSandboxCare360Files::hostileIdsStayInTheirRoute()
     for (const QString &id : hostile) {
         TestReply reply = m_http.del(filesUrl({ id }), auth(m_access));
         QCOMPARE(statusAndJson(reply), statusAndJson(400, validationFailed));
-        reply = m_http.get(filesUrl({ id, QStringLiteral("metadata") }), auth(m_access));
+        reply = getFile(id, QStringLiteral("metadata"));
         QCOMPARE(statusAndJson(reply), statusAndJson(400, validationFailed));
-        reply = m_http.get(filesUrl({ id, QStringLiteral("download") }), auth(m_access));
+        reply = getFile(id, QStringLiteral("download"));
         QCOMPARE(reply.status, 400);
         reply = list(m_access, encodedQuery({ { QStringLiteral("caseId"), id } }));
         QCOMPARE(reply.status, 400);

@@ -91,6 +91,17 @@ private:
     {
         return m_http.sendJson("POST", signedUrlsUrl(), body, bearer(token));
     }
+    // The upload URL of one document of `type` called `name` in `session`.
+    TestReply requestUrl(const QByteArray &token, const QString &session, const QString &type,
+                         const QString &name)
+    {
+        return requestUrls(token, documentRequest(session, { documentSpec(type, name) }));
+    }
+    // The first document an upload URL request answered with.
+    static QJsonObject firstDocument(const TestReply &created)
+    {
+        return created.json().value(QStringLiteral("documents")).toArray().at(0).toObject();
+    }
     QJsonObject summary() const { return m_sandbox.summary(service); }
     QJsonObject detailOf(const QString &documentId);
 
@@ -135,21 +146,18 @@ QJsonObject TestSandboxInvox::detailOf(const QString &documentId)
 
 void TestSandboxInvox::credentialsArePublished()
 {
-    QCOMPARE(m_credentials.value(QStringLiteral("appId")).toString(),
-             QStringLiteral("docket-demo-app"));
-    QCOMPARE(m_credentials.value(QStringLiteral("apiKey")).toString(),
-             QStringLiteral("invox-demo-key-7f3a9c"));
-    QCOMPARE(m_credentials.value(QStringLiteral("tokenPath")).toString(),
-             QStringLiteral("/v1/auth/token"));
-    QCOMPARE(m_credentials.value(QStringLiteral("apiVersion")).toString(),
-             QStringLiteral("2026-03-01"));
-    QCOMPARE(m_credentials.value(QStringLiteral("otherAppId")).toString(),
-             QStringLiteral("docket-other-app"));
-    QCOMPARE(m_credentials.value(QStringLiteral("restrictedAppId")).toString(),
-             QStringLiteral("docket-restricted-app"));
-    QVERIFY(!m_credentials.value(QStringLiteral("otherApiKey")).toString().isEmpty());
-    QVERIFY(!m_credentials.value(QStringLiteral("restrictedApiKey")).toString().isEmpty());
-    QVERIFY(!m_credentials.value(QStringLiteral("otherAppDocumentId")).toString().isEmpty());
+    const QList<QPair<QString, QString>> published = {
+        { QStringLiteral("appId"), QStringLiteral("docket-demo-app") },
+        { QStringLiteral("apiKey"), QStringLiteral("invox-demo-key-7f3a9c") },
+        { QStringLiteral("tokenPath"), QStringLiteral("/v1/auth/token") },
+        { QStringLiteral("apiVersion"), QStringLiteral("2026-03-01") },
+        { QStringLiteral("otherAppId"), QStringLiteral("docket-other-app") },
+        { QStringLiteral("restrictedAppId"), QStringLiteral("docket-restricted-app") },
+    };
+    for (const auto &[key, value] : published)
+        QCOMPARE(m_credentials.value(key).toString(), value);
+    for (const char *key : { "otherApiKey", "restrictedApiKey", "otherAppDocumentId" })
+        QVERIFY2(!m_credentials.value(QLatin1String(key)).toString().isEmpty(), key);
 
     const QJsonArray documents = m_credentials.value(QStringLiteral("documents")).toArray();
     QCOMPARE(documents.size(), 5);
@@ -256,10 +264,8 @@ void TestSandboxInvox::restrictedAppIsForbidden()
     const TestReply remove = deleteDocument(token, QStringLiteral("mock-document-id"));
     QCOMPARE(remove.status, 403);
     QVERIFY(!remove.json().value(QStringLiteral("message")).toString().isEmpty());
-    const TestReply create = requestUrls(
-        token,
-        documentRequest(QStringLiteral("s1"),
-                        { documentSpec(QStringLiteral("PDF"), QStringLiteral("a.pdf")) }));
+    const TestReply create
+        = requestUrl(token, QStringLiteral("s1"), QStringLiteral("PDF"), QStringLiteral("a.pdf"));
     QCOMPARE(create.status, 403);
     QVERIFY(!create.json().value(QStringLiteral("message")).toString().isEmpty());
     QCOMPARE(detailOf(QStringLiteral("mock-document-id")).value(QStringLiteral("deleted")),
@@ -271,24 +277,23 @@ void TestSandboxInvox::apiVersionHeaderIsChecked()
     const QUrl deleteUrl = url(QStringLiteral("/v1/delete-document"));
     const QJsonObject body { { QStringLiteral("documentId"), QStringLiteral("no-such-document") } };
     const QByteArray authorization = "Bearer " + m_token;
+    const auto withVersion = [&](const QByteArray &version) {
+        return m_http.sendJson(
+            "DELETE", deleteUrl, body,
+            { { "Authorization", authorization }, { "X-Invox-Medical-Api-Version", version } });
+    };
 
     // Absent, or any dated version seen in the docs: accepted (so the 404 of the lookup).
     QCOMPARE(
         m_http.sendJson("DELETE", deleteUrl, body, { { "Authorization", authorization } }).status,
         404);
     for (const QByteArray &version :
-         { QByteArray("2025-10-01"), QByteArray("2025-11-01"), QByteArray("2026-03-01") }) {
-        const TestReply reply = m_http.sendJson(
-            "DELETE", deleteUrl, body,
-            { { "Authorization", authorization }, { "X-Invox-Medical-Api-Version", version } });
-        QCOMPARE(reply.status, 404);
-    }
+         { QByteArray("2025-10-01"), QByteArray("2025-11-01"), QByteArray("2026-03-01") })
+        QCOMPARE(withVersion(version).status, 404);
 
     for (const QByteArray &version :
          { QByteArray("2024-01-01"), QByteArray("latest"), QByteArray("") }) {
-        const TestReply reply = m_http.sendJson(
-            "DELETE", deleteUrl, body,
-            { { "Authorization", authorization }, { "X-Invox-Medical-Api-Version", version } });
+        const TestReply reply = withVersion(version);
         QCOMPARE(reply.status, 400);
         QCOMPARE(reply.json().value(QStringLiteral("errorType")).toString(),
                  QStringLiteral("invalidApiVersionForEndpoint"));
@@ -482,13 +487,10 @@ void TestSandboxInvox::uploadFlow()
 
 void TestSandboxInvox::uploadIsChecked()
 {
-    const TestReply created = requestUrls(
-        m_token,
-        documentRequest(QStringLiteral("s2"),
-                        { documentSpec(QStringLiteral("PDF"), QStringLiteral("a.pdf")) }));
+    const TestReply created
+        = requestUrl(m_token, QStringLiteral("s2"), QStringLiteral("PDF"), QStringLiteral("a.pdf"));
     QCOMPARE(created.status, 200);
-    const QJsonObject document
-        = created.json().value(QStringLiteral("documents")).toArray().first().toObject();
+    const QJsonObject document = firstDocument(created);
     const QUrl signedUrl(document.value(QStringLiteral("signedUrl")).toString());
     const QString id = document.value(QStringLiteral("documentId")).toString();
 
@@ -579,18 +581,10 @@ void TestSandboxInvox::deleteErrors()
 
 void TestSandboxInvox::documentNeverUploadedCanBeDeleted()
 {
-    const TestReply created = requestUrls(
-        m_token,
-        documentRequest(QStringLiteral("s3"),
-                        { documentSpec(QStringLiteral("TXT"), QStringLiteral("n.txt")) }));
+    const TestReply created
+        = requestUrl(m_token, QStringLiteral("s3"), QStringLiteral("TXT"), QStringLiteral("n.txt"));
     QCOMPARE(created.status, 200);
-    const QString id = created.json()
-                           .value(QStringLiteral("documents"))
-                           .toArray()
-                           .first()
-                           .toObject()
-                           .value(QStringLiteral("documentId"))
-                           .toString();
+    const QString id = firstDocument(created).value(QStringLiteral("documentId")).toString();
     QCOMPARE(deleteDocument(m_token, id).status, 200);
     const QJsonObject detail = detailOf(id);
     QCOMPARE(detail.value(QStringLiteral("uploaded")), QJsonValue(false));

@@ -9,11 +9,6 @@
 
 using namespace Docket;
 
-void AccountDialogFixture::initTestCase()
-{
-    startSandbox();
-}
-
 void AccountDialogFixture::cleanup()
 {
     delete m_dialog.data();
@@ -32,27 +27,30 @@ AccountDialog *AccountDialogFixture::openDialog(CredentialStore *credentials, QW
 void AccountDialogFixture::fillScriptix(AccountDialog *dialog, const QString &token,
                                         const QUrl &url)
 {
-    dialog->setService(ServiceKind::Scriptix);
-    QTest::keyClicks(child<QLineEdit>(dialog, "nameEdit"), QStringLiteral("Clinic"));
-    auto *preset = child<QComboBox>(dialog, "scriptixPresetCombo");
-    preset->setCurrentIndex(preset->findData(QString()));
-    QTest::keyClicks(
-        child<QLineEdit>(dialog, "scriptixUrlEdit"),
-        (url.isEmpty() ? m_sandbox.baseUrl(QStringLiteral("scriptix")) : url).toString());
-    QTest::keyClicks(child<QLineEdit>(dialog, "scriptixTokenEdit"), token);
+    fillForm(dialog, ServiceKind::Scriptix, QStringLiteral("Clinic"), "scriptixPresetCombo",
+             "scriptixUrlEdit", url.isEmpty() ? m_sandbox.baseUrl(QStringLiteral("scriptix")) : url,
+             { { "scriptixTokenEdit", token } });
 }
 
 void AccountDialogFixture::fillCare360(AccountDialog *dialog, const QString &tenantKey,
                                        const QString &login)
 {
-    dialog->setService(ServiceKind::Care360);
-    QTest::keyClicks(child<QLineEdit>(dialog, "nameEdit"), QStringLiteral("Portal"));
-    auto *environment = child<QComboBox>(dialog, "care360EnvironmentCombo");
-    environment->setCurrentIndex(environment->findData(QString()));
-    QTest::keyClicks(child<QLineEdit>(dialog, "care360UrlEdit"),
-                     m_sandbox.baseUrl(QStringLiteral("care360")).toString());
-    QTest::keyClicks(child<QLineEdit>(dialog, "care360TenantKeyEdit"), tenantKey);
-    QTest::keyClicks(child<QLineEdit>(dialog, "care360LoginEdit"), login);
+    fillForm(dialog, ServiceKind::Care360, QStringLiteral("Portal"), "care360EnvironmentCombo",
+             "care360UrlEdit", m_sandbox.baseUrl(QStringLiteral("care360")),
+             { { "care360TenantKeyEdit", tenantKey }, { "care360LoginEdit", login } });
+}
+
+void AccountDialogFixture::fillForm(AccountDialog *dialog, ServiceKind service, const QString &name,
+                                    const char *addressCombo, const char *urlEdit, const QUrl &url,
+                                    const QList<QPair<const char *, QString>> &fields)
+{
+    dialog->setService(service);
+    QTest::keyClicks(child<QLineEdit>(dialog, "nameEdit"), name);
+    auto *address = child<QComboBox>(dialog, addressCombo);
+    address->setCurrentIndex(address->findData(QString()));
+    QTest::keyClicks(child<QLineEdit>(dialog, urlEdit), url.toString());
+    for (const auto &[edit, text] : fields)
+        QTest::keyClicks(child<QLineEdit>(dialog, edit), text);
 }
 
 void AccountDialogFixture::waitIdle(AccountDialog *dialog)
@@ -157,6 +155,19 @@ QMessageBox *AccountDialogFixture::askToRemoveFirstAccount(AccountsDialog *accou
         }))
         return nullptr;
     return confirm;
+}
+
+QString AccountDialogFixture::removeFirstAccount(AccountsDialog *accounts)
+{
+    QSignalSpy removed(accounts, &AccountsDialog::accountRemoved);
+    QMessageBox *confirm = askToRemoveFirstAccount(accounts);
+    if (!confirm)
+        return {};
+    QTest::mouseClick(confirm->findChild<QPushButton *>(QStringLiteral("confirmRemoveButton")),
+                      Qt::LeftButton);
+    if (!QTest::qWaitFor([&] { return removed.count() == 1; }, 15000))
+        return {};
+    return removed.first().first().toString();
 }
 
 QByteArray AccountDialogFixture::fileText(const QString &path)

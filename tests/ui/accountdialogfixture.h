@@ -7,8 +7,8 @@
 
 #include "accountdialog.h"
 #include "accountsdialog.h"
+#include "sandboxwindowfixture.h"
 #include "screenshot.h"
-#include "windowservices.h"
 
 #include <QMessageBox>
 #include <QPointer>
@@ -23,8 +23,6 @@ class AccountDialogFixture : public SandboxWindowFixture
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase();
-    void init() { QVERIFY(resetSandboxAndServices()); }
     void cleanup();
 
 protected:
@@ -35,6 +33,11 @@ protected:
     void fillScriptix(AccountDialog *dialog, const QString &token, const QUrl &url = {});
     // "Portal" on the sandbox's Care360 (the custom environment) with `tenantKey` and `login`.
     void fillCare360(AccountDialog *dialog, const QString &tenantKey, const QString &login);
+    // Chooses `service`, types `name`, picks the custom address in `addressCombo` and types `url`
+    // into `urlEdit`, then each text of `fields` into the edit it names.
+    static void fillForm(AccountDialog *dialog, Docket::ServiceKind service, const QString &name,
+                         const char *addressCombo, const char *urlEdit, const QUrl &url,
+                         const QList<QPair<const char *, QString>> &fields);
     // Clicks Sign in and waits, 15 s at most, until the dialog accepted; false when it did not.
     bool signIn(AccountDialog *dialog);
     void waitIdle(AccountDialog *dialog);
@@ -48,6 +51,8 @@ protected:
     std::unique_ptr<AccountsDialog> openAccounts(Docket::CredentialStore *credentials = nullptr);
     // Selects the first account in `accounts`, clicks Remove… and waits for the confirmation.
     QMessageBox *askToRemoveFirstAccount(AccountsDialog *accounts);
+    // The same, confirmed: the id `accounts` says it removed (15 s at most), or empty.
+    QString removeFirstAccount(AccountsDialog *accounts);
     AccountDialog *editFirstAccount(AccountsDialog *accounts);
     // Adds "Clinic" (addScriptixAccount()), opens the Accounts list into *accounts and Edit… on
     // the account: its edit dialog, active, with the account's id in *id; null when a step failed.

@@ -17,9 +17,9 @@
 #include "interruptedbatchdialog.h"
 #include "mainwindow.h"
 #include "sandboxprocess.h"
+#include "sandboxwindowfixture.h"
 #include "screenshot.h"
 #include "testhttp.h"
-#include "windowservices.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -31,7 +31,6 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -50,7 +49,6 @@ public:
 
 private Q_SLOTS:
     void initTestCase();
-    void init();
     void cleanup();
 
     void progressThenSummaryWithReasonsThenRetry();
@@ -76,18 +74,12 @@ private:
 
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<DeletionQueue> m_queue;
-    std::unique_ptr<MainWindow> m_window;
 };
 
 void TestBulkDelete::initTestCase()
 {
     // As the window runs.
     startSandboxTranslated();
-}
-
-void TestBulkDelete::init()
-{
-    QVERIFY(resetSandboxAndServices());
 }
 
 // As docket_main.cpp wires it: the trail, the queue over the account manager, the window.

@@ -14,14 +14,13 @@
 #include "mainwindow.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
+#include "sandboxwindowfixture.h"
 #include "screenshot.h"
-#include "windowservices.h"
 
 #include <QDir>
 #include <QDockWidget>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QStandardPaths>
 #include <QTest>
 #include <QTextBrowser>
 
@@ -127,9 +126,7 @@ class TestDetailsPane : public SandboxWindowFixture
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase();
     void init();
-    void cleanup();
 
     void paneIsBesideTheTreeAndReachable();
     void accountRowShowsTheAccount();
@@ -149,14 +146,7 @@ private:
     QString paneText() const { return m_window->detailsPane()->browser()->toPlainText(); }
     QStringList segmentTexts(const QModelIndex &document);
     void screenshot(QWidget *widget, const QString &name);
-
-    std::unique_ptr<MainWindow> m_window;
 };
-
-void TestDetailsPane::initTestCase()
-{
-    startSandbox();
-}
 
 void TestDetailsPane::init()
 {
@@ -167,12 +157,6 @@ void TestDetailsPane::init()
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_accounts->openSandboxAccounts(m_sandbox.addresses());
     QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(), 4, 20000);
-}
-
-void TestDetailsPane::cleanup()
-{
-    m_window.reset();
-    releaseServices();
 }
 
 QModelIndex TestDetailsPane::childAt(const QModelIndex &parent, int row)

@@ -11,8 +11,8 @@
 #include "emptystatewidget.h"
 #include "mainwindow.h"
 #include "sandboxprocess.h"
+#include "sandboxwindowfixture.h"
 #include "screenshot.h"
-#include "windowservices.h"
 
 #include <QAccessible>
 #include <QDir>
@@ -21,7 +21,6 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QPushButton>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTest>
 #include <QToolButton>
@@ -35,7 +34,6 @@ class TestMainWindow : public SandboxWindowFixture
 private Q_SLOTS:
     void initTestCase();
     void init();
-    void cleanup();
 
     void emptyWindowSaysWhatToDo();
     void menusHaveMnemonicsAndShortcuts();
@@ -56,8 +54,6 @@ private:
     ConfirmDeleteDialog *pressDeleteOn(const QModelIndex &sourceIndex);
     QStringList deleted(const QString &service, const QString &kind) const;
     void screenshot(QWidget *widget, const QString &name);
-
-    std::unique_ptr<MainWindow> m_window;
 };
 
 void TestMainWindow::initTestCase()
@@ -75,12 +71,6 @@ void TestMainWindow::init()
     m_window->resize(1100, 680);
     m_window->show();
     QVERIFY(waitActive(m_window.get()));
-}
-
-void TestMainWindow::cleanup()
-{
-    m_window.reset();
-    releaseServices();
 }
 
 QModelIndex TestMainWindow::firstChild(const QModelIndex &parent)
