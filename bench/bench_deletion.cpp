@@ -8,31 +8,21 @@
 // emptier or its journal longer than another; each phase deletes its own slice of the items all
 // the same, so that a delete that silently did nothing could not pass for one that worked.
 
-#include "accountsession.h"
 #include "auditlog.h"
+#include "benchaccounts.h"
 #include "benchsupport.h"
-#include "connector.h"
-#include "connectors/care360/care360connector.h"
-#include "credentialstore.h"
 #include "deletionqueue.h"
-#include "networkclient.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QNetworkReply>
-#include <QSet>
+#include <QProcess>
 #include <QTemporaryDir>
 
 #include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>
-#include <sys/resource.h>
-#include <time.h>
 
 using namespace Docket;
 
@@ -41,193 +31,13 @@ namespace {
 const QString scriptixId = QStringLiteral("scriptix");
 const QString care360Id = QStringLiteral("care360");
 
-// CPU time this process (all its threads) has used, in microseconds: unlike wall time, hardly
-// changed by whatever else the machine is running.
-qint64 cpuMicroseconds()
-{
-    struct rusage usage
-    {
-    };
-    getrusage(RUSAGE_SELF, &usage);
-    return qint64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000 + usage.ru_utime.tv_usec
-        + usage.ru_stime.tv_usec;
-}
-
-// Alongside StallMeter: the most CPU time the main thread spent between two ticks of a 5 ms
-// timer: how much of a stall was Docket's code running. The rest of a gap the thread waited: for
-// a core on a machine busy with other work, or in a blocking call (a disk sync, say).
-class BusyMeter : public QObject
-{
-public:
-    BusyMeter()
-    {
-        m_timer.setInterval(5);
-        m_timer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
-            const qint64 now = threadCpuMicroseconds();
-            m_longestUs = qMax(m_longestUs, now - m_last);
-            m_last = now;
-        });
-    }
-    void start()
-    {
-        m_last = threadCpuMicroseconds();
-        m_longestUs = 0;
-        m_timer.start();
-    }
-    void stop() { m_timer.stop(); }
-    qint64 longestMs() const { return (m_longestUs + 500) / 1000; }
-
-private:
-    static qint64 threadCpuMicroseconds()
-    {
-        timespec now {};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-        return qint64(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
-    }
-
-    QTimer m_timer;
-    qint64 m_last = 0;
-    qint64 m_longestUs = 0;
-};
-
-// The sandbox's control API, answered synchronously (never while something is being timed).
-class Control
-{
-public:
-    explicit Control(QUrl base)
-        : m_base(std::move(base))
-    { }
-
-    QJsonObject get(const QString &path) { return call("GET", path); }
-    bool reset() { return !call("POST", QStringLiteral("/reset")).isEmpty(); }
-
-    // The ids of `kind` ("documents", "files") the sandbox recorded as deleted since the reset.
-    QSet<QString> deleted(const QString &service, const QString &kind)
-    {
-        QSet<QString> ids;
-        const QJsonArray array = get(QStringLiteral("/state"))
-                                     .value(QStringLiteral("services"))
-                                     .toObject()
-                                     .value(service)
-                                     .toObject()
-                                     .value(QStringLiteral("deleted"))
-                                     .toObject()
-                                     .value(kind)
-                                     .toArray();
-        for (const QJsonValue &id : array)
-            ids.insert(id.toString());
-        return ids;
-    }
-
-private:
-    QJsonObject call(const QByteArray &method, const QString &path)
-    {
-        QNetworkRequest request(QUrl(m_base.toString() + path));
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/json"));
-        QNetworkReply *reply = method == "POST" ? m_manager.post(request, QByteArrayLiteral("{}"))
-                                                : m_manager.get(request);
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        const QByteArray body = reply->readAll();
-        const bool ok = reply->error() == QNetworkReply::NoError;
-        reply->deleteLater();
-        const QJsonObject object = QJsonDocument::fromJson(body).object();
-        // Some control answers are empty objects: say "ok" with a key.
-        return ok ? (object.isEmpty() ? QJsonObject { { QStringLiteral("ok"), true } } : object)
-                  : QJsonObject();
-    }
-
-    QUrl m_base;
-    QNetworkAccessManager m_manager;
-};
-
-// One item to delete: its ref for Docket, its URL for the baselines.
-struct Target
-{
-    NodeRef ref;
-    QString name;
-    QString parentName;
-    QString url;
-};
-
-// An account as the app builds it: its own network client, credential store, session and the
-// connector createConnector() makes for it.
-struct Client
-{
-    NetworkClient network;
-    MemoryCredentialStore store;
-    std::unique_ptr<AccountSession> session;
-    std::unique_ptr<Connector> connector;
-};
-
-std::unique_ptr<Client> scriptixClient(const BenchSandbox &sandbox)
-{
-    Account account;
-    account.id = QStringLiteral("bench-scriptix");
-    account.service = ServiceKind::Scriptix;
-    account.name = QStringLiteral("bench");
-    account.baseUrl = sandbox.baseUrl(scriptixId);
-    // The sandbox's limit is lifted (--rate-limit scriptix=0), so Docket's own pacing is too:
-    // with 60 a minute, 1,000 deletes take 17 minutes whoever sends them.
-    account.requestsPerMinute = 0;
-    auto client = std::make_unique<Client>();
-    client->session = std::make_unique<AccountSession>(account, &client->network, &client->store);
-    client->connector = createConnector(client->session.get(), nullptr);
-    client->session->setSecret(
-        Secret::token, sandbox.credentials(scriptixId).value(QStringLiteral("token")).toString());
-    client->session->markSignedIn();
-    return client;
-}
-
-// Signed in with the demo code flow (send-otp, verify-otp), as the window does. After a reset the
-// sandbox has forgotten every token it issued, so each phase signs in afresh. Null on failure.
-std::unique_ptr<Client> care360Client(const BenchSandbox &sandbox)
-{
-    const QJsonObject cv = sandbox.credentials(care360Id);
-    Account account;
-    account.id = QStringLiteral("bench-care360");
-    account.service = ServiceKind::Care360;
-    account.name = QStringLiteral("bench");
-    account.baseUrl = sandbox.baseUrl(care360Id);
-    account.setSetting(QStringLiteral("login"), cv.value(QStringLiteral("email")).toString());
-    auto client = std::make_unique<Client>();
-    client->session = std::make_unique<AccountSession>(account, &client->network, &client->store);
-    bool stored = false;
-    client->session->storeSecret(Secret::tenantKey,
-                                 cv.value(QStringLiteral("tenantKey")).toString(),
-                                 client->session.get(), [&](const QString &) { stored = true; });
-    runUntil([&] { return stored; });
-    client->connector = createConnector(client->session.get(), nullptr);
-    auto *care360 = static_cast<Care360Connector *>(client->connector.get());
-    bool done = false;
-    bool failed = false;
-    QObject::connect(
-        care360->requestCode(), &ConnectorJob::finished, care360, [&](ConnectorJob *code) {
-            if (code->failed()) {
-                failed = done = true;
-                return;
-            }
-            QObject::connect(care360->verifyCode(cv.value(QStringLiteral("otpCode")).toString()),
-                             &ConnectorJob::finished, care360, [&](ConnectorJob *verify) {
-                                 failed = verify->failed();
-                                 done = true;
-                             });
-        });
-    if (!runUntil([&] { return done; }, 30000) || failed)
-        return nullptr;
-    return client;
-}
-
 // What a phase did.
 struct Timing
 {
     qint64 ms = -1; // -1: failed
     qint64 stallMs = -1; // Docket only
     qint64 cpuUs = -1; // Docket only: this process's CPU time
-    qint64 busyMs = -1; // Docket only: see BusyMeter
+    qint64 busyMs = -1; // Docket only: see StallMeter::longestBusyMs()
     double perSecond(int items) const { return ms > 0 ? items * 1000.0 / double(ms) : 0; }
 };
 
@@ -266,9 +76,7 @@ Timing deleteWithDocket(Client *client, const QList<Target> &targets, ServiceKin
         finished = true;
     });
     StallMeter stalls;
-    BusyMeter busy;
     stalls.start();
-    busy.start();
     const qint64 cpuBefore = cpuMicroseconds();
     clock.start();
     if (!queue.submit(items, problem)) {
@@ -280,10 +88,9 @@ Timing deleteWithDocket(Client *client, const QList<Target> &targets, ServiceKin
         return {};
     }
     stalls.stop();
-    busy.stop();
     timing.cpuUs = cpuMicroseconds() - cpuBefore;
     timing.stallMs = stalls.longestStallMs();
-    timing.busyMs = busy.longestMs();
+    timing.busyMs = stalls.longestBusyMs();
     int notDeleted = 0;
     for (const DeletionItem &item : queue.items()) {
         if (item.state != DeletionState::Deleted) {
@@ -401,24 +208,6 @@ Timing deleteWithCurl(const QList<Target> &targets, const QStringList &headers, 
     return timing;
 }
 
-// The sandbox must have recorded exactly these items as deleted since the last reset.
-bool sandboxAgrees(Control &control, const QString &service, const QString &kind,
-                   const QList<Target> &targets, QString *problem)
-{
-    QSet<QString> expected;
-    for (const Target &target : targets)
-        expected.insert(target.ref.id());
-    const QSet<QString> deleted = control.deleted(service, kind);
-    if (deleted == expected)
-        return true;
-    *problem = QStringLiteral("the sandbox recorded %1 %2 deleted, %3 expected (%4 missing)")
-                   .arg(deleted.size())
-                   .arg(kind)
-                   .arg(expected.size())
-                   .arg((expected - deleted).size());
-    return false;
-}
-
 // One service's figures over all runs.
 struct Figures
 {
@@ -530,60 +319,19 @@ int main(int argc, char *argv[])
     const bool baselines = !parser.isSet(docketOnlyOption);
 
     // Care360 gets scale/2 files, all the demo patient's: three slices of `count` need 6 x count.
-    BenchSandbox sandbox;
-    QString problem;
-    if (!sandbox.start(6 * count, &problem)) {
-        std::fprintf(stderr, "%s\n", qPrintable(problem));
+    SandboxProcess sandbox(benchSandboxArguments(6 * count));
+    if (!sandbox.start(benchSandboxStartMs)) {
+        std::fprintf(stderr, "%s\n", qPrintable(sandbox.errorString()));
         return 1;
     }
-    Control control(sandbox.controlUrl());
     QTemporaryDir dir;
+    QString problem;
 
     // What to delete, from the sandbox's own view (same seed, so the same after every reset).
     const QString token = sandbox.credentials(scriptixId).value(QStringLiteral("token")).toString();
-    const QUrl scriptixBase = sandbox.baseUrl(scriptixId);
-    QList<Target> documents;
-    for (const QJsonValue &value : control.get(QStringLiteral("/state/scriptix"))
-                                       .value(QStringLiteral("documents"))
-                                       .toArray()) {
-        const QJsonObject document = value.toObject();
-        if (document.value(QStringLiteral("owner")).toString() != token
-            || document.value(QStringLiteral("deleted")).toBool())
-            continue;
-        const QString session = document.value(QStringLiteral("session_id")).toString();
-        const QString id = document.value(QStringLiteral("id")).toString();
-        documents.append(
-            { NodeRef { NodeKind::ScriptixDocument, { session, id } },
-              document.value(QStringLiteral("name")).toString(),
-              document.value(QStringLiteral("filename")).toString(),
-              urlWithSegments(scriptixBase,
-                              { QStringLiteral("speech-to-text"), QStringLiteral("session"),
-                                session, QStringLiteral("document"), id })
-                  .toString() });
-    }
     const QJsonObject cv = sandbox.credentials(care360Id);
-    const QUrl care360Base = sandbox.baseUrl(care360Id);
-    QList<Target> files;
-    for (const QJsonValue &value :
-         control.get(QStringLiteral("/state/care360")).value(QStringLiteral("files")).toArray()) {
-        const QJsonObject file = value.toObject();
-        // Only what the patient uploaded, in one of their cases: anything else is a 404 to them.
-        if (file.value(QStringLiteral("tenantKey")) != cv.value(QStringLiteral("tenantKey"))
-            || file.value(QStringLiteral("uploadedBy")).toObject().value(QStringLiteral("id"))
-                != cv.value(QStringLiteral("patientId"))
-            || file.value(QStringLiteral("caseId")).toString().isEmpty()
-            || file.value(QStringLiteral("deleted")).toBool())
-            continue;
-        const QString id = file.value(QStringLiteral("id")).toString();
-        files.append({ NodeRef { NodeKind::Care360File,
-                                 { file.value(QStringLiteral("caseId")).toString(), id } },
-                       file.value(QStringLiteral("fileName")).toString(), QString(),
-                       urlWithSegments(care360Base,
-                                       { QStringLiteral("api"), QStringLiteral("v1"),
-                                         QStringLiteral("users"), QStringLiteral("me"),
-                                         QStringLiteral("files"), id })
-                           .toString() });
-    }
+    const QList<Target> documents = scriptixDocuments(sandbox);
+    const QList<Target> files = care360Files(sandbox);
     if (documents.size() < 3 * count || files.size() < 3 * count) {
         std::fprintf(stderr, "the sandbox holds %lld documents and %lld files; %d of each needed\n",
                      static_cast<long long>(documents.size()), static_cast<long long>(files.size()),
@@ -661,7 +409,7 @@ int main(int argc, char *argv[])
                                     QStringLiteral("curl") }
                           .at(phase)
                     + QStringLiteral(", ") + plan.service;
-                if (!control.reset())
+                if (!sandbox.reset())
                     return fail(what, QStringLiteral("POST /reset failed"));
                 auto client = plan.client();
                 if (!client)
@@ -680,7 +428,7 @@ int main(int argc, char *argv[])
                     timing = deleteWithCurl(slice, plan.curlHeaders(client.get()), dir, &problem);
                 }
                 if (timing.ms < 0
-                    || !sandboxAgrees(control, plan.service, plan.kind, slice, &problem))
+                    || !sandboxAgrees(sandbox, plan.service, plan.kind, slice, &problem))
                     return fail(what, problem);
                 QList<qint64> &times = phase == 0 ? plan.figures.docketMs
                     : phase == 1                  ? plan.figures.pythonMs

@@ -4,6 +4,7 @@
 // no stall above 50 ms.
 
 #include "accountsession.h"
+#include "benchaccounts.h"
 #include "benchsupport.h"
 #include "connector.h"
 #include "connectors/care360/care360connector.h"
@@ -211,10 +212,9 @@ int main(int argc, char *argv[])
     const int fileCount = parser.value(files).toInt();
     const int runCount = qMax(1, parser.value(runs).toInt());
 
-    BenchSandbox sandbox;
-    QString error;
-    if (!sandbox.start(qMax(sessionCount, fileCount * 2), &error)) {
-        std::fprintf(stderr, "%s\n", qPrintable(error));
+    SandboxProcess sandbox(benchSandboxArguments(qMax(sessionCount, fileCount * 2)));
+    if (!sandbox.start(benchSandboxStartMs)) {
+        std::fprintf(stderr, "%s\n", qPrintable(sandbox.errorString()));
         return 1;
     }
     NetworkClient network;
@@ -274,17 +274,9 @@ int main(int argc, char *argv[])
     auto *care360Typed = static_cast<Care360Connector *>(care360Connector.get());
     if (parser.isSet(caseLists))
         care360Typed->setKnownFilesLifetime(0);
-    bool signedIn = false;
-    QObject::connect(care360Typed->requestCode(), &ConnectorJob::finished, &app, [&] {
-        QObject::connect(care360Typed->verifyCode(cv.value(QStringLiteral("otpCode")).toString()),
-                         &ConnectorJob::finished, &app, [&](ConnectorJob *job) {
-                             if (job->failed())
-                                 std::fprintf(stderr, "Care360 sign-in failed: %s\n",
-                                              qPrintable(job->error().userMessage));
-                             signedIn = true;
-                         });
-    });
-    runUntil([&] { return signedIn; });
+    QString problem;
+    if (!signInWithCode(care360Typed, cv.value(QStringLiteral("otpCode")).toString(), &problem))
+        std::fprintf(stderr, "Care360 sign-in failed: %s\n", qPrintable(problem));
     Figures care360Figures;
     QStringList casePages { urlWithSegments(care360.baseUrl,
                                             { QStringLiteral("api"), QStringLiteral("v1"),

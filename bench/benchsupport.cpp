@@ -1,15 +1,16 @@
 #include "benchsupport.h"
 
 #include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QFile>
-#include <QJsonDocument>
 #include <QNetworkReply>
-#include <QThread>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QUrl>
 
 #include <algorithm>
+#include <sys/resource.h>
+#include <time.h>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -27,6 +28,13 @@ qint64 statusField(const QByteArray &name)
             return line.mid(name.size()).trimmed().split(' ').value(0).toLongLong() * 1024;
     }
     return 0;
+}
+
+qint64 threadCpuMicroseconds()
+{
+    timespec now {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return qint64(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
 }
 
 } // namespace
@@ -79,17 +87,16 @@ StallMeter::StallMeter()
     m_timer.setInterval(5);
     m_timer.setTimerType(Qt::PreciseTimer);
     QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
-        const qint64 now = m_clock.elapsed();
-        m_longestMs = qMax(m_longestMs, now - m_lastTick - m_timer.interval());
-        m_lastTick = now;
+        m_wallMs.read(m_clock.elapsed(), m_timer.interval());
+        m_cpuUs.read(threadCpuMicroseconds(), 0);
     });
 }
 
 void StallMeter::start()
 {
     m_clock.start();
-    m_lastTick = 0;
-    m_longestMs = 0;
+    m_wallMs.restart(0);
+    m_cpuUs.restart(threadCpuMicroseconds());
     m_timer.start();
 }
 
@@ -98,56 +105,20 @@ void StallMeter::stop()
     m_timer.stop();
 }
 
-bool BenchSandbox::start(int scale, QString *error)
+qint64 cpuMicroseconds()
 {
-    const QString addresses = m_dir.filePath(QStringLiteral("addresses.json"));
-    m_process.start(QStringLiteral(DOCKET_SANDBOX_PATH),
-                    { QStringLiteral("--quiet"), QStringLiteral("--scale"), QString::number(scale),
-                      QStringLiteral("--rate-limit"), QStringLiteral("scriptix=0"),
-                      QStringLiteral("--addresses-file"), addresses });
-    QDeadlineTimer deadline(120000);
-    while (!QFile::exists(addresses)) {
-        if (m_process.state() == QProcess::NotRunning || deadline.hasExpired()) {
-            *error = QStringLiteral("docket-sandbox did not start");
-            return false;
-        }
-        QThread::msleep(20); // before the benchmark starts: nothing else runs yet
-    }
-    QFile file(addresses);
-    file.open(QIODevice::ReadOnly);
-    m_addresses = QJsonDocument::fromJson(file.readAll()).object();
-    return true;
+    struct rusage usage
+    {
+    };
+    getrusage(RUSAGE_SELF, &usage);
+    return qint64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000 + usage.ru_utime.tv_usec
+        + usage.ru_stime.tv_usec;
 }
 
-BenchSandbox::~BenchSandbox()
+QStringList benchSandboxArguments(int scale)
 {
-    m_process.terminate();
-    m_process.waitForFinished(5000);
-}
-
-QUrl BenchSandbox::baseUrl(const QString &service) const
-{
-    return QUrl(m_addresses.value(QStringLiteral("services"))
-                    .toObject()
-                    .value(service)
-                    .toObject()
-                    .value(QStringLiteral("baseUrl"))
-                    .toString());
-}
-
-QJsonObject BenchSandbox::credentials(const QString &service) const
-{
-    return m_addresses.value(QStringLiteral("services"))
-        .toObject()
-        .value(service)
-        .toObject()
-        .value(QStringLiteral("credentials"))
-        .toObject();
-}
-
-QUrl BenchSandbox::controlUrl() const
-{
-    return QUrl(m_addresses.value(QStringLiteral("control")).toString());
+    return { QStringLiteral("--quiet"), QStringLiteral("--scale"), QString::number(scale),
+             QStringLiteral("--rate-limit"), QStringLiteral("scriptix=0") };
 }
 
 qint64 timeCurl(const QStringList &urls, const QStringList &headers, int parallel)

@@ -4,13 +4,13 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QObject>
-#include <QProcess>
-#include <QTemporaryDir>
+#include <QStringList>
 #include <QTimer>
 
 #include <functional>
 
-// What the benchmarks share: the sandbox process, memory readings and an event-loop stall meter.
+// What the benchmarks share: the sandbox's arguments, memory and CPU readings, and meters of the
+// event loop's stalls.
 
 // Runs the event loop until `done` is true or `timeoutMs` passed (the benchmark's own top level:
 // nothing else to serve); returns `done()`.
@@ -30,38 +30,51 @@ qint64 peakResidentBytes();
 qint64 heapInUseBytes();
 
 // Measures the longest gap between ticks of a 5 ms timer while the loop runs: how long the event
-// loop was unable to react.
+// loop was unable to react. Beside it, the most CPU time the main thread spent between two ticks:
+// how much of a stall was Docket's code running. The rest of a gap the thread waited: for a core
+// on a machine busy with other work, or in a blocking call (a disk sync, say).
 class StallMeter : public QObject
 {
 public:
     StallMeter();
     void start();
     void stop();
-    qint64 longestStallMs() const { return m_longestMs; }
+    qint64 longestStallMs() const { return m_wallMs.longest; }
+    qint64 longestBusyMs() const { return (m_cpuUs.longest + 500) / 1000; }
 
 private:
+    // The longest step between two readings of one clock, beyond what a tick allows.
+    struct LongestStep
+    {
+        qint64 last = 0;
+        qint64 longest = 0;
+        void restart(qint64 now)
+        {
+            last = now;
+            longest = 0;
+        }
+        void read(qint64 now, qint64 allowed)
+        {
+            longest = qMax(longest, now - last - allowed);
+            last = now;
+        }
+    };
+
     QTimer m_timer;
     QElapsedTimer m_clock;
-    qint64 m_lastTick = 0;
-    qint64 m_longestMs = 0;
+    LongestStep m_wallMs; // the loop did not react for this long
+    LongestStep m_cpuUs; // of which the main thread was running this long
 };
 
-// docket-sandbox with --scale, started and stopped by the benchmark.
-class BenchSandbox
-{
-public:
-    bool start(int scale, QString *error);
-    ~BenchSandbox();
-    QUrl baseUrl(const QString &service) const;
-    QJsonObject credentials(const QString &service) const;
-    // The control API (POST /reset, GET /state, ...), for checking what the service holds.
-    QUrl controlUrl() const;
+// CPU time this process (all its threads) has used, in microseconds: unlike wall time, hardly
+// changed by whatever else the machine is running.
+qint64 cpuMicroseconds();
 
-private:
-    QProcess m_process;
-    QTemporaryDir m_dir;
-    QJsonObject m_addresses;
-};
+// docket-sandbox's arguments for a benchmark: `scale` items and no rate limit, quietly. It is
+// started and asked (reset, state) with the test suites' SandboxProcess (tests/support).
+QStringList benchSandboxArguments(int scale);
+// How long a benchmark waits for a large --scale to be generated and served.
+constexpr int benchSandboxStartMs = 120000;
 
 // Runs curl over `urls` with `headers`, `parallel` at a time, bodies discarded; returns wall
 // milliseconds, or -1 if curl failed.

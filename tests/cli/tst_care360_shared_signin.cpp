@@ -53,14 +53,7 @@ private Q_SLOTS:
 
 private:
     QProcess *startCli(const QStringList &arguments);
-    QJsonObject summary() const
-    {
-        return m_sandbox.state()
-            .value(QStringLiteral("services"))
-            .toObject()
-            .value(kService)
-            .toObject();
-    }
+    QJsonObject summary() const { return m_sandbox.summary(kService); }
     int refreshes() const
     {
         return m_sandbox.requestCount(kService, QStringLiteral("auth.refresh-token"));

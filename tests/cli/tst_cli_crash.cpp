@@ -44,6 +44,13 @@ private:
     QProcessEnvironment environment() const;
     CliRun run(const QStringList &arguments);
     QStringList deletedSessions() const;
+    // The first `count` sessions of the demo token not deleted yet, and their paths in docket-cli.
+    QStringList demoSessionIds(int count) const;
+    static QStringList pathsOf(const QStringList &ids);
+    // Every answer to a session delete `ms` late (the delete itself happens at once).
+    bool delayDeletes(int ms) const;
+    // Starts docket-cli ARGUMENTS in `process`, as run() would but without waiting.
+    void startCli(QProcess &process, const QStringList &arguments) const;
 
     // 1,000 sessions and no rate limit: a 500-item delete in a few seconds.
     SandboxProcess m_sandbox { { QStringLiteral("--scale"), QStringLiteral("1000"),
@@ -91,37 +98,56 @@ QStringList TestCliCrash::deletedSessions() const
     return m_sandbox.deletedIds(service, QStringLiteral("sessions"));
 }
 
-void TestCliCrash::killedMidBatchThenResumedLosesNothing()
+QStringList TestCliCrash::demoSessionIds(int count) const
 {
-    // 500 of the demo token's sessions.
     const QString token = m_sandbox.credentials(service).value(QStringLiteral("token")).toString();
-    QStringList targets;
+    QStringList ids;
     for (const QJsonValue &value :
          m_sandbox.state(service).value(QStringLiteral("sessions")).toArray()) {
         const QJsonObject session = value.toObject();
         if (session.value(QStringLiteral("owner")).toString() == token
-            && !session.value(QStringLiteral("deleted")).toBool() && targets.size() < batchSize)
-            targets.append(session.value(QStringLiteral("session_id")).toString());
+            && !session.value(QStringLiteral("deleted")).toBool() && ids.size() < count)
+            ids.append(session.value(QStringLiteral("session_id")).toString());
     }
+    return ids;
+}
+
+QStringList TestCliCrash::pathsOf(const QStringList &ids)
+{
+    QStringList paths;
+    for (const QString &id : ids)
+        paths.append(u'/' + account + u'/' + id);
+    return paths;
+}
+
+bool TestCliCrash::delayDeletes(int ms) const
+{
+    return m_sandbox.addFault({ { QStringLiteral("service"), service },
+                                { QStringLiteral("route"), QStringLiteral("session.delete") },
+                                { QStringLiteral("mode"), QStringLiteral("latency") },
+                                { QStringLiteral("latencyMs"), ms } });
+}
+
+void TestCliCrash::startCli(QProcess &process, const QStringList &arguments) const
+{
+    process.setProcessEnvironment(environment());
+    process.start(QStringLiteral(DOCKET_CLI_PATH),
+                  QStringList { QStringLiteral("--config"), m_config } + arguments);
+}
+
+void TestCliCrash::killedMidBatchThenResumedLosesNothing()
+{
+    // 500 of the demo token's sessions.
+    const QStringList targets = demoSessionIds(batchSize);
     QCOMPARE(targets.size(), batchSize);
     const QSet<QString> targetSet = toSet(targets);
-    QStringList paths;
-    for (const QString &id : std::as_const(targets))
-        paths.append(u'/' + account + u'/' + id);
 
     // Every answer 40 ms late (the delete itself happens at once): eight at a time, the batch
     // takes seconds, and a kill always finds requests out.
-    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), service },
-                                 { QStringLiteral("route"), QStringLiteral("session.delete") },
-                                 { QStringLiteral("mode"), QStringLiteral("latency") },
-                                 { QStringLiteral("latencyMs"), 40 } }));
+    QVERIFY(delayDeletes(40));
 
     QProcess rm;
-    rm.setProcessEnvironment(environment());
-    rm.start(QStringLiteral(DOCKET_CLI_PATH),
-             QStringList { QStringLiteral("--config"), m_config, QStringLiteral("rm"),
-                           QStringLiteral("--yes") }
-                 + paths);
+    startCli(rm, QStringList { QStringLiteral("rm"), QStringLiteral("--yes") } + pathsOf(targets));
     QVERIFY(rm.waitForStarted());
     rm.closeWriteChannel();
     QElapsedTimer waited;
@@ -178,7 +204,7 @@ void TestCliCrash::killedMidBatchThenResumedLosesNothing()
     // resume lists the batch, with where each item stands.
     const CliRun listed = run({ QStringLiteral("--json"), QStringLiteral("resume") });
     QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
-    const QJsonArray batches = listed.json().value(QStringLiteral("result")).toArray();
+    const QJsonArray batches = listed.resultList();
     QCOMPARE(batches.size(), 1);
     const QJsonObject batch = batches.at(0).toObject();
     const qint64 batchId = batch.value(QStringLiteral("batch")).toInteger();
@@ -202,18 +228,10 @@ void TestCliCrash::killedMidBatchThenResumedLosesNothing()
     const CliRun resumed = run({ QStringLiteral("--json"), QStringLiteral("resume"),
                                  QString::number(batchId), QStringLiteral("--yes") });
     QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
-    const QJsonObject summary = resumed.json()
-                                    .value(QStringLiteral("result"))
-                                    .toObject()
-                                    .value(QStringLiteral("summary"))
-                                    .toObject();
+    const QJsonObject summary = resumed.result().value(QStringLiteral("summary")).toObject();
     QCOMPARE(summary.value(QStringLiteral("total")).toInt(), batchSize - confirmedAtKill.size());
     QCOMPARE(summary.value(QStringLiteral("failed")).toInt(), 0);
-    QVERIFY(run({ QStringLiteral("--json"), QStringLiteral("resume") })
-                .json()
-                .value(QStringLiteral("result"))
-                .toArray()
-                .isEmpty());
+    QVERIFY(run({ QStringLiteral("--json"), QStringLiteral("resume") }).resultList().isEmpty());
 
     // The server: exactly the 500 are deleted, each once, and nothing else.
     const QStringList deletedInOrder = deletedSessions();
@@ -228,7 +246,7 @@ void TestCliCrash::killedMidBatchThenResumedLosesNothing()
     // else removed them), one no-answer entry for each request out at the kill.
     const CliRun audited = run({ QStringLiteral("--json"), QStringLiteral("audit") });
     QVERIFY2(audited.exitCode == 0, qPrintable(audited.err));
-    const QJsonArray entries = audited.json().value(QStringLiteral("result")).toArray();
+    const QJsonArray entries = audited.resultList();
     QHash<QString, QStringList> outcomesById;
     QHash<QString, QString> itemByRequestId;
     QSet<QString> noAnswer;
@@ -296,31 +314,15 @@ void TestCliCrash::killedMidBatchThenResumedLosesNothing()
 
 void TestCliCrash::ctrlCCancelsWhatIsNotSent()
 {
-    const QString token = m_sandbox.credentials(service).value(QStringLiteral("token")).toString();
-    QStringList paths;
-    QSet<QString> targets;
-    for (const QJsonValue &value :
-         m_sandbox.state(service).value(QStringLiteral("sessions")).toArray()) {
-        const QJsonObject session = value.toObject();
-        if (session.value(QStringLiteral("owner")).toString() == token
-            && !session.value(QStringLiteral("deleted")).toBool() && paths.size() < 40) {
-            targets.insert(session.value(QStringLiteral("session_id")).toString());
-            paths.append(u'/' + account + u'/'
-                         + session.value(QStringLiteral("session_id")).toString());
-        }
-    }
-    QCOMPARE(paths.size(), 40);
+    const QStringList ids = demoSessionIds(40);
+    QCOMPARE(ids.size(), 40);
+    const QSet<QString> targets = toSet(ids);
     const QSet<QString> deletedBefore = toSet(deletedSessions());
-    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), service },
-                                 { QStringLiteral("route"), QStringLiteral("session.delete") },
-                                 { QStringLiteral("mode"), QStringLiteral("latency") },
-                                 { QStringLiteral("latencyMs"), 400 } }));
+    QVERIFY(delayDeletes(400));
     QProcess rm;
-    rm.setProcessEnvironment(environment());
-    rm.start(QStringLiteral(DOCKET_CLI_PATH),
-             QStringList { QStringLiteral("--config"), m_config, QStringLiteral("--json"),
-                           QStringLiteral("rm"), QStringLiteral("--yes") }
-                 + paths);
+    startCli(rm,
+             QStringList { QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--yes") }
+                 + pathsOf(ids));
     QVERIFY(rm.waitForStarted());
     rm.closeWriteChannel();
     // Once the first deletes are out (they happen on arrival), Ctrl+C.

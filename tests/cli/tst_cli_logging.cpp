@@ -78,7 +78,7 @@ QJsonObject TestCliLogging::firstListed(const QString &path)
     const CliRun listed = run({ QStringLiteral("--json"), QStringLiteral("ls"), path });
     if (listed.exitCode != 0)
         qWarning("ls %s: %s", qPrintable(path), qPrintable(listed.err));
-    return listed.json().value(QStringLiteral("result")).toArray().at(0).toObject();
+    return listed.resultList().at(0).toObject();
 }
 
 QStringList TestCliLogging::keychainSecrets(const QString &name)
@@ -142,7 +142,7 @@ void TestCliLogging::aPracticeSessionLogsRequestsAndNoSecret()
         = run({ QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/log-dp") });
     QCOMPARE(documents.exitCode, 0);
     QString resultPath;
-    for (const QJsonValue &document : documents.json().value(QStringLiteral("result")).toArray()) {
+    for (const QJsonValue &document : documents.resultList()) {
         resultPath = firstListed(document.toObject().value(QStringLiteral("path")).toString())
                          .value(QStringLiteral("path"))
                          .toString();
@@ -161,19 +161,12 @@ void TestCliLogging::aPracticeSessionLogsRequestsAndNoSecret()
     addAccount(QStringLiteral("invox"), QStringLiteral("log-invox"),
                { QStringLiteral("--app-id"), invox.value(QStringLiteral("appId")).toString() });
     const QString note = m_dir.filePath(QStringLiteral("note.txt"));
-    QFile noteFile(note);
-    QVERIFY(noteFile.open(QIODevice::WriteOnly));
-    noteFile.write("Seen today.\n");
-    noteFile.close();
+    QVERIFY(writeFile(note, "Seen today.\n"));
     const CliRun uploaded
         = run({ QStringLiteral("--json"), QStringLiteral("invox"), QStringLiteral("upload"),
                 QStringLiteral("log-invox"), QStringLiteral("consult-log-1"), note });
     QVERIFY2(uploaded.exitCode == 0, qPrintable(uploaded.err));
-    const QString documentId = uploaded.json()
-                                   .value(QStringLiteral("result"))
-                                   .toObject()
-                                   .value(QStringLiteral("documentId"))
-                                   .toString();
+    const QString documentId = uploaded.result().value(QStringLiteral("documentId")).toString();
     QVERIFY(!documentId.isEmpty());
     m_secrets << keychainSecrets(QStringLiteral("log-invox"));
     const CliRun invoxRm = run({ QStringLiteral("rm"), QStringLiteral("--yes"),
@@ -205,7 +198,7 @@ void TestCliLogging::aPracticeSessionLogsRequestsAndNoSecret()
     QVERIFY2(files.exitCode == 0, qPrintable(files.err));
     const QString patientId = care360.value(QStringLiteral("patientId")).toString();
     QString filePath;
-    for (const QJsonValue &file : files.json().value(QStringLiteral("result")).toArray()) {
+    for (const QJsonValue &file : files.resultList()) {
         const QByteArray details
             = QJsonDocument(file.toObject().value(QStringLiteral("details")).toObject()).toJson();
         if (details.contains(patientId.toUtf8()))

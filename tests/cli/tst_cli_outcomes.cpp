@@ -227,14 +227,14 @@ QString TestCliOutcomes::deletablePath(const QString &service)
     // DocumentPro (its parser results are what can be deleted).
     const CliRun top
         = run({ QStringLiteral("--json"), QStringLiteral("ls"), u'/' + target.account });
-    const QJsonArray items = top.json().value(QStringLiteral("result")).toArray();
+    const QJsonArray items = top.resultList();
     if (service == QLatin1String("scriptix"))
         return items.at(0).toObject().value(QStringLiteral("path")).toString();
     for (const QJsonValue &document : items) {
         const CliRun results
             = run({ QStringLiteral("--json"), QStringLiteral("ls"),
                     document.toObject().value(QStringLiteral("path")).toString() });
-        const QJsonArray found = results.json().value(QStringLiteral("result")).toArray();
+        const QJsonArray found = results.resultList();
         if (!found.isEmpty())
             return found.at(0).toObject().value(QStringLiteral("path")).toString();
     }
@@ -249,7 +249,7 @@ void TestCliOutcomes::verifyTrailAgreesWithSandbox()
     // on it (an item may be in more than one batch).
     QSet<QString> seen;
     int checked = 0;
-    for (const QJsonValue &value : audit.json().value(QStringLiteral("result")).toArray()) {
+    for (const QJsonValue &value : audit.resultList()) {
         const QJsonObject entry = value.toObject();
         const QString key = entry.value(QStringLiteral("service")).toString() + u'/'
             + entry.value(QStringLiteral("id")).toString();
@@ -444,11 +444,11 @@ void TestCliOutcomes::resumedItemThatChangedIsNotSent()
     // under a name it no longer has (what holds that id now is not what the user chose).
     const CliRun listed
         = run({ QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/out-scriptix") });
-    const QJsonArray sessions = listed.json().value(QStringLiteral("result")).toArray();
+    const QJsonArray sessions = listed.resultList();
     QVERIFY(sessions.size() >= 2);
     const CliRun accounts = run({ QStringLiteral("--json"), QStringLiteral("accounts") });
     QString accountId;
-    for (const QJsonValue &account : accounts.json().value(QStringLiteral("result")).toArray()) {
+    for (const QJsonValue &account : accounts.resultList()) {
         if (account.toObject().value(QStringLiteral("name")) == QLatin1String("out-scriptix"))
             accountId = account.toObject().value(QStringLiteral("id")).toString();
     }

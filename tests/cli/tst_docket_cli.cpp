@@ -1,145 +1,40 @@
 // docket-cli end to end: the real executable, a private settings file, secrets from the
-// environment or the real keychain, against the sandbox.
-
+// environment or the real keychain, against the sandbox: accounts, listing, signing in, each
+// service's own commands, and what reaches the terminal. Deleting is in tst_cli_rm.
 #include "cannedserver.h"
-#include "clirun.h"
-#include "sandboxprocess.h"
-#include "testhttp.h"
+#include "docketclisandbox.h"
 
-#include <QDir>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
-#include <QProcess>
 #include <QRegularExpression>
-#include <QTemporaryDir>
-#include <QTest>
-#include <QTimer>
 #include <QUrlQuery>
 
-class TestDocketCli : public QObject
+class TestDocketCli : public DocketCliSandbox
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase();
-    void init() { QVERIFY(m_sandbox.reset()); }
-
     void addsAndListsAccounts();
     void refusesPlainHttpToAnotherHost();
     void listsWithSecretFromEnvironment();
     void listsEverythingAsJson();
     void lsAllStopsWhenTheCursorRepeats();
-    void dryRunDeletesNothing();
-    void refusesWithoutYesWhenNotAtATerminal();
-    void deletesAndReportsAlreadyGone();
-    void lookupFailureSendsNothingUnlessForced();
-    void failedDeleteExitsNonZeroWithTheReason();
     void deletesADocumentProResult();
     void wrongTokenFailsSignIn();
     void signInWithoutKeychainSaysSoAndEnvironmentStillWorks();
     void care360SignInWithCodeThenSoftDelete();
     void invoxUploadListDelete();
+    void rejectsPathsDeeperThanTheService();
     void hostileNamesCannotGarbleTheTerminal();
     void whatAServerSaysReachesTheTerminalInert();
-    void rejectsPathsDeeperThanTheService();
-    void auditShowsEveryDeleteAsTableJsonAndCsv();
-    void rmRefusesWithoutAnAuditTrail();
-    void resumeWithNothingOwed();
-
-private:
-    CliRun run(const QStringList &arguments, const QProcessEnvironment &extra = {},
-               const QByteArray &input = {});
-    QProcessEnvironment scriptixSecret() const;
-    void addAccount(const QString &service, const QString &name, const QStringList &extra = {});
-    QStringList deleted(const QString &service, const QString &kind) const;
-    QString firstSessionId();
-    // Adds an Invox account for the sandbox's demo app; returns the environment with its key.
-    QProcessEnvironment addInvoxAccount(const QString &name);
-    // Every Scriptix request on `route` (the sandbox's name for it) answers `status`.
-    bool failScriptix(const QString &route, int status)
-    {
-        return m_sandbox.addFault({ { QStringLiteral("service"), QStringLiteral("scriptix") },
-                                    { QStringLiteral("route"), route },
-                                    { QStringLiteral("mode"), QStringLiteral("status") },
-                                    { QStringLiteral("status"), status } });
-    }
-
-    SandboxProcess m_sandbox;
-    QTemporaryDir m_dir;
-    QString m_config;
 };
-
-void TestDocketCli::initTestCase()
-{
-    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-    QVERIFY(m_dir.isValid());
-    // Every test function works on this one settings file, starting with a Scriptix account.
-    m_config = m_dir.filePath(QStringLiteral("accounts.ini"));
-    addAccount(QStringLiteral("scriptix"), QStringLiteral("sbx-scriptix"));
-}
-
-CliRun TestDocketCli::run(const QStringList &arguments, const QProcessEnvironment &extra,
-                          const QByteArray &input)
-{
-    return runDocketCli(m_config, arguments, extra, input);
-}
-
-QProcessEnvironment TestDocketCli::scriptixSecret() const
-{
-    QProcessEnvironment environment;
-    environment.insert(QStringLiteral("DOCKET_SECRET_SBX_SCRIPTIX_TOKEN"),
-                       m_sandbox.credentials(QStringLiteral("scriptix"))
-                           .value(QStringLiteral("token"))
-                           .toString());
-    return environment;
-}
-
-void TestDocketCli::addAccount(const QString &service, const QString &name,
-                               const QStringList &extra)
-{
-    addCliAccount([this](const QStringList &arguments) { return run(arguments); },
-                  m_sandbox.baseUrl(service), service, name, extra);
-}
-
-QStringList TestDocketCli::deleted(const QString &service, const QString &kind) const
-{
-    return m_sandbox.deletedIds(service, kind);
-}
-
-QProcessEnvironment TestDocketCli::addInvoxAccount(const QString &name)
-{
-    const QJsonObject credentials = m_sandbox.credentials(QStringLiteral("invox"));
-    addAccount(
-        QStringLiteral("invox"), name,
-        { QStringLiteral("--app-id"), credentials.value(QStringLiteral("appId")).toString() });
-    QProcessEnvironment key;
-    key.insert(QStringLiteral("DOCKET_SECRET_") + name.toUpper().replace(u'-', u'_')
-                   + QStringLiteral("_API_KEY"),
-               credentials.value(QStringLiteral("apiKey")).toString());
-    return key;
-}
-
-QString TestDocketCli::firstSessionId()
-{
-    const CliRun listed
-        = run({ QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/sbx-scriptix") },
-              scriptixSecret());
-    return listed.json()
-        .value(QStringLiteral("result"))
-        .toArray()
-        .at(0)
-        .toObject()
-        .value(QStringLiteral("id"))
-        .toString();
-}
 
 void TestDocketCli::addsAndListsAccounts()
 {
     const CliRun listed = run({ QStringLiteral("--json"), QStringLiteral("accounts") });
     QCOMPARE(listed.exitCode, 0);
-    const QJsonArray accounts = listed.json().value(QStringLiteral("result")).toArray();
+    const QJsonArray accounts = listed.resultList();
     QVERIFY(!accounts.isEmpty());
     QCOMPARE(accounts.at(0).toObject().value(QStringLiteral("name")).toString(),
              QStringLiteral("sbx-scriptix"));
@@ -151,12 +46,10 @@ void TestDocketCli::addsAndListsAccounts()
     QCOMPARE(again.exitCode, 2);
     QVERIFY(again.err.contains(QStringLiteral("already exists")));
     // The settings file holds no secret.
-    QFile settings(m_config);
-    QVERIFY(settings.open(QIODevice::ReadOnly));
-    QVERIFY(!settings.readAll().contains(m_sandbox.credentials(QStringLiteral("scriptix"))
-                                             .value(QStringLiteral("token"))
-                                             .toString()
-                                             .toUtf8()));
+    const QByteArray settings = fileContents(m_config);
+    QVERIFY(!settings.isEmpty());
+    QVERIFY(!settings.contains(
+        m_sandbox.credential(QStringLiteral("scriptix"), QStringLiteral("token"))));
 }
 
 void TestDocketCli::refusesPlainHttpToAnotherHost()
@@ -199,7 +92,7 @@ void TestDocketCli::listsEverythingAsJson()
                               scriptixSecret());
     QCOMPARE(listed.exitCode, 0);
     QVERIFY(listed.json().value(QStringLiteral("ok")).toBool());
-    const QJsonArray items = listed.json().value(QStringLiteral("result")).toArray();
+    const QJsonArray items = listed.resultList();
     QVERIFY(items.size() >= 10);
     QSet<QString> ids;
     for (const QJsonValue &item : items) {
@@ -214,7 +107,7 @@ void TestDocketCli::listsEverythingAsJson()
                                    QStringLiteral("/sbx-scriptix/") + session },
                                  scriptixSecret());
     QCOMPARE(documents.exitCode, 0);
-    const QJsonArray documentItems = documents.json().value(QStringLiteral("result")).toArray();
+    const QJsonArray documentItems = documents.resultList();
     QVERIFY(!documentItems.isEmpty());
     QCOMPARE(documentItems.at(0).toObject().value(QStringLiteral("kind")).toString(),
              QStringLiteral("document"));
@@ -259,127 +152,6 @@ void TestDocketCli::lsAllStopsWhenTheCursorRepeats()
     QCOMPARE(server.targets.size(), 3);
 }
 
-void TestDocketCli::dryRunDeletesNothing()
-{
-    const CliRun listed
-        = run({ QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/sbx-scriptix") },
-              scriptixSecret());
-    const QJsonObject first
-        = listed.json().value(QStringLiteral("result")).toArray().at(0).toObject();
-    const QString session = first.value(QStringLiteral("id")).toString();
-    const QString name = first.value(QStringLiteral("name")).toString();
-    QVERIFY(!session.isEmpty());
-    QVERIFY(!name.isEmpty() && name != session);
-    const CliRun dry
-        = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--dry-run"),
-                QStringLiteral("/sbx-scriptix/") + session },
-              scriptixSecret());
-    QCOMPARE(dry.exitCode, 0);
-    const QJsonObject item = dry.firstRemoved();
-    QVERIFY(item.value(QStringLiteral("permanent")).toBool());
-    QVERIFY(item.value(QStringLiteral("childCount")).toInt() >= 1);
-    QVERIFY(dry.err.contains(QStringLiteral("permanent")));
-    // Named as the service lists it, not by its id alone: looked up with the session's own GET,
-    // not by paging through every session.
-    QCOMPARE(item.value(QStringLiteral("name")).toString(), name);
-    QVERIFY(item.value(QStringLiteral("found")).toBool());
-    QVERIFY2(dry.err.contains(u'“' + name + u'”'), qPrintable(dry.err));
-    QVERIFY2(item.value(QStringLiteral("explanation")).toString().contains(name),
-             qPrintable(item.value(QStringLiteral("explanation")).toString()));
-    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.list")), 1);
-    QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).isEmpty());
-    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
-             0);
-}
-
-void TestDocketCli::refusesWithoutYesWhenNotAtATerminal()
-{
-    const QString session = firstSessionId();
-    const CliRun refused = run({ QStringLiteral("rm"), QStringLiteral("/sbx-scriptix/") + session },
-                               scriptixSecret(), "delete\n");
-    QCOMPARE(refused.exitCode, 2);
-    QVERIFY2(refused.err.contains(QStringLiteral("--yes")), qPrintable(refused.err));
-    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
-             0);
-}
-
-void TestDocketCli::deletesAndReportsAlreadyGone()
-{
-    const QString session = firstSessionId();
-    const CliRun removed = run({ QStringLiteral("rm"), QStringLiteral("--yes"),
-                                 QStringLiteral("/sbx-scriptix/") + session },
-                               scriptixSecret());
-    QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
-    QVERIFY(removed.out.contains(QStringLiteral("deleted")));
-    QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
-
-    const CliRun again
-        = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--yes"),
-                QStringLiteral("/sbx-scriptix/") + session },
-              scriptixSecret());
-    QCOMPARE(again.exitCode, 0);
-    const QJsonObject item = again.firstRemoved();
-    // Looked up first and not found: nothing is sent, and that counts as done.
-    QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("not-found"));
-    QCOMPARE(item.value(QStringLiteral("found")).toBool(true), false);
-    QVERIFY2(again.err.contains(QStringLiteral("not found where the path says")),
-             qPrintable(again.err));
-    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
-             1);
-}
-
-void TestDocketCli::lookupFailureSendsNothingUnlessForced()
-{
-    const QString session = firstSessionId();
-    // Every GET of the session fails: the lookup cannot say it is where the path says.
-    QVERIFY(failScriptix(QStringLiteral("session.get"), 500));
-    const CliRun refused
-        = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--yes"),
-                QStringLiteral("/sbx-scriptix/") + session },
-              scriptixSecret());
-    QCOMPARE(refused.exitCode, 1);
-    QVERIFY2(refused.err.contains(QStringLiteral("could not be looked up, so nothing is sent")),
-             qPrintable(refused.err));
-    QVERIFY2(refused.err.contains(QStringLiteral("--force")), qPrintable(refused.err));
-    const QJsonObject item = refused.firstRemoved();
-    QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("lookup-failed"));
-    QVERIFY2(item.value(QStringLiteral("error")).toString().contains(QStringLiteral("500")),
-             qPrintable(item.value(QStringLiteral("error")).toString()));
-    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
-             0);
-    QVERIFY(!deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
-
-    // --force sends it, and says why that is dangerous.
-    const CliRun forced
-        = run({ QStringLiteral("--json"), QStringLiteral("rm"), QStringLiteral("--yes"),
-                QStringLiteral("--force"), QStringLiteral("/sbx-scriptix/") + session },
-              scriptixSecret());
-    QVERIFY2(forced.exitCode == 0, qPrintable(forced.err));
-    QVERIFY2(forced.err.contains(QStringLiteral("WARNING")), qPrintable(forced.err));
-    QVERIFY2(forced.err.contains(QStringLiteral("deletes by the whole path")),
-             qPrintable(forced.err));
-    const QJsonObject sent = forced.firstRemoved();
-    QCOMPARE(sent.value(QStringLiteral("name")).toString(), session); // named by its id
-    QCOMPARE(sent.value(QStringLiteral("outcome")).toString(), QStringLiteral("deleted"));
-    QVERIFY(deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
-}
-
-void TestDocketCli::failedDeleteExitsNonZeroWithTheReason()
-{
-    const QString session = firstSessionId();
-    QVERIFY(failScriptix(QStringLiteral("session.delete"), 500));
-    // One retry (not the default four, with their growing waits).
-    const CliRun failed
-        = run({ QStringLiteral("rm"), QStringLiteral("--yes"), QStringLiteral("--retries"),
-                QStringLiteral("1"), QStringLiteral("/sbx-scriptix/") + session },
-              scriptixSecret());
-    QCOMPARE(failed.exitCode, 1);
-    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
-             2);
-    QVERIFY2(failed.err.contains(QStringLiteral("500")), qPrintable(failed.err));
-    QVERIFY(!deleted(QStringLiteral("scriptix"), QStringLiteral("sessions")).contains(session));
-}
-
 void TestDocketCli::deletesADocumentProResult()
 {
     addAccount(QStringLiteral("documentpro"), QStringLiteral("sbx-dp"));
@@ -393,11 +165,11 @@ void TestDocketCli::deletesADocumentProResult()
     QCOMPARE(documents.exitCode, 0);
     QString resultPath;
     QString resultName;
-    for (const QJsonValue &document : documents.json().value(QStringLiteral("result")).toArray()) {
+    for (const QJsonValue &document : documents.resultList()) {
         const CliRun results = run({ QStringLiteral("--json"), QStringLiteral("ls"),
                                      document.toObject().value(QStringLiteral("path")).toString() },
                                    secret);
-        const QJsonArray items = results.json().value(QStringLiteral("result")).toArray();
+        const QJsonArray items = results.resultList();
         if (!items.isEmpty()) {
             resultPath = items.at(0).toObject().value(QStringLiteral("path")).toString();
             resultName = items.at(0).toObject().value(QStringLiteral("name")).toString();
@@ -473,7 +245,7 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
     const CliRun cases = run(
         { QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/sbx-cv") }, tenant);
     QVERIFY2(cases.exitCode == 0, qPrintable(cases.err));
-    const QJsonArray caseItems = cases.json().value(QStringLiteral("result")).toArray();
+    const QJsonArray caseItems = cases.resultList();
     QVERIFY(!caseItems.isEmpty());
     const QString patientId = credentials.value(QStringLiteral("patientId")).toString();
     QString filePath;
@@ -488,7 +260,7 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
             { QStringLiteral("ls"), caseItem.toObject().value(QStringLiteral("path")).toString() },
             tenant);
         QCOMPARE(text.exitCode, 0);
-        for (const QJsonValue &file : files.json().value(QStringLiteral("result")).toArray()) {
+        for (const QJsonValue &file : files.resultList()) {
             const qint64 size = file.toObject().value(QStringLiteral("sizeBytes")).toInteger(-1);
             if (size >= 0) {
                 const QString shown
@@ -496,7 +268,7 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
                 QVERIFY2(text.out.contains(u'\t' + shown + u'\t'), qPrintable(text.out));
             }
         }
-        for (const QJsonValue &file : files.json().value(QStringLiteral("result")).toArray()) {
+        for (const QJsonValue &file : files.resultList()) {
             const QVariantMap details
                 = file.toObject().value(QStringLiteral("details")).toObject().toVariantMap();
             if (QJsonDocument::fromVariant(details).toJson().contains(patientId.toUtf8())
@@ -514,7 +286,7 @@ void TestDocketCli::care360SignInWithCodeThenSoftDelete()
                 caseItems.at(0).toObject().value(QStringLiteral("path")).toString() },
               tenant);
     QCOMPARE(general.exitCode, 0);
-    for (const QJsonValue &file : general.json().value(QStringLiteral("result")).toArray())
+    for (const QJsonValue &file : general.resultList())
         QVERIFY(!file.toObject()
                      .value(QStringLiteral("status"))
                      .toString()
@@ -537,20 +309,13 @@ void TestDocketCli::invoxUploadListDelete()
 {
     const QProcessEnvironment key = addInvoxAccount(QStringLiteral("sbx-invox"));
     const QString note = m_dir.filePath(QStringLiteral("note.txt"));
-    QFile file(note);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("Patient seen today. Follow-up in two weeks.\n");
-    file.close();
+    QVERIFY(writeFile(note, "Patient seen today. Follow-up in two weeks.\n"));
     const CliRun uploaded
         = run({ QStringLiteral("--json"), QStringLiteral("invox"), QStringLiteral("upload"),
                 QStringLiteral("sbx-invox"), QStringLiteral("consult-cli-1"), note },
               key);
     QVERIFY2(uploaded.exitCode == 0, qPrintable(uploaded.err));
-    const QString documentId = uploaded.json()
-                                   .value(QStringLiteral("result"))
-                                   .toObject()
-                                   .value(QStringLiteral("documentId"))
-                                   .toString();
+    const QString documentId = uploaded.result().value(QStringLiteral("documentId")).toString();
     QVERIFY(!documentId.isEmpty());
     const CliRun listed
         = run({ QStringLiteral("ls"), QStringLiteral("/sbx-invox/consult-cli-1") }, key);
@@ -577,6 +342,16 @@ void TestDocketCli::invoxUploadListDelete()
     const CliRun after
         = run({ QStringLiteral("ls"), QStringLiteral("/sbx-invox/consult-cli-1") }, key);
     QVERIFY(!after.out.contains(documentId));
+}
+
+void TestDocketCli::rejectsPathsDeeperThanTheService()
+{
+    const CliRun deep
+        = run({ QStringLiteral("ls"), QStringLiteral("/sbx-scriptix/a/b/c/d") }, scriptixSecret());
+    QCOMPARE(deep.exitCode, 2);
+    const CliRun unknown = run({ QStringLiteral("ls"), QStringLiteral("/nobody") });
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY(unknown.err.contains(QStringLiteral("No account named")));
 }
 
 void TestDocketCli::hostileNamesCannotGarbleTheTerminal()
@@ -719,8 +494,7 @@ void TestDocketCli::whatAServerSaysReachesTheTerminalInert()
         = run(trail + QStringList { QStringLiteral("--json"), QStringLiteral("audit") });
     QCOMPARE(json.exitCode, 0);
     QVERIFY2(isInert(json.out), qPrintable(json.out));
-    const QJsonObject entry
-        = json.json().value(QStringLiteral("result")).toArray().at(0).toObject();
+    const QJsonObject entry = json.resultList().at(0).toObject();
     QCOMPARE(entry.value(QStringLiteral("name")).toString(), hostile);
 
     // A listing the service refuses: its message on stderr, inert.
@@ -732,154 +506,6 @@ void TestDocketCli::whatAServerSaysReachesTheTerminalInert()
     QVERIFY2(isInert(refused.err), qPrintable(refused.err));
     QVERIFY2(refused.err.contains(QStringLiteral("Boom [2J  FAILED /other")),
              qPrintable(refused.err));
-}
-
-void TestDocketCli::rejectsPathsDeeperThanTheService()
-{
-    const CliRun deep
-        = run({ QStringLiteral("ls"), QStringLiteral("/sbx-scriptix/a/b/c/d") }, scriptixSecret());
-    QCOMPARE(deep.exitCode, 2);
-    const CliRun unknown = run({ QStringLiteral("ls"), QStringLiteral("/nobody") });
-    QCOMPARE(unknown.exitCode, 1);
-    QVERIFY(unknown.err.contains(QStringLiteral("No account named")));
-}
-
-void TestDocketCli::auditShowsEveryDeleteAsTableJsonAndCsv()
-{
-    const QStringList trail
-        = { QStringLiteral("--audit-file"), m_dir.filePath(QStringLiteral("audit-shown.sqlite")) };
-    // Two sessions, as `ls` names them. Scriptix answers the first DELETE 404 (as if someone
-    // deleted it meanwhile): one is deleted, the other already gone, both in the trail.
-    const CliRun listed
-        = run({ QStringLiteral("--json"), QStringLiteral("ls"), QStringLiteral("/sbx-scriptix") },
-              scriptixSecret());
-    const QJsonArray sessions = listed.json().value(QStringLiteral("result")).toArray();
-    QVERIFY(sessions.size() >= 2);
-    QHash<QString, QString> nameOf;
-    for (int i = 0; i < 2; ++i) {
-        const QJsonObject session = sessions.at(i).toObject();
-        nameOf.insert(session.value(QStringLiteral("id")).toString(),
-                      session.value(QStringLiteral("name")).toString());
-    }
-    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), QStringLiteral("scriptix") },
-                                 { QStringLiteral("route"), QStringLiteral("session.delete") },
-                                 { QStringLiteral("mode"), QStringLiteral("status") },
-                                 { QStringLiteral("status"), 404 },
-                                 { QStringLiteral("count"), 1 } }));
-    QStringList paths;
-    for (const QString &id : nameOf.keys())
-        paths << QStringLiteral("/sbx-scriptix/") + id;
-    const CliRun removed = run(trail
-                                   + QStringList { QStringLiteral("--json"), QStringLiteral("rm"),
-                                                   QStringLiteral("--yes") }
-                                   + paths,
-                               scriptixSecret());
-    QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
-    const QJsonObject result = removed.json().value(QStringLiteral("result")).toObject();
-    QVERIFY(result.value(QStringLiteral("batch")).toInteger() > 0);
-    QCOMPARE(
-        result.value(QStringLiteral("summary")).toObject().value(QStringLiteral("total")).toInt(),
-        2);
-    // The summary line, on stderr.
-    QVERIFY2(removed.err.contains(QStringLiteral("2 of 2 deleted")), qPrintable(removed.err));
-
-    const CliRun json
-        = run(trail + QStringList { QStringLiteral("--json"), QStringLiteral("audit") });
-    QVERIFY2(json.exitCode == 0, qPrintable(json.err));
-    const QJsonArray entries = json.json().value(QStringLiteral("result")).toArray();
-    QCOMPARE(entries.size(), 2);
-    QStringList outcomes;
-    for (const QJsonValue &value : entries) {
-        const QJsonObject entry = value.toObject();
-        const QString id = entry.value(QStringLiteral("id")).toString();
-        QVERIFY2(nameOf.contains(id), qPrintable(id));
-        // The trail names each session as Scriptix lists it.
-        QCOMPARE(entry.value(QStringLiteral("name")).toString(), nameOf.value(id));
-        QCOMPARE(entry.value(QStringLiteral("kind")).toString(), QStringLiteral("session"));
-        QCOMPARE(entry.value(QStringLiteral("service")).toString(), QStringLiteral("scriptix"));
-        QVERIFY(!entry.value(QStringLiteral("requestId")).toString().isEmpty());
-        QVERIFY(entry.value(QStringLiteral("time")).toString().endsWith(u'Z'));
-        for (const QString &key :
-             { QStringLiteral("account"), QStringLiteral("name"), QStringLiteral("httpStatus"),
-               QStringLiteral("message"), QStringLiteral("batch") })
-            QVERIFY2(entry.contains(key), qPrintable(key));
-        outcomes.append(entry.value(QStringLiteral("outcome")).toString());
-    }
-    outcomes.sort();
-    QCOMPARE(outcomes, (QStringList { QStringLiteral("already-gone"), QStringLiteral("deleted") }));
-
-    const CliRun table = run(trail + QStringList { QStringLiteral("audit") });
-    QCOMPARE(table.exitCode, 0);
-    QVERIFY(table.out.startsWith(QStringLiteral("TIME")));
-    QVERIFY(table.out.contains(QStringLiteral("sbx-scriptix")));
-    for (const QString &id : nameOf.keys())
-        QVERIFY(table.out.contains(id));
-    QCOMPARE(table.out.count(u'\n'), 3);
-
-    const CliRun csv
-        = run(trail + QStringList { QStringLiteral("audit"), QStringLiteral("--csv") });
-    QCOMPARE(csv.exitCode, 0);
-    QVERIFY(csv.out.startsWith(QStringLiteral("time,account,service,kind,id,name")));
-    QCOMPARE(csv.out.count(QStringLiteral("\r\n")), 3);
-
-    const auto count = [&](const QStringList &filter) {
-        const CliRun filtered = run(
-            trail + QStringList { QStringLiteral("--json"), QStringLiteral("audit") } + filter);
-        return filtered.exitCode == 0
-            ? int(filtered.json().value(QStringLiteral("result")).toArray().size())
-            : -filtered.exitCode;
-    };
-    QCOMPARE(count({ QStringLiteral("--outcome"), QStringLiteral("deleted") }), 1);
-    QCOMPARE(count({ QStringLiteral("--outcome"), QStringLiteral("failed") }), 0);
-    QCOMPARE(count({ QStringLiteral("--limit"), QStringLiteral("1") }), 1);
-    QCOMPARE(count({ QStringLiteral("--account"), QStringLiteral("SBX-Scriptix") }), 2);
-    QCOMPARE(count({ QStringLiteral("--since"), QStringLiteral("2999-01-01") }), 0);
-    QCOMPARE(count({ QStringLiteral("--since"), QStringLiteral("2020-01-01T00:00:00Z") }), 2);
-    QCOMPARE(count({ QStringLiteral("--outcome"), QStringLiteral("gone") }), -2);
-    QCOMPARE(count({ QStringLiteral("--since"), QStringLiteral("yesterday") }), -2);
-    QCOMPARE(count({ QStringLiteral("--account"), QStringLiteral("nobody") }), -2);
-    QCOMPARE(count({ QStringLiteral("--csv") }), -2); // not with --json
-}
-
-void TestDocketCli::rmRefusesWithoutAnAuditTrail()
-{
-    const QString session = firstSessionId();
-    // A directory where the file should be: SQLite cannot open it.
-    const QString directory = m_dir.filePath(QStringLiteral("not-a-file.sqlite"));
-    QVERIFY(QDir().mkpath(directory));
-    QProcessEnvironment environment = scriptixSecret();
-    environment.insert(QStringLiteral("DOCKET_AUDIT_FILE"), directory);
-    const CliRun refused = run({ QStringLiteral("rm"), QStringLiteral("--yes"),
-                                 QStringLiteral("/sbx-scriptix/") + session },
-                               environment);
-    QCOMPARE(refused.exitCode, 1);
-    QVERIFY2(refused.err.contains(QStringLiteral("audit trail"))
-                 && refused.err.contains(QStringLiteral("Nothing was deleted")),
-             qPrintable(refused.err));
-    QCOMPARE(m_sandbox.requestCount(QStringLiteral("scriptix"), QStringLiteral("session.delete")),
-             0);
-    // --dry-run deletes nothing, so it needs no trail.
-    QCOMPARE(run({ QStringLiteral("rm"), QStringLiteral("--dry-run"),
-                   QStringLiteral("/sbx-scriptix/") + session },
-                 environment)
-                 .exitCode,
-             0);
-}
-
-void TestDocketCli::resumeWithNothingOwed()
-{
-    const QStringList trail
-        = { QStringLiteral("--audit-file"), m_dir.filePath(QStringLiteral("audit-empty.sqlite")) };
-    const CliRun listed
-        = run(trail + QStringList { QStringLiteral("--json"), QStringLiteral("resume") });
-    QCOMPARE(listed.exitCode, 0);
-    QVERIFY(listed.json().value(QStringLiteral("result")).toArray().isEmpty());
-    QVERIFY(run(trail + QStringList { QStringLiteral("resume") })
-                .err.contains(QStringLiteral("nothing to resume")));
-    QCOMPARE(run(trail + QStringList { QStringLiteral("resume"), QStringLiteral("42") }).exitCode,
-             2);
-    QCOMPARE(run(trail + QStringList { QStringLiteral("resume"), QStringLiteral("x") }).exitCode,
-             2);
 }
 
 QTEST_GUILESS_MAIN(TestDocketCli)

@@ -252,12 +252,10 @@ void TestLockedKeychain::signOutSaysTheSecretsStayedAndTheNextStartDeletesThem()
     QVERIFY2(signedOut.err.contains(QStringLiteral("locked")), qPrintable(signedOut.err));
     QVERIFY(!signedOut.out.contains(QStringLiteral("were removed")));
     QCOMPARE(stillToRemove(), QStringList { key });
-    QFile settings(m_config);
-    QVERIFY(settings.open(QIODevice::ReadOnly));
-    QVERIFY(!settings.readAll().contains(m_sandbox.credentials(QStringLiteral("scriptix"))
-                                             .value(QStringLiteral("token"))
-                                             .toString()
-                                             .toUtf8()));
+    const QByteArray settings = fileContents(m_config);
+    QVERIFY(!settings.isEmpty());
+    QVERIFY(!settings.contains(
+        m_sandbox.credential(QStringLiteral("scriptix"), QStringLiteral("token"))));
 
     // A start while it is still locked: still listed, and said so.
     const CliRun stillLocked = run({ QStringLiteral("accounts") });

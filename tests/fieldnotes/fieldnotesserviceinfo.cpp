@@ -8,12 +8,9 @@ using namespace Docket;
 
 ServiceInfo fieldNotesServiceInfo()
 {
-    ServiceInfo info;
-    info.kind = serviceKind();
-    info.id = QStringLiteral("fieldnotes");
-    info.displayName = QStringLiteral("Field Notes");
-    info.shortName = info.displayName;
-    info.formName = QStringLiteral("fieldNotes");
+    ServiceInfo info = ServiceInfo::named(
+        serviceKind(), QStringLiteral("fieldnotes"), QStringLiteral("Field Notes"),
+        QStringLiteral("Field Notes"), QStringLiteral("fieldNotes"));
     info.urlPlaceholder = QStringLiteral("https://… (your Field Notes address)");
     info.fields = {
         AccountField::secret(Secret::apiKey, QStringLiteral("Notes &key"))

@@ -33,7 +33,7 @@ template<typename T> T *child(QWidget *parent, const QString &name)
 
 } // namespace
 
-class TestFifthService : public QObject
+class TestFifthService : public WindowFixture
 {
     Q_OBJECT
 
@@ -54,10 +54,6 @@ private:
     AccountDialog *fillDialog(const QByteArray &key);
 
     std::unique_ptr<FieldNotesServer> m_server;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<WindowServices> m_services;
-    std::unique_ptr<AccountStore> m_store;
-    std::unique_ptr<MemoryCredentialStore> m_secrets;
     std::unique_ptr<MainWindow> m_window;
 };
 
@@ -70,22 +66,13 @@ void TestFifthService::init()
 {
     m_server = std::make_unique<FieldNotesServer>();
     QVERIFY(m_server->listen());
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_services = std::make_unique<WindowServices>();
-    QString why;
-    QVERIFY2(m_services->isReady(&why), qPrintable(why));
-    m_store = std::make_unique<AccountStore>(m_dir->filePath(QStringLiteral("accounts.ini")));
-    m_secrets = std::make_unique<MemoryCredentialStore>();
+    QVERIFY(createServices());
 }
 
 void TestFifthService::cleanup()
 {
     m_window.reset();
-    m_services.reset();
-    m_secrets.reset();
-    m_store.reset();
-    m_dir.reset();
+    releaseServices();
     m_server.reset();
 }
 
@@ -119,8 +106,7 @@ void TestFifthService::registryDescribesIt()
 
 AccountDialog *TestFifthService::fillDialog(const QByteArray &key)
 {
-    auto *dialog
-        = new AccountDialog(m_services->accounts(), m_store.get(), m_secrets.get(), m_window.get());
+    auto *dialog = new AccountDialog(m_accounts, m_store.get(), m_secrets.get(), m_window.get());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
     if (!QTest::qWaitForWindowExposed(dialog))
@@ -142,13 +128,11 @@ AccountDialog *TestFifthService::fillDialog(const QByteArray &key)
 
 void TestFifthService::windowSignsInListsAndDeletesANote()
 {
-    m_window = std::make_unique<MainWindow>(m_services->model());
+    m_window = std::make_unique<MainWindow>(m_model);
     m_window->resize(1000, 600);
     m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    // Shortcuts (Delete) need the window active; there may be no window manager to make it so.
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    // Shortcuts (Delete) need the window active.
+    QVERIFY(waitActive(m_window.get()));
 
     QPointer<AccountDialog> dialog = fillDialog(m_server->key);
     QVERIFY(dialog);
@@ -168,7 +152,7 @@ void TestFifthService::windowSignsInListsAndDeletesANote()
     // The tree lists its folders and their notes, with the service's own names for them.
     QTRY_VERIFY_WITH_TIMEOUT(m_services->accountRow(FieldNotes::serviceKind()).isValid(), 10000);
     const QModelIndex accountRow = m_services->accountRow(FieldNotes::serviceKind());
-    DocumentTreeModel *model = m_services->model();
+    DocumentTreeModel *model = m_model;
     const QModelIndex folder = expandAndWaitForRow(*m_window, accountRow);
     QVERIFY(folder.isValid());
     QCOMPARE(model->item(folder).name, QStringLiteral("Ward 3"));
@@ -181,12 +165,8 @@ void TestFifthService::windowSignsInListsAndDeletesANote()
     QVERIFY2(saveScreenshot(m_window.get(), QStringLiteral("fifth-service-window")), "screenshot");
 
     // Delete it as a user does: select, press Delete, read the confirmation, confirm.
-    const QModelIndex viewIndex = m_window->proxy()->mapFromSource(note);
-    m_window->treeView()->setCurrentIndex(viewIndex);
-    m_window->treeView()->selectionModel()->select(
-        viewIndex, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_window->activateWindow(); // again: the account dialog had the focus
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    selectOnly(*m_window, note);
+    QVERIFY(waitActive(m_window.get())); // again: the account dialog had the focus
     m_window->treeView()->setFocus();
     QAction *deleteAction = m_window->findChild<QAction *>(QStringLiteral("actionDelete"));
     QVERIFY(deleteAction);
@@ -242,13 +222,7 @@ void TestFifthService::cliAddsListsAndRemoves()
                 QStringLiteral("--ward"), QStringLiteral("5") });
     QVERIFY2(add.exitCode == 0, qPrintable(add.err));
     const CliRun listed = cli({ QStringLiteral("accounts"), QStringLiteral("--json") });
-    QCOMPARE(listed.json()
-                 .value(QStringLiteral("result"))
-                 .toArray()
-                 .at(0)
-                 .toObject()
-                 .value(QStringLiteral("ward"))
-                 .toString(),
+    QCOMPARE(listed.resultList().at(0).toObject().value(QStringLiteral("ward")).toString(),
              QStringLiteral("5"));
     const CliRun signIn = cli(
         { QStringLiteral("signin"), QStringLiteral("Ward"), QStringLiteral("--secret-stdin") },

@@ -467,13 +467,8 @@ void TestSandboxDocumentPro::deleteRemovesTheResultEverywhere()
     QCOMPARE(again.json().value(QStringLiteral("error")).toString(), QStringLiteral("not_found"));
 
     // The control endpoint saw it.
-    const QJsonObject summary
-        = m_sandbox.state().value(QStringLiteral("services")).toObject().value(service).toObject();
-    QCOMPARE(summary.value(QStringLiteral("deleted"))
-                 .toObject()
-                 .value(QStringLiteral("parserResults"))
-                 .toArray(),
-             QJsonArray { victim });
+    QCOMPARE(m_sandbox.deletedIds(service, QStringLiteral("parserResults")),
+             QStringList { victim });
     bool found = false;
     for (const QJsonValue &value :
          m_sandbox.state(service).value(QStringLiteral("parserResults")).toArray()) {
@@ -657,15 +652,8 @@ void TestSandboxDocumentPro::requestsAreCounted()
                  200);
     }
     QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("result.delete")), 3);
-    const QJsonObject counts = m_sandbox.state()
-                                   .value(QStringLiteral("services"))
-                                   .toObject()
-                                   .value(service)
-                                   .toObject()
-                                   .value(QStringLiteral("counts"))
-                                   .toObject();
-    QCOMPARE(counts.value(QStringLiteral("parserResults")).toInt(), 14 + 3 + 1 - 3);
-    QCOMPARE(counts.value(QStringLiteral("documents")).toInt(), 9 + 3 + 1);
+    QCOMPARE(m_sandbox.count(service, QStringLiteral("parserResults")), 14 + 3 + 1 - 3);
+    QCOMPARE(m_sandbox.count(service, QStringLiteral("documents")), 9 + 3 + 1);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxDocumentPro)

@@ -40,10 +40,39 @@ private Q_SLOTS:
     void badFaultSpecsStopTheSandbox();
 
 private:
-    QUrl sessions() const
+    // Scriptix's session list, or one session, and DocumentPro's documents with its key, on
+    // `sandbox` (the suite's or one started with faults of its own).
+    static QUrl scriptixSessions(const SandboxProcess &sandbox, const QString &id = {})
     {
-        return urlWith(m_sandbox.baseUrl(QStringLiteral("scriptix")),
-                       { QStringLiteral("speech-to-text"), QStringLiteral("session") });
+        QStringList path { QStringLiteral("speech-to-text"), QStringLiteral("session") };
+        if (!id.isEmpty())
+            path.append(id);
+        return urlWith(sandbox.baseUrl(QStringLiteral("scriptix")), path);
+    }
+    static QUrl documentProDocuments(const SandboxProcess &sandbox)
+    {
+        return urlWith(sandbox.baseUrl(QStringLiteral("documentpro")),
+                       { QStringLiteral("v1"), QStringLiteral("documents") });
+    }
+    static HeaderPairs documentProKey(const SandboxProcess &sandbox)
+    {
+        return { { "x-api-key",
+                   sandbox.credential(QStringLiteral("documentpro"), QStringLiteral("apiKey")) } };
+    }
+    QUrl sessions() const { return scriptixSessions(m_sandbox); }
+    enum class RetryAfter { LeftOut, Sent };
+    // POST /rate-limit: Scriptix answers 429 past `perMinute` requests a minute per token (0: no
+    // limit), with a Retry-After header if so told.
+    bool limitScriptix(int perMinute, RetryAfter retryAfter = RetryAfter::LeftOut) const
+    {
+        QJsonObject rule { { QStringLiteral("service"), QStringLiteral("scriptix") },
+                           { QStringLiteral("perMinute"), perMinute } };
+        if (retryAfter == RetryAfter::Sent)
+            rule.insert(QStringLiteral("retryAfter"), true);
+        TestHttp http;
+        return http.sendJson("POST", m_sandbox.controlUrl(QStringLiteral("/rate-limit")), rule)
+                   .status
+            == 200;
     }
     HeaderPairs scriptixAuth(const QString &key = QStringLiteral("token")) const
     {
@@ -55,11 +84,7 @@ private:
                              .toUtf8() } };
     }
     QString firstSessionId();
-    QUrl sessionUrl(const QString &id) const
-    {
-        return urlWith(m_sandbox.baseUrl(QStringLiteral("scriptix")),
-                       { QStringLiteral("speech-to-text"), QStringLiteral("session"), id });
-    }
+    QUrl sessionUrl(const QString &id) const { return scriptixSessions(m_sandbox, id); }
     QStringList deletedSessions()
     {
         return m_sandbox.deletedIds(QStringLiteral("scriptix"), QStringLiteral("sessions"));
@@ -268,12 +293,7 @@ void TestSandboxFaults::faultsCanBeListedAndRemoved()
 
 void TestSandboxFaults::rateLimitAnswers429PerToken()
 {
-    TestHttp http;
-    QCOMPARE(http.sendJson("POST", m_sandbox.controlUrl(QStringLiteral("/rate-limit")),
-                           { { QStringLiteral("service"), QStringLiteral("scriptix") },
-                             { QStringLiteral("perMinute"), 5 } })
-                 .status,
-             200);
+    QVERIFY(limitScriptix(5));
     for (int i = 0; i < 5; ++i)
         QCOMPARE(m_http.get(sessions(), scriptixAuth()).status, 200);
     const TestReply limited = m_http.get(sessions(), scriptixAuth());
@@ -290,25 +310,14 @@ void TestSandboxFaults::rateLimitAnswers429PerToken()
 
 void TestSandboxFaults::rateLimitCanSendRetryAfterAndBeLifted()
 {
-    TestHttp http;
-    const QUrl control = m_sandbox.controlUrl(QStringLiteral("/rate-limit"));
-    QCOMPARE(http.sendJson("POST", control,
-                           { { QStringLiteral("service"), QStringLiteral("scriptix") },
-                             { QStringLiteral("perMinute"), 1 },
-                             { QStringLiteral("retryAfter"), true } })
-                 .status,
-             200);
+    QVERIFY(limitScriptix(1, RetryAfter::Sent));
     QCOMPARE(m_http.get(sessions(), scriptixAuth()).status, 200);
     const TestReply limited = m_http.get(sessions(), scriptixAuth());
     QCOMPARE(limited.status, 429);
     const int retryAfter = limited.header("retry-after").toInt();
     QVERIFY2(retryAfter >= 1 && retryAfter <= 60, limited.header("retry-after").constData());
 
-    QCOMPARE(http.sendJson("POST", control,
-                           { { QStringLiteral("service"), QStringLiteral("scriptix") },
-                             { QStringLiteral("perMinute"), 0 } })
-                 .status,
-             200);
+    QVERIFY(limitScriptix(0));
     for (int i = 0; i < 70; ++i)
         QCOMPARE(m_http.get(sessions(), scriptixAuth()).status, 200);
 }
@@ -319,16 +328,12 @@ void TestSandboxFaults::startupFaultsAndLimitsFromTheCommandLine()
                                 QStringLiteral("documentpro=status:500@1"),
                                 QStringLiteral("--rate-limit"), QStringLiteral("scriptix=2") });
     QVERIFY2(configured.start(), qPrintable(configured.errorString()));
-    const QUrl documents = urlWith(configured.baseUrl(QStringLiteral("documentpro")),
-                                   { QStringLiteral("v1"), QStringLiteral("documents") });
-    const HeaderPairs key { { "x-api-key",
-                              configured.credential(QStringLiteral("documentpro"),
-                                                    QStringLiteral("apiKey")) } };
+    const QUrl documents = documentProDocuments(configured);
+    const HeaderPairs key = documentProKey(configured);
     QCOMPARE(m_http.get(documents, key).status, 500);
     QCOMPARE(m_http.get(documents, key).status, 200);
 
-    const QUrl list = urlWith(configured.baseUrl(QStringLiteral("scriptix")),
-                              { QStringLiteral("speech-to-text"), QStringLiteral("session") });
+    const QUrl list = scriptixSessions(configured);
     const HeaderPairs token { { "x-zoom-s2t-key",
                                 configured.credential(QStringLiteral("scriptix"),
                                                       QStringLiteral("token")) } };
@@ -578,24 +583,18 @@ void TestSandboxFaults::redirectAndHtml404FromTheCommandLine()
         { "Authorization",
           "Bearer " + configured.credential(QStringLiteral("scriptix"), QStringLiteral("token")) }
     };
-    const QUrl list = urlWith(configured.baseUrl(QStringLiteral("scriptix")),
-                              { QStringLiteral("speech-to-text"), QStringLiteral("session") });
+    const QUrl list = scriptixSessions(configured);
     const QString id
         = firstResultField(m_http.get(list, token).json(), QStringLiteral("session_id"));
     QVERIFY(!id.isEmpty());
-    const QUrl session
-        = urlWith(configured.baseUrl(QStringLiteral("scriptix")),
-                  { QStringLiteral("speech-to-text"), QStringLiteral("session"), id });
+    const QUrl session = scriptixSessions(configured, id);
     const TestReply redirected = m_http.del(session, token);
     QCOMPARE(redirected.status, 307);
     QCOMPARE(QString::fromLatin1(redirected.header("location")), location);
     QCOMPARE(m_http.del(session, token).status, 204);
 
-    const QUrl documents = urlWith(configured.baseUrl(QStringLiteral("documentpro")),
-                                   { QStringLiteral("v1"), QStringLiteral("documents") });
-    const HeaderPairs key { { "x-api-key",
-                              configured.credential(QStringLiteral("documentpro"),
-                                                    QStringLiteral("apiKey")) } };
+    const QUrl documents = documentProDocuments(configured);
+    const HeaderPairs key = documentProKey(configured);
     const TestReply notRouted = m_http.get(documents, key);
     QCOMPARE(notRouted.status, 404);
     QCOMPARE(notRouted.body, nginxPage("404 Not Found"));

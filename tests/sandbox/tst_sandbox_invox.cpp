@@ -29,6 +29,13 @@ QJsonObject documentSpec(const QString &type, const QString &name)
     return { { QStringLiteral("documentType"), type }, { QStringLiteral("documentName"), name } };
 }
 
+// A request for one document's upload URL in session "s1", as bytes to send.
+QByteArray oneDocumentRequest(const QString &type, const QString &name)
+{
+    return QJsonDocument(documentRequest(QStringLiteral("s1"), { documentSpec(type, name) }))
+        .toJson();
+}
+
 } // namespace
 
 class TestSandboxInvox : public QObject
@@ -76,20 +83,26 @@ private:
         return m_http.sendJson("DELETE", url(QStringLiteral("/v1/delete-document")),
                                { { QStringLiteral("documentId"), documentId } }, bearer(token));
     }
+    QUrl signedUrlsUrl() const
+    {
+        return url(QStringLiteral("/v1/generate-signed-urls-for-documents"));
+    }
     TestReply requestUrls(const QByteArray &token, const QJsonObject &body)
     {
-        return m_http.sendJson("POST",
-                               url(QStringLiteral("/v1/generate-signed-urls-for-documents")), body,
-                               bearer(token));
+        return m_http.sendJson("POST", signedUrlsUrl(), body, bearer(token));
     }
-    QJsonObject summary()
+    // The upload URL of one document of `type` called `name` in `session`.
+    TestReply requestUrl(const QByteArray &token, const QString &session, const QString &type,
+                         const QString &name)
     {
-        return m_sandbox.state()
-            .value(QStringLiteral("services"))
-            .toObject()
-            .value(service)
-            .toObject();
+        return requestUrls(token, documentRequest(session, { documentSpec(type, name) }));
     }
+    // The first document an upload URL request answered with.
+    static QJsonObject firstDocument(const TestReply &created)
+    {
+        return created.json().value(QStringLiteral("documents")).toArray().at(0).toObject();
+    }
+    QJsonObject summary() const { return m_sandbox.summary(service); }
     QJsonObject detailOf(const QString &documentId);
 
     SandboxProcess m_sandbox;
@@ -133,21 +146,18 @@ QJsonObject TestSandboxInvox::detailOf(const QString &documentId)
 
 void TestSandboxInvox::credentialsArePublished()
 {
-    QCOMPARE(m_credentials.value(QStringLiteral("appId")).toString(),
-             QStringLiteral("docket-demo-app"));
-    QCOMPARE(m_credentials.value(QStringLiteral("apiKey")).toString(),
-             QStringLiteral("invox-demo-key-7f3a9c"));
-    QCOMPARE(m_credentials.value(QStringLiteral("tokenPath")).toString(),
-             QStringLiteral("/v1/auth/token"));
-    QCOMPARE(m_credentials.value(QStringLiteral("apiVersion")).toString(),
-             QStringLiteral("2026-03-01"));
-    QCOMPARE(m_credentials.value(QStringLiteral("otherAppId")).toString(),
-             QStringLiteral("docket-other-app"));
-    QCOMPARE(m_credentials.value(QStringLiteral("restrictedAppId")).toString(),
-             QStringLiteral("docket-restricted-app"));
-    QVERIFY(!m_credentials.value(QStringLiteral("otherApiKey")).toString().isEmpty());
-    QVERIFY(!m_credentials.value(QStringLiteral("restrictedApiKey")).toString().isEmpty());
-    QVERIFY(!m_credentials.value(QStringLiteral("otherAppDocumentId")).toString().isEmpty());
+    const QList<QPair<QString, QString>> published = {
+        { QStringLiteral("appId"), QStringLiteral("docket-demo-app") },
+        { QStringLiteral("apiKey"), QStringLiteral("invox-demo-key-7f3a9c") },
+        { QStringLiteral("tokenPath"), QStringLiteral("/v1/auth/token") },
+        { QStringLiteral("apiVersion"), QStringLiteral("2026-03-01") },
+        { QStringLiteral("otherAppId"), QStringLiteral("docket-other-app") },
+        { QStringLiteral("restrictedAppId"), QStringLiteral("docket-restricted-app") },
+    };
+    for (const auto &[key, value] : published)
+        QCOMPARE(m_credentials.value(key).toString(), value);
+    for (const char *key : { "otherApiKey", "restrictedApiKey", "otherAppDocumentId" })
+        QVERIFY2(!m_credentials.value(QLatin1String(key)).toString().isEmpty(), key);
 
     const QJsonArray documents = m_credentials.value(QStringLiteral("documents")).toArray();
     QCOMPARE(documents.size(), 5);
@@ -170,12 +180,7 @@ void TestSandboxInvox::credentialsArePublished()
     QCOMPARE(mock.value(QStringLiteral("owner")).toString(), QStringLiteral("docket-demo-app"));
     QCOMPARE(mock.value(QStringLiteral("uploaded")), QJsonValue(true));
     QCOMPARE(mock.value(QStringLiteral("deleted")), QJsonValue(false));
-    QCOMPARE(summary()
-                 .value(QStringLiteral("counts"))
-                 .toObject()
-                 .value(QStringLiteral("documents"))
-                 .toInt(),
-             6);
+    QCOMPARE(m_sandbox.count(service, QStringLiteral("documents")), 6);
 }
 
 void TestSandboxInvox::tokenExchange()
@@ -239,12 +244,9 @@ void TestSandboxInvox::missingOrBadTokenIsUnauthorized()
     QCOMPARE(remove.status, 401);
     QVERIFY(!remove.json().value(QStringLiteral("message")).toString().isEmpty());
 
-    const TestReply create = m_http.send(
-        "POST", url(QStringLiteral("/v1/generate-signed-urls-for-documents")), headers,
-        QJsonDocument(
-            documentRequest(QStringLiteral("s1"),
-                            { documentSpec(QStringLiteral("PDF"), QStringLiteral("a.pdf")) }))
-            .toJson());
+    const TestReply create
+        = m_http.send("POST", signedUrlsUrl(), headers,
+                      oneDocumentRequest(QStringLiteral("PDF"), QStringLiteral("a.pdf")));
     QCOMPARE(create.status, 401);
     QVERIFY(!create.json().value(QStringLiteral("message")).toString().isEmpty());
 
@@ -262,10 +264,8 @@ void TestSandboxInvox::restrictedAppIsForbidden()
     const TestReply remove = deleteDocument(token, QStringLiteral("mock-document-id"));
     QCOMPARE(remove.status, 403);
     QVERIFY(!remove.json().value(QStringLiteral("message")).toString().isEmpty());
-    const TestReply create = requestUrls(
-        token,
-        documentRequest(QStringLiteral("s1"),
-                        { documentSpec(QStringLiteral("PDF"), QStringLiteral("a.pdf")) }));
+    const TestReply create
+        = requestUrl(token, QStringLiteral("s1"), QStringLiteral("PDF"), QStringLiteral("a.pdf"));
     QCOMPARE(create.status, 403);
     QVERIFY(!create.json().value(QStringLiteral("message")).toString().isEmpty());
     QCOMPARE(detailOf(QStringLiteral("mock-document-id")).value(QStringLiteral("deleted")),
@@ -277,24 +277,23 @@ void TestSandboxInvox::apiVersionHeaderIsChecked()
     const QUrl deleteUrl = url(QStringLiteral("/v1/delete-document"));
     const QJsonObject body { { QStringLiteral("documentId"), QStringLiteral("no-such-document") } };
     const QByteArray authorization = "Bearer " + m_token;
+    const auto withVersion = [&](const QByteArray &version) {
+        return m_http.sendJson(
+            "DELETE", deleteUrl, body,
+            { { "Authorization", authorization }, { "X-Invox-Medical-Api-Version", version } });
+    };
 
     // Absent, or any dated version seen in the docs: accepted (so the 404 of the lookup).
     QCOMPARE(
         m_http.sendJson("DELETE", deleteUrl, body, { { "Authorization", authorization } }).status,
         404);
     for (const QByteArray &version :
-         { QByteArray("2025-10-01"), QByteArray("2025-11-01"), QByteArray("2026-03-01") }) {
-        const TestReply reply = m_http.sendJson(
-            "DELETE", deleteUrl, body,
-            { { "Authorization", authorization }, { "X-Invox-Medical-Api-Version", version } });
-        QCOMPARE(reply.status, 404);
-    }
+         { QByteArray("2025-10-01"), QByteArray("2025-11-01"), QByteArray("2026-03-01") })
+        QCOMPARE(withVersion(version).status, 404);
 
     for (const QByteArray &version :
          { QByteArray("2024-01-01"), QByteArray("latest"), QByteArray("") }) {
-        const TestReply reply = m_http.sendJson(
-            "DELETE", deleteUrl, body,
-            { { "Authorization", authorization }, { "X-Invox-Medical-Api-Version", version } });
+        const TestReply reply = withVersion(version);
         QCOMPARE(reply.status, 400);
         QCOMPARE(reply.json().value(QStringLiteral("errorType")).toString(),
                  QStringLiteral("invalidApiVersionForEndpoint"));
@@ -329,12 +328,9 @@ void TestSandboxInvox::jsonContentTypeIsRequired()
     // ...and so is a POST.
     HeaderPairs plain = noType;
     plain.emplaceBack("Content-Type", "text/plain");
-    const TestReply post = m_http.send(
-        "POST", url(QStringLiteral("/v1/generate-signed-urls-for-documents")), plain,
-        QJsonDocument(
-            documentRequest(QStringLiteral("s1"),
-                            { documentSpec(QStringLiteral("TXT"), QStringLiteral("a.txt")) }))
-            .toJson());
+    const TestReply post
+        = m_http.send("POST", signedUrlsUrl(), plain,
+                      oneDocumentRequest(QStringLiteral("TXT"), QStringLiteral("a.txt")));
     QCOMPARE(post.status, 400);
     QCOMPARE(post.json().value(QStringLiteral("errorType")).toString(),
              QStringLiteral("invalidRequestBody"));
@@ -398,8 +394,7 @@ void TestSandboxInvox::signedUrlRequestIsValidated()
 
     HeaderPairs headers = bearer(m_token);
     headers.emplaceBack("Content-Type", "application/json");
-    const TestReply reply = m_http.send(
-        "POST", url(QStringLiteral("/v1/generate-signed-urls-for-documents")), headers, body);
+    const TestReply reply = m_http.send("POST", signedUrlsUrl(), headers, body);
     QCOMPARE(reply.status, 400);
     QCOMPARE(reply.json().value(QStringLiteral("errorType")).toString(), errorType);
     QVERIFY(!reply.json().value(QStringLiteral("messsage")).toString().isEmpty());
@@ -465,12 +460,7 @@ void TestSandboxInvox::uploadFlow()
     QCOMPARE(pdf.value(QStringLiteral("size")).toInteger(), pdfBytes.size());
     QCOMPARE(detailOf(ids.at(1)).value(QStringLiteral("uploaded")), QJsonValue(true));
     QCOMPARE(summary().value(QStringLiteral("uploads")).toInt(), 2);
-    QCOMPARE(summary()
-                 .value(QStringLiteral("counts"))
-                 .toObject()
-                 .value(QStringLiteral("documents"))
-                 .toInt(),
-             8);
+    QCOMPARE(m_sandbox.count(service, QStringLiteral("documents")), 8);
 
     // Delete: the documented body, visible in the state, and 404 on repeat.
     const TestReply deleted = deleteDocument(m_token, ids.at(0));
@@ -480,12 +470,7 @@ void TestSandboxInvox::uploadFlow()
                  { QStringLiteral("message"), QStringLiteral("Document deleted successfully") },
                  { QStringLiteral("documentId"), ids.at(0) } }));
     QCOMPARE(detailOf(ids.at(0)).value(QStringLiteral("deleted")), QJsonValue(true));
-    QCOMPARE(summary()
-                 .value(QStringLiteral("deleted"))
-                 .toObject()
-                 .value(QStringLiteral("documents"))
-                 .toArray(),
-             QJsonArray { ids.at(0) });
+    QCOMPARE(m_sandbox.deletedIds(service, QStringLiteral("documents")), QStringList { ids.at(0) });
 
     const TestReply again = deleteDocument(m_token, ids.at(0));
     QCOMPARE(again.status, 404);
@@ -502,13 +487,10 @@ void TestSandboxInvox::uploadFlow()
 
 void TestSandboxInvox::uploadIsChecked()
 {
-    const TestReply created = requestUrls(
-        m_token,
-        documentRequest(QStringLiteral("s2"),
-                        { documentSpec(QStringLiteral("PDF"), QStringLiteral("a.pdf")) }));
+    const TestReply created
+        = requestUrl(m_token, QStringLiteral("s2"), QStringLiteral("PDF"), QStringLiteral("a.pdf"));
     QCOMPARE(created.status, 200);
-    const QJsonObject document
-        = created.json().value(QStringLiteral("documents")).toArray().first().toObject();
+    const QJsonObject document = firstDocument(created);
     const QUrl signedUrl(document.value(QStringLiteral("signedUrl")).toString());
     const QString id = document.value(QStringLiteral("documentId")).toString();
 
@@ -519,27 +501,23 @@ void TestSandboxInvox::uploadIsChecked()
     QVERIFY(wrongType.header("content-type").startsWith("text/plain"));
 
     // A forged signature or a moved expiry: 403.
-    QUrlQuery query(signedUrl);
-    QUrl forged = signedUrl;
-    QUrlQuery forgedQuery = query;
-    forgedQuery.removeAllQueryItems(QStringLiteral("signature"));
-    forgedQuery.addQueryItem(QStringLiteral("signature"), QStringLiteral("deadbeef"));
-    forged.setQuery(forgedQuery);
-    QCOMPARE(m_http.send("PUT", forged, { { "Content-Type", "application/pdf" } }, "%PDF").status,
-             403);
-    QUrl moved = signedUrl;
-    QUrlQuery movedQuery = query;
-    movedQuery.removeAllQueryItems(QStringLiteral("expires"));
-    movedQuery.addQueryItem(QStringLiteral("expires"), QStringLiteral("1"));
-    moved.setQuery(movedQuery);
-    QCOMPARE(m_http.send("PUT", moved, { { "Content-Type", "application/pdf" } }, "%PDF").status,
-             403);
+    const auto changed = [&signedUrl](const QString &item, const QString &value) {
+        QUrlQuery query(signedUrl);
+        query.removeAllQueryItems(item);
+        query.addQueryItem(item, value);
+        QUrl url = signedUrl;
+        url.setQuery(query);
+        return url;
+    };
+    const HeaderPairs pdf { { "Content-Type", "application/pdf" } };
+    const QUrl forged = changed(QStringLiteral("signature"), QStringLiteral("deadbeef"));
+    QCOMPARE(m_http.send("PUT", forged, pdf, "%PDF").status, 403);
+    const QUrl moved = changed(QStringLiteral("expires"), QStringLiteral("1"));
+    QCOMPARE(m_http.send("PUT", moved, pdf, "%PDF").status, 403);
     // Another document's path with this signature: 403.
     QUrl otherPath = signedUrl;
     otherPath.setPath(QStringLiteral("/uploads/mock-document-id"));
-    QCOMPARE(
-        m_http.send("PUT", otherPath, { { "Content-Type", "application/pdf" } }, "%PDF").status,
-        403);
+    QCOMPARE(m_http.send("PUT", otherPath, pdf, "%PDF").status, 403);
 
     QCOMPARE(detailOf(id).value(QStringLiteral("uploaded")), QJsonValue(false));
     QCOMPARE(summary().value(QStringLiteral("uploads")).toInt(), 0);
@@ -603,18 +581,10 @@ void TestSandboxInvox::deleteErrors()
 
 void TestSandboxInvox::documentNeverUploadedCanBeDeleted()
 {
-    const TestReply created = requestUrls(
-        m_token,
-        documentRequest(QStringLiteral("s3"),
-                        { documentSpec(QStringLiteral("TXT"), QStringLiteral("n.txt")) }));
+    const TestReply created
+        = requestUrl(m_token, QStringLiteral("s3"), QStringLiteral("TXT"), QStringLiteral("n.txt"));
     QCOMPARE(created.status, 200);
-    const QString id = created.json()
-                           .value(QStringLiteral("documents"))
-                           .toArray()
-                           .first()
-                           .toObject()
-                           .value(QStringLiteral("documentId"))
-                           .toString();
+    const QString id = firstDocument(created).value(QStringLiteral("documentId")).toString();
     QCOMPARE(deleteDocument(m_token, id).status, 200);
     const QJsonObject detail = detailOf(id);
     QCOMPARE(detail.value(QStringLiteral("uploaded")), QJsonValue(false));
@@ -669,12 +639,7 @@ void TestSandboxInvox::hostileIdsReachTheRightRoutes()
                  upload ? QStringLiteral("upload.put") : QStringLiteral("document.delete"));
         QCOMPARE(entry.value(QStringLiteral("status")).toInt(), upload ? 403 : 404);
     }
-    QVERIFY(summary()
-                .value(QStringLiteral("deleted"))
-                .toObject()
-                .value(QStringLiteral("documents"))
-                .toArray()
-                .isEmpty());
+    QVERIFY(m_sandbox.deletedIds(service, QStringLiteral("documents")).isEmpty());
     QCOMPARE(summary().value(QStringLiteral("uploads")).toInt(), 0);
 }
 
@@ -691,12 +656,7 @@ void TestSandboxInvox::requestsAreCounted()
     }
     QCOMPARE(m_sandbox.requestCount(service, QStringLiteral("document.delete")),
              int(documents.size()));
-    QCOMPARE(summary()
-                 .value(QStringLiteral("counts"))
-                 .toObject()
-                 .value(QStringLiteral("documents"))
-                 .toInt(),
-             1);
+    QCOMPARE(m_sandbox.count(service, QStringLiteral("documents")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxInvox)

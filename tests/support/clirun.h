@@ -4,6 +4,7 @@
 // file, as an administrator's shell would: its exit code, standard output and standard error.
 
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,17 +22,29 @@ struct CliRun
     QString err;
 
     QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+    // `--json`'s "result": an object (rm, resume with a batch, an upload) or a list (ls, audit,
+    // accounts, resume).
+    QJsonObject result() const { return json().value(QStringLiteral("result")).toObject(); }
+    QJsonArray resultList() const { return json().value(QStringLiteral("result")).toArray(); }
     // `rm --json`: what it says of each item it was given, in order.
-    QJsonArray removed() const
-    {
-        return json()
-            .value(QStringLiteral("result"))
-            .toObject()
-            .value(QStringLiteral("items"))
-            .toArray();
-    }
+    QJsonArray removed() const { return result().value(QStringLiteral("items")).toArray(); }
     QJsonObject firstRemoved() const { return removed().at(0).toObject(); }
 };
+
+// The whole of the file at `path`, or nothing when it cannot be read: to check that a settings
+// file holds no secret, say.
+inline QByteArray fileContents(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// Writes `contents` to a new file at `path` (a note to upload, say); false when it could not.
+inline bool writeFile(const QString &path, const QByteArray &contents)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(contents) == contents.size();
+}
 
 // `docket-cli --config CONFIG ARGUMENTS...`, with `extra` added to this process's environment
 // and `input` on its standard input.

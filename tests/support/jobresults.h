@@ -13,6 +13,8 @@ struct ListResult
     bool finished = false;
     Docket::ApiError error;
     Docket::ListPage page;
+
+    void copyFrom(Docket::ListJob *job) { page = job->page(); }
 };
 
 struct DeleteResult
@@ -21,6 +23,12 @@ struct DeleteResult
     Docket::ApiError error;
     Docket::DeleteOutcome outcome = Docket::DeleteOutcome::Deleted;
     int httpStatus = 0;
+
+    void copyFrom(Docket::DeleteJob *job)
+    {
+        outcome = job->outcome();
+        httpStatus = job->httpStatus();
+    }
 };
 
 struct SimpleResult
@@ -28,45 +36,9 @@ struct SimpleResult
     bool finished = false;
     Docket::ApiError error;
     QVariantMap data;
+
+    void copyFrom(Docket::SimpleJob *job) { data = job->data(); }
 };
-
-template<typename Job, typename Result, typename Copy>
-Result awaitJob(Job *job, Copy copy, int timeoutMs)
-{
-    Result result;
-    auto connection
-        = QObject::connect(job, &Docket::ConnectorJob::finished, job, [&result, job, copy] {
-              result.finished = true;
-              result.error = job->error();
-              copy(job, result);
-          });
-    if (!QTest::qWaitFor([&result] { return result.finished; }, timeoutMs))
-        QObject::disconnect(connection);
-    return result;
-}
-
-inline ListResult awaitList(Docket::ListJob *job, int timeoutMs = 10000)
-{
-    return awaitJob<Docket::ListJob, ListResult>(
-        job, [](Docket::ListJob *j, ListResult &r) { r.page = j->page(); }, timeoutMs);
-}
-
-inline DeleteResult awaitDelete(Docket::DeleteJob *job, int timeoutMs = 10000)
-{
-    return awaitJob<Docket::DeleteJob, DeleteResult>(
-        job,
-        [](Docket::DeleteJob *j, DeleteResult &r) {
-            r.outcome = j->outcome();
-            r.httpStatus = j->httpStatus();
-        },
-        timeoutMs);
-}
-
-inline SimpleResult awaitSimple(Docket::SimpleJob *job, int timeoutMs = 10000)
-{
-    return awaitJob<Docket::SimpleJob, SimpleResult>(
-        job, [](Docket::SimpleJob *j, SimpleResult &r) { r.data = j->data(); }, timeoutMs);
-}
 
 struct ItemResult
 {
@@ -74,17 +46,47 @@ struct ItemResult
     Docket::ApiError error;
     bool found = false;
     Docket::RemoteItem item;
+
+    void copyFrom(Docket::ItemJob *job)
+    {
+        found = job->found();
+        item = job->item();
+    }
 };
+
+// Runs the event loop until `job` finishes, `timeoutMs` at most; what it carried, with
+// finished false when it did not finish in time.
+template<typename Result, typename Job> Result awaitJob(Job *job, int timeoutMs)
+{
+    Result result;
+    auto connection = QObject::connect(job, &Docket::ConnectorJob::finished, job, [&result, job] {
+        result.finished = true;
+        result.error = job->error();
+        result.copyFrom(job);
+    });
+    if (!QTest::qWaitFor([&result] { return result.finished; }, timeoutMs))
+        QObject::disconnect(connection);
+    return result;
+}
+
+inline ListResult awaitList(Docket::ListJob *job, int timeoutMs = 10000)
+{
+    return awaitJob<ListResult>(job, timeoutMs);
+}
+
+inline DeleteResult awaitDelete(Docket::DeleteJob *job, int timeoutMs = 10000)
+{
+    return awaitJob<DeleteResult>(job, timeoutMs);
+}
+
+inline SimpleResult awaitSimple(Docket::SimpleJob *job, int timeoutMs = 10000)
+{
+    return awaitJob<SimpleResult>(job, timeoutMs);
+}
 
 inline ItemResult awaitItem(Docket::ItemJob *job, int timeoutMs = 10000)
 {
-    return awaitJob<Docket::ItemJob, ItemResult>(
-        job,
-        [](Docket::ItemJob *j, ItemResult &r) {
-            r.found = j->found();
-            r.item = j->item();
-        },
-        timeoutMs);
+    return awaitJob<ItemResult>(job, timeoutMs);
 }
 
 inline QStringList idsOf(const QList<Docket::RemoteItem> &items)

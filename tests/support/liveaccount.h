@@ -11,8 +11,10 @@
 #include "connectors/care360/care360connector.h"
 #include "connectors/invox/invoxindex.h"
 #include "credentialstore.h"
+#include "localservicedata.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
+#include "serviceinfo.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -63,19 +65,35 @@ struct LiveAccount
 
 namespace live {
 
+// An account of `service` on `baseUrl`, as the account dialog would save it.
+inline Docket::Account account(const QString &accountId, Docket::ServiceKind service,
+                               const QString &name, const QUrl &baseUrl)
+{
+    Docket::Account account;
+    account.id = accountId;
+    account.service = service;
+    account.name = name;
+    account.baseUrl = baseUrl;
+    return account;
+}
+
+// `live` opened for `account` with `secrets` and signed in; null when either failed.
+inline std::unique_ptr<LiveAccount> signedIn(std::unique_ptr<LiveAccount> live,
+                                             const Docket::Account &account,
+                                             const QList<QPair<QString, QString>> &secrets)
+{
+    if (!live->open(account, secrets) || !LiveAccount::succeeded(live->connector->signIn()))
+        return nullptr;
+    return live;
+}
+
 inline std::unique_ptr<LiveAccount> scriptix(const QUrl &baseUrl, const QString &token,
                                              const QString &accountId)
 {
-    auto live = std::make_unique<LiveAccount>();
-    Docket::Account account;
-    account.id = accountId;
-    account.service = Docket::ServiceKind::Scriptix;
-    account.name = QStringLiteral("Dr Rivera");
-    account.baseUrl = baseUrl;
-    if (!live->open(account, { { Docket::Secret::token, token } })
-        || !LiveAccount::succeeded(live->connector->signIn()))
-        return nullptr;
-    return live;
+    return signedIn(
+        std::make_unique<LiveAccount>(),
+        account(accountId, Docket::ServiceKind::Scriptix, QStringLiteral("Dr Rivera"), baseUrl),
+        { { Docket::Secret::token, token } });
 }
 
 inline std::unique_ptr<LiveAccount> scriptix(const SandboxProcess &sandbox,
@@ -90,19 +108,14 @@ inline std::unique_ptr<LiveAccount> scriptix(const SandboxProcess &sandbox,
 inline std::unique_ptr<LiveAccount> documentPro(const SandboxProcess &sandbox,
                                                 const QString &accountId)
 {
-    auto live = std::make_unique<LiveAccount>();
-    Docket::Account account;
-    account.id = accountId;
-    account.service = Docket::ServiceKind::DocumentPro;
-    account.name = QStringLiteral("Front desk");
-    account.baseUrl = sandbox.baseUrl(QStringLiteral("documentpro"));
     const QString key = sandbox.credentials(QStringLiteral("documentpro"))
                             .value(QStringLiteral("apiKey"))
                             .toString();
-    if (!live->open(account, { { Docket::Secret::apiKey, key } })
-        || !LiveAccount::succeeded(live->connector->signIn()))
-        return nullptr;
-    return live;
+    return signedIn(std::make_unique<LiveAccount>(),
+                    account(accountId, Docket::ServiceKind::DocumentPro,
+                            QStringLiteral("Front desk"),
+                            sandbox.baseUrl(QStringLiteral("documentpro"))),
+                    { { Docket::Secret::apiKey, key } });
 }
 
 // Signed in with the one-time code, step by step.
@@ -110,14 +123,12 @@ inline std::unique_ptr<LiveAccount> care360(const SandboxProcess &sandbox, const
 {
     const QJsonObject credentials = sandbox.credentials(QStringLiteral("care360"));
     auto live = std::make_unique<LiveAccount>();
-    Docket::Account account;
-    account.id = accountId;
-    account.service = Docket::ServiceKind::Care360;
-    account.name = QStringLiteral("Patient");
-    account.baseUrl = sandbox.baseUrl(QStringLiteral("care360"));
-    account.setSetting(QStringLiteral("login"),
+    Docket::Account care360
+        = account(accountId, Docket::ServiceKind::Care360, QStringLiteral("Patient"),
+                  sandbox.baseUrl(QStringLiteral("care360")));
+    care360.setSetting(QStringLiteral("login"),
                        credentials.value(QStringLiteral("email")).toString());
-    if (!live->open(account,
+    if (!live->open(care360,
                     { { Docket::Secret::tenantKey,
                         credentials.value(QStringLiteral("tenantKey")).toString() } }))
         return nullptr;
@@ -129,41 +140,25 @@ inline std::unique_ptr<LiveAccount> care360(const SandboxProcess &sandbox, const
     return live;
 }
 
-// Invox has no list endpoint: the index holds the sandbox's demo documents, as if recorded.
+// Invox has no list endpoint: the index holds the sandbox's demo documents, recorded as the
+// window records them for a practice account.
 inline std::unique_ptr<LiveAccount> invox(const SandboxProcess &sandbox, const QString &accountId)
 {
     const QJsonObject credentials = sandbox.credentials(QStringLiteral("invox"));
     auto live = std::make_unique<LiveAccount>();
-    Docket::Account account;
-    account.id = accountId;
-    account.service = Docket::ServiceKind::Invox;
-    account.name = QStringLiteral("Clinic");
-    account.baseUrl = sandbox.baseUrl(QStringLiteral("invox"));
-    account.setSetting(QStringLiteral("appId"),
-                       credentials.value(QStringLiteral("appId")).toString());
-    account.setSetting(QStringLiteral("apiVersion"),
-                       credentials.value(QStringLiteral("apiVersion")).toString());
+    Docket::Account invox = account(accountId, Docket::ServiceKind::Invox, QStringLiteral("Clinic"),
+                                    sandbox.baseUrl(QStringLiteral("invox")));
+    invox.setSetting(QStringLiteral("appId"),
+                     credentials.value(QStringLiteral("appId")).toString());
+    invox.setSetting(QStringLiteral("apiVersion"),
+                     credentials.value(QStringLiteral("apiVersion")).toString());
     if (!live->index.open(nullptr))
         return nullptr;
-    for (const QJsonValue &value : credentials.value(QStringLiteral("documents")).toArray()) {
-        const QJsonObject object = value.toObject();
-        Docket::InvoxIndex::Document document;
-        document.accountId = account.id;
-        document.consultationSessionId
-            = object.value(QStringLiteral("consultationSessionId")).toString();
-        document.documentId = object.value(QStringLiteral("documentId")).toString();
-        document.documentName = object.value(QStringLiteral("documentName")).toString();
-        document.documentType = object.value(QStringLiteral("documentType")).toString();
-        document.origin = QStringLiteral("manual");
-        if (!live->index.add(document, nullptr))
-            return nullptr;
-    }
-    if (!live->open(
-            account,
-            { { Docket::Secret::apiKey, credentials.value(QStringLiteral("apiKey")).toString() } })
-        || !LiveAccount::succeeded(live->connector->signIn()))
-        return nullptr;
-    return live;
+    Docket::recordPracticeItems({ nullptr, &live->index, nullptr }, Docket::ServiceKind::Invox,
+                                accountId, credentials);
+    return signedIn(
+        std::move(live), invox,
+        { { Docket::Secret::apiKey, credentials.value(QStringLiteral("apiKey")).toString() } });
 }
 
 } // namespace live

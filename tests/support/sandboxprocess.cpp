@@ -24,7 +24,7 @@ SandboxProcess::~SandboxProcess()
     stop();
 }
 
-bool SandboxProcess::start()
+bool SandboxProcess::start(int readyTimeoutMs)
 {
     const QString addressesPath = m_dir.filePath(QStringLiteral("addresses.json"));
     QStringList arguments = { QStringLiteral("--addresses-file"), addressesPath };
@@ -35,7 +35,7 @@ bool SandboxProcess::start()
         return false;
     }
     // The file is written (atomically) once every port listens.
-    QDeadlineTimer deadline(60000);
+    QDeadlineTimer deadline(readyTimeoutMs);
     while (!QFile::exists(addressesPath)) {
         if (m_process.state() != QProcess::Running || deadline.hasExpired()) {
             m_error = QStringLiteral("docket-sandbox did not become ready: ")
@@ -114,29 +114,26 @@ QJsonObject SandboxProcess::requestLog(const QString &service) const
     return http.get(url).json();
 }
 
+QJsonObject SandboxProcess::summary(const QString &service) const
+{
+    return state().value(QStringLiteral("services")).toObject().value(service).toObject();
+}
+
+int SandboxProcess::count(const QString &service, const QString &kind) const
+{
+    return summary(service).value(QStringLiteral("counts")).toObject().value(kind).toInt();
+}
+
 int SandboxProcess::requestCount(const QString &service, const QString &route) const
 {
-    return state()
-        .value(QStringLiteral("requests"))
-        .toObject()
-        .value(service)
-        .toObject()
-        .value(route)
-        .toInt();
+    const QJsonObject requests = state().value(QStringLiteral("requests")).toObject();
+    return requests.value(service).toObject().value(route).toInt();
 }
 
 QStringList SandboxProcess::deletedIds(const QString &service, const QString &kind) const
 {
-    return state()
-        .value(QStringLiteral("services"))
-        .toObject()
-        .value(service)
-        .toObject()
-        .value(QStringLiteral("deleted"))
-        .toObject()
-        .value(kind)
-        .toVariant()
-        .toStringList();
+    const QJsonObject deleted = summary(service).value(QStringLiteral("deleted")).toObject();
+    return deleted.value(kind).toVariant().toStringList();
 }
 
 bool SandboxProcess::addFault(const QJsonObject &rule) const

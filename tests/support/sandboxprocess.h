@@ -15,9 +15,10 @@ public:
     explicit SandboxProcess(QStringList extraArguments = {});
     ~SandboxProcess();
 
-    // Starts the process and waits (running the event loop) until it is serving. On failure
-    // returns false and errorString() says why.
-    bool start();
+    // Starts the process and waits (running the event loop) until it is serving, `readyTimeoutMs`
+    // at most (a large --scale takes longer to generate). On failure returns false and
+    // errorString() says why.
+    bool start(int readyTimeoutMs = 60000);
     void stop();
     QString errorString() const { return m_error; }
 
@@ -37,6 +38,11 @@ public:
     bool reset() const;
     // GET /state (summary of every service) or GET /state/<service> (every item).
     QJsonObject state(const QString &service = {}) const;
+    // The part of GET /state that sums up `service`: {"counts", "deleted", ...}.
+    QJsonObject summary(const QString &service) const;
+    // How many of `kind` ("sessions", "files", ...) `service` holds now, deleted ones left out
+    // (GET /state's counts).
+    int count(const QString &service, const QString &kind) const;
     // GET /requests: {"requests":[{"service","method","path","route","status",...}]}
     QJsonObject requestLog(const QString &service = {}) const;
     // Count of requests that reached `route` of `service` (from GET /state).

@@ -15,6 +15,13 @@
 
 using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
 
+// An answer's HTTP status and JSON body as one line of text (404 {"code":...}), so that one
+// QCOMPARE checks both and prints both when either differs.
+inline QByteArray statusAndJson(int status, const QJsonObject &body)
+{
+    return QByteArray::number(status) + ' ' + QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
 // What a test sees of one HTTP exchange.
 struct TestReply
 {
@@ -30,6 +37,11 @@ struct TestReply
     bool isJsonObject() const { return document().isObject(); }
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
 };
+
+inline QByteArray statusAndJson(const TestReply &reply)
+{
+    return statusAndJson(reply.status, reply.json());
+}
 
 // A small synchronous-looking HTTP client for tests: each call runs the event loop (through
 // QSignalSpy::wait) until the reply finishes or the timeout passes.

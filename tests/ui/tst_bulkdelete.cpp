@@ -17,9 +17,9 @@
 #include "interruptedbatchdialog.h"
 #include "mainwindow.h"
 #include "sandboxprocess.h"
+#include "sandboxwindowfixture.h"
 #include "screenshot.h"
 #include "testhttp.h"
-#include "windowservices.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -31,7 +31,6 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,13 +38,17 @@
 
 using namespace Docket;
 
-class TestBulkDelete : public QObject
+class TestBulkDelete : public SandboxWindowFixture
 {
     Q_OBJECT
 
+public:
+    TestBulkDelete()
+        : SandboxWindowFixture({ QStringLiteral("--rate-limit"), QStringLiteral("scriptix=0") })
+    { }
+
 private Q_SLOTS:
     void initTestCase();
-    void init();
     void cleanup();
 
     void progressThenSummaryWithReasonsThenRetry();
@@ -62,39 +65,21 @@ private:
     QList<QPersistentModelIndex> selectSessions(int count);
     // Presses Delete, types the word if asked, confirms.
     void confirmDelete();
+    // Confirms the delete with every answer `latencyMs` late, two at a time: progress shows.
+    void deleteSlowly(int latencyMs);
     QStringList deletedSessions() const;
     bool addDeleteFault(const QJsonObject &rule) const;
     void screenshot(QWidget *widget, const QString &name);
     QString auditPath() const { return m_dir->filePath(QStringLiteral("audit.sqlite")); }
 
-    SandboxProcess m_sandbox { { QStringLiteral("--rate-limit"), QStringLiteral("scriptix=0") } };
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<WindowServices> m_services;
-    DocumentTreeModel *m_model = nullptr; // m_services's
-    AccountManager *m_accounts = nullptr; // m_services's
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<DeletionQueue> m_queue;
-    std::unique_ptr<MainWindow> m_window;
 };
 
 void TestBulkDelete::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    // As the window runs: with English plurals ("1 item", "2 items").
-    QVERIFY(Docket::installTranslations());
-    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-}
-
-void TestBulkDelete::init()
-{
-    QVERIFY(m_sandbox.reset());
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_services = std::make_unique<WindowServices>();
-    QString why;
-    QVERIFY2(m_services->isReady(&why), qPrintable(why));
-    m_model = m_services->model();
-    m_accounts = m_services->accounts();
+    // As the window runs.
+    startSandboxTranslated();
 }
 
 // As docket_main.cpp wires it: the trail, the queue over the account manager, the window.
@@ -105,18 +90,13 @@ void TestBulkDelete::createWindow()
     AccountManager *accounts = m_accounts;
     m_queue = std::make_unique<DeletionQueue>(
         [accounts](const QString &id) { return accounts->connector(id); }, m_audit.get());
-    RetryPolicy quick; // the real back-off waits seconds
-    quick.maxAttempts = 2;
-    quick.firstBackoffMs = 20;
-    m_queue->setRetryPolicy(quick);
+    m_queue->setRetryPolicy(quickRetries());
     m_window = std::make_unique<MainWindow>(m_model);
     m_window->setDeletionQueue(m_queue.get());
     m_window->setAccountServices(m_accounts, nullptr, nullptr);
     m_window->resize(1280, 800);
     m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    QVERIFY(waitActive(m_window.get()));
 }
 
 void TestBulkDelete::cleanup()
@@ -124,8 +104,7 @@ void TestBulkDelete::cleanup()
     m_window.reset();
     m_queue.reset();
     m_audit.reset();
-    m_services.reset();
-    m_dir.reset();
+    releaseServices();
 }
 
 QModelIndex TestBulkDelete::scriptixAccount() const
@@ -164,6 +143,14 @@ void TestBulkDelete::confirmDelete()
     QTest::mouseClick(dialog->confirmButton(), Qt::LeftButton);
 }
 
+void TestBulkDelete::deleteSlowly(int latencyMs)
+{
+    QVERIFY(addDeleteFault({ { QStringLiteral("mode"), QStringLiteral("latency") },
+                             { QStringLiteral("latencyMs"), latencyMs } }));
+    m_queue->setMaxConcurrentPerAccount(2);
+    confirmDelete();
+}
+
 QStringList TestBulkDelete::deletedSessions() const
 {
     return m_sandbox.deletedIds(QStringLiteral("scriptix"), QStringLiteral("sessions"));
@@ -193,10 +180,7 @@ void TestBulkDelete::progressThenSummaryWithReasonsThenRetry()
     QVERIFY(addDeleteFault({ { QStringLiteral("mode"), QStringLiteral("status") },
                              { QStringLiteral("status"), 409 },
                              { QStringLiteral("count"), 2 } }));
-    QVERIFY(addDeleteFault({ { QStringLiteral("mode"), QStringLiteral("latency") },
-                             { QStringLiteral("latencyMs"), 250 } }));
-    m_queue->setMaxConcurrentPerAccount(2);
-    confirmDelete();
+    deleteSlowly(250);
 
     DeletionProgressPanel *panel = m_window->progressPanel();
     auto *dock = m_window->findChild<QDockWidget *>(QStringLiteral("deletionDock"));
@@ -246,10 +230,7 @@ void TestBulkDelete::cancelLeavesTheRestAndSaysSo()
     m_accounts->openSandboxAccounts(m_sandbox.addresses());
     const QList<QPersistentModelIndex> rows = selectSessions(12);
     QCOMPARE(rows.size(), 12);
-    QVERIFY(addDeleteFault({ { QStringLiteral("mode"), QStringLiteral("latency") },
-                             { QStringLiteral("latencyMs"), 400 } }));
-    m_queue->setMaxConcurrentPerAccount(2);
-    confirmDelete();
+    deleteSlowly(400);
     DeletionProgressPanel *panel = m_window->progressPanel();
     QTRY_VERIFY(panel->cancelButton()->isVisible() && panel->cancelButton()->isEnabled());
     QTRY_COMPARE(m_queue->progress().inFlight, 2);
@@ -287,8 +268,7 @@ void TestBulkDelete::activityShowsEveryAttemptFiltersAndExports()
     QVERIFY(showActivity->isEnabled());
     QCOMPARE(showActivity->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_H));
     // The confirmation was the active window; offscreen, activation does not come back by itself.
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    QVERIFY(waitActive(m_window.get()));
     QTest::keySequence(m_window.get(), showActivity->shortcut());
     ActivityDialog *activity = nullptr;
     QTRY_VERIFY((activity = m_window->findChild<ActivityDialog *>()) && activity->isVisible());

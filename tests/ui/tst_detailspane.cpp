@@ -14,14 +14,13 @@
 #include "mainwindow.h"
 #include "networkclient.h"
 #include "sandboxprocess.h"
+#include "sandboxwindowfixture.h"
 #include "screenshot.h"
-#include "windowservices.h"
 
 #include <QDir>
 #include <QDockWidget>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QStandardPaths>
 #include <QTest>
 #include <QTextBrowser>
 
@@ -120,14 +119,12 @@ protected:
 
 } // namespace
 
-class TestDetailsPane : public QObject
+class TestDetailsPane : public SandboxWindowFixture
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase();
     void init();
-    void cleanup();
 
     void paneIsBesideTheTreeAndReachable();
     void accountRowShowsTheAccount();
@@ -142,51 +139,22 @@ private Q_SLOTS:
     void paneRendersSectionsOfAnUnknownService();
 
 private:
-    QModelIndex accountRow(ServiceKind service) const;
     QModelIndex childAt(const QModelIndex &parent, int row = 0);
     void select(const QModelIndex &sourceIndex);
     QString paneText() const { return m_window->detailsPane()->browser()->toPlainText(); }
     QStringList segmentTexts(const QModelIndex &document);
     void screenshot(QWidget *widget, const QString &name);
-
-    SandboxProcess m_sandbox;
-    std::unique_ptr<WindowServices> m_services;
-    DocumentTreeModel *m_model = nullptr; // m_services's
-    AccountManager *m_accounts = nullptr; // m_services's
-    std::unique_ptr<MainWindow> m_window;
 };
-
-void TestDetailsPane::initTestCase()
-{
-    QStandardPaths::setTestModeEnabled(true);
-    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
-}
 
 void TestDetailsPane::init()
 {
-    QVERIFY(m_sandbox.reset());
-    m_services = std::make_unique<WindowServices>();
-    QString why;
-    QVERIFY2(m_services->isReady(&why), qPrintable(why));
-    m_model = m_services->model();
-    m_accounts = m_services->accounts();
+    QVERIFY(resetSandboxAndServices());
     m_window = std::make_unique<MainWindow>(m_model);
     m_window->resize(1280, 760);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_accounts->openSandboxAccounts(m_sandbox.addresses());
     QTRY_COMPARE_WITH_TIMEOUT(m_model->rowCount(), 4, 20000);
-}
-
-void TestDetailsPane::cleanup()
-{
-    m_window.reset();
-    m_services.reset();
-}
-
-QModelIndex TestDetailsPane::accountRow(ServiceKind service) const
-{
-    return m_services->accountRow(service);
 }
 
 QModelIndex TestDetailsPane::childAt(const QModelIndex &parent, int row)

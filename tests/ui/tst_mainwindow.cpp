@@ -11,8 +11,8 @@
 #include "emptystatewidget.h"
 #include "mainwindow.h"
 #include "sandboxprocess.h"
+#include "sandboxwindowfixture.h"
 #include "screenshot.h"
-#include "windowservices.h"
 
 #include <QAccessible>
 #include <QDir>
@@ -21,21 +21,19 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QPushButton>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTest>
 #include <QToolButton>
 
 using namespace Docket;
 
-class TestMainWindow : public QObject
+class TestMainWindow : public SandboxWindowFixture
 {
     Q_OBJECT
 
 private Q_SLOTS:
     void initTestCase();
     void init();
-    void cleanup();
 
     void emptyWindowSaysWhatToDo();
     void menusHaveMnemonicsAndShortcuts();
@@ -52,58 +50,27 @@ private Q_SLOTS:
     void filterKeepsAncestors();
 
 private:
-    QModelIndex accountRow(ServiceKind service) const;
     QModelIndex firstChild(const QModelIndex &parent);
     ConfirmDeleteDialog *pressDeleteOn(const QModelIndex &sourceIndex);
     QStringList deleted(const QString &service, const QString &kind) const;
     void screenshot(QWidget *widget, const QString &name);
-
-    SandboxProcess m_sandbox;
-    std::unique_ptr<WindowServices> m_services;
-    DocumentTreeModel *m_model = nullptr; // m_services's
-    AccountManager *m_accounts = nullptr; // m_services's
-    std::unique_ptr<MainWindow> m_window;
 };
 
 void TestMainWindow::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    // As the window runs: with English plurals ("1 item", "2 items").
-    QVERIFY(Docket::installTranslations());
-    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+    // As the window runs.
+    startSandboxTranslated();
 }
 
 void TestMainWindow::init()
 {
-    QVERIFY(m_sandbox.reset());
-    m_services = std::make_unique<WindowServices>();
-    QString why;
-    QVERIFY2(m_services->isReady(&why), qPrintable(why));
-    m_model = m_services->model();
-    m_accounts = m_services->accounts();
-    // Retries without the real back-off (seconds), so a lasting 500 fails fast.
-    RetryPolicy quick;
-    quick.maxAttempts = 2;
-    quick.firstBackoffMs = 20;
-    m_model->deletionQueue()->setRetryPolicy(quick);
+    QVERIFY(resetSandboxAndServices());
+    // A lasting 500 fails fast.
+    m_model->deletionQueue()->setRetryPolicy(quickRetries());
     m_window = std::make_unique<MainWindow>(m_model);
     m_window->resize(1100, 680);
     m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    // Under Xvfb there is no window manager to activate the window; shortcuts need it active.
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-}
-
-void TestMainWindow::cleanup()
-{
-    m_window.reset();
-    m_services.reset();
-}
-
-QModelIndex TestMainWindow::accountRow(ServiceKind service) const
-{
-    return m_services->accountRow(service);
+    QVERIFY(waitActive(m_window.get()));
 }
 
 QModelIndex TestMainWindow::firstChild(const QModelIndex &parent)
@@ -113,10 +80,7 @@ QModelIndex TestMainWindow::firstChild(const QModelIndex &parent)
 
 ConfirmDeleteDialog *TestMainWindow::pressDeleteOn(const QModelIndex &sourceIndex)
 {
-    const QModelIndex viewIndex = m_window->proxy()->mapFromSource(sourceIndex);
-    m_window->treeView()->setCurrentIndex(viewIndex);
-    m_window->treeView()->selectionModel()->select(
-        viewIndex, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    selectOnly(*m_window, sourceIndex);
     m_window->treeView()->setFocus();
     QTest::keyClick(m_window->treeView(), Qt::Key_Delete);
     ConfirmDeleteDialog *dialog = nullptr;
@@ -370,13 +334,9 @@ void TestMainWindow::care360FileOfStaffStaysNotPermitted()
         = m_sandbox.requestCount(QStringLiteral("care360"), QStringLiteral("file.delete"));
     QCOMPARE(sent, 1);
     // The confirmation was the active window; offscreen, activation does not come back by itself.
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    QVERIFY(waitActive(m_window.get()));
     m_window->statusBar()->clearMessage();
-    const QModelIndex viewRow = m_window->proxy()->mapFromSource(row);
-    m_window->treeView()->setCurrentIndex(viewRow);
-    m_window->treeView()->selectionModel()->select(
-        viewRow, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    selectOnly(*m_window, row);
     m_window->treeView()->setFocus();
     QTest::keyClick(m_window->treeView(), Qt::Key_Delete);
     // Said before anything is sent (not Care360's answer: it was not asked).
@@ -400,6 +360,7 @@ void TestMainWindow::care360FileOfStaffStaysNotPermitted()
     QVERIFY(other.isValid());
     QItemSelection both;
     both.select(m_window->proxy()->mapFromSource(other), m_window->proxy()->mapFromSource(other));
+    const QModelIndex viewRow = m_window->proxy()->mapFromSource(row);
     both.select(viewRow, viewRow);
     m_window->treeView()->selectionModel()->select(
         both, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
