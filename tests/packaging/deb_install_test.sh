@@ -12,8 +12,7 @@
 set -euo pipefail
 
 debs=$1 version=$2 app_id=$3 shots=$4 build=$5 fixtures=$6
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/package_support.sh"
 step() { printf '[%3ds] %s\n' "$SECONDS" "$*"; }
 
 [ "$(id -u)" -eq 0 ] || skip "installing a package needs root"

@@ -10,21 +10,14 @@
 set -euo pipefail
 
 build=$1 version=$2 app_id=$3 out=$4 source=$5
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/package_support.sh"
 
 for tool in cpack dpkg-deb lintian; do
     command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps.sh)"
 done
 
-mkdir -p "$out"
-rm -f "$out"/docket_*.deb
-log="$out/cpack-deb.log"
-cpack --config "$build/CPackConfig.cmake" -G DEB -B "$out" >"$log" 2>&1 \
-    || { cat "$log"; fail "cpack -G DEB failed"; }
-deb=$(find "$out" -maxdepth 1 -name "docket_${version}_*.deb" | head -n 1)
-[ -n "$deb" ] || { cat "$log"; fail "no docket_${version}_*.deb was written"; }
-echo "$(basename "$deb"): $(du -h "$deb" | cut -f1)"
+build_package "$build" "$out" DEB 'docket_*.deb' "docket_${version}_*.deb"
+deb=$package
 
 depends=$(dpkg-deb --field "$deb" Depends)
 for dependency in libsecret-1-0 qt6-qpa-plugins libqt6sql6-sqlite libqt6core6 libqt6widgets6 \

@@ -9,22 +9,15 @@
 # package) or rpmlint (scripts/install-deps.sh).
 set -euo pipefail
 build=$1 version=$2 app_id=$3 out=$4 source=$5 homepage=${6:-}
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/package_support.sh"
 for tool in rpmbuild rpmlint python3; do
     command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps.sh)"
 done
 spdx_ids=/usr/share/nodejs/spdx-license-ids/index.json # Debian's node-spdx-license-ids
 [ -f "$spdx_ids" ] || skip "$spdx_ids is missing (scripts/install-deps.sh: node-spdx-license-ids)"
 
-mkdir -p "$out"
-rm -f "$out"/docket-*.rpm
-log="$out/cpack-rpm.log"
-cpack --config "$build/CPackConfig.cmake" -G RPM -B "$out" >"$log" 2>&1 \
-    || { cat "$log"; fail "cpack -G RPM failed"; }
-rpm=$(find "$out" -maxdepth 1 -name "docket-${version}-*.rpm" | head -n 1)
-[ -n "$rpm" ] || { cat "$log"; fail "no docket-${version}-*.rpm was written"; }
-echo "$(basename "$rpm"): $(du -h "$rpm" | cut -f1)"
+build_package "$build" "$out" RPM 'docket-*.rpm' "docket-${version}-*.rpm"
+rpm=$package
 
 requires=$(rpm -qp --requires "$rpm")
 for requirement in 'libsecret-1.so.0()(64bit)' qt6-qtbase-gui 'libQt6Core.so.6()(64bit)' \

@@ -23,6 +23,8 @@
 #include <QUuid>
 #include <qt6keychain/keychain.h>
 
+#include <memory>
+
 using namespace Docket;
 using namespace Docket::UpgradeFixture;
 
@@ -96,6 +98,53 @@ FileFacts readFacts(const QString &path)
     return facts;
 }
 
+// One data row per schema version that has a prefix-v<N>.sqlite file: its column "version".
+void addFixtureVersionRows(const QString &prefix)
+{
+    QTest::addColumn<int>("version");
+    for (int version : fixtureVersions(prefix))
+        QTest::addRow("schema %d", version) << version;
+}
+
+// For the current row of addFixtureVersionRows(prefix): opens a copy of prefix-v<version>.sqlite
+// with Store (AuditLog or InvoxIndex), which migrates it to Store::schemaVersion; checkContents
+// looks at what the store reads from it, and once the store has closed it the file must have the
+// new schema version and every row it had.
+template<typename Store>
+void checkOpensMigratesAndKeepsRows(const QString &prefix, const QTemporaryDir &dir,
+                                    void (*checkContents)(Store &))
+{
+    QFETCH(int, version);
+    const QString path = copyOf(QStringLiteral("%1-v%2.sqlite").arg(prefix).arg(version), dir);
+    QVERIFY(!path.isEmpty());
+    const FileFacts before = readFacts(path);
+    QCOMPARE(before.userVersion, version);
+    {
+        Store store(path);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        checkContents(store);
+        if (QTest::currentTestFailed())
+            return;
+    }
+    const FileFacts after = readFacts(path);
+    QCOMPARE(after.userVersion, Store::schemaVersion);
+    for (auto table = before.rows.cbegin(); table != before.rows.cend(); ++table)
+        QCOMPARE(after.rows.value(table.key(), -1), table.value());
+}
+
+// The keychain answers on the event loop: this waits (up to 20 s) for the answer to the request
+// ask makes and hands it back, or nothing when none came. The answer is shared with the callback,
+// so a late one still has somewhere to go.
+template<typename Answer, typename Ask> std::optional<Answer> keychainAnswer(Ask ask)
+{
+    auto answer = std::make_shared<std::optional<Answer>>();
+    ask([answer](const Answer &given) { *answer = given; });
+    if (!QTest::qWaitFor([&answer] { return answer->has_value(); }, 20000))
+        return std::nullopt;
+    return *answer;
+}
+
 const AuditEntry *entryNamed(const QList<AuditEntry> &entries, const QString &name)
 {
     for (const AuditEntry &entry : entries) {
@@ -103,6 +152,61 @@ const AuditEntry *entryNamed(const QList<AuditEntry> &entries, const QString &na
             return &entry;
     }
     return nullptr;
+}
+
+// What write_upgrade_fixtures put in every audit trail, read back.
+void checkAuditTrailContents(AuditLog &audit)
+{
+    // Every attempt, as it was answered.
+    const QList<AuditEntry> entries = audit.entries();
+    QCOMPARE(entries.size(), 3);
+    const AuditEntry *deleted = entryNamed(entries, deletedItem().name);
+    const AuditEntry *refused = entryNamed(entries, refusedItem().name);
+    const AuditEntry *unanswered = entryNamed(entries, interruptedItem().name);
+    QVERIFY(deleted && refused && unanswered);
+    QCOMPARE(deleted->outcome, AuditEntry::Outcome::Deleted);
+    QCOMPARE(deleted->httpStatus, 204);
+    QCOMPARE(deleted->accountId, scriptixAccountId);
+    QCOMPARE(deleted->requestId, deletedItem().requestId);
+    QCOMPARE(refused->outcome, AuditEntry::Outcome::NotPermitted);
+    QCOMPARE(refused->httpStatus, 403);
+    QCOMPARE(refused->parentName, refusedItem().parentName);
+    QCOMPARE(refused->message, QString::fromUtf8(refusedReason));
+    QCOMPARE(unanswered->service, ServiceKind::Invox);
+    QVERIFY(!unanswered->answered.isValid());
+
+    // The interrupted batch can still be resumed, with its item.
+    const QList<BatchSummary> interrupted = audit.interruptedBatches();
+    QCOMPARE(interrupted.size(), 1);
+    QCOMPARE(interrupted.first().origin, QString::fromLatin1(interruptedBatchOrigin));
+    const QList<DeletionItem> items = audit.batchItems(interrupted.first().id);
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(items.first().name, interruptedItem().name);
+    QCOMPARE(items.first().ref.ids, interruptedItem().ids);
+    QCOMPARE(items.first().attempts, 1);
+}
+
+// What write_upgrade_fixtures put in every Invox index, read back.
+void checkInvoxIndexContents(InvoxIndex &index)
+{
+    const QList<QPair<QString, int>> consultations = index.consultations(invoxAccountId);
+    QCOMPARE(consultations.size(), 2);
+    QVERIFY(consultations.contains(qMakePair(QStringLiteral("cons-17"), 2)));
+    QVERIFY(consultations.contains(qMakePair(QStringLiteral("cons-21"), 1)));
+    for (const InvoxIndex::Document &expected : invoxDocuments()) {
+        const QList<InvoxIndex::Document> documents
+            = index.documents(invoxAccountId, expected.consultationSessionId);
+        const auto found = std::find_if(documents.cbegin(), documents.cend(),
+                                        [&](const InvoxIndex::Document &document) {
+                                            return document.documentId == expected.documentId;
+                                        });
+        QVERIFY2(found != documents.cend(), qPrintable(expected.documentId));
+        QCOMPARE(found->documentName, expected.documentName);
+        QCOMPARE(found->documentType, expected.documentType);
+        QCOMPARE(found->sizeBytes, expected.sizeBytes);
+        QCOMPARE(found->addedAt, expected.addedAt);
+        QCOMPARE(found->origin, expected.origin);
+    }
 }
 
 } // namespace
@@ -151,98 +255,24 @@ void TestUpgradeData::everySchemaVersionHasAFile()
 
 void TestUpgradeData::auditTrailsOpenMigrateAndKeepTheirRows_data()
 {
-    QTest::addColumn<int>("version");
-    for (int version : fixtureVersions(QStringLiteral("audit")))
-        QTest::addRow("schema %d", version) << version;
+    addFixtureVersionRows(QStringLiteral("audit"));
 }
 
 void TestUpgradeData::auditTrailsOpenMigrateAndKeepTheirRows()
 {
-    QFETCH(int, version);
-    const QString path = copyOf(QStringLiteral("audit-v%1.sqlite").arg(version), m_dir);
-    QVERIFY(!path.isEmpty());
-    const FileFacts before = readFacts(path);
-    QCOMPARE(before.userVersion, version);
-    {
-        AuditLog audit(path);
-        QString error;
-        QVERIFY2(audit.open(&error), qPrintable(error));
-
-        // Every attempt, as it was answered.
-        const QList<AuditEntry> entries = audit.entries();
-        QCOMPARE(entries.size(), 3);
-        const AuditEntry *deleted = entryNamed(entries, deletedItem().name);
-        const AuditEntry *refused = entryNamed(entries, refusedItem().name);
-        const AuditEntry *unanswered = entryNamed(entries, interruptedItem().name);
-        QVERIFY(deleted && refused && unanswered);
-        QCOMPARE(deleted->outcome, AuditEntry::Outcome::Deleted);
-        QCOMPARE(deleted->httpStatus, 204);
-        QCOMPARE(deleted->accountId, scriptixAccountId);
-        QCOMPARE(deleted->requestId, deletedItem().requestId);
-        QCOMPARE(refused->outcome, AuditEntry::Outcome::NotPermitted);
-        QCOMPARE(refused->httpStatus, 403);
-        QCOMPARE(refused->parentName, refusedItem().parentName);
-        QCOMPARE(refused->message, QString::fromUtf8(refusedReason));
-        QCOMPARE(unanswered->service, ServiceKind::Invox);
-        QVERIFY(!unanswered->answered.isValid());
-
-        // The interrupted batch can still be resumed, with its item.
-        const QList<BatchSummary> interrupted = audit.interruptedBatches();
-        QCOMPARE(interrupted.size(), 1);
-        QCOMPARE(interrupted.first().origin, QString::fromLatin1(interruptedBatchOrigin));
-        const QList<DeletionItem> items = audit.batchItems(interrupted.first().id);
-        QCOMPARE(items.size(), 1);
-        QCOMPARE(items.first().name, interruptedItem().name);
-        QCOMPARE(items.first().ref.ids, interruptedItem().ids);
-        QCOMPARE(items.first().attempts, 1);
-    }
-    const FileFacts after = readFacts(path);
-    QCOMPARE(after.userVersion, AuditLog::schemaVersion);
-    for (auto table = before.rows.cbegin(); table != before.rows.cend(); ++table)
-        QCOMPARE(after.rows.value(table.key(), -1), table.value());
+    checkOpensMigratesAndKeepsRows<AuditLog>(QStringLiteral("audit"), m_dir,
+                                             checkAuditTrailContents);
 }
 
 void TestUpgradeData::invoxIndexesOpenMigrateAndKeepTheirRows_data()
 {
-    QTest::addColumn<int>("version");
-    for (int version : fixtureVersions(QStringLiteral("invox-index")))
-        QTest::addRow("schema %d", version) << version;
+    addFixtureVersionRows(QStringLiteral("invox-index"));
 }
 
 void TestUpgradeData::invoxIndexesOpenMigrateAndKeepTheirRows()
 {
-    QFETCH(int, version);
-    const QString path = copyOf(QStringLiteral("invox-index-v%1.sqlite").arg(version), m_dir);
-    QVERIFY(!path.isEmpty());
-    const FileFacts before = readFacts(path);
-    QCOMPARE(before.userVersion, version);
-    {
-        InvoxIndex index(path);
-        QString error;
-        QVERIFY2(index.open(&error), qPrintable(error));
-        const QList<QPair<QString, int>> consultations = index.consultations(invoxAccountId);
-        QCOMPARE(consultations.size(), 2);
-        QVERIFY(consultations.contains(qMakePair(QStringLiteral("cons-17"), 2)));
-        QVERIFY(consultations.contains(qMakePair(QStringLiteral("cons-21"), 1)));
-        for (const InvoxIndex::Document &expected : invoxDocuments()) {
-            const QList<InvoxIndex::Document> documents
-                = index.documents(invoxAccountId, expected.consultationSessionId);
-            const auto found = std::find_if(documents.cbegin(), documents.cend(),
-                                            [&](const InvoxIndex::Document &document) {
-                                                return document.documentId == expected.documentId;
-                                            });
-            QVERIFY2(found != documents.cend(), qPrintable(expected.documentId));
-            QCOMPARE(found->documentName, expected.documentName);
-            QCOMPARE(found->documentType, expected.documentType);
-            QCOMPARE(found->sizeBytes, expected.sizeBytes);
-            QCOMPARE(found->addedAt, expected.addedAt);
-            QCOMPARE(found->origin, expected.origin);
-        }
-    }
-    const FileFacts after = readFacts(path);
-    QCOMPARE(after.userVersion, InvoxIndex::schemaVersion);
-    for (auto table = before.rows.cbegin(); table != before.rows.cend(); ++table)
-        QCOMPARE(after.rows.value(table.key(), -1), table.value());
+    checkOpensMigratesAndKeepsRows<InvoxIndex>(QStringLiteral("invox-index"), m_dir,
+                                               checkInvoxIndexContents);
 }
 
 void TestUpgradeData::newestFilesHaveTheSchemaThisBuildCreates()
@@ -318,16 +348,15 @@ void TestUpgradeData::keychainEntriesAreLookedUpWhereTheyWereWritten()
 
     KeychainCredentialStore store; // as docket and docket-cli make it
     QCOMPARE(secretKey(accountId, Secret::token), key);
-    std::optional<CredentialStore::ReadResult> read;
-    store.read(secretKey(accountId, Secret::token), this,
-               [&](const CredentialStore::ReadResult &result) { read = result; });
-    QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), 20000);
+    const auto read = keychainAnswer<CredentialStore::ReadResult>(
+        [&](auto done) { store.read(secretKey(accountId, Secret::token), this, done); });
+    QVERIFY2(read, "the keychain did not answer the read");
     QCOMPARE(read->error, QString());
     QCOMPARE(read->value.value_or(QString()), QStringLiteral("secret-from-0.1.0"));
 
-    std::optional<QString> removeError;
-    store.remove(key, this, [&](const QString &error) { removeError = error; });
-    QTRY_VERIFY_WITH_TIMEOUT(removeError.has_value(), 20000);
+    const auto removeError
+        = keychainAnswer<QString>([&](auto done) { store.remove(key, this, done); });
+    QVERIFY2(removeError, "the keychain did not answer the removal");
     QCOMPARE(*removeError, QString());
 }
 

@@ -44,11 +44,27 @@ inline QStringList pendingRemovals()
     return { invoxAccountId + QStringLiteral("/accessToken") };
 }
 
+// An account as the audit trail records it on each of its items.
+struct ItemAccount
+{
+    QString id;
+    QString name;
+    ServiceKind service;
+};
+
+inline ItemAccount scriptixItemAccount()
+{
+    return { scriptixAccountId, QStringLiteral("Scriptix — Front desk"), ServiceKind::Scriptix };
+}
+
+inline ItemAccount invoxItemAccount()
+{
+    return { invoxAccountId, QStringLiteral("Invox Medical — Dr Rivera"), ServiceKind::Invox };
+}
+
 struct ItemFact
 {
-    QString accountId;
-    QString accountName;
-    ServiceKind service;
+    ItemAccount account;
     NodeKind kind;
     QStringList ids;
     QString name;
@@ -62,9 +78,7 @@ inline constexpr const char *refusedReason = "the service refused: this account 
 
 inline ItemFact deletedItem()
 {
-    return { scriptixAccountId,
-             QStringLiteral("Scriptix — Front desk"),
-             ServiceKind::Scriptix,
+    return { scriptixItemAccount(),
              NodeKind::ScriptixSession,
              { QStringLiteral("sess_morning") },
              QStringLiteral("Morning clinic"),
@@ -72,28 +86,16 @@ inline ItemFact deletedItem()
              "request-0001" };
 }
 
+// A letter inside deletedItem()'s session.
 inline ItemFact refusedItem()
 {
-    return { scriptixAccountId,
-             QStringLiteral("Scriptix — Front desk"),
-             ServiceKind::Scriptix,
+    const ItemFact session = deletedItem();
+    return { session.account,
              NodeKind::ScriptixDocument,
-             { QStringLiteral("sess_morning"), QStringLiteral("doc_letter") },
+             session.ids + QStringList { QStringLiteral("doc_letter") },
              QStringLiteral("Referral letter"),
-             QStringLiteral("Morning clinic"),
+             session.name,
              "request-0002" };
-}
-
-inline ItemFact interruptedItem()
-{
-    return { invoxAccountId,
-             QStringLiteral("Invox Medical — Dr Rivera"),
-             ServiceKind::Invox,
-             NodeKind::InvoxDocument,
-             { QStringLiteral("cons-17"), QStringLiteral("doc-9") },
-             QStringLiteral("discharge.pdf"),
-             QStringLiteral("cons-17"),
-             "request-0003" };
 }
 
 inline QList<InvoxIndex::Document> invoxDocuments()
@@ -110,6 +112,19 @@ inline QList<InvoxIndex::Document> invoxDocuments()
           QStringLiteral("lab results.pdf"), QStringLiteral("PDF"), -1, QDateTime(),
           QStringLiteral("manual") },
     };
+}
+
+// The delete that went out unanswered was of the Invox index's first document (the audit trail
+// names an Invox document's consultation by its id).
+inline ItemFact interruptedItem()
+{
+    const InvoxIndex::Document document = invoxDocuments().first();
+    return { invoxItemAccount(),
+             NodeKind::InvoxDocument,
+             { document.consultationSessionId, document.documentId },
+             document.documentName,
+             document.consultationSessionId,
+             "request-0003" };
 }
 
 } // namespace Docket::UpgradeFixture

@@ -37,12 +37,19 @@ bool vacant(const QString &path)
     return !QFile::exists(path) || fail(path + QStringLiteral(" exists: it is kept as it is"));
 }
 
+// Opens (creating it) the database a writer fills, or says on stderr why it could not.
+template<typename Database> bool opened(Database &database)
+{
+    QString error;
+    return database.open(&error) || fail(error);
+}
+
 DeletionItem item(const ItemFact &fact)
 {
     DeletionItem item;
-    item.accountId = fact.accountId;
-    item.accountName = fact.accountName;
-    item.service = fact.service;
+    item.accountId = fact.account.id;
+    item.accountName = fact.account.name;
+    item.service = fact.account.service;
     item.ref = { fact.kind, fact.ids };
     item.name = fact.name;
     item.parentName = fact.parentName;
@@ -53,9 +60,8 @@ DeletionItem item(const ItemFact &fact)
 bool writeAuditTrail(const QString &path)
 {
     AuditLog audit(path);
-    QString error;
-    if (!audit.open(&error))
-        return fail(error);
+    if (!opened(audit))
+        return false;
     // The finished batch: one item deleted, one refused.
     QList<DeletionItem> finished = { item(deletedItem()), item(refusedItem()) };
     if (audit.createBatch(finished, QString::fromLatin1(finishedBatchOrigin)) == 0)
@@ -89,9 +95,9 @@ bool writeAuditTrail(const QString &path)
 bool writeInvoxIndex(const QString &path)
 {
     InvoxIndex index(path);
+    if (!opened(index))
+        return false;
     QString error;
-    if (!index.open(&error))
-        return fail(error);
     for (const InvoxIndex::Document &document : invoxDocuments()) {
         if (!index.add(document, &error))
             return fail(error);
