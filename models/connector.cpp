@@ -2,10 +2,12 @@
 
 #include "pagewalker.h"
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
 
+#include <memory>
 #include <optional>
 
 namespace Docket {
@@ -56,6 +58,88 @@ void DeleteJob::refuse(const ApiError &error)
     finish(error);
 }
 
+LookupJob::LookupJob(const NodeRef &parent, const QList<NodeRef> &refs, QObject *owner)
+    : ConnectorJob(owner)
+    , m_parent(parent)
+    , m_refs(refs)
+    , m_entries(refs.size())
+{ }
+
+LookupJob::Answer LookupJob::answer(qsizetype index) const
+{
+    const Entry &entry = m_entries.at(index);
+    return entry.answered ? entry.answer : Answer::Failed;
+}
+
+ApiError LookupJob::errorOf(qsizetype index) const
+{
+    const Entry &entry = m_entries.at(index);
+    if (entry.answered)
+        return entry.answer == Answer::Failed ? entry.error : ApiError();
+    // Ended without an answer for it: aborted, or the whole lookup failed.
+    return failed() ? error()
+                    : ApiError::make(ApiError::Kind::Cancelled,
+                                     tr("The lookup ended before it reached this item."));
+}
+
+QList<qsizetype> LookupJob::unanswered() const
+{
+    QList<qsizetype> indexes;
+    for (qsizetype index = 0; index < m_entries.size(); ++index) {
+        if (!m_entries.at(index).answered)
+            indexes.append(index);
+    }
+    return indexes;
+}
+
+void LookupJob::setAnswer(qsizetype index, Entry entry)
+{
+    if (isFinished() || m_entries.at(index).answered)
+        return;
+    entry.answered = true;
+    m_entries[index] = std::move(entry);
+}
+
+void LookupJob::setFound(qsizetype index, const RemoteItem &item)
+{
+    setAnswer(index, { true, Answer::Found, item, {} });
+}
+
+void LookupJob::setMissing(qsizetype index)
+{
+    setAnswer(index, { true, Answer::Missing, {}, {} });
+}
+
+void LookupJob::setFailed(qsizetype index, const ApiError &error)
+{
+    setAnswer(index, { true, Answer::Failed, {}, error });
+}
+
+void LookupJob::finishIfAnswered()
+{
+    if (isFinished())
+        return;
+    for (const Entry &entry : std::as_const(m_entries)) {
+        if (!entry.answered)
+            return;
+    }
+    finish(answeredError());
+}
+
+void LookupJob::missRest()
+{
+    for (qsizetype index : unanswered())
+        setMissing(index);
+    finishIfAnswered();
+}
+
+void LookupJob::failRest(const ApiError &error)
+{
+    for (qsizetype index : unanswered())
+        setFailed(index, error);
+    finishIfAnswered();
+}
+
 Connector::Connector(AccountSession *session, QObject *parent)
     : QObject(parent)
     , m_session(session)
@@ -66,12 +150,9 @@ int Connector::pageSize(NodeKind) const
     return 100;
 }
 
-namespace {
-
-// The parent of `ref` (the account for the top level), or nullopt when `ref` has no parent.
-std::optional<NodeRef> parentOf(ServiceKind service, const NodeRef &ref)
+std::optional<NodeRef> Connector::parentOf(const NodeRef &ref) const
 {
-    const QList<NodeKind> kinds = nodeKindsByDepth(service);
+    const QList<NodeKind> kinds = nodeKindsByDepth(service());
     const qsizetype depth = ref.ids.size();
     if (depth < 1 || depth > kinds.size() || kinds.at(depth - 1) != ref.kind)
         return std::nullopt;
@@ -79,58 +160,149 @@ std::optional<NodeRef> parentOf(ServiceKind service, const NodeRef &ref)
                      ref.ids.mid(0, depth - 1) };
 }
 
+namespace {
+
+ApiError noSuchPlace(ServiceKind service)
+{
+    return ApiError::make(
+        ApiError::Kind::InvalidInput,
+        Connector::tr("%1 holds nothing at this path.").arg(serviceDisplayName(service)));
+}
+
 } // namespace
 
 ItemJob *Connector::lookup(const NodeRef &ref)
 {
-    auto *job = new ItemJob(ref, this);
-    const std::optional<NodeRef> parent = parentOf(service(), ref);
+    const std::optional<NodeRef> parent = parentOf(ref);
+    auto *job = new ItemJob(parent.value_or(NodeRef()), ref, this);
     if (!parent || ref.id().isEmpty()) {
-        job->finish(ApiError::make(
-            ApiError::Kind::InvalidInput,
-            tr("%1 holds nothing at this path.").arg(serviceDisplayName(service()))));
+        job->failRest(noSuchPlace(service()));
         return job;
     }
-    lookupInPage(job, *parent);
+    startLookup(job);
     return job;
 }
 
-void Connector::lookupInPage(ItemJob *job, const NodeRef &parent)
+LookupJob *Connector::lookupAll(const NodeRef &parent, const QList<NodeRef> &refs)
 {
-    const QString id = job->ref().id();
-    const NodeKind kind = job->ref().kind;
+    auto *job = new LookupJob(parent, refs, this);
+    for (qsizetype index = 0; index < refs.size(); ++index) {
+        const NodeRef &ref = refs.at(index);
+        if (ref.id().isEmpty() || parentOf(ref) != std::optional<NodeRef>(parent))
+            job->setFailed(index, noSuchPlace(service()));
+    }
+    if (job->unanswered().isEmpty())
+        job->finishIfAnswered();
+    else
+        startLookup(job);
+    return job;
+}
+
+void Connector::startLookup(LookupJob *job)
+{
+    lookUpInListing(job);
+}
+
+void Connector::lookUpAlone(LookupJob *job, qsizetype index)
+{
+    job->setFailed(index,
+                   ApiError::make(ApiError::Kind::InvalidInput,
+                                  tr("%1 has no lookup of its own for this kind of item.")
+                                      .arg(serviceDisplayName(service()))));
+    job->finishIfAnswered();
+}
+
+void Connector::lookUpEachAlone(LookupJob *job)
+{
+    const QList<qsizetype> rest = job->unanswered();
+    for (qsizetype index : rest)
+        lookUpAlone(job, index);
+}
+
+void Connector::lookUpInListing(LookupJob *job)
+{
+    const QList<qsizetype> wanted = job->unanswered();
+    if (wanted.isEmpty()) {
+        job->finishIfAnswered();
+        return;
+    }
+    const NodeRef parent = job->parentRef();
+    // Children of one parent are all of one kind (nodeKindsByDepth()).
+    const NodeKind kind = job->refs().at(wanted.first()).kind;
+    const bool alone = canLookUpAlone(kind);
+    if (alone && wanted.size() == 1) {
+        lookUpAlone(job, wanted.first());
+        return;
+    }
+    struct Walk
+    {
+        QHash<QString, QList<qsizetype>> byId; // the refs still sought (one id may be named twice)
+        qint64 rowsRead = 0;
+        bool restAlone = false; // stopped because the rest cost fewer requests alone
+    };
+    auto walk = std::make_shared<Walk>();
+    for (qsizetype index : wanted)
+        walk->byId[job->refs().at(index).id()].append(index);
     // The walk belongs to the job: aborting the lookup drops the page's answer.
     PageWalker::walk(
         this, parent, { {}, pageSize(parent.kind) }, maxLookupPages, job,
-        [job, parent, id, kind](const ListPage &page) {
+        [job, parent, kind, alone, walk](const ListPage &page) {
             if (job->isFinished())
                 return PageWalker::Next::Stop;
-            for (const RemoteItem &item : page.items) {
-                if (item.ref.kind == kind && item.ref.id() == id) {
-                    job->setItem(item);
-                    return PageWalker::Next::Stop;
-                }
-            }
-            for (int row = 0; row < page.rows.size(); ++row) {
-                if (page.rows.kind(row) == kind && page.rows.id(row) == id) {
-                    job->setItem(page.rows.item(row, parent));
+            const auto take = [&](NodeKind rowKind, const QString &id, const auto &itemOfRow) {
+                if (rowKind != kind)
+                    return;
+                const auto sought = walk->byId.constFind(id);
+                if (sought == walk->byId.constEnd())
+                    return;
+                const RemoteItem item = itemOfRow();
+                for (qsizetype index : *sought)
+                    job->setFound(index, item);
+                walk->byId.erase(sought);
+            };
+            for (const RemoteItem &item : page.items)
+                take(item.ref.kind, item.ref.id(), [&item] { return item; });
+            for (int row = 0; row < page.rows.size(); ++row)
+                take(page.rows.kind(row), page.rows.id(row),
+                     [&page, row, &parent] { return page.rows.item(row, parent); });
+            if (walk->byId.isEmpty())
+                return PageWalker::Next::Stop;
+            const qint64 shown = page.items.size() + page.rows.size();
+            walk->rowsRead += shown;
+            if (alone && page.hasMore() && page.total >= 0 && shown > 0) {
+                // The pages still to read at most, against one request per ref still sought.
+                const qint64 rowsLeft = qMax<qint64>(0, page.total - walk->rowsRead);
+                const qint64 pagesLeft = (rowsLeft + shown - 1) / shown;
+                if (job->unanswered().size() < pagesLeft) {
+                    walk->restAlone = true;
                     return PageWalker::Next::Stop;
                 }
             }
             return PageWalker::Next::Continue;
         },
-        [job](PageWalker::End end, const ApiError &error) {
+        [this, job, alone, walk](PageWalker::End end, const ApiError &error) {
+            if (job->isFinished())
+                return;
             switch (end) {
-            case PageWalker::End::Complete: // the whole listing read: found, or not there
+            case PageWalker::End::Complete: // the whole listing read: what it lacks is missing
+                job->missRest();
+                return;
             case PageWalker::End::Stopped:
-                job->finish();
+                if (walk->restAlone)
+                    lookUpEachAlone(job);
+                else
+                    job->finishIfAnswered();
                 return;
             case PageWalker::End::Failed: // a page failed, or the cursor repeated
-                job->finish(error);
+                job->failRest(error);
                 return;
             case PageWalker::End::PageLimit:
+                if (alone) {
+                    lookUpEachAlone(job);
+                    return;
+                }
                 // Not read to its end, so not known to be missing: an error, not "not found".
-                job->finish(ApiError::make(
+                job->failRest(ApiError::make(
                     ApiError::Kind::InvalidInput,
                     tr("It is not in the part of its parent's listing that was read, and the rest "
                        "is too long to read for it.")));

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace Docket {
 
@@ -107,30 +108,83 @@ private:
     QByteArray m_requestId;
 };
 
-// One item looked up by its ref (Connector::lookup): the row its parent's listing shows for it.
-class ItemJob : public ConnectorJob
+// Items looked up under one parent at once (Connector::lookupAll): what the service holds for
+// each ref, in the order given. A ref's answer is final once set; the job finishes when every ref
+// has one (or fails as a whole: then every ref not answered yet failed with its error).
+class LookupJob : public ConnectorJob
 {
     Q_OBJECT
 
 public:
-    ItemJob(const NodeRef &ref, QObject *owner)
-        : ConnectorJob(owner)
-        , m_ref(ref)
-    { }
-    const NodeRef &ref() const { return m_ref; }
-    // False when the service does not hold it (it may have been deleted); item() is then empty.
-    bool found() const { return m_found; }
-    const RemoteItem &item() const { return m_item; }
-    void setItem(const RemoteItem &item)
-    {
-        m_item = item;
-        m_found = true;
-    }
+    enum class Answer {
+        Found, // item() is its row, as the parent's listing shows it
+        // The parent's whole listing was read without it, or the service said in its own
+        // documented words that it holds no such item. Whether that proves it gone is the
+        // connector's listingProvesAbsence().
+        Missing,
+        Failed, // not known either way: errorOf() says why
+    };
+
+    LookupJob(const NodeRef &parent, const QList<NodeRef> &refs, QObject *owner);
+
+    const NodeRef &parentRef() const { return m_parent; }
+    const QList<NodeRef> &refs() const { return m_refs; }
+    // By index in refs().
+    Answer answer(qsizetype index) const;
+    const RemoteItem &itemOf(qsizetype index) const { return m_entries.at(index).item; }
+    ApiError errorOf(qsizetype index) const;
+
+    // For connectors: answers for refs by index (the first answer stands), and the refs still
+    // without one. finishIfAnswered() ends the job once every ref has its answer.
+    bool isAnswered(qsizetype index) const { return m_entries.at(index).answered; }
+    QList<qsizetype> unanswered() const;
+    void setFound(qsizetype index, const RemoteItem &item);
+    void setMissing(qsizetype index);
+    void setFailed(qsizetype index, const ApiError &error);
+    void finishIfAnswered();
+    // Every ref still without an answer is missing (the whole listing was read) / failed, and
+    // the job ends.
+    void missRest();
+    void failRest(const ApiError &error);
+
+protected:
+    // What the whole job ends with once every ref is answered: nothing by default (each ref has
+    // its own answer); ItemJob's is its one ref's error.
+    virtual ApiError answeredError() const { return {}; }
 
 private:
-    NodeRef m_ref;
-    RemoteItem m_item;
-    bool m_found = false;
+    struct Entry
+    {
+        bool answered = false;
+        Answer answer = Answer::Failed;
+        RemoteItem item;
+        ApiError error;
+    };
+    void setAnswer(qsizetype index, Entry entry);
+
+    NodeRef m_parent;
+    QList<NodeRef> m_refs;
+    QList<Entry> m_entries;
+};
+
+// One item looked up by its ref (Connector::lookup): the row its parent's listing shows for it.
+// A lookup of one: it fails with its ref's error.
+class ItemJob : public LookupJob
+{
+    Q_OBJECT
+
+public:
+    ItemJob(const NodeRef &parent, const NodeRef &ref, QObject *owner)
+        : LookupJob(parent, { ref }, owner)
+    { }
+    const NodeRef &ref() const { return refs().constFirst(); }
+    // False when the service does not hold it (it may have been deleted), or the lookup failed;
+    // item() is then empty.
+    bool found() const { return answer(0) == Answer::Found; }
+    const RemoteItem &item() const { return itemOf(0); }
+
+protected:
+    ApiError answeredError() const override { return errorOf(0); }
 };
 
 // Sign-in, sign-out, upload, detail fetches: jobs whose result is just success or an error, plus
@@ -205,13 +259,22 @@ public:
     virtual ListJob *list(const NodeRef &parent, const PageRequest &page) = 0;
     // How many items to ask for per page under this kind of parent.
     virtual int pageSize(NodeKind parentKind) const;
-    // The item at `ref` as its parent's listing shows it (name, size, status...), for a caller
-    // that knows only a path: docket-cli names what it is about to delete. found() is false only
-    // when the whole listing was read without it. The default reads the parent's listing page by
-    // page, at most maxLookupPages pages (beyond them, an error: not known to be missing); a
-    // connector with a cheaper way overrides it.
-    virtual ItemJob *lookup(const NodeRef &ref);
+    // The items at `refs`, all children of `parent`, as its listing shows them (name, size,
+    // status...), for a caller that knows only paths: docket-cli names what it is about to
+    // delete, a resumed batch checks that each item is still the one it named. A ref is Missing
+    // only when the whole listing was read without it. The parent's listing is read once, page
+    // by page, stopping as soon as every ref is found, at most maxLookupPages pages (beyond
+    // them, an error: not known to be missing); a failed page, or a cursor that comes back,
+    // fails every ref not found by then. A connector with a cheaper way for some refs uses it
+    // (startLookup(), lookUpAlone()). A ref that is not a child of `parent` fails at once.
+    LookupJob *lookupAll(const NodeRef &parent, const QList<NodeRef> &refs);
+    // lookupAll() of one item under its own parent; refused at once when `ref` has no place in
+    // the service's tree.
+    ItemJob *lookup(const NodeRef &ref);
     static constexpr int maxLookupPages = 20;
+    // Where `ref` sits: the node whose listing shows it (the account for the top level), or
+    // nullopt when it has no place in this service's tree.
+    std::optional<NodeRef> parentOf(const NodeRef &ref) const;
     // Whether lookup()'s "not found" for an item of `kind` is the service's own word (its whole
     // documented listing, or its documented not-found), so that an item it does not find is
     // known to be gone. Not for Invox, whose lookups read Docket's own index, nor for a listing
@@ -281,6 +344,23 @@ public:
 protected:
     virtual DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) = 0;
 
+    // lookupAll()'s work, once every ref is known to be a child of the job's parent: answers
+    // each ref and ends the job. The default reads the listing (lookUpInListing()).
+    virtual void startLookup(LookupJob *job);
+    // Reads the job's parent's listing page by page (a PageWalker) and answers every ref it
+    // finds. Where canLookUpAlone() says the service reads one item with a request of its own,
+    // that is used instead when it costs fewer requests: for a single ref, for the refs left
+    // once fewer of them remain than pages (by the listing's total), and beyond the page cap.
+    void lookUpInListing(LookupJob *job);
+    virtual bool canLookUpAlone(NodeKind kind) const
+    {
+        Q_UNUSED(kind);
+        return false;
+    }
+    // Answers ref `index` of `job` with its own request, then job->finishIfAnswered(). Only for
+    // kinds canLookUpAlone() names; the default fails it.
+    virtual void lookUpAlone(LookupJob *job, qsizetype index);
+
     // fetchDetails() of an item whose kind hasDetails(): asks the service and ends `job` with its
     // sections (DetailsJob::finishFrom() for the usual one request). The default: none at once.
     virtual void startDetails(DetailsJob *job, const RemoteItem &item);
@@ -305,8 +385,8 @@ protected:
                               const ApiResult &result);
 
 private:
-    // lookup(): reads `parent`'s listing page by page (a PageWalker) for the job's item.
-    void lookupInPage(ItemJob *job, const NodeRef &parent);
+    // The refs of `job` that remain, each by its own request.
+    void lookUpEachAlone(LookupJob *job);
 
     AccountSession *m_session;
 };

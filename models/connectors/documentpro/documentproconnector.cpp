@@ -2,6 +2,7 @@
 
 #include "connectors/connectorsupport.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -288,105 +289,154 @@ void DocumentProConnector::listDocuments(ListJob *job, const PageRequest &page)
     });
 }
 
-void DocumentProConnector::listResults(ListJob *job)
+void DocumentProConnector::readRuns(ConnectorJob *job, const NodeRef &document,
+                                    std::function<void(const QList<QJsonObject> &)> done)
 {
-    const NodeRef parent = job->parentRef();
-    if (!usableRef(parent, NodeKind::DocumentProDocument, 1)) {
+    if (!usableRef(document, NodeKind::DocumentProDocument, 1)) {
         job->finish(invalidRef());
         return;
     }
     // The document is fetched afresh rather than trusting the runs in the row's details, so a
     // re-list after a delete shows what the server holds now.
     const QList<QPair<QString, QString>> query
-        = { { QStringLiteral("document_id"), parent.id() },
+        = { { QStringLiteral("document_id"), document.id() },
             { QStringLiteral("limit"), QString::number(maxPageSize) } };
-    send(job, "GET", documentsPath, query, [this, job, parent](const ApiResult &result) {
-        QString problem;
-        const std::optional<QJsonObject> answer = parseDocumentList(result, &problem);
-        if (!answer) {
-            job->finish(ApiError::malformed(problem, result.requestId));
-            return;
-        }
-        std::optional<QJsonObject> document;
-        for (const QJsonValue &value : answer->value(QStringLiteral("files")).toArray()) {
-            if (stringField(value.toObject(), QStringLiteral("document_id")) == parent.id()) {
-                document = value.toObject();
-                break;
-            }
-        }
-        if (!document) {
-            ApiError gone = ApiError::make(
-                ApiError::Kind::Http,
-                tr("DocumentPro no longer lists this document; it may have been removed."));
-            gone.httpStatus = 404;
-            gone.requestId = result.requestId;
-            job->finish(gone);
-            return;
-        }
-
-        // [doc] every document has its parser_runs: without them, nothing says it has none.
-        if (!document->value(QStringLiteral("parser_runs")).isArray()) {
-            job->finish(ApiError::malformed(QStringLiteral("the document has no parser_runs list"),
-                                            result.requestId));
-            return;
-        }
-        QList<QJsonObject> runs;
-        for (const QJsonValue &value : document->value(QStringLiteral("parser_runs")).toArray()) {
-            // A run without a request id cannot be fetched or deleted: there is nothing to show.
-            if (!stringField(value.toObject(), QStringLiteral("request_id")).isEmpty())
-                runs.append(value.toObject());
-        }
-        if (runs.isEmpty()) {
-            ListPage none;
-            none.total = 0;
-            job->setPage(none);
-            job->finish();
-            return;
-        }
-
-        // One GET per run, all at once (the session's pacer bounds them); rows keep the runs'
-        // order whatever order the answers come in.
-        struct Gathering
-        {
-            QList<std::optional<RemoteItem>> rows;
-            int remaining = 0;
-        };
-        auto gathering = std::make_shared<Gathering>();
-        gathering->rows.resize(runs.size());
-        gathering->remaining = int(runs.size());
-        const auto oneDone = [job, gathering] {
-            if (--gathering->remaining > 0 || job->isFinished())
+    send(
+        job, "GET", documentsPath, query,
+        [job, document, done = std::move(done)](const ApiResult &result) {
+            QString problem;
+            const std::optional<QJsonObject> answer = parseDocumentList(result, &problem);
+            if (!answer) {
+                job->finish(ApiError::malformed(problem, result.requestId));
                 return;
+            }
+            std::optional<QJsonObject> listed;
+            for (const QJsonValue &value : answer->value(QStringLiteral("files")).toArray()) {
+                if (stringField(value.toObject(), QStringLiteral("document_id")) == document.id()) {
+                    listed = value.toObject();
+                    break;
+                }
+            }
+            if (!listed) {
+                ApiError gone = ApiError::make(
+                    ApiError::Kind::Http,
+                    tr("DocumentPro no longer lists this document; it may have been removed."));
+                gone.httpStatus = 404;
+                gone.requestId = result.requestId;
+                job->finish(gone);
+                return;
+            }
+            // [doc] every document has its parser_runs: without them, nothing says it has none.
+            if (!listed->value(QStringLiteral("parser_runs")).isArray()) {
+                job->finish(ApiError::malformed(
+                    QStringLiteral("the document has no parser_runs list"), result.requestId));
+                return;
+            }
+            QList<QJsonObject> runs;
+            for (const QJsonValue &value : listed->value(QStringLiteral("parser_runs")).toArray()) {
+                // A run without a request id cannot be fetched or deleted: nothing to show.
+                if (!stringField(value.toObject(), QStringLiteral("request_id")).isEmpty())
+                    runs.append(value.toObject());
+            }
+            done(runs);
+        });
+}
+
+void DocumentProConnector::fetchResults(
+    ConnectorJob *job, const NodeRef &document, const QList<QJsonObject> &runs,
+    std::function<void(const QList<std::optional<RemoteItem>> &)> done)
+{
+    if (runs.isEmpty()) {
+        done({});
+        return;
+    }
+    // One GET per run, all at once (the session's pacer bounds them); rows keep the runs' order
+    // whatever order the answers come in.
+    struct Gathering
+    {
+        QList<std::optional<RemoteItem>> rows;
+        int remaining = 0;
+    };
+    auto gathering = std::make_shared<Gathering>();
+    gathering->rows.resize(runs.size());
+    gathering->remaining = int(runs.size());
+    const auto oneDone = [job, gathering, done = std::move(done)] {
+        if (--gathering->remaining > 0 || job->isFinished())
+            return;
+        done(gathering->rows);
+    };
+    for (qsizetype i = 0; i < runs.size(); ++i) {
+        const QJsonObject run = runs.at(i);
+        const QString requestId = stringField(run, QStringLiteral("request_id"));
+        send(
+            job, "GET", filesPath, { { requestIdParameter, requestId } },
+            [job, gathering, oneDone, document, run, requestId, i](const ApiResult &answer) {
+                const std::optional<QJsonObject> result = resultObjectOrFail(job, answer);
+                if (!result)
+                    return;
+                gathering->rows[i] = resultItem(document, requestId, run, *result);
+                oneDone();
+            },
+            [this, oneDone](const ApiResult &failed) {
+                // Deleted since the document was read, in DocumentPro's own words: left out
+                // (std::nullopt). Any other 404 is not DocumentPro speaking.
+                if (!isNotFoundAnswer(failed))
+                    return false;
+                oneDone();
+                return true;
+            });
+    }
+}
+
+void DocumentProConnector::listResults(ListJob *job)
+{
+    const NodeRef parent = job->parentRef();
+    readRuns(job, parent, [this, job, parent](const QList<QJsonObject> &runs) {
+        fetchResults(job, parent, runs, [job](const QList<std::optional<RemoteItem>> &rows) {
             ListPage page;
-            for (const std::optional<RemoteItem> &row : std::as_const(gathering->rows)) {
+            for (const std::optional<RemoteItem> &row : rows) {
                 if (row)
                     page.items.append(*row);
             }
             page.total = int(page.items.size());
             job->setPage(page);
             job->finish();
-        };
-        for (qsizetype i = 0; i < runs.size(); ++i) {
-            const QJsonObject run = runs.at(i);
-            const QString requestId = stringField(run, QStringLiteral("request_id"));
-            send(
-                job, "GET", filesPath, { { requestIdParameter, requestId } },
-                [job, gathering, oneDone, parent, run, requestId, i](const ApiResult &answer) {
-                    const std::optional<QJsonObject> result = resultObjectOrFail(job, answer);
-                    if (!result)
-                        return;
-                    gathering->rows[i] = resultItem(parent, requestId, run, *result);
-                    oneDone();
-                },
-                [this, oneDone](const ApiResult &failed) {
-                    // Deleted since the document was read, in DocumentPro's own words: leave it
-                    // out. Any other 404 is not DocumentPro speaking.
-                    if (!isNotFoundAnswer(failed))
-                        return false;
-                    oneDone();
-                    return true;
-                });
+        });
+    });
+}
+
+void DocumentProConnector::startLookup(LookupJob *job)
+{
+    if (job->parentRef().kind != NodeKind::DocumentProDocument) {
+        Connector::startLookup(job);
+        return;
+    }
+    // A document's listing is its runs, each fetched (1 + runs requests). The document read
+    // once says which runs it has; only the runs sought are then fetched, each through its own
+    // GET /files?request_id=: 1 + (sought and listed) requests, never more than the listing.
+    const NodeRef document = job->parentRef();
+    readRuns(job, document, [this, job, document](const QList<QJsonObject> &runs) {
+        QHash<QString, QList<qsizetype>> sought;
+        for (qsizetype index : job->unanswered())
+            sought[job->refs().at(index).id()].append(index);
+        QList<QJsonObject> wanted;
+        for (const QJsonObject &run : runs) {
+            if (sought.contains(stringField(run, QStringLiteral("request_id"))))
+                wanted.append(run);
         }
+        fetchResults(job, document, wanted,
+                     [job, wanted, sought](const QList<std::optional<RemoteItem>> &rows) {
+                         for (qsizetype i = 0; i < wanted.size(); ++i) {
+                             if (!rows.at(i))
+                                 continue; // deleted since the document was read
+                             const QString id
+                                 = stringField(wanted.at(i), QStringLiteral("request_id"));
+                             for (qsizetype index : sought.value(id))
+                                 job->setFound(index, *rows.at(i));
+                         }
+                         // The document's whole list of runs was read: the rest are not there.
+                         job->missRest();
+                     });
     });
 }
 

@@ -2,7 +2,10 @@
 
 #include "connector.h"
 
+#include <QJsonObject>
+
 #include <functional>
+#include <optional>
 
 namespace Docket {
 
@@ -47,6 +50,9 @@ public:
     static constexpr int maxPageSize = 100;
 
 protected:
+    // A document's results are looked up through the document's runs and their own
+    // GET /files?request_id=, fetching only the results sought (see the .cpp).
+    void startLookup(LookupJob *job) override;
     void startDetails(DetailsJob *job, const RemoteItem &item) override;
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
     QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
@@ -62,6 +68,15 @@ private:
                              const ApiResult &listed) const;
     void listDocuments(ListJob *job, const PageRequest &page);
     void listResults(ListJob *job);
+    // Reads `document` afresh and hands `done` its parser runs that have a request id; every
+    // failure (the document no longer listed, say) finishes `job`.
+    void readRuns(ConnectorJob *job, const NodeRef &document,
+                  std::function<void(const QList<QJsonObject> &)> done);
+    // Fetches each run's result (GET /files?request_id=, all at once) and hands `done` one row
+    // per run, in order: std::nullopt for a result DocumentPro says is gone. Any other failure
+    // finishes `job`.
+    void fetchResults(ConnectorJob *job, const NodeRef &document, const QList<QJsonObject> &runs,
+                      std::function<void(const QList<std::optional<RemoteItem>> &)> done);
     // Sends a request for `path` with `query` under the base URL through the session; `done`
     // runs only on a 2xx, every other outcome finishes `job` with a readable error unless
     // `onFailure` takes it (returns true).

@@ -193,27 +193,39 @@ ListJob *ScriptixConnector::list(const NodeRef &parent, const PageRequest &page)
     return job;
 }
 
-ItemJob *ScriptixConnector::lookup(const NodeRef &ref)
+void ScriptixConnector::startLookup(LookupJob *job)
 {
-    // A session has a GET of its own: no need to page through every session for it.
-    if (ref.kind != NodeKind::ScriptixSession)
-        return Connector::lookup(ref);
-    auto *job = new ItemJob(ref, this);
+    // An id that cannot stand in a path is refused, as its GET or DELETE would be.
+    const QList<NodeRef> &refs = job->refs();
+    for (qsizetype index = 0; index < refs.size(); ++index) {
+        if (!usableRef(refs.at(index), refs.at(index).kind, int(refs.at(index).ids.size())))
+            job->setFailed(index, invalidRef());
+    }
+    lookUpInListing(job);
+}
+
+void ScriptixConnector::lookUpAlone(LookupJob *job, qsizetype index)
+{
+    const NodeRef ref = job->refs().at(index);
     if (!usableRef(ref, NodeKind::ScriptixSession, 1)) {
-        job->finish(invalidRef());
-        return job;
+        job->setFailed(index, invalidRef());
+        job->finishIfAnswered();
+        return;
     }
     ApiRequest request;
     request.url = urlWithSegments(account().baseUrl, { speechToText, sessionSegment, ref.id() });
-    session()->send(request, job, [this, job](const ApiResult &result) {
+    session()->send(request, job, [this, job, index, ref](const ApiResult &result) {
         if (job->isFinished())
             return;
         if (result.status == 404 && isNotFoundAnswer(result)) {
             // Not found, in Scriptix's own words: deleted, or never there, once Scriptix's own
             // session list answers too.
-            checkRouted(job->ref().ids, job, [this, job](const ApiError &error) {
-                if (!job->isFinished())
-                    job->finish(error.isError() ? notRoutedError(error) : ApiError());
+            checkRouted(ref.ids, job, [this, job, index](const ApiError &error) {
+                if (error.isError())
+                    job->setFailed(index, notRoutedError(error));
+                else
+                    job->setMissing(index);
+                job->finishIfAnswered();
             });
             return;
         }
@@ -221,36 +233,35 @@ ItemJob *ScriptixConnector::lookup(const NodeRef &ref)
             ApiError error = result.error;
             error.userMessage = tr("The address answered 404, but not as Scriptix does: check "
                                    "the account's base URL.");
-            job->finish(error);
+            job->setFailed(index, error);
+            job->finishIfAnswered();
             return;
         }
         if (!result.ok()) {
-            job->finish(explained(result.error));
+            job->setFailed(index, explained(result.error));
+            job->finishIfAnswered();
             return;
         }
         QString problem;
         const QJsonDocument document = parseBody(result, &problem);
         if (problem.isEmpty() && !document.isObject())
             problem = QStringLiteral("expected a session object");
-        if (!problem.isEmpty()) {
-            job->finish(ApiError::malformed(problem, result.requestId));
-            return;
-        }
-        RemoteItem item = sessionItem(document.object());
+        RemoteItem item = problem.isEmpty() ? sessionItem(document.object()) : RemoteItem();
         // An answer about another session would name one session while the delete hits the one
         // asked for (a session without an id is the one asked for).
-        if (!item.ref.id().isEmpty() && item.ref.id() != job->ref().id()) {
-            job->finish(ApiError::malformed(QStringLiteral("the answer describes another session"),
-                                            result.requestId));
+        if (problem.isEmpty() && !item.ref.id().isEmpty() && item.ref.id() != ref.id())
+            problem = QStringLiteral("the answer describes another session");
+        if (!problem.isEmpty()) {
+            job->setFailed(index, ApiError::malformed(problem, result.requestId));
+            job->finishIfAnswered();
             return;
         }
-        item.ref = job->ref();
+        item.ref = ref;
         if (item.name.isEmpty())
             item.name = item.ref.id();
-        job->setItem(item);
-        job->finish();
+        job->setFound(index, item);
+        job->finishIfAnswered();
     });
-    return job;
 }
 
 void ScriptixConnector::listSessions(ListJob *job, const PageRequest &page)
@@ -334,7 +345,9 @@ void ScriptixConnector::listDocuments(ListJob *job)
             } else if (single.isObject() || single.isString()) {
                 page.items.append(documentItem(parent, single));
             }
-            page.total = int(page.items.size());
+            // Only the full list says how many there are: the documented single "document" does
+            // not say there is no other (as sessionItem() leaves its count unknown).
+            page.total = documents.isArray() ? int(page.items.size()) : -1;
             job->setPage(page);
             job->finish();
         });

@@ -27,8 +27,6 @@ public:
 
     ServiceKind service() const override { return ServiceKind::Scriptix; }
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
-    // A session is looked up with its own GET; its documents and comments in their lists.
-    ItemJob *lookup(const NodeRef &ref) override;
     int pageSize(NodeKind parentKind) const override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
@@ -50,6 +48,12 @@ public:
     static constexpr int maxPageSize = 100;
 
 protected:
+    // Sessions are looked up in the session list, a page of 100 at a time (its rows name them
+    // and carry their documents), or each with its own GET where that costs fewer requests (one
+    // session; a few among many pages); documents and comments in their lists.
+    void startLookup(LookupJob *job) override;
+    bool canLookUpAlone(NodeKind kind) const override { return kind == NodeKind::ScriptixSession; }
+    void lookUpAlone(LookupJob *job, qsizetype index) override;
     void startDetails(DetailsJob *job, const RemoteItem &item) override;
     DeleteJob *startRemove(const RemoteItem &item, const QByteArray &requestId) override;
     QString deleteAnswerProblem(const RemoteItem &item, const ApiResult &result) const override;
