@@ -46,15 +46,6 @@ RemoteItem remoteItemOf(const DeletionItem &item)
 
 } // namespace
 
-// One account's share of the queue: what it has still to send, what is out, and how long it
-// pauses after a failure.
-struct DeletionQueue::AccountLane
-{
-    std::deque<qint64> pending; // front goes first (retries are put there)
-    int inFlight = 0;
-    qint64 pausedUntilMs = 0; // on m_clock
-};
-
 DeletionQueue::DeletionQueue(ConnectorLookup connectors, AuditLog *audit, QObject *parent)
     : QObject(parent)
     , m_connectors(std::move(connectors))
@@ -283,8 +274,14 @@ void DeletionQueue::pump()
         }
         for (int free = m_maxConcurrent - lane->inFlight; free > 0 && !lane->pending.empty();
              --free) {
-            due.push_back(lane->pending.front());
+            const qint64 id = lane->pending.front();
+            due.push_back(id);
             lane->pending.pop_front();
+            // A lookup takes the lane's others under the same parent with it (identify()): they
+            // must still be waiting in the lane when it starts.
+            const auto item = m_items.constFind(id);
+            if (item != m_items.constEnd() && item->reidentify)
+                break;
         }
     }
     for (size_t next = 0; next < due.size(); ++next) {
@@ -372,34 +369,7 @@ void DeletionQueue::send(qint64 itemId)
     updateProgress();
 }
 
-void DeletionQueue::identify(qint64 itemId, Connector *connector)
-{
-    // Holds one of the account's places while it looks, as a DELETE would.
-    DeletionItem &item = m_items[itemId];
-    ++m_lanes.value(item.accountId)->inFlight;
-    m_progress.current = item.name;
-    qCInfo(lcQueue).noquote() << loggedItem(item) << "looked up before it is sent again";
-    ItemJob *lookup = connector->lookup(item.ref);
-    // Ends once: with the lookup's answer, or without one if its account is closed first.
-    const auto ended = std::make_shared<bool>(false);
-    const auto end = [this, itemId, ended](const ItemJob *answer) {
-        if (std::exchange(*ended, true))
-            return;
-        const auto found = m_items.find(itemId);
-        if (found == m_items.end())
-            return;
-        if (AccountLane *lane = m_lanes.value(found->accountId))
-            --lane->inFlight;
-        identified(*found, answer);
-        updateProgress();
-        pump();
-    };
-    connect(lookup, &ConnectorJob::finished, this,
-            [end](ConnectorJob *done) { end(static_cast<ItemJob *>(done)); });
-    connect(lookup, &QObject::destroyed, this, [end] { end(nullptr); });
-}
-
-void DeletionQueue::identified(DeletionItem &item, const ItemJob *lookup)
+bool DeletionQueue::identified(DeletionItem &item, const LookupJob *lookup, qsizetype index)
 {
     const auto endUnsent = [this, &item](DeletionState state, const QString &reason) {
         item.reason = reason;
@@ -407,47 +377,49 @@ void DeletionQueue::identified(DeletionItem &item, const ItemJob *lookup)
         if (m_audit)
             recorded(m_audit->recordUnsent({ item }, auditOutcomeOf(state)), item.batchId);
         Q_EMIT itemFinished(item);
+        return false;
     };
     const QString earlier = item.mayHaveTakenEffect
         ? u' ' + tr("An earlier attempt may have deleted it: refresh to see.")
         : QString();
-    if (m_cancelling) {
-        endUnsent(DeletionState::Cancelled, tr("Cancelled: not sent.") + earlier);
-    } else if (!lookup || lookup->failed()) {
+    const LookupJob::Answer answer = lookup ? lookup->answer(index) : LookupJob::Answer::Failed;
+    if (m_cancelling)
+        return endUnsent(DeletionState::Cancelled, tr("Cancelled: not sent.") + earlier);
+    if (answer == LookupJob::Answer::Failed) {
         // Stays to be identified: a retry looks again before it sends.
         const ApiError error = lookup
-            ? lookup->error()
+            ? lookup->errorOf(index)
             : ApiError::make(ApiError::Kind::Cancelled,
                              tr("the account was closed before the answer came"));
         item.error = error;
         // Not sent now; but one sent by an earlier run may have taken effect.
-        endUnsent(item.mayHaveTakenEffect ? DeletionState::Unknown : DeletionState::Failed,
-                  tr("Not sent: Docket could not check that it is still the item this batch "
-                     "named (%1).")
-                          .arg(error.sentence())
-                      + earlier);
-    } else if (!lookup->found()) {
+        return endUnsent(item.mayHaveTakenEffect ? DeletionState::Unknown : DeletionState::Failed,
+                         tr("Not sent: Docket could not check that it is still the item this "
+                            "batch named (%1).")
+                                 .arg(error.sentence())
+                             + earlier);
+    }
+    if (answer == LookupJob::Answer::Missing) {
         const Connector *connector = m_connectors(item.accountId);
         if (connector && connector->listingProvesAbsence(item.ref.kind)) {
             // The service's whole listing of its parent, or its own "no such item", says it is
             // not there: gone, whoever removed it.
-            endUnsent(DeletionState::AlreadyGone,
-                      item.mayHaveTakenEffect
-                          ? tr("No longer on the service when resumed: the interrupted attempt "
-                               "most likely deleted it.")
-                          : tr("No longer on the service when resumed: not sent."));
-        } else {
-            endUnsent(DeletionState::Changed,
-                      tr("Not sent: it is no longer where it was.") + earlier);
+            return endUnsent(DeletionState::AlreadyGone,
+                             item.mayHaveTakenEffect
+                                 ? tr("No longer on the service when resumed: the interrupted "
+                                      "attempt most likely deleted it.")
+                                 : tr("No longer on the service when resumed: not sent."));
         }
-    } else if (!isSameItem(item, lookup->item())) {
-        endUnsent(DeletionState::Changed,
-                  tr("Not sent: what is there now is called “%1”, not “%2”.")
-                      .arg(lookup->item().name, item.name));
-    } else {
-        item.reidentify = false;
-        send(item.id);
+        return endUnsent(DeletionState::Changed,
+                         tr("Not sent: it is no longer where it was.") + earlier);
     }
+    const RemoteItem &now = lookup->itemOf(index);
+    if (!isSameItem(item, now))
+        return endUnsent(
+            DeletionState::Changed,
+            tr("Not sent: what is there now is called “%1”, not “%2”.").arg(now.name, item.name));
+    item.reidentify = false;
+    return true;
 }
 
 bool DeletionQueue::isSameItem(const DeletionItem &item, const RemoteItem &now)

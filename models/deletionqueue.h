@@ -10,6 +10,7 @@
 #include <QSet>
 #include <QTimer>
 
+#include <deque>
 #include <functional>
 #include <optional>
 
@@ -18,7 +19,7 @@ namespace Docket {
 class AuditLog;
 class Connector;
 class DeleteJob;
-class ItemJob;
+class LookupJob;
 struct RemoteItem;
 
 // Deletes many items, each to an outcome: used by the window and by docket-cli.
@@ -88,14 +89,24 @@ Q_SIGNALS:
     void finished(const Docket::DeletionProgress &progress);
 
 private:
-    struct AccountLane;
+    // One account's share of the queue: what it has still to send, what is out (DELETEs and
+    // lookups), and how long it pauses after a failure.
+    struct AccountLane
+    {
+        std::deque<qint64> pending; // front goes first (retries are put there)
+        int inFlight = 0;
+        qint64 pausedUntilMs = 0; // on m_clock
+    };
     void admit(const QList<DeletionItem> &items);
     void pump();
     void send(qint64 itemId);
-    // A resumed item is looked up where it was before it is sent; identified() sends it only
-    // if it is still the item the batch named (its kind and name), and ends it otherwise.
+    // A resumed item is looked up where it was before it is sent, together with the other
+    // resumed items of its lane under the same parent (one read of the parent's listing for all
+    // of them, holding one of the account's places meanwhile: deletionqueuelookups.cpp).
+    // identified() keeps an item to be sent only if it is still the item the batch named (its
+    // kind and name; true), and ends it otherwise; those kept go back to the front of their lane.
     void identify(qint64 itemId, Connector *connector);
-    void identified(DeletionItem &item, const ItemJob *lookup);
+    bool identified(DeletionItem &item, const LookupJob *lookup, qsizetype index);
     static bool isSameItem(const DeletionItem &item, const RemoteItem &now);
     void answered(qint64 itemId, quint64 sendNumber, DeleteJob *job);
     void jobLost(qint64 itemId, quint64 sendNumber);
