@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QSet>
 
+#include <optional>
+
 using namespace Docket;
 
 namespace {
@@ -102,7 +104,7 @@ private:
     {
         if (index == m_targets.size()) {
             removeDuplicates();
-            lookUp(0);
+            lookUp();
             return;
         }
         Target &target = m_targets[index];
@@ -170,40 +172,94 @@ private:
 
     // Each item as its service lists it, so that the confirmation and the audit trail name it
     // ("consult-obrien.m4a", not "sess_iv5ayzkjp0"), and so that nothing is sent that is not
-    // where its path says.
-    void lookUp(int index)
+    // where its path says. Targets are looked up by parent: each parent's listing is read once
+    // for all its targets (Connector::lookupAll()), not once per target.
+    void lookUp()
     {
-        if (index == m_targets.size()) {
+        QHash<QString, int> groupByKey;
+        for (int index = 0; index < m_targets.size(); ++index) {
+            const Target &target = m_targets.at(index);
+            const std::optional<NodeRef> parent = target.connector->parentOf(target.item.ref);
+            // A ref without a parent is looked up alone (and refused).
+            const QString key = target.connector->account().id + u'\n'
+                + (parent ? nodeKindId(parent->kind) + u'\n' + parent->ids.join(u'\n')
+                          : QStringLiteral("\n#%1").arg(index));
+            auto group = groupByKey.constFind(key);
+            if (group == groupByKey.constEnd()) {
+                group = groupByKey.insert(key, int(m_groups.size()));
+                m_groups.append({ target.connector, parent, {} });
+            }
+            m_groups[*group].targets.append(index);
+        }
+        lookUpGroup(0);
+    }
+
+    void lookUpGroup(int group)
+    {
+        if (group == m_groups.size()) {
             countChildren(0);
             return;
         }
-        Target &target = m_targets[index];
-        ItemJob *job = target.connector->lookup(target.item.ref);
-        connect(job, &ConnectorJob::finished, this, [this, index](ConnectorJob *finished) {
-            auto *lookup = static_cast<ItemJob *>(finished);
-            Target &target = m_targets[index];
-            if (lookup->failed()) {
-                target.aim = Target::Aim::LookupFailed;
-                const ApiError &error = lookup->error();
-                target.lookupError = error.sentence();
-            } else if (!lookup->found()) {
-                target.aim = target.connector->listingProvesAbsence(target.item.ref.kind)
-                    ? Target::Aim::NotFound
-                    : Target::Aim::NotListed;
-            } else {
-                const NodeRef ref = target.item.ref;
-                target.item = lookup->item();
-                target.item.ref = ref; // as the path spelled it, which the delete uses
-            }
-            lookUp(index + 1);
+        const LookupGroup &lookupGroup = m_groups.at(group);
+        QList<NodeRef> refs;
+        for (int index : lookupGroup.targets)
+            refs.append(m_targets.at(index).item.ref);
+        LookupJob *job = lookupGroup.parent
+            ? lookupGroup.connector->lookupAll(*lookupGroup.parent, refs)
+            : lookupGroup.connector->lookup(refs.constFirst());
+        connect(job, &ConnectorJob::finished, this, [this, group](ConnectorJob *finished) {
+            const auto *lookup = static_cast<LookupJob *>(finished);
+            const QList<int> targets = m_groups.at(group).targets;
+            for (qsizetype i = 0; i < targets.size(); ++i)
+                takeLookup(m_targets[targets.at(i)], lookup, i);
+            lookUpGroup(group + 1);
         });
     }
 
-    // For containers, what goes with them: the first page of children says how many.
+    static void takeLookup(Target &target, const LookupJob *lookup, qsizetype index)
+    {
+        switch (lookup->answer(index)) {
+        case LookupJob::Answer::Failed:
+            target.aim = Target::Aim::LookupFailed;
+            target.lookupError = lookup->errorOf(index).sentence();
+            return;
+        case LookupJob::Answer::Missing:
+            target.aim = target.connector->listingProvesAbsence(target.item.ref.kind)
+                ? Target::Aim::NotFound
+                : Target::Aim::NotListed;
+            return;
+        case LookupJob::Answer::Found: {
+            const NodeRef ref = target.item.ref;
+            target.item = lookup->itemOf(index);
+            target.item.ref = ref; // as the path spelled it, which the delete uses
+            return;
+        }
+        }
+    }
+
+    // Whether a person reads the list before anything is sent: the confirmation, or --dry-run.
+    bool listIsRead() const
+    {
+        return m_request.dryRun || (!m_request.yes && Terminal::isInteractive());
+    }
+
+    // For containers, what goes with them: the count their listing row gave, else (only when a
+    // person will read it, so no request is spent on it otherwise) their first page of
+    // children, once each. Only a count the service gives is shown: none is better than a
+    // wrong one.
     void countChildren(int index)
     {
-        while (index < m_targets.size() && !isContainer(m_targets.at(index).item.ref.kind))
-            ++index;
+        for (; index < m_targets.size(); ++index) {
+            Target &target = m_targets[index];
+            if (!isContainer(target.item.ref.kind) || !target.willSend(m_request.force))
+                continue;
+            if (target.item.childCount >= 0) {
+                target.children = target.item.childCount;
+                continue;
+            }
+            if (listIsRead())
+                break;
+        }
         if (index == m_targets.size()) {
             describe();
             return;
@@ -212,11 +268,10 @@ private:
         ListJob *job = target.connector->list(target.item.ref, { {}, 100 });
         connect(job, &ConnectorJob::finished, this, [this, index](ConnectorJob *finished) {
             auto *listJob = static_cast<ListJob *>(finished);
-            if (!listJob->failed()) {
-                const ListPage &page = listJob->page();
-                m_targets[index].children = page.total >= 0 ? page.total : int(page.items.size());
-                m_targets[index].item.details.insert(QStringLiteral("childCount"),
-                                                     m_targets[index].children);
+            if (!listJob->failed() && listJob->page().total >= 0) {
+                Target &counted = m_targets[index];
+                counted.children = listJob->page().total;
+                counted.item.childCount = counted.children;
             }
             // A container that cannot be listed may be gone already: the delete will say.
             countChildren(index + 1);
@@ -451,6 +506,14 @@ private:
     CliContext *m_context;
     CliRequest m_request;
     QList<Target> m_targets;
+    // The targets under one parent of one account, looked up together.
+    struct LookupGroup
+    {
+        Connector *connector = nullptr;
+        std::optional<NodeRef> parent;
+        QList<int> targets; // indexes in m_targets
+    };
+    QList<LookupGroup> m_groups;
     QHash<QString, Connector *> m_connectors; // by account name, lower case
     AuditLog *m_audit = nullptr;
     BatchRun *m_run = nullptr;
