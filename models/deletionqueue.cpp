@@ -218,7 +218,10 @@ void DeletionQueue::cancel()
 {
     QList<DeletionItem> cancelled;
     for (AccountLane *lane : std::as_const(m_lanes)) {
-        for (qint64 id : lane->pending) {
+        QList<qint64> unsent(lane->pending.begin(), lane->pending.end());
+        unsent.append(QList<qint64>(lane->lookingUp.begin(), lane->lookingUp.end()));
+        lane->lookingUp.clear();
+        for (qint64 id : std::as_const(unsent)) {
             DeletionItem &item = m_items[id];
             item.reason = item.mayHaveTakenEffect
                 ? tr("Cancelled before it was sent again; an earlier attempt may have deleted it: "

@@ -94,6 +94,9 @@ private:
     struct AccountLane
     {
         std::deque<qint64> pending; // front goes first (retries are put there)
+        // Resumed items whose lookup is out (out of `pending` meanwhile): cancel() ends them at
+        // once, as it ends what is pending, so that no later admit() or retry() sends them.
+        QSet<qint64> lookingUp;
         int inFlight = 0;
         qint64 pausedUntilMs = 0; // on m_clock
     };

@@ -30,6 +30,7 @@ void DeletionQueue::identify(qint64 itemId, Connector *connector)
     }
     QList<NodeRef> refs;
     for (qint64 id : std::as_const(group)) {
+        lane->lookingUp.insert(id);
         const DeletionItem &item = m_items.value(id);
         refs.append(item.ref);
         qCInfo(lcQueue).noquote() << loggedItem(item) << "looked up before it is sent again";
@@ -47,10 +48,14 @@ void DeletionQueue::identify(qint64 itemId, Connector *connector)
         AccountLane *lane = m_lanes.value(accountId);
         if (lane)
             --lane->inFlight;
-        // Those still the same item go back to the front of their lane, in their order.
+        // Those still the same item go back to the front of their lane, in their order. One that
+        // cancel() ended while the lookup was out is not looked at again.
         QList<qint64> ready;
         for (qsizetype index = 0; index < group.size(); ++index) {
-            const auto found = m_items.find(group.at(index));
+            const qint64 id = group.at(index);
+            if (lane && !lane->lookingUp.remove(id))
+                continue;
+            const auto found = m_items.find(id);
             if (found != m_items.end() && identified(*found, answer, index))
                 ready.append(found->id);
         }

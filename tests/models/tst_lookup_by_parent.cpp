@@ -161,6 +161,7 @@ private Q_SLOTS:
 
     void resumedBatchReadsEachParentOnce();
     void resumedBatchWithAFailedListingSendsNothing();
+    void cancelWhileResumedItemsAreLookedUpSendsNoneOfThem();
 
 private:
     using Client = ConnectedAccount<ScriptixConnector>;
@@ -543,6 +544,57 @@ void TestLookupByParent::resumedBatchWithAFailedListingSendsNothing()
         QCOMPARE(item.state, DeletionState::Failed);
         QVERIFY2(item.reason.contains(QStringLiteral("could not check")), qPrintable(item.reason));
     }
+    verifyTrailAgrees(audit, batch);
+}
+
+void TestLookupByParent::cancelWhileResumedItemsAreLookedUpSendsNoneOfThem()
+{
+    const QString path = m_dir.filePath(QStringLiteral("resume-cancelled.sqlite"));
+    auto client = scriptixClient(QStringLiteral("resume-cancelled"));
+    const QList<RemoteItem> sessions = firstSessions(client.get(), 6);
+    QCOMPARE(sessions.size(), 6);
+    QList<DeletionItem> items = itemsOf(sessions.mid(0, 5), client->session->account().id);
+    qint64 batch = 0;
+    {
+        AuditLog stopped(path);
+        QVERIFY(stopped.open(nullptr));
+        batch = stopped.createBatch(items, QStringLiteral("window"));
+    }
+    // The lookup's read of the session list is slow: the user cancels meanwhile, then deletes
+    // another session before that answer comes.
+    QVERIFY(m_sandbox.addFault({ { QStringLiteral("service"), scriptix },
+                                 { QStringLiteral("route"), QStringLiteral("session.list") },
+                                 { QStringLiteral("mode"), QStringLiteral("latency") },
+                                 { QStringLiteral("latencyMs"), 1500 } }));
+    AuditLog audit(path);
+    QVERIFY(audit.open(nullptr));
+    auto queue = makeQueue(client.get(), &audit);
+    const int listsBefore = m_sandbox.requestCount(scriptix, QStringLiteral("session.list"));
+    QVERIFY(queue->resume(batch));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return m_sandbox.requestCount(scriptix, QStringLiteral("session.list")) > listsBefore;
+        },
+        10000));
+    queue->cancel();
+    QList<DeletionItem> another = itemsOf(sessions.mid(5, 1), client->session->account().id);
+    QVERIFY(queue->submit(another) > 0);
+    QVERIFY(QTest::qWaitFor([&queue] { return !queue->isBusy(); }, 30000));
+    // Only the session asked for after the cancel went; the five resumed ones end cancelled, in
+    // the queue and in the trail, whatever the late lookup said.
+    QCOMPARE(m_sandbox.deletedIds(scriptix, QStringLiteral("sessions")),
+             QStringList { sessions.at(5).ref.id() });
+    // (Once the cancel left nothing pending, the new submit started a new run: the queue's
+    // items() then hold just the new one.)
+    for (const DeletionItem &item : queue->items()) {
+        QCOMPARE(item.state,
+                 item.ref == sessions.at(5).ref ? DeletionState::Deleted
+                                                : DeletionState::Cancelled);
+    }
+    const QList<DeletionItem> resumed = audit.batchItems(batch);
+    QCOMPARE(resumed.size(), 5);
+    for (const DeletionItem &item : resumed)
+        QCOMPARE(item.state, DeletionState::Cancelled);
     verifyTrailAgrees(audit, batch);
 }
 
