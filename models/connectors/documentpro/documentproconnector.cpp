@@ -148,14 +148,20 @@ bool isResultObject(const QJsonDocument &document)
             || object.value(QStringLiteral("response_body")).isObject());
 }
 
-// The parser result object a /files?request_id= answer holds; none, after finishing `job` as
-// malformed, when the answer is not one.
-std::optional<QJsonObject> resultObjectOrFail(ConnectorJob *job, const ApiResult &answer)
+// The parser result object a /files?request_id=`asked` answer holds; none, after finishing `job`
+// as malformed, when the answer is not one, or is about another result (its name would then be
+// shown and recorded for the one asked for).
+std::optional<QJsonObject> resultObjectOrFail(ConnectorJob *job, const ApiResult &answer,
+                                              const QString &asked)
 {
     QString problem;
     const QJsonDocument body = parseBody(answer, &problem);
     if (problem.isEmpty() && !isResultObject(body))
         problem = QStringLiteral("expected a parser result object");
+    const QJsonValue answered = body.object().value(QStringLiteral("request_id"));
+    if (problem.isEmpty() && answered.isString() && !answered.toString().isEmpty()
+        && answered.toString() != asked)
+        problem = QStringLiteral("the answer describes another parser result");
     if (!problem.isEmpty()) {
         job->finish(ApiError::malformed(problem, answer.requestId));
         return std::nullopt;
@@ -371,7 +377,8 @@ void DocumentProConnector::fetchResults(
         send(
             job, "GET", filesPath, { { requestIdParameter, requestId } },
             [job, gathering, oneDone, document, run, requestId, i](const ApiResult &answer) {
-                const std::optional<QJsonObject> result = resultObjectOrFail(job, answer);
+                const std::optional<QJsonObject> result
+                    = resultObjectOrFail(job, answer, requestId);
                 if (!result)
                     return;
                 gathering->rows[i] = resultItem(document, requestId, run, *result);
@@ -621,8 +628,8 @@ SimpleJob *DocumentProConnector::fetchResult(const NodeRef &result)
     }
     send(
         job, "GET", filesPath, { { requestIdParameter, result.id() } },
-        [job](const ApiResult &answer) {
-            const std::optional<QJsonObject> body = resultObjectOrFail(job, answer);
+        [job, asked = result.id()](const ApiResult &answer) {
+            const std::optional<QJsonObject> body = resultObjectOrFail(job, answer, asked);
             if (!body)
                 return;
             const QJsonObject &object = *body;
