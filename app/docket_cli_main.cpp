@@ -23,6 +23,16 @@ const char *const commandHelp = R"(Commands:
   signout NAME                      sign out and delete the account's secrets
   ls [PATH] [--all]                 list what is under PATH (/ lists accounts);
                                     Care360: --file-type phi|general
+     [--search TEXT] [--sort FIELD] [--desc]
+                                    only names holding TEXT, in FIELD's order, asked of
+                                    the server where it can (Scriptix sessions: q, sort
+                                    name|created|duration|status; DocumentPro documents:
+                                    search_term, no sort); elsewhere every page is read
+                                    and filtered here (Care360 lists come whole, Invox is
+                                    Docket's own index)
+  find TEXT [--all]                 top-level items whose name holds TEXT in every
+                                    account that can search at the server (first page
+                                    each; --all: every page); says which cannot, and why
   rm PATH... [--yes] [--dry-run] [--retries N] [--force]
                                     delete items, each named as its service lists it;
                                     an item is sent only if its lookup found it where
@@ -153,6 +163,16 @@ int main(int argc, char *argv[])
         QStringLiteral("file-type"),
         QStringLiteral("ls on Care360: only phi or only general files."),
         QStringLiteral("phi|general"));
+    const QCommandLineOption search(QStringLiteral("search"),
+                                    QStringLiteral("ls: only items whose name holds this text."),
+                                    QStringLiteral("text"));
+    const QCommandLineOption sort(
+        QStringLiteral("sort"),
+        QStringLiteral("ls: the server's order by this field (Scriptix sessions: name, created, "
+                       "duration, status)."),
+        QStringLiteral("field"));
+    const QCommandLineOption descending(QStringLiteral("desc"),
+                                        QStringLiteral("ls: with --sort, in descending order."));
     const QCommandLineOption name(QStringLiteral("name"),
                                   QStringLiteral("invox: the document name."),
                                   QStringLiteral("name"));
@@ -206,6 +226,7 @@ int main(int argc, char *argv[])
     parser.addOptions(accountFormOptions);
     parser.addOptions({ rate, fileType, name, type, auditFile, account, outcome, since, limit, csv,
                         discard, retries, force, logFile });
+    parser.addOptions({ search, sort, descending });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."));
     Docket::processCommandLine(parser, app); // --version: the license too
     // Installed even without a file: every message, Qt's own included, passes its redaction.
@@ -224,6 +245,9 @@ int main(int argc, char *argv[])
     request.dryRun = parser.isSet(dryRun);
     request.all = parser.isSet(all);
     request.fileType = parser.value(fileType).toLower();
+    request.search = parser.value(search);
+    request.sort = parser.value(sort).toLower();
+    request.descending = parser.isSet(descending);
     request.secretFromStdin = parser.isSet(secretStdin);
     request.code = parser.value(code);
     request.baseUrl = parser.value(baseUrl);
@@ -272,6 +296,7 @@ int main(int argc, char *argv[])
         { QStringLiteral("signin"), runSignInCommand },
         { QStringLiteral("signout"), runSignOutCommand },
         { QStringLiteral("ls"), runListCommand },
+        { QStringLiteral("find"), runFindCommand },
         { QStringLiteral("rm"), runRemoveCommand },
         { QStringLiteral("audit"), runAuditCommand },
         { QStringLiteral("resume"), runResumeCommand },

@@ -30,6 +30,11 @@ void ConnectorJob::finish(const ApiError &error)
     });
 }
 
+bool matchesSearch(const QString &name, const QString &text)
+{
+    return text.isEmpty() || name.contains(text, Qt::CaseInsensitive);
+}
+
 bool ConnectorJob::finishIfFailed(const ApiResult &result)
 {
     if (result.ok())

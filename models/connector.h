@@ -317,6 +317,22 @@ public:
     // Sets filter `id` to one of its values (empty: no filter) for every later listing; false
     // when there is no such filter or it does not take `value`.
     virtual bool setListFilter(const QString &id, const QString &value);
+
+    // Search and order at the server (PageRequest::search, ::sort): whether a listing under a
+    // parent of `parentKind` can be narrowed to names holding a text by the service itself, and
+    // the orders the service can give it. None by default: a service whose lists come whole, or
+    // that Docket lists from its own index, is searched by filtering what is loaded
+    // (ServiceInfo::searchNote says why, for people).
+    virtual bool canSearch(NodeKind parentKind) const
+    {
+        Q_UNUSED(parentKind);
+        return false;
+    }
+    virtual QList<ListSortField> sortFields(NodeKind parentKind) const
+    {
+        Q_UNUSED(parentKind);
+        return {};
+    }
     // Deletes the item. `requestId` is the X-Request-ID the DELETE goes out with (empty: a new
     // one), so the audit trail can name it before it is sent.
     DeleteJob *remove(const RemoteItem &item, const QByteArray &requestId = {})

@@ -30,6 +30,29 @@ struct PageRequest
     // leave them out, and hand the rows over as ListPage::rows. For Care360's unpaginated lists
     // building details, or a RemoteItem per file, costs more than reading the answer.
     bool withDetails = true;
+    // Server-side narrowing and order, for a parent kind the connector can search
+    // (Connector::canSearch) or sort (Connector::sortFields); a connector that cannot ignores them.
+    // `search`: text the items' names contain, case-insensitively. Whatever the service makes of
+    // it, a connector hands over only rows whose name holds it (matchesSearch()), so a service
+    // that ignores it never shows a row that does not match.
+    QString search {};
+    // A generic sort field id (ListSortField::id: "name", "created", "status", "duration");
+    // empty: the service's own default order.
+    QString sort {};
+    bool descending = false;
+
+    bool isSearch() const { return !search.isEmpty(); }
 };
+
+// One order a connector can ask its service for under a kind of parent (Connector::sortFields).
+struct ListSortField
+{
+    QString id; // generic, for callers and docket-cli --sort: "name", "created"
+    QString label; // for people, translated: "Name"
+};
+
+// Whether an item called `name` matches a PageRequest::search of `text`: the name holds the text,
+// case-insensitively (an empty text matches every name).
+bool matchesSearch(const QString &name, const QString &text);
 
 } // namespace Docket

@@ -138,6 +138,10 @@ struct ServiceInfo
     RetryPolicy retryPolicy;
     // The request budget the service documents per minute; 0: none documented.
     int defaultRequestsPerMinute = 0;
+    // Why the service's listings are not searched at the server (Connector::canSearch), for
+    // people: "Care360 sends each case's files whole, so Docket filters them itself." Empty when
+    // it can search its top level.
+    QString searchNote;
     // Whether signing in may ask the user for a one-time code (SignInJob::codeRequested).
     bool signInMayAskForCode = false;
     std::function<std::unique_ptr<Connector>(const ConnectorContext &context)> createConnector;

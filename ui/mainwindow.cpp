@@ -16,6 +16,8 @@
 #include "documenttreeview.h"
 #include "emptystatewidget.h"
 #include "interruptedbatchdialog.h"
+#include "searchresultsmodel.h"
+#include "serversearchpanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -31,7 +33,9 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include <docketversion.h>
 
@@ -43,6 +47,8 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
     , m_proxy(new DocumentFilterProxyModel(this))
     , m_tree(new DocumentTreeView(this))
     , m_filter(new QLineEdit(this))
+    , m_search(new ServerSearchPanel(this))
+    , m_searchDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Docket"));
@@ -65,7 +71,14 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
     m_tree->setEmptyStateText(tr("No accounts yet"),
                               tr("Docket shows the documents of the services you sign in to. "
                                  "To practise, start it as “docket --sandbox”."));
-    setCentralWidget(m_tree);
+    // The server's matches above the tree, shown only while a search asks the services.
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_search);
+    layout->addWidget(m_tree, 1);
+    setCentralWidget(central);
 
     m_filter->setObjectName(QStringLiteral("filterEdit"));
     m_filter->setPlaceholderText(tr("Filter by name, kind or status (Ctrl+F)"));
@@ -76,9 +89,18 @@ MainWindow::MainWindow(DocumentTreeModel *model, QWidget *parent)
         m_proxy->setFilterText(text);
         if (!text.isEmpty())
             m_tree->expandAll();
+        // The services are asked once typing pauses: each keystroke would cost a request.
+        m_searchDelay->start();
     });
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(400);
+    connect(m_searchDelay, &QTimer::timeout, this, &MainWindow::startServerSearch);
+    connect(m_search->resultsView()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateActions);
 
     createActions();
+    m_search->resultsView()->addAction(m_deleteAction);
+    m_search->resultsView()->setContextMenuPolicy(Qt::ActionsContextMenu);
     createDetailsPane();
     createMenusAndToolBar();
     connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -280,6 +302,11 @@ QModelIndexList MainWindow::selectedSourceRows() const
 void MainWindow::updateActions()
 {
     bool deletable = false;
+    for (const int row : m_search->selectedRows()) {
+        Connector *connector = m_search->results()->connectorFor(row);
+        if (connector && connector->canDelete(m_search->results()->item(row).ref.kind))
+            deletable = true;
+    }
     for (const QModelIndex &index : selectedSourceRows()) {
         Connector *connector = m_model->connectorFor(index);
         const NodeRef ref = m_model->item(index).ref;
@@ -292,8 +319,99 @@ void MainWindow::updateActions()
     m_deleteAction->setEnabled(deletable);
 }
 
+void MainWindow::startServerSearch()
+{
+    const QString text = m_filter->text().trimmed();
+    // Asked: each account that can search and whose top level is not fully loaded (a whole one is
+    // filtered in the tree). Noted: each that cannot search, whose rows only the tree filters.
+    QList<Connector *> searched;
+    QList<Connector *> noted;
+    for (const QString &accountId : m_model->accountIds()) {
+        const QModelIndex account = m_model->indexForAccount(accountId);
+        Connector *connector = m_model->connectorFor(account);
+        if (!connector)
+            continue;
+        const bool whole = m_model->loadState(account) == DocumentTreeModel::LoadState::Loaded
+            && !m_model->canFetchMore(account);
+        if (!connector->canSearch(NodeKind::Account))
+            noted.append(connector);
+        else if (!whole)
+            searched.append(connector);
+    }
+    m_search->search(searched + noted, searched.isEmpty() ? QString() : text);
+}
+
+void MainWindow::deleteSearchResults(const QList<int> &rows)
+{
+    SearchResultsModel *results = m_search->results();
+    QList<ConfirmDeleteDialog::Entry> entries;
+    QList<ConfirmDeleteDialog::Entry> leftOut;
+    QList<DeletionItem> items;
+    for (const int row : rows) {
+        Connector *connector = results->connectorFor(row);
+        const RemoteItem item = results->item(row);
+        if (!connector || !connector->canDelete(item.ref.kind))
+            continue;
+        const ConfirmDeleteDialog::Entry entry { item, connector->describeDelete(item),
+                                                 connector->account().label() };
+        if (!entry.plan.refusal.isEmpty()) {
+            leftOut.append(entry);
+            continue;
+        }
+        entries.append(entry);
+        DeletionItem deletion;
+        deletion.accountId = connector->account().id;
+        deletion.accountName = connector->account().label();
+        deletion.service = connector->service();
+        deletion.ref = item.ref;
+        deletion.name = item.name;
+        items.append(deletion);
+    }
+    if (entries.isEmpty()) {
+        showStatus(leftOut.isEmpty()
+                       ? tr("Nothing selected that can be deleted.")
+                       : tr("Not permitted: %1").arg(leftOut.constFirst().plan.refusal),
+                   leftOut.isEmpty() ? 5000 : 0);
+        return;
+    }
+    auto *dialog = new ConfirmDeleteDialog(entries, this, leftOut);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, items]() mutable {
+        // The tree's queue, with its audit trail: a found row is deleted as a tree row is.
+        DeletionQueue *queue = m_model->deletionQueue();
+        connect(queue, &DeletionQueue::itemFinished, this, &MainWindow::searchResultDeleteFinished,
+                Qt::UniqueConnection);
+        QString problem;
+        if (!queue->submit(items, &problem)) {
+            showStatus(tr("Nothing was sent: %1").arg(problem), 0);
+            return;
+        }
+        if (items.size() == 1)
+            showStatus(tr("Deleting…"), 0);
+    });
+    dialog->open();
+}
+
+void MainWindow::searchResultDeleteFinished(const DeletionItem &item)
+{
+    if (m_search->results()->rowOf(item.accountId, item.ref) < 0)
+        return; // a tree row's: the tree says how it went
+    // Only a delete the service proved takes the row away; any other outcome leaves it.
+    if (isGone(item.state))
+        m_search->results()->removeRowOf(item.accountId, item.ref);
+    showDeleteOutcome(item.ref, item.state, item.error);
+}
+
 void MainWindow::deleteSelection()
 {
+    // The found rows when the user is in them; the tree's otherwise.
+    const QList<int> found = m_search->selectedRows();
+    if (m_search->results()->isActive() && !found.isEmpty()
+        && (m_search->resultsView()->hasFocus()
+            || m_tree->selectionModel()->selectedRows().isEmpty())) {
+        deleteSearchResults(found);
+        return;
+    }
     QList<ConfirmDeleteDialog::Entry> entries;
     QList<ConfirmDeleteDialog::Entry> leftOut; // the service is known to refuse them
     QList<QPersistentModelIndex> targets;

@@ -15,6 +15,8 @@ class QAction;
 class QKeySequence;
 class QDockWidget;
 class QLineEdit;
+class QTimer;
+class ServerSearchPanel;
 
 namespace Docket {
 class DocumentFilterProxyModel;
@@ -42,6 +44,8 @@ public:
     DetailsPane *detailsPane() const { return m_details; }
     QLineEdit *filterEdit() const { return m_filter; }
     Docket::DocumentFilterProxyModel *proxy() const { return m_proxy; }
+    // Above the tree while the filter box asks the services (startServerSearch()).
+    ServerSearchPanel *serverSearchPanel() const { return m_search; }
 
     // Says something in the status bar (and to accessibility tools).
     void showStatus(const QString &message, int timeoutMs = 8000);
@@ -70,6 +74,9 @@ protected:
 
 public Q_SLOTS:
     void deleteSelection();
+    // The filter box's text, asked of every account whose top level is not fully loaded: those
+    // that can search at the server answer in the panel, the others are noted.
+    void startServerSearch();
     void refreshSelection();
 
 private:
@@ -81,6 +88,9 @@ private:
     void createDetailsPane();
     void createMenusAndToolBar();
     void updateActions();
+    // deleteSelection() for the rows the services found: the same confirmation and queue.
+    void deleteSearchResults(const QList<int> &rows);
+    void searchResultDeleteFinished(const Docket::DeletionItem &item);
     QModelIndexList selectedSourceRows() const;
     void showAbout();
     void showDeleteOutcome(const Docket::NodeRef &ref, Docket::DeletionState outcome,
@@ -92,6 +102,8 @@ private:
     Docket::DocumentFilterProxyModel *m_proxy;
     DocumentTreeView *m_tree;
     QLineEdit *m_filter;
+    ServerSearchPanel *m_search;
+    QTimer *m_searchDelay;
     QAction *m_deleteAction = nullptr;
     QAction *m_refreshAction = nullptr;
     QAction *m_findAction = nullptr;

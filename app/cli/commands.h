@@ -8,13 +8,17 @@ class CliContext;
 // What the user asked for on the command line, after parsing.
 struct CliRequest
 {
-    QString command; // "accounts", "account", "signin", "signout", "ls", "rm", "audit", "resume",
-                     // "invox"
+    QString command; // "accounts", "account", "signin", "signout", "ls", "find", "rm", "audit",
+                     // "resume", "invox"
     QStringList arguments; // the positional arguments after the command
     bool yes = false;
     bool dryRun = false;
     bool all = false;
     QString fileType; // ls on Care360: "phi" or "general"
+    // ls: the server's search and order (Connector::canSearch, ::sortFields), else a local filter
+    QString search;
+    QString sort; // a ListSortField id: "name", "created", ...
+    bool descending = false;
     bool secretFromStdin = false;
     QString code; // signin: the one-time code, for a service that sends one (Care360)
     // account add
@@ -48,6 +52,7 @@ void runAccountCommand(CliContext *context, const CliRequest &request);
 void runSignInCommand(CliContext *context, const CliRequest &request);
 void runSignOutCommand(CliContext *context, const CliRequest &request);
 void runListCommand(CliContext *context, const CliRequest &request);
+void runFindCommand(CliContext *context, const CliRequest &request);
 void runRemoveCommand(CliContext *context, const CliRequest &request);
 void runAuditCommand(CliContext *context, const CliRequest &request);
 void runResumeCommand(CliContext *context, const CliRequest &request);

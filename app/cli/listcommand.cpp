@@ -1,9 +1,10 @@
-// docket-cli ls PATH [--all]
+// docket-cli ls PATH [--all] [--search TEXT] [--sort FIELD] [--desc]
 
 #include "clicontext.h"
 #include "commands.h"
 #include "itemformat.h"
 #include "pagewalker.h"
+#include "serviceinfo.h"
 #include "treepath.h"
 
 #include <QCoreApplication>
@@ -23,24 +24,34 @@ QString tr(const char *text)
 class Lister : public QObject
 {
 public:
-    Lister(CliContext *context, Connector *connector, const NodeRef &parent, bool all)
+    // `page` carries the search and order the server is asked for; `localSearch`, a text the
+    // rows read are filtered by here (a listing the service cannot search), which reads every
+    // page: a match may be on any of them.
+    Lister(CliContext *context, Connector *connector, const NodeRef &parent, bool all,
+           const PageRequest &page = {}, const QString &localSearch = {})
         : QObject(context)
         , m_context(context)
         , m_connector(connector)
         , m_parent(parent)
-        , m_all(all)
-    { }
+        , m_all(all || !localSearch.isEmpty())
+        , m_page(page)
+        , m_localSearch(localSearch)
+    {
+        m_page.limit = m_connector->pageSize(m_parent.kind);
+    }
 
     // Reads the listing through a PageWalker: it stops a service whose cursor repeats, which
     // `--all` would otherwise follow for ever.
     void start()
     {
         PageWalker::walk(
-            m_connector, m_parent, { {}, m_connector->pageSize(m_parent.kind) }, 0, this,
+            m_connector, m_parent, m_page, 0, this,
             [this](const ListPage &page) {
-                for (const RemoteItem &item : page.items)
-                    show(item);
-                if (page.total >= 0)
+                for (const RemoteItem &item : page.items) {
+                    if (matchesSearch(item.name, m_localSearch))
+                        show(item);
+                }
+                if (page.total >= 0 && m_localSearch.isEmpty())
                     m_total = page.total;
                 m_more = page.hasMore();
                 return m_all ? PageWalker::Next::Continue : PageWalker::Next::Stop;
@@ -82,10 +93,52 @@ private:
     Connector *m_connector;
     NodeRef m_parent;
     bool m_all;
+    PageRequest m_page;
+    QString m_localSearch;
     QJsonArray m_items;
     int m_total = -1;
     bool m_more = false; // the last page read says more exist
 };
+
+// What --search, --sort and --desc ask of a listing under `parent`: the server's search and
+// order where the connector offers them (into *page), else a local filter (*localSearch, with a
+// note saying why). False, with *problem, for an order the service cannot give.
+bool prepareSearch(CliContext *context, Connector *connector, const NodeRef &parent,
+                   const CliRequest &request, PageRequest *page, QString *localSearch,
+                   QString *problem)
+{
+    const ServiceInfo &info = ServiceRegistry::info(connector->service());
+    if (!request.sort.isEmpty()) {
+        QStringList offered;
+        for (const ListSortField &field : connector->sortFields(parent.kind))
+            offered.append(field.id);
+        if (!offered.contains(request.sort)) {
+            *problem = offered.isEmpty()
+                ? tr("%1 documents no order for this listing, so --sort is not supported here.")
+                      .arg(info.shortName)
+                : tr("--sort takes %1 here.").arg(offered.join(QStringLiteral(", ")));
+            return false;
+        }
+        page->sort = request.sort;
+        page->descending = request.descending;
+    } else if (request.descending) {
+        *problem = tr("--desc goes with --sort FIELD.");
+        return false;
+    }
+    if (request.search.isEmpty())
+        return true;
+    if (connector->canSearch(parent.kind)) {
+        page->search = request.search;
+        return true;
+    }
+    *localSearch = request.search;
+    context->note(info.searchNote.isEmpty()
+                      ? tr("%1 cannot search this listing: Docket reads every page and filters "
+                           "it.")
+                            .arg(info.shortName)
+                      : info.searchNote);
+    return true;
+}
 
 } // namespace
 
@@ -93,7 +146,8 @@ void runListCommand(CliContext *context, const CliRequest &request)
 {
     const TreePath path = TreePath::parse(request.arguments.value(0, QStringLiteral("/")));
     if (request.arguments.size() > 1) {
-        context->finish(CliContext::Usage, tr("usage: ls [PATH] [--all]"));
+        context->finish(CliContext::Usage,
+                        tr("usage: ls [PATH] [--all] [--search TEXT] [--sort FIELD] [--desc]"));
         return;
     }
     if (path.isRoot()) {
@@ -127,6 +181,13 @@ void runListCommand(CliContext *context, const CliRequest &request)
                                          nodeKindName(parent.kind).toLower()));
                 return;
             }
-            (new Lister(context, connector, parent, request.all))->start();
+            PageRequest page;
+            QString localSearch;
+            if (!prepareSearch(context, connector, parent, request, &page, &localSearch,
+                               &problem)) {
+                context->finish(CliContext::Usage, problem);
+                return;
+            }
+            (new Lister(context, connector, parent, request.all, page, localSearch))->start();
         });
 }

@@ -34,6 +34,9 @@ ServiceInfo care360ServiceInfo()
     // Care360 hides a deleted file and keeps it (DELETE /files/{id} marks it deleted).
     info.deletion = DeletePlan::Permanence::Soft;
     info.signInMayAskForCode = true;
+    // No search is documented, and none is needed: each list comes whole in one answer.
+    info.searchNote = serviceText("Care360 sends each list whole, so Docket filters the rows it "
+                                  "has loaded instead of asking the server.");
     // Its access tokens live 15 minutes and its refresh token is single-use: renew 30 s before
     // expiry (at most a quarter of a short lifetime), so a renewal rarely races a request.
     info.retryPolicy.renewalMarginSeconds = 30;

@@ -30,6 +30,9 @@ public:
     ServiceKind service() const override { return ServiceKind::DocumentPro; }
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
     int pageSize(NodeKind parentKind) const override;
+    // The document list takes the documented search_term. No order is documented, so
+    // sortFields() offers none: the documents come in the service's own order.
+    bool canSearch(NodeKind parentKind) const override;
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
     SignInJob *signIn(SignInMode mode = SignInMode::Resume) override;

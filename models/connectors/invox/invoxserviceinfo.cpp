@@ -42,6 +42,8 @@ ServiceInfo invoxServiceInfo()
           false },
     };
     info.detailKinds = { NodeKind::InvoxDocument };
+    info.searchNote = serviceText("Invox has no document list: Docket searches its own local index "
+                                  "of Invox documents instead.");
     info.createConnector = [](const ConnectorContext &context) -> std::unique_ptr<Connector> {
         return std::make_unique<InvoxConnector>(context.session, context.invoxIndex,
                                                 context.parent);

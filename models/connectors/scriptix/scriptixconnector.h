@@ -28,6 +28,11 @@ public:
     ServiceKind service() const override { return ServiceKind::Scriptix; }
     ListJob *list(const NodeRef &parent, const PageRequest &page) override;
     int pageSize(NodeKind parentKind) const override;
+    // The session list takes the documented q, sort and direction.
+    bool canSearch(NodeKind parentKind) const override;
+    QList<ListSortField> sortFields(NodeKind parentKind) const override;
+    // The "sort" value for a generic field id (ListSortField::id); empty when there is none.
+    static QString sortParameter(const QString &field);
     bool canDelete(NodeKind kind) const override;
     DeletePlan describeDelete(const RemoteItem &item) const override;
     SignInJob *signIn(SignInMode mode = SignInMode::Resume) override;
@@ -68,7 +73,8 @@ private:
     void listComments(ListJob *job, const PageRequest &page);
     void listOffsetPage(ListJob *job, const PageRequest &page, const QStringList &segments,
                         bool allowBareArray,
-                        std::function<RemoteItem(const QJsonObject &)> itemFrom);
+                        std::function<RemoteItem(const QJsonObject &)> itemFrom,
+                        const QList<QPair<QString, QString>> &narrowing = {});
     // Sends a request built from path segments under the base URL through the session; `done`
     // runs only on a 2xx, every failure finishes `job` with a readable error.
     // Calls `done` with no error when Scriptix answers a documented read of what holds the item
